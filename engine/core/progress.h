@@ -1,0 +1,51 @@
+#pragma once
+// Progress reporting and cooperative cancellation for engine calls.
+// An engine call invokes the callback from whichever thread it runs on (possibly several
+// worker threads, serialised by the engine); the callback returns false to ask the call to stop,
+// after which the call returns Error::cancelled() and never a partial result.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+
+namespace embtune::engine {
+
+struct ProgressEvent {
+    std::string phase;   // short human-readable phase name, e.g. "search"
+    int64_t done = 0;    // units completed in this phase
+    int64_t total = 0;   // units in this phase (0 when unknown)
+};
+
+using ProgressCallback = std::function<bool(const ProgressEvent &)>;
+
+// Thread-safe wrapper used inside engine calls: several threads may report; once any report
+// returns false (or cancel() is called) every later shouldStop() is true.
+class Progress {
+public:
+    Progress() = default;
+    explicit Progress(ProgressCallback callback) : m_callback(std::move(callback)) {}
+
+    // Reports and returns true when the caller asked to stop.
+    bool report(const std::string &phase, int64_t done, int64_t total)
+    {
+        if (m_stopped.load(std::memory_order_relaxed))
+            return true;
+        if (!m_callback)
+            return false;
+        std::lock_guard lock(m_mutex);
+        if (!m_callback({phase, done, total}))
+            m_stopped.store(true);
+        return m_stopped.load();
+    }
+    bool shouldStop() const { return m_stopped.load(std::memory_order_relaxed); }
+    void cancel() { m_stopped.store(true); }
+
+private:
+    ProgressCallback m_callback;
+    std::mutex m_mutex;
+    std::atomic<bool> m_stopped{false};
+};
+
+} // namespace embtune::engine

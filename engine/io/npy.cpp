@@ -1,0 +1,301 @@
+#include "io/npy.h"
+
+#include "io/mapped_file.h"
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace embtune::engine {
+namespace {
+
+constexpr char kMagic[] = "\x93NUMPY";
+constexpr size_t kMagicSize = 6;
+
+// Decodes an IEEE 754 half-precision value.
+float halfToFloat(uint16_t h)
+{
+    const uint32_t sign = uint32_t(h & 0x8000u) << 16;
+    const uint32_t exponent = (h >> 10) & 0x1fu;
+    const uint32_t mantissa = h & 0x3ffu;
+    uint32_t bits;
+    if (exponent == 0) {
+        if (mantissa == 0) {
+            bits = sign;
+        } else { // subnormal half -> normal float
+            int e = -1;
+            uint32_t m = mantissa;
+            do {
+                ++e;
+                m <<= 1;
+            } while ((m & 0x400u) == 0);
+            bits = sign | uint32_t(127 - 15 - e) << 23 | (m & 0x3ffu) << 13;
+        }
+    } else if (exponent == 0x1f) {
+        bits = sign | 0x7f800000u | mantissa << 13;
+    } else {
+        bits = sign | (exponent + 127 - 15) << 23 | mantissa << 13;
+    }
+    return std::bit_cast<float>(bits);
+}
+
+// Value of `key` in a Python dict literal such as {'descr': '<f4', 'shape': (3, 2), }.
+bool dictValue(const std::string &dict, const std::string &key, std::string &value)
+{
+    for (const char quote : {'\'', '"'}) {
+        const std::string needle = std::string(1, quote) + key + std::string(1, quote);
+        auto pos = dict.find(needle);
+        if (pos == std::string::npos)
+            continue;
+        pos = dict.find(':', pos + needle.size());
+        if (pos == std::string::npos)
+            return false;
+        ++pos;
+        while (pos < dict.size() && dict[pos] == ' ')
+            ++pos;
+        if (pos >= dict.size())
+            return false;
+        size_t end;
+        if (dict[pos] == '\'' || dict[pos] == '"') {
+            end = dict.find(dict[pos], pos + 1);
+            if (end == std::string::npos)
+                return false;
+            value = dict.substr(pos + 1, end - pos - 1);
+        } else if (dict[pos] == '(') {
+            end = dict.find(')', pos);
+            if (end == std::string::npos)
+                return false;
+            value = dict.substr(pos, end - pos + 1);
+        } else {
+            end = dict.find_first_of(",}", pos);
+            if (end == std::string::npos)
+                return false;
+            value = dict.substr(pos, end - pos);
+            while (!value.empty() && value.back() == ' ')
+                value.pop_back();
+        }
+        return true;
+    }
+    return false;
+}
+
+bool parseShape(const std::string &text, std::vector<int64_t> &shape)
+{
+    if (text.size() < 2 || text.front() != '(' || text.back() != ')')
+        return false;
+    shape.clear();
+    std::string inner = text.substr(1, text.size() - 2);
+    std::stringstream stream(inner);
+    std::string part;
+    while (std::getline(stream, part, ',')) {
+        const auto b = part.find_first_not_of(" L");
+        if (b == std::string::npos)
+            continue;
+        const auto e = part.find_last_not_of(" L");
+        const std::string number = part.substr(b, e - b + 1);
+        char *endPtr = nullptr;
+        const long long value = std::strtoll(number.c_str(), &endPtr, 10);
+        if (*endPtr != '\0' || value < 0)
+            return false;
+        shape.push_back(value);
+    }
+    return true;
+}
+
+} // namespace
+
+Result<NpyHeader> parseNpyHeader(const char *bytes, size_t size, const std::string &path)
+{
+    if (size < kMagicSize + 4 || std::memcmp(bytes, kMagic, kMagicSize) != 0)
+        return Error::input("not a NumPy .npy file (bad magic)", path);
+    NpyHeader header;
+    header.major = uint8_t(bytes[6]);
+    header.minor = uint8_t(bytes[7]);
+    size_t headerLength = 0, prefix = 0;
+    if (header.major == 1) {
+        headerLength = uint8_t(bytes[8]) | size_t(uint8_t(bytes[9])) << 8;
+        prefix = 10;
+    } else if (header.major == 2 || header.major == 3) {
+        if (size < 12)
+            return Error::input("truncated .npy header", path);
+        headerLength = uint8_t(bytes[8]) | size_t(uint8_t(bytes[9])) << 8 | size_t(uint8_t(bytes[10])) << 16 |
+                       size_t(uint8_t(bytes[11])) << 24;
+        prefix = 12;
+    } else {
+        return Error::input("unsupported .npy format version " + std::to_string(header.major) + "." +
+                                std::to_string(header.minor),
+                            path);
+    }
+    if (prefix + headerLength > size)
+        return Error::input("truncated .npy header", path);
+    const std::string dict(bytes + prefix, headerLength);
+    header.dataOffset = int64_t(prefix + headerLength);
+
+    std::string value;
+    if (!dictValue(dict, "descr", value))
+        return Error::input("the .npy header has no 'descr'", path);
+    header.descr = value;
+    if (!dictValue(dict, "fortran_order", value))
+        return Error::input("the .npy header has no 'fortran_order'", path);
+    header.fortranOrder = (value == "True");
+    if (!dictValue(dict, "shape", value) || !parseShape(value, header.shape))
+        return Error::input("the .npy header has no valid 'shape'", path);
+    return header;
+}
+
+Result<FloatMatrix> readNpyMatrix(const std::string &path)
+{
+    auto mapped = MappedFile::open(path);
+    if (!mapped)
+        return mapped.error();
+    const std::shared_ptr<MappedFile> file = *mapped;
+    auto parsed = parseNpyHeader(file->data(), file->size(), path);
+    if (!parsed)
+        return parsed.error();
+    const NpyHeader &header = *parsed;
+    if (header.fortranOrder)
+        return Error::input("Fortran-ordered arrays are not supported; save with C order (np.ascontiguousarray)", path);
+    size_t itemSize = 0;
+    if (header.descr == "<f4")
+        itemSize = 4;
+    else if (header.descr == "<f8")
+        itemSize = 8;
+    else if (header.descr == "<f2")
+        itemSize = 2;
+    else
+        return Error::input("unsupported dtype '" + header.descr + "' (expected <f4, <f8 or <f2)", path);
+    if (header.shape.size() != 2)
+        return Error::input("expected a 2-D array (rows x dimension), found " + std::to_string(header.shape.size()) +
+                                " dimensions",
+                            path);
+    const int64_t rows = header.shape[0], cols = header.shape[1];
+    if (cols > 0 && rows > (int64_t(1) << 40) / cols)
+        return Error::input("array shape is too large", path);
+    const int64_t expected = rows * cols * int64_t(itemSize);
+    const int64_t available = int64_t(file->size()) - header.dataOffset;
+    if (available < expected)
+        return Error::input("truncated .npy file: expected " + std::to_string(expected) + " bytes of data for shape (" +
+                                std::to_string(rows) + ", " + std::to_string(cols) + "), found " +
+                                std::to_string(available),
+                            path);
+
+    const char *raw = file->data() + header.dataOffset;
+    auto checkFinite = [&](const float *values) -> Status {
+        for (int64_t i = 0; i < rows * cols; ++i)
+            if (!std::isfinite(values[i]))
+                return Error::input(std::string(std::isnan(values[i]) ? "NaN" : "Inf") + " at row " +
+                                        std::to_string(i / cols) + ", column " + std::to_string(i % cols) +
+                                        " (0-based)",
+                                    path, i / cols);
+        return {};
+    };
+
+    const bool aligned = reinterpret_cast<uintptr_t>(raw) % alignof(float) == 0;
+    if (itemSize == 4 && aligned && int64_t(file->size()) > kNpyMapThreshold) {
+        const auto *values = reinterpret_cast<const float *>(raw);
+        if (Status s = checkFinite(values); !s)
+            return s.error();
+        FloatMatrix matrix(rows, cols, values, file);
+        matrix.setMapped(true);
+        return matrix;
+    }
+    std::vector<float> values(size_t(rows * cols));
+    if (itemSize == 4) {
+        std::memcpy(values.data(), raw, values.size() * 4);
+    } else if (itemSize == 8) {
+        for (size_t i = 0; i < values.size(); ++i) {
+            double v;
+            std::memcpy(&v, raw + i * 8, 8);
+            values[i] = float(v);
+        }
+    } else {
+        for (size_t i = 0; i < values.size(); ++i) {
+            uint16_t h;
+            std::memcpy(&h, raw + i * 2, 2);
+            values[i] = halfToFloat(h);
+        }
+    }
+    if (Status s = checkFinite(values.data()); !s)
+        return s.error();
+    return FloatMatrix(rows, cols, std::move(values));
+}
+
+Status writeFileAtomically(const std::string &path, const std::string &content)
+{
+    const std::string temp = path + ".tmp-embtune";
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        if (!out)
+            return Error::io("cannot write", temp);
+        out.write(content.data(), std::streamsize(content.size()));
+        out.flush();
+        if (!out)
+            return Error::io("write failed (disk full?)", temp);
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp, path, ec);
+    if (ec) {
+        std::filesystem::remove(temp, ec);
+        return Error::io("cannot rename the temporary file into place", path);
+    }
+    return {};
+}
+
+Status writeNpyMatrix(const std::string &path, ConstMatrixMap matrix)
+{
+    std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(matrix.rows()) + ", " +
+                       std::to_string(matrix.cols()) + "), }";
+    // magic(6) + version(2) + length(2) + dict + padding + '\n' is a multiple of 64.
+    const size_t unpadded = 10 + dict.size() + 1;
+    dict.append((64 - unpadded % 64) % 64, ' ');
+    dict.push_back('\n');
+    std::string content(kMagic, kMagicSize);
+    content.push_back(char(1));
+    content.push_back(char(0));
+    content.push_back(char(dict.size() & 0xff));
+    content.push_back(char(dict.size() >> 8));
+    content += dict;
+    const size_t dataBytes = size_t(matrix.size()) * sizeof(float);
+    const size_t offset = content.size();
+    content.resize(offset + dataBytes);
+    std::memcpy(content.data() + offset, matrix.data(), dataBytes);
+    return writeFileAtomically(path, content);
+}
+
+Result<std::vector<std::string>> readIdList(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return Error::io("cannot open id list", path);
+    std::vector<std::string> ids;
+    std::string line;
+    int64_t lineNumber = 0;
+    while (std::getline(in, line)) {
+        ++lineNumber;
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (line.empty()) {
+            // A trailing empty line is fine; an empty line in the middle is an error.
+            if (in.peek() == std::char_traits<char>::eof())
+                break;
+            return Error::input("empty id", path, lineNumber);
+        }
+        ids.push_back(line);
+    }
+    return ids;
+}
+
+Status writeIdList(const std::string &path, const std::vector<std::string> &ids)
+{
+    std::string content;
+    for (const auto &id : ids) {
+        content += id;
+        content.push_back('\n');
+    }
+    return writeFileAtomically(path, content);
+}
+
+} // namespace embtune::engine

@@ -1,0 +1,41 @@
+#pragma once
+// NumPy .npy files holding a 2-D float matrix.
+// Reading: format versions 1.0, 2.0 and 3.0; dtypes <f4, <f8 and <f2 (converted to float32);
+// C order only. A float32 file larger than kNpyMapThreshold is memory-mapped, not copied.
+// Writing: version 1.0, <f4, C order, atomically (temp file + rename).
+
+#include "core/error.h"
+#include "core/matrix.h"
+
+#include <string>
+#include <vector>
+
+namespace embtune::engine {
+
+inline constexpr int64_t kNpyMapThreshold = int64_t(64) << 20; // 64 MiB
+
+struct NpyHeader {
+    int major = 1, minor = 0;
+    std::string descr;          // e.g. "<f4"
+    bool fortranOrder = false;
+    std::vector<int64_t> shape;
+    int64_t dataOffset = 0;     // bytes from the start of the file to the data
+};
+
+// Parses the header of an .npy file held in `bytes` (the whole file or at least its header).
+Result<NpyHeader> parseNpyHeader(const char *bytes, size_t size, const std::string &path);
+
+// Reads a 2-D matrix; every value must be finite (NaN/Inf is an error naming row and column).
+Result<FloatMatrix> readNpyMatrix(const std::string &path);
+
+// Writes rows x cols row-major float32 values as .npy v1.0.
+Status writeNpyMatrix(const std::string &path, ConstMatrixMap matrix);
+
+// Id list beside a vector file: one id per line, row i of the matrix has the id on line i+1.
+Result<std::vector<std::string>> readIdList(const std::string &path);
+Status writeIdList(const std::string &path, const std::vector<std::string> &ids);
+
+// Writes `content` to `path` through a temporary file and a rename.
+Status writeFileAtomically(const std::string &path, const std::string &content);
+
+} // namespace embtune::engine

@@ -1,0 +1,40 @@
+#pragma once
+// Exact top-k search by cosine or dot product: blocked matrix products (Eigen GEMM) and a
+// bounded heap per query, split over threads by query. Ties are broken by a per-document
+// priority (see tiePriorityByIdDescending), so results are deterministic and thread-count
+// independent.
+
+#include "core/error.h"
+#include "core/matrix.h"
+#include "core/progress.h"
+#include "search/ranking.h"
+
+#include <vector>
+
+namespace embtune::engine {
+
+enum class Similarity { Cosine, Dot };
+const char *similarityName(Similarity similarity);
+
+struct ExactSearchOptions {
+    int32_t k = 100;
+    Similarity similarity = Similarity::Cosine;
+    int threads = 0;              // 0 = all hardware threads
+    int64_t queryBlock = 128;     // rows of the query block in one GEMM
+    int64_t docBlock = 2048;      // rows of the document block in one GEMM
+};
+
+// docs: n x d; queries: m x d; queryRows: which rows of `queries` to search (the Ranking's
+// `queries` field receives them); tiePriority: n values; excludeDoc: empty, or one document
+// index per entry of queryRows to leave out of that query's list (-1 for none).
+// Returns Error::cancelled() when progress asks to stop.
+Result<Ranking> exactSearch(const FloatMatrix &docs, const FloatMatrix &queries, const std::vector<int32_t> &queryRows,
+                            const std::vector<int32_t> &tiePriority, const ExactSearchOptions &options,
+                            const std::vector<int32_t> &excludeDoc = {}, Progress *progress = nullptr);
+
+// Slow reference: full score vector and std::sort per query. For tests.
+Ranking exactSearchReference(const FloatMatrix &docs, const FloatMatrix &queries, const std::vector<int32_t> &queryRows,
+                             const std::vector<int32_t> &tiePriority, int32_t k, Similarity similarity,
+                             const std::vector<int32_t> &excludeDoc = {});
+
+} // namespace embtune::engine

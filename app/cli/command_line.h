@@ -1,0 +1,32 @@
+#pragma once
+// A small "--name value" / "--flag" argument reader for the CLI subcommands.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace embtune::cli {
+
+class CommandLine {
+public:
+    // `valued` options take a value ("--k 1,3" or "--k=1,3"); `flags` take none.
+    CommandLine(std::set<std::string> valued, std::set<std::string> flags);
+
+    // Parses argv-style words; returns an error message on unknown options or missing values.
+    std::optional<std::string> parse(const std::vector<std::string> &words);
+
+    bool has(const std::string &name) const { return m_values.count(name) || m_flags.count(name); }
+    std::string value(const std::string &name, const std::string &fallback = {}) const;
+
+private:
+    std::set<std::string> m_valued, m_flagNames;
+    std::map<std::string, std::string> m_values;
+    std::set<std::string> m_flags;
+};
+
+// Splits "1,3,5" into integers; returns false on anything else.
+bool parseIntList(const std::string &text, std::vector<int> &out);
+
+} // namespace embtune::cli

@@ -1,0 +1,12 @@
+#pragma once
+// Subcommands of embtune-cli. Each returns the process exit code:
+// 0 ok, 1 input error, 2 usage, 3 cancelled.
+
+#include <string>
+#include <vector>
+
+namespace embtune::cli {
+
+int runEvaluate(const std::vector<std::string> &args);
+
+} // namespace embtune::cli

@@ -1,0 +1,49 @@
+// embtune-cli: headless front end of the embtune engine.
+
+#include "commands.h"
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+void printUsage(FILE *to)
+{
+    std::fprintf(to,
+                 "usage: embtune-cli COMMAND [options]\n"
+                 "\n"
+                 "commands:\n"
+                 "  evaluate   search a dataset's queries over its documents and score the rankings\n"
+                 "             --dataset DIR --embeddings DIR [--split test] [--k 1,3,5,10,100]\n"
+                 "             [--metrics ndcg,recall,recall_cap,precision,mrr,map] [--similarity cosine|dot]\n"
+                 "             [--threads N] [--ignore-same-id] [--json FILE|-] [--per-query]\n"
+                 "\n"
+                 "exit codes: 0 ok, 1 input error, 2 usage error, 3 cancelled\n");
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        printUsage(stderr);
+        return 2;
+    }
+    const std::string command = argv[1];
+    const std::vector<std::string> args(argv + 2, argv + argc);
+    if (command == "--help" || command == "-h" || command == "help") {
+        printUsage(stdout);
+        return 0;
+    }
+    if (command == "--version") {
+        std::printf("embtune-cli %s\n", EMBTUNE_VERSION);
+        return 0;
+    }
+    if (command == "evaluate")
+        return embtune::cli::runEvaluate(args);
+    std::fprintf(stderr, "embtune-cli: unknown command \"%s\"\n\n", command.c_str());
+    printUsage(stderr);
+    return 2;
+}

@@ -27,9 +27,12 @@ Result<EvaluationReport> evaluateEmbeddings(const Dataset &dataset, const Embedd
     std::vector<int32_t> queries;
     int32_t withoutVector = 0;
     std::string firstWithoutVector;
+    int32_t withoutRelevant = 0;
     for (const QueryJudgements &q : qrels->queries) {
-        if (q.relevantCount() == 0)
+        if (q.relevantCount() == 0) {
+            ++withoutRelevant;
             continue;
+        }
         if (!embeddings.hasQuery(q.query)) {
             if (withoutVector++ == 0)
                 firstWithoutVector = dataset.queryIds.id(q.query);
@@ -64,6 +67,7 @@ Result<EvaluationReport> evaluateEmbeddings(const Dataset &dataset, const Embedd
     report.searchSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     report.ranking = std::move(*ranking);
     report.metrics = evaluateRanking(report.ranking, *qrels, options.metrics, options.ks);
+    report.metrics.excludedNoRelevant = withoutRelevant;
     if (report.metrics.excludedNoRelevant > 0)
         report.warnings.push_back(std::to_string(report.metrics.excludedNoRelevant) +
                                   " judged queries have no relevant document and are excluded");

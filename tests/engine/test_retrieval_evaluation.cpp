@@ -61,6 +61,8 @@ private slots:
         QVERIFY(report.ok());
         QCOMPARE(report->metrics.queries.size(), size_t(2)); // q3 has no relevant document
         QCOMPARE(report->judgedQueries, 3);
+        QCOMPARE(report->metrics.excludedNoRelevant, 1);
+        QCOMPARE(report->warnings.size(), size_t(1));
         QCOMPARE(report->metrics.mean(Metric::Ndcg, 10), 1.0);
     }
 

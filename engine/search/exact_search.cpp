@@ -3,73 +3,123 @@
 #include "core/parallel.h"
 
 #include <algorithm>
+#include <bit>
 #include <atomic>
 #include <cmath>
 #include <numeric>
 
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
 namespace embtune::engine {
 namespace {
 
+// Order-preserving map of a float to an unsigned integer (larger float -> larger integer).
+inline uint32_t sortableBits(float value)
+{
+    const auto bits = std::bit_cast<uint32_t>(value);
+    return (bits & 0x80000000u) ? ~bits : (bits | 0x80000000u);
+}
+
+// A scored document. `key` orders candidates by score, then tie priority, with one integer
+// comparison: (sortable score << 32) | priority.
 struct Candidate {
+    uint64_t key;
     float score;
-    int32_t priority;
     int32_t doc;
+
+    Candidate() = default;
+    Candidate(float s, int32_t priority, int32_t d)
+        : key(uint64_t(sortableBits(s)) << 32 | uint32_t(priority)), score(s), doc(d) {}
 };
 
 // a ranks before b.
 inline bool ranksBefore(const Candidate &a, const Candidate &b)
 {
-    return a.score > b.score || (a.score == b.score && a.priority > b.priority);
+    return a.key > b.key;
 }
 
-// Bounded top-k keeper: a heap whose front is the worst kept candidate.
+// Bounded top-k keeper (reservoir): candidates at or above the current threshold are appended
+// to a buffer of 2k; when it fills, nth_element keeps the best k and raises the threshold.
+// Amortised O(1) per accepted candidate, versus O(log k) for a heap.
 class TopK {
 public:
     void reset(int32_t k)
     {
         m_k = size_t(k);
-        m_heap.clear();
-        m_heap.reserve(m_k);
+        m_buffer.clear();
+        m_buffer.reserve(2 * m_k);
+        m_threshold = -std::numeric_limits<float>::infinity();
     }
+    // Candidates scoring below threshold() can never enter.
+    float threshold() const { return m_threshold; }
     inline void offer(float score, int32_t priority, int32_t doc)
     {
-        if (m_heap.size() < m_k) {
-            m_heap.push_back({score, priority, doc});
-            std::push_heap(m_heap.begin(), m_heap.end(), ranksBefore);
-            return;
-        }
-        const Candidate &worst = m_heap.front();
-        if (score < worst.score || (score == worst.score && priority < worst.priority))
-            return;
-        std::pop_heap(m_heap.begin(), m_heap.end(), ranksBefore);
-        m_heap.back() = {score, priority, doc};
-        std::push_heap(m_heap.begin(), m_heap.end(), ranksBefore);
+        m_buffer.emplace_back(score, priority, doc);
+        if (m_buffer.size() == 2 * m_k)
+            shrink();
     }
-    bool full() const { return m_heap.size() == m_k; }
-    float worstScore() const { return m_heap.front().score; }
     // Writes the kept candidates best first, padding with -1.
     void drain(int32_t *docs, float *scores)
     {
-        std::sort(m_heap.begin(), m_heap.end(), ranksBefore);
+        const size_t kept = std::min(m_k, m_buffer.size());
+        if (m_buffer.size() > kept)
+            std::nth_element(m_buffer.begin(), m_buffer.begin() + ptrdiff_t(kept - 1), m_buffer.end(), ranksBefore);
+        std::sort(m_buffer.begin(), m_buffer.begin() + ptrdiff_t(kept), ranksBefore);
         for (size_t i = 0; i < m_k; ++i) {
-            docs[i] = i < m_heap.size() ? m_heap[i].doc : -1;
-            scores[i] = i < m_heap.size() ? m_heap[i].score : -std::numeric_limits<float>::infinity();
+            docs[i] = i < kept ? m_buffer[i].doc : -1;
+            scores[i] = i < kept ? m_buffer[i].score : -std::numeric_limits<float>::infinity();
         }
     }
 
 private:
+    void shrink()
+    {
+        std::nth_element(m_buffer.begin(), m_buffer.begin() + ptrdiff_t(m_k - 1), m_buffer.end(), ranksBefore);
+        m_buffer.resize(m_k);
+        m_threshold = m_buffer[m_k - 1].score; // the k-th best kept: nothing below it can enter
+    }
+
     size_t m_k = 0;
-    std::vector<Candidate> m_heap;
+    std::vector<Candidate> m_buffer;
+    float m_threshold = 0;
 };
 
-std::vector<float> inverseNorms(const FloatMatrix &m)
+// Offers row[j] (times scale[j] when scale is given) for j in [0, n) to `keeper` as document
+// firstDoc + j, skipping `excluded`. The AVX2 path rejects 8 scores below the threshold at once.
+inline void scanScores(const float *row, const float *scale, int64_t n, int32_t firstDoc, int32_t excluded,
+                       const int32_t *tiePriority, TopK &keeper)
 {
-    std::vector<float> out(size_t(m.rows()));
-    const auto map = m.map();
-    for (int64_t i = 0; i < m.rows(); ++i) {
-        const float norm = map.row(i).norm();
-        out[size_t(i)] = norm > 0 ? 1.0f / norm : 0.0f;
+    auto offerOne = [&](int64_t j) {
+        const float score = scale ? row[j] * scale[j] : row[j];
+        const int32_t doc = firstDoc + int32_t(j);
+        if (score >= keeper.threshold() && doc != excluded)
+            keeper.offer(score, tiePriority[doc], doc);
+    };
+    int64_t j = 0;
+#if defined(__AVX2__)
+    for (; j + 8 <= n; j += 8) {
+        __m256 v = _mm256_loadu_ps(row + j);
+        if (scale)
+            v = _mm256_mul_ps(v, _mm256_loadu_ps(scale + j));
+        unsigned mask = unsigned(_mm256_movemask_ps(_mm256_cmp_ps(v, _mm256_set1_ps(keeper.threshold()), _CMP_GE_OQ)));
+        while (mask) {
+            offerOne(j + std::countr_zero(mask));
+            mask &= mask - 1;
+        }
     }
+#endif
+    for (; j < n; ++j)
+        offerOne(j);
+}
+
+// 1/|row| per row (0 for zero rows), so cosine = dot * scale.
+Eigen::VectorXf inverseNorms(const FloatMatrix &m)
+{
+    Eigen::VectorXf out = m.map().rowwise().norm();
+    for (Eigen::Index i = 0; i < out.size(); ++i)
+        out[i] = out[i] > 0 ? 1.0f / out[i] : 0.0f;
     return out;
 }
 
@@ -105,7 +155,7 @@ Result<Ranking> exactSearch(const FloatMatrix &docs, const FloatMatrix &queries,
 
     const int64_t n = docs.rows(), d = docs.cols();
     const bool cosine = options.similarity == Similarity::Cosine;
-    const std::vector<float> docScale = cosine ? inverseNorms(docs) : std::vector<float>();
+    const Eigen::VectorXf docScale = cosine ? inverseNorms(docs) : Eigen::VectorXf();
 
     // Gather (and for cosine normalise) the searched query rows once.
     RowMatrixXf q(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(d));
@@ -131,27 +181,22 @@ Result<Ranking> exactSearch(const FloatMatrix &docs, const FloatMatrix &queries,
         Eigen::setNbThreads(1);
         RowMatrixXf scores;
         std::vector<TopK> keepers(static_cast<size_t>(queryBlock));
-        for (int64_t q0 = begin; q0 < end && !stop.load(std::memory_order_relaxed); q0 += queryBlock) {
-            const int64_t qn = std::min(queryBlock, end - q0);
+        // Equal-sized query blocks: a small remainder block would waste GEMM efficiency.
+        const int64_t blocks = (end - begin + queryBlock - 1) / queryBlock;
+        const int64_t evenBlock = blocks > 0 ? (end - begin + blocks - 1) / blocks : queryBlock;
+        for (int64_t q0 = begin; q0 < end && !stop.load(std::memory_order_relaxed); q0 += evenBlock) {
+            const int64_t qn = std::min(evenBlock, end - q0);
             for (int64_t i = 0; i < qn; ++i)
                 keepers[size_t(i)].reset(options.k);
             for (int64_t d0 = 0; d0 < n; d0 += docBlock) {
                 const int64_t dn = std::min(docBlock, n - d0);
                 scores.resize(qn, dn);
                 scores.noalias() = q.middleRows(q0, qn) * docMap.middleRows(d0, dn).transpose();
+                const float *scale = cosine ? docScale.data() + d0 : nullptr;
                 for (int64_t i = 0; i < qn; ++i) {
-                    const float *row = scores.data() + i * dn;
-                    TopK &keeper = keepers[size_t(i)];
                     const int32_t excluded = excludeDoc.empty() ? -1 : excludeDoc[size_t(q0 + i)];
-                    for (int64_t j = 0; j < dn; ++j) {
-                        const float s = cosine ? row[j] * docScale[size_t(d0 + j)] : row[j];
-                        if (keeper.full() && s < keeper.worstScore())
-                            continue;
-                        const auto doc = int32_t(d0 + j);
-                        if (doc == excluded)
-                            continue;
-                        keeper.offer(s, tiePriority[size_t(doc)], doc);
-                    }
+                    scanScores(scores.data() + i * dn, scale, dn, int32_t(d0), excluded, tiePriority.data(),
+                               keepers[size_t(i)]);
                 }
                 const int64_t done = blocksDone.fetch_add(1) + 1;
                 if (progress && worker == 0 && progress->report("search", done, blocksTotal))
@@ -196,7 +241,7 @@ Ranking exactSearchReference(const FloatMatrix &docs, const FloatMatrix &queries
             double s = dot;
             if (similarity == Similarity::Cosine)
                 s = (qq > 0 && dd > 0) ? dot / std::sqrt(qq * dd) : 0.0;
-            all.push_back({float(s), tiePriority[size_t(j)], int32_t(j)});
+            all.emplace_back(float(s), tiePriority[size_t(j)], int32_t(j));
         }
         std::sort(all.begin(), all.end(), ranksBefore);
         for (int32_t r = 0; r < k; ++r) {

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# embtune set-up on Debian 12: installs what is missing, builds, then
+#   scripts/setup.sh run    starts the GUI (or, with no display, runs the CLI main job)
+#   scripts/setup.sh test   runs every test: the full suite, then the engine and CLI tests
+#                           again under AddressSanitizer + UndefinedBehaviorSanitizer
+# Environment: BUILD_DIR (default build), JOBS (default: number of cores).
+set -euo pipefail
+
+mode="${1:-run}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${BUILD_DIR:-$root/build}"
+jobs="${JOBS:-$(nproc)}"
+shared="$root/../shared"
+
+packages=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-charts-dev libgl-dev libeigen3-dev libhnswlib-dev
+          libsimdjson-dev libsqlite3-dev python3-numpy python3-hnswlib xvfb xauth)
+
+install_missing() {
+    local missing=()
+    for p in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "== installing: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+configure_and_build() { # dir, extra cmake args...
+    local dir="$1"; shift
+    cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+    cmake --build "$dir" -j "$jobs"
+}
+
+install_missing
+case "$mode" in
+run)
+    configure_and_build "$build"
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+        args=()
+        [ -d "$shared/datasets/scifact" ] && args=(--dataset "$shared/datasets/scifact")
+        exec "$build/app/gui/embtune" "${args[@]}"
+    fi
+    echo "== no display: running the CLI main job (embtune-cli evaluate)"
+    if [ -d "$shared/datasets/scifact" ]; then
+        exec "$build/app/cli/embtune-cli" evaluate --dataset "$shared/datasets/scifact" \
+            --embeddings "$shared/datasets/scifact/embeddings/lsa256" --split test
+    fi
+    "$build/app/cli/embtune-cli" --help
+    echo "(no ../shared/datasets/scifact here: pass --dataset DIR --embeddings DIR to evaluate your own data)"
+    ;;
+test)
+    configure_and_build "$build"
+    (cd "$build" && QT_QPA_PLATFORM=offscreen ctest -LE bench --output-on-failure -j "$jobs")
+    echo "== engine and CLI tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+    configure_and_build "$build-asan" -DEMBTUNE_GUI=OFF -DEMBTUNE_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    (cd "$build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+        ctest -L "engine|cli" --output-on-failure -j "$jobs")
+    ;;
+*)
+    echo "usage: scripts/setup.sh run|test" >&2
+    exit 2
+    ;;
+esac

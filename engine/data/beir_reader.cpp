@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <memory>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -15,40 +18,57 @@ namespace fs = std::filesystem;
 namespace embtune::engine {
 namespace {
 
-// Calls onLine(text, lineNumber) for each non-blank line of `buffer`; `capacityAfter` is how
-// many readable bytes follow each line start (for simdjson's padding contract).
+// Streams `path` in chunks and calls onLine(text, length, lineNumber) for each non-blank line
+// (1-based line numbers, "\r\n" accepted). At least simdjson::SIMDJSON_PADDING readable bytes
+// follow the end of every line passed, as simdjson's parser requires. Memory stays at one chunk
+// (or the longest line) however large the file is.
 template <typename OnLine>
-Status forEachLine(const char *buffer, size_t size, OnLine &&onLine)
+Status forEachFileLine(const std::string &path, OnLine &&onLine)
 {
-    size_t start = 0;
+    std::unique_ptr<std::FILE, int (*)(std::FILE *)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+    if (!file)
+        return Error::io(std::string("cannot open: ") + std::strerror(errno), path);
+    constexpr size_t padding = simdjson::SIMDJSON_PADDING;
+    std::vector<char> buffer((size_t(8) << 20) + padding);
+    size_t filled = 0;
     int64_t lineNumber = 0;
-    while (start < size) {
+    bool eof = false;
+    auto emit = [&](size_t start, size_t end) -> Status {
         ++lineNumber;
-        const void *nl = std::memchr(buffer + start, '\n', size - start);
-        const size_t end = nl ? size_t(static_cast<const char *>(nl) - buffer) : size;
         size_t len = end - start;
         if (len > 0 && buffer[start + len - 1] == '\r')
             --len;
-        bool blank = true;
-        for (size_t i = 0; i < len && blank; ++i)
-            blank = (buffer[start + i] == ' ' || buffer[start + i] == '\t');
-        if (!blank) {
-            Status status = onLine(buffer + start, len, lineNumber);
-            if (!status.ok())
-                return status;
+        for (size_t i = 0; i < len; ++i)
+            if (buffer[start + i] != ' ' && buffer[start + i] != '\t')
+                return onLine(buffer.data() + start, len, lineNumber);
+        return {};
+    };
+    while (!eof) {
+        if (filled == buffer.size() - padding) // one line longer than the buffer: grow
+            buffer.resize(2 * (buffer.size() - padding) + padding);
+        const size_t got = std::fread(buffer.data() + filled, 1, buffer.size() - padding - filled, file.get());
+        if (got == 0) {
+            if (std::ferror(file.get()))
+                return Error::io("read error", path);
+            eof = true;
         }
-        start = end + 1;
+        filled += got;
+        size_t start = 0;
+        while (const void *nl = std::memchr(buffer.data() + start, '\n', filled - start)) {
+            const size_t end = size_t(static_cast<const char *>(nl) - buffer.data());
+            if (Status status = emit(start, end); !status.ok())
+                return status;
+            start = end + 1;
+        }
+        if (eof && start < filled) { // last line without a newline
+            if (Status status = emit(start, filled); !status.ok())
+                return status;
+            start = filled;
+        }
+        std::memmove(buffer.data(), buffer.data() + start, filled - start);
+        filled -= start;
     }
     return {};
-}
-
-Result<simdjson::padded_string> loadFile(const std::string &path)
-{
-    simdjson::padded_string content;
-    const auto error = simdjson::padded_string::load(path).get(content);
-    if (error)
-        return Error::io("cannot read file: " + std::string(simdjson::error_message(error)), path);
-    return content;
 }
 
 // String value of an id field: a JSON string as is, a JSON number by its literal text.
@@ -92,19 +112,9 @@ using RecordSink = std::function<Status(std::string id, simdjson::dom::object ob
 
 Status readJsonl(const std::string &path, const char *what, const RecordSink &sink)
 {
-    auto content = loadFile(path);
-    if (!content)
-        return content.error();
     simdjson::dom::parser parser;
-    const simdjson::padded_string &text = *content;
-    const char *base = text.data();
-    const size_t capacity = text.size() + simdjson::SIMDJSON_PADDING;
     int64_t records = 0;
-    Status status = forEachLine(base, text.size(), [&](const char *line, size_t len, int64_t lineNumber) -> Status {
-        // The rest of the padded buffer serves as simdjson's padding for this line.
-        const size_t room = capacity - size_t(line - base);
-        if (room < len + simdjson::SIMDJSON_PADDING) // cannot happen for a padded_string
-            return Error{ErrorCode::Internal, "line buffer without padding", path, lineNumber};
+    Status status = forEachFileLine(path, [&](const char *line, size_t len, int64_t lineNumber) -> Status {
         simdjson::dom::element root;
         const auto error = parser.parse(reinterpret_cast<const uint8_t *>(line), len, false).get(root);
         if (error)
@@ -211,18 +221,11 @@ Status readQueriesJsonl(const std::string &path, Dataset &dataset)
 
 Result<Qrels> readQrels(const std::string &path, const Dataset &dataset, LoadReport &report)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return Error::io("cannot open qrels file", path);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string content = buffer.str();
-
     std::map<int32_t, std::vector<Judgement>> byQuery;
     int64_t skipped = 0, rounded = 0, duplicates = 0;
     std::string firstUnknown;
     bool first = true;
-    Status status = forEachLine(content.data(), content.size(), [&](const char *data, size_t len, int64_t line) -> Status {
+    Status status = forEachFileLine(path, [&](const char *data, size_t len, int64_t line) -> Status {
         const auto fields = splitFields(std::string_view(data, len));
         const bool isFirst = first;
         first = false;

@@ -69,6 +69,28 @@ private slots:
         QCOMPARE(ds->split("test")->find(0)->judged[0].doc, 1);
     }
 
+    void linesLongerThanTheReadChunk()
+    {
+        // The reader streams 8 MiB chunks: a 9 MiB line forces the buffer to grow, and the many
+        // short lines after it cross chunk boundaries. No trailing newline on the last line.
+        const auto dir = freshCopy();
+        std::string corpus = "{\"_id\": \"big\", \"text\": \"" + std::string(9 << 20, 'x') + "\"}\n";
+        for (int i = 0; i < 100000; ++i)
+            corpus += "{\"_id\": \"d" + std::to_string(i) + "\", \"text\": \"t " + std::to_string(i) + "\"}\n";
+        corpus += "{\"_id\": \"last\", \"text\": \"end\"}";
+        writeText(dir / "corpus.jsonl", corpus);
+        writeText(dir / "qrels" / "test.tsv", "query-id\tcorpus-id\tscore\nq1\tlast\t1\n");
+        auto ds = readBeirDataset(dir.string());
+        QVERIFY2(ds.ok(), ds.ok() ? "" : ds.error().toString().c_str());
+        QCOMPARE(ds->docCount(), 100002);
+        QCOMPARE(ds->docs[0].text.size(), size_t(9 << 20));
+        QCOMPARE(ds->docs[size_t(ds->docIds.find("d99999"))].text, std::string("t 99999"));
+        QCOMPARE(ds->docs.back().text, std::string("end"));
+        // An error after the long line still names the right line.
+        writeText(dir / "corpus.jsonl", corpus.substr(0, corpus.rfind('\n') + 1) + "{broken\n");
+        expectError(dir, "malformed JSON", "corpus.jsonl", 100002); // replaces the last line
+    }
+
     void floatScoresAreRoundedWithWarning()
     {
         const auto dir = freshCopy();

@@ -1,0 +1,85 @@
+// embtune: the desktop workbench. See README "GUI" and `embtune --help`.
+
+#include "command_line_run.h"
+#include "main_window.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+#include <cstdio>
+
+#ifndef EMBTUNE_VERSION
+#define EMBTUNE_VERSION "dev"
+#endif
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("embtune"));
+    QApplication::setApplicationName(QStringLiteral("embtune"));
+    QApplication::setApplicationVersion(QStringLiteral(EMBTUNE_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Workbench for tuning text embeddings for retrieval."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption datasetOption(QStringLiteral("dataset"),
+                                           QStringLiteral("Open the BEIR dataset folder <dir>."), QStringLiteral("dir"));
+    const QCommandLineOption embeddingsOption(
+        QStringLiteral("embeddings"),
+        QStringLiteral("Import embeddings from <dir> (corpus.npy + corpus_ids.txt, queries.npy + query_ids.txt)."),
+        QStringLiteral("dir"));
+    const QCommandLineOption evaluateOption(QStringLiteral("evaluate"),
+                                            QStringLiteral("Evaluate the embeddings once they are loaded."));
+    const QCommandLineOption splitOption(QStringLiteral("split"),
+                                         QStringLiteral("Split to evaluate (default: test)."), QStringLiteral("name"));
+    const QCommandLineOption screenshotOption(
+        QStringLiteral("screenshot"),
+        QStringLiteral("After the requested steps, save an image of the window to <file> and quit "
+                       "(exit code 0, or 1 when a step failed)."),
+        QStringLiteral("file"));
+    const QCommandLineOption noRestoreOption(QStringLiteral("no-restore"),
+                                             QStringLiteral("Do not reopen the last dataset and embeddings."));
+    parser.addOptions({datasetOption, embeddingsOption, evaluateOption, splitOption, screenshotOption, noRestoreOption});
+    parser.process(app);
+
+    embtune::gui::CommandLineRequest request;
+    request.dataset = parser.value(datasetOption);
+    request.embeddings = parser.value(embeddingsOption);
+    request.evaluate = parser.isSet(evaluateOption);
+    request.split = parser.value(splitOption);
+    request.screenshot = parser.value(screenshotOption);
+    if (const QString problem = request.validate(); !problem.isEmpty()) {
+        std::fprintf(stderr, "embtune: %s\n", qPrintable(problem));
+        return 2;
+    }
+    const bool screenshot = !request.screenshot.isEmpty();
+
+    embtune::gui::MainWindow::Options options;
+    options.restoreSession = !parser.isSet(noRestoreOption) && request.dataset.isEmpty() && !screenshot;
+    // A scripted screenshot is reproducible: fixed size, no restored or saved state.
+    options.restoreWindow = !screenshot;
+    options.saveSettings = !screenshot;
+    embtune::gui::MainWindow window(options);
+    if (screenshot) {
+        window.setErrorDialogsEnabled(false);
+        window.resize(1400, 900);
+    }
+    window.show();
+
+    if (request.hasSteps()) {
+        auto *run = new embtune::gui::CommandLineRun(&window, request, &window);
+        QObject::connect(run, &embtune::gui::CommandLineRun::finished, &app,
+                         [screenshot](int exitCode, const QString &message) {
+                             if (exitCode != 0)
+                                 std::fprintf(stderr, "embtune: error: %s\n", qPrintable(message));
+                             else if (!message.isEmpty())
+                                 std::fprintf(stderr, "embtune: %s\n", qPrintable(message));
+                             if (screenshot)
+                                 QCoreApplication::exit(exitCode);
+                         });
+        QTimer::singleShot(0, run, &embtune::gui::CommandLineRun::start);
+    }
+    return app.exec();
+}

@@ -12,9 +12,19 @@
 
 namespace embtune::engine {
 
+// Where an embedding set came from. Stored beside cached and exported sets.
+struct Provenance {
+    std::string embedder;      // "lsa", "openai", "imported", ...
+    std::string parameters;    // embedder configuration as a JSON object (never secrets)
+    std::string created;       // ISO 8601 UTC time of creation
+    std::string datasetHash;   // content hash of the dataset the vectors belong to (may be empty)
+    bool normalized = false;   // rows have unit L2 norm
+};
+
 struct EmbeddingSet {
     std::string name;          // display name (folder name for imported sets)
     std::string source;        // where it came from (folder or file path)
+    Provenance provenance;
     FloatMatrix docs;          // docCount x dim
     FloatMatrix queries;       // queryCount x dim; rows of queries without a vector are zero
     std::vector<char> hasQueryVector; // per dataset query: 1 when the source had its vector

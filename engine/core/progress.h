@@ -27,17 +27,18 @@ public:
     Progress() = default;
     explicit Progress(ProgressCallback callback) : m_callback(std::move(callback)) {}
 
-    // Reports and returns true when the caller asked to stop.
-    bool report(const std::string &phase, int64_t done, int64_t total)
+    // Reports a step; returns true to go on, false when the caller asked to stop (the same
+    // convention as the callback).
+    bool step(const std::string &phase, int64_t done, int64_t total)
     {
         if (m_stopped.load(std::memory_order_relaxed))
-            return true;
-        if (!m_callback)
             return false;
+        if (!m_callback)
+            return true;
         std::lock_guard lock(m_mutex);
         if (!m_callback({phase, done, total}))
             m_stopped.store(true);
-        return m_stopped.load();
+        return !m_stopped.load();
     }
     bool shouldStop() const { return m_stopped.load(std::memory_order_relaxed); }
     void cancel() { m_stopped.store(true); }

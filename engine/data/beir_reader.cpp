@@ -335,15 +335,15 @@ Result<Dataset> readBeirDataset(const std::string &dir, LoadReport *report, Prog
         return Error::input("the folder has no corpus.jsonl (expected a BEIR dataset)", dir);
     if (!fs::exists(queries, ec))
         return Error::input("the folder has no queries.jsonl (expected a BEIR dataset)", dir);
-    if (progress && progress->report("read corpus", 0, 3))
+    if (progress && !progress->step("read corpus", 0, 3))
         return Error::cancelled();
     if (Status s = readCorpusJsonl(corpus.string(), dataset); !s)
         return s.error();
-    if (progress && progress->report("read queries", 1, 3))
+    if (progress && !progress->step("read queries", 1, 3))
         return Error::cancelled();
     if (Status s = readQueriesJsonl(queries.string(), dataset); !s)
         return s.error();
-    if (progress && progress->report("read qrels", 2, 3))
+    if (progress && !progress->step("read qrels", 2, 3))
         return Error::cancelled();
 
     const fs::path qrelsDir = root / "qrels";
@@ -363,7 +363,7 @@ Result<Dataset> readBeirDataset(const std::string &dir, LoadReport *report, Prog
     if (dataset.splits.empty())
         rep.warnings.push_back(dir + ": no qrels/<split>.tsv files; nothing can be evaluated");
     if (progress)
-        progress->report("read qrels", 3, 3);
+        progress->step("read qrels", 3, 3);
     return dataset;
 }
 

@@ -199,7 +199,7 @@ Result<Ranking> exactSearch(const FloatMatrix &docs, const FloatMatrix &queries,
                                keepers[size_t(i)]);
                 }
                 const int64_t done = blocksDone.fetch_add(1) + 1;
-                if (progress && worker == 0 && progress->report("search", done, blocksTotal))
+                if (progress && worker == 0 && !progress->step("search", done, blocksTotal))
                     stop.store(true);
                 if (progress && progress->shouldStop())
                     stop.store(true);
@@ -214,7 +214,7 @@ Result<Ranking> exactSearch(const FloatMatrix &docs, const FloatMatrix &queries,
     if (stop.load())
         return Error::cancelled();
     if (progress)
-        progress->report("search", blocksTotal, blocksTotal);
+        progress->step("search", blocksTotal, blocksTotal);
     return ranking;
 }
 

@@ -8,6 +8,7 @@
 #include "eval/retrieval_evaluation.h"
 #include "io/json_writer.h"
 #include "io/npy.h"
+#include "search/bm25.h"
 
 #include <atomic>
 #include <csignal>
@@ -37,21 +38,23 @@ int usage(const std::string &message)
     return 2;
 }
 
-std::string reportJson(const Dataset &dataset, const EmbeddingSet &embeddings, const EvaluationOptions &options,
-                       const EvaluationReport &report, bool perQuery)
+std::string reportJson(const Dataset &dataset, const std::string &embeddings, const EvaluationOptions &options,
+                       const EvaluationReport &report, bool perQuery, bool bm25)
 {
     JsonWriter w;
     w.beginObject();
     w.key("dataset");
     w.value(dataset.path);
     w.key("embeddings");
-    w.value(embeddings.source);
+    w.value(embeddings);
     w.key("split");
     w.value(report.split);
     w.key("search");
-    w.value("exact");
-    w.key("similarity");
-    w.value(similarityName(options.similarity));
+    w.value(bm25 ? "bm25" : "exact");
+    if (!bm25) {
+        w.key("similarity");
+        w.value(similarityName(options.similarity));
+    }
     w.key("queries");
     w.value(int64_t(report.metrics.queries.size()));
     w.key("excluded_no_relevant");
@@ -94,12 +97,14 @@ std::string reportJson(const Dataset &dataset, const EmbeddingSet &embeddings, c
 
 int runEvaluate(const std::vector<std::string> &args)
 {
-    CommandLine cl({"dataset", "embeddings", "split", "k", "metrics", "similarity", "threads", "json"},
+    CommandLine cl({"dataset", "embeddings", "embedder", "split", "k", "metrics", "similarity", "threads", "json"},
                    {"ignore-same-id", "per-query", "quiet"});
     if (auto problem = cl.parse(args))
         return usage(*problem);
-    if (!cl.has("dataset") || !cl.has("embeddings"))
-        return usage("--dataset DIR and --embeddings DIR are required");
+    if (!cl.has("dataset") || cl.has("embeddings") == cl.has("embedder"))
+        return usage("--dataset DIR and one of --embeddings DIR or --embedder bm25 are required");
+    if (cl.has("embedder") && cl.value("embedder") != "bm25")
+        return usage("--embedder for evaluate is bm25 (compute embeddings with `embtune-cli embed`)");
 
     EvaluationOptions options;
     options.split = cl.value("split", "test");
@@ -149,16 +154,36 @@ int runEvaluate(const std::vector<std::string> &args)
         return fail(dataset.error());
     for (const auto &warning : loadReport.warnings)
         std::fprintf(stderr, "warning: %s\n", warning.c_str());
-    auto embeddings = readNpyEmbeddingSet(cl.value("embeddings"), *dataset);
-    if (!embeddings)
-        return fail(embeddings.error());
-    auto report = evaluateEmbeddings(*dataset, *embeddings, options, &progress);
+    std::string sourceName, sourcePath;
+    Result<EvaluationReport> report = Error::usage("no ranking source");
+    if (cl.has("embedder")) {
+        Bm25Options bm25Options;
+        bm25Options.threads = options.threads;
+        const Bm25Index index = Bm25Index::build(documentTexts(*dataset), bm25Options);
+        const std::vector<int32_t> tiePriority = tiePriorityByIdDescending(dataset->docIds.ids());
+        RankingSource bm25 = [&](const std::vector<int32_t> &queries, int32_t k, const std::vector<int32_t> &exclude,
+                                 Progress *searchProgress) {
+            std::vector<std::string> texts;
+            for (int32_t q : queries)
+                texts.push_back(dataset->queries[size_t(q)]);
+            return index.search(texts, queries, k, tiePriority, exclude, searchProgress);
+        };
+        sourceName = sourcePath = "bm25";
+        report = evaluateRankings(*dataset, bm25, options, &progress);
+    } else {
+        auto embeddings = readNpyEmbeddingSet(cl.value("embeddings"), *dataset);
+        if (!embeddings)
+            return fail(embeddings.error());
+        sourceName = embeddings->name;
+        sourcePath = embeddings->source;
+        report = evaluateEmbeddings(*dataset, *embeddings, options, &progress);
+    }
     if (!report)
         return fail(report.error());
     for (const auto &warning : report->warnings)
         std::fprintf(stderr, "warning: %s\n", warning.c_str());
 
-    const std::string json = reportJson(*dataset, *embeddings, options, *report, cl.has("per-query"));
+    const std::string json = reportJson(*dataset, sourcePath, options, *report, cl.has("per-query"), cl.has("embedder"));
     const std::string jsonPath = cl.value("json");
     if (jsonPath == "-") {
         std::fputs(json.c_str(), stdout);
@@ -170,9 +195,10 @@ int runEvaluate(const std::vector<std::string> &args)
     if (quiet)
         return 0;
 
-    std::printf("%s / %s, split %s: %zu queries, %s, exact search in %.3f s\n", dataset->name.c_str(),
-                embeddings->name.c_str(), report->split.c_str(), report->metrics.queries.size(),
-                similarityName(options.similarity), report->searchSeconds);
+    std::printf("%s / %s, split %s: %zu queries, %s in %.3f s\n", dataset->name.c_str(), sourceName.c_str(),
+                report->split.c_str(), report->metrics.queries.size(),
+                cl.has("embedder") ? "BM25 search" : (std::string(similarityName(options.similarity)) + ", exact search").c_str(),
+                report->searchSeconds);
     std::printf("%-8s", "metric");
     for (int k : options.ks) {
         char label[16];

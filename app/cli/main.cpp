@@ -16,9 +16,12 @@ void printUsage(FILE *to)
                  "\n"
                  "commands:\n"
                  "  evaluate   search a dataset's queries over its documents and score the rankings\n"
-                 "             --dataset DIR --embeddings DIR [--split test] [--k 1,3,5,10,100]\n"
+                 "             --dataset DIR (--embeddings DIR | --embedder bm25) [--split test] [--k 1,3,5,10,100]\n"
                  "             [--metrics ndcg,recall,recall_cap,precision,mrr,map] [--similarity cosine|dot]\n"
                  "             [--threads N] [--ignore-same-id] [--json FILE|-] [--per-query]\n"
+                 "  embed      compute embeddings for a dataset with the built-in LSA embedder\n"
+                 "             --dataset DIR --out DIR [--embedder lsa] [--dim 256] [--min-df 2] [--seed 0]\n"
+                 "             [--power-iterations 7] [--threads N]\n"
                  "\n"
                  "exit codes: 0 ok, 1 input error, 2 usage error, 3 cancelled\n");
 }
@@ -43,6 +46,8 @@ int main(int argc, char **argv)
     }
     if (command == "evaluate")
         return embtune::cli::runEvaluate(args);
+    if (command == "embed")
+        return embtune::cli::runEmbed(args);
     std::fprintf(stderr, "embtune-cli: unknown command \"%s\"\n\n", command.c_str());
     printUsage(stderr);
     return 2;

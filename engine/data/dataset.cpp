@@ -91,4 +91,13 @@ Qrels Dataset::judgementsFor(const std::vector<int32_t> &queryIndices) const
     return out;
 }
 
+std::vector<std::string> documentTexts(const Dataset &dataset)
+{
+    std::vector<std::string> texts;
+    texts.reserve(dataset.docs.size());
+    for (const Document &doc : dataset.docs)
+        texts.push_back(doc.title.empty() ? doc.text : doc.title + " " + doc.text);
+    return texts;
+}
+
 } // namespace embtune::engine

@@ -80,4 +80,8 @@ public:
     Qrels judgementsFor(const std::vector<int32_t> &queryIndices) const;
 };
 
+// The text embedders and BM25 read for each document: title + " " + text (text alone when the
+// title is empty), in dense index order.
+std::vector<std::string> documentTexts(const Dataset &dataset);
+
 } // namespace embtune::engine

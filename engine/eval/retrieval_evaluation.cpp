@@ -5,8 +5,9 @@
 
 namespace embtune::engine {
 
-Result<EvaluationReport> evaluateEmbeddings(const Dataset &dataset, const EmbeddingSet &embeddings,
-                                            const EvaluationOptions &options, Progress *progress)
+Result<EvaluationReport> evaluateRankings(const Dataset &dataset, const RankingSource &source,
+                                          const EvaluationOptions &options, Progress *progress,
+                                          const QueryAvailability &available)
 {
     const Qrels *qrels = dataset.split(options.split);
     if (!qrels) {
@@ -19,32 +20,30 @@ Result<EvaluationReport> evaluateEmbeddings(const Dataset &dataset, const Embedd
     }
     if (options.ks.empty() || *std::min_element(options.ks.begin(), options.ks.end()) <= 0)
         return Error::usage("every k must be a positive integer");
-    if (embeddings.docs.rows() != dataset.docCount())
-        return Error::usage("the embedding set does not belong to this dataset");
 
     EvaluationReport report;
     report.split = options.split;
     std::vector<int32_t> queries;
-    int32_t withoutVector = 0;
-    std::string firstWithoutVector;
+    int32_t unavailable = 0;
+    std::string firstUnavailable;
     int32_t withoutRelevant = 0;
     for (const QueryJudgements &q : qrels->queries) {
         if (q.relevantCount() == 0) {
             ++withoutRelevant;
             continue;
         }
-        if (!embeddings.hasQuery(q.query)) {
-            if (withoutVector++ == 0)
-                firstWithoutVector = dataset.queryIds.id(q.query);
+        if (available.isAvailable && !available.isAvailable(q.query)) {
+            if (unavailable++ == 0)
+                firstUnavailable = dataset.queryIds.id(q.query);
             continue;
         }
         queries.push_back(q.query);
     }
     report.judgedQueries = int32_t(qrels->queries.size());
-    if (withoutVector > 0)
-        return Error::input(std::to_string(withoutVector) + " judged queries of split \"" + options.split +
-                                "\" have no query vector (first: \"" + firstWithoutVector + "\")",
-                            embeddings.source);
+    if (unavailable > 0)
+        return Error::input(std::to_string(unavailable) + " judged queries of split \"" + options.split + "\" " +
+                                available.missingWhat + " (first: \"" + firstUnavailable + "\")",
+                            available.file);
     if (queries.empty())
         return Error::input("split \"" + options.split + "\" has no query with a relevant document", dataset.path);
 
@@ -55,23 +54,39 @@ Result<EvaluationReport> evaluateEmbeddings(const Dataset &dataset, const Embedd
             exclude.push_back(dataset.docIds.find(dataset.queryIds.id(q)));
     }
 
-    ExactSearchOptions searchOptions;
-    searchOptions.k = std::max(1, *std::max_element(options.ks.begin(), options.ks.end()));
-    searchOptions.similarity = options.similarity;
-    searchOptions.threads = options.threads;
+    const int32_t k = std::max(1, *std::max_element(options.ks.begin(), options.ks.end()));
     const auto started = std::chrono::steady_clock::now();
-    auto ranking = exactSearch(embeddings.docs, embeddings.queries, queries,
-                               tiePriorityByIdDescending(dataset.docIds.ids()), searchOptions, exclude, progress);
+    auto ranking = source(queries, k, exclude, progress);
     if (!ranking)
         return ranking.error();
     report.searchSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     report.ranking = std::move(*ranking);
     report.metrics = evaluateRanking(report.ranking, *qrels, options.metrics, options.ks);
     report.metrics.excludedNoRelevant = withoutRelevant;
-    if (report.metrics.excludedNoRelevant > 0)
-        report.warnings.push_back(std::to_string(report.metrics.excludedNoRelevant) +
+    if (withoutRelevant > 0)
+        report.warnings.push_back(std::to_string(withoutRelevant) +
                                   " judged queries have no relevant document and are excluded");
     return report;
+}
+
+Result<EvaluationReport> evaluateEmbeddings(const Dataset &dataset, const EmbeddingSet &embeddings,
+                                            const EvaluationOptions &options, Progress *progress)
+{
+    if (embeddings.docs.rows() != dataset.docCount())
+        return Error::usage("the embedding set does not belong to this dataset");
+    const std::vector<int32_t> tiePriority = tiePriorityByIdDescending(dataset.docIds.ids());
+    RankingSource exact = [&](const std::vector<int32_t> &queries, int32_t k, const std::vector<int32_t> &exclude,
+                              Progress *searchProgress) {
+        ExactSearchOptions searchOptions;
+        searchOptions.k = k;
+        searchOptions.similarity = options.similarity;
+        searchOptions.threads = options.threads;
+        return exactSearch(embeddings.docs, embeddings.queries, queries, tiePriority, searchOptions, exclude,
+                           searchProgress);
+    };
+    QueryAvailability available{[&](int32_t q) { return embeddings.hasQuery(q); }, "have no query vector",
+                                embeddings.source};
+    return evaluateRankings(dataset, exact, options, progress, available);
 }
 
 } // namespace embtune::engine

@@ -9,6 +9,7 @@
 #include "eval/metrics.h"
 #include "search/exact_search.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,28 @@ struct EvaluationReport {
     std::vector<std::string> warnings;
 };
 
+// Produces the top-k lists of the given dataset queries; excludeDoc is empty or one document
+// per query to leave out (see EvaluationOptions::ignoreSameId).
+using RankingSource = std::function<Result<Ranking>(const std::vector<int32_t> &queries, int32_t k,
+                                                    const std::vector<int32_t> &excludeDoc, Progress *progress)>;
+
+// Which judged queries a ranking source can answer (e.g. those with a query vector); the
+// strings name what is missing and where, for the error message.
+struct QueryAvailability {
+    std::function<bool(int32_t query)> isAvailable; // empty: all queries
+    std::string missingWhat;                        // e.g. "have no query vector"
+    std::string file;                               // e.g. the embeddings folder
+};
+
+// The pipeline for any search backend: choose the split's judged queries with a relevant
+// document, rank them with `source`, score the lists.
+// Errors: unknown split (the message lists the known ones), a split with no query that has a
+// relevant document, judged queries the source cannot answer (names the first).
+Result<EvaluationReport> evaluateRankings(const Dataset &dataset, const RankingSource &source,
+                                          const EvaluationOptions &options, Progress *progress = nullptr,
+                                          const QueryAvailability &available = {});
+
+// Exact search over an embedding set.
 // Errors: unknown split (the message lists the known ones), a split with no query that has a
 // relevant document, judged queries without a query vector (names the first).
 Result<EvaluationReport> evaluateEmbeddings(const Dataset &dataset, const EmbeddingSet &embeddings,

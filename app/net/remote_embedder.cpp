@@ -1,0 +1,617 @@
+#include "remote_embedder.h"
+
+#include "batch_planner.h"
+#include "embedding_cache.h"
+#include "retry_policy.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QTimer>
+
+#include <cstring>
+#include <deque>
+#include <limits>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+
+namespace embtune::net {
+
+using engine::Error;
+using engine::Progress;
+using engine::Result;
+using engine::RowMatrixXf;
+using engine::Status;
+
+namespace {
+
+const std::string kPhase = "embed";
+
+// Distinct texts of a job and where they occur.
+struct UniqueTexts {
+    std::vector<std::string_view> texts;   // distinct texts, in order of first occurrence
+    std::vector<int64_t> firstPosition;    // per distinct text: its first index in the input
+    std::vector<int64_t> occurrences;      // per distinct text: how often it occurs
+    std::vector<int64_t> uniqueOfPosition; // per input index: its distinct text
+};
+
+UniqueTexts findUnique(const std::vector<std::string> &texts)
+{
+    UniqueTexts out;
+    std::unordered_map<std::string_view, int64_t> seen;
+    seen.reserve(texts.size());
+    out.uniqueOfPosition.resize(texts.size());
+    for (size_t i = 0; i < texts.size(); ++i) {
+        const auto [it, inserted] = seen.emplace(texts[i], int64_t(out.texts.size()));
+        if (inserted) {
+            out.texts.push_back(texts[i]);
+            out.firstPosition.push_back(int64_t(i));
+            out.occurrences.push_back(0);
+        }
+        ++out.occurrences[size_t(it->second)];
+        out.uniqueOfPosition[i] = it->second;
+    }
+    return out;
+}
+
+bool isTransientTransportError(QNetworkReply::NetworkError error)
+{
+    switch (error) {
+    case QNetworkReply::ConnectionRefusedError:
+    case QNetworkReply::RemoteHostClosedError:
+    case QNetworkReply::TimeoutError:
+    case QNetworkReply::TemporaryNetworkFailureError:
+    case QNetworkReply::NetworkSessionFailedError:
+    case QNetworkReply::UnknownNetworkError:
+    case QNetworkReply::ProxyConnectionClosedError:
+    case QNetworkReply::ProxyTimeoutError:
+    case QNetworkReply::UnknownProxyError:
+    case QNetworkReply::UnknownServerError:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// One request's worth of distinct texts.
+struct Batch {
+    std::vector<int64_t> items; // distinct-text ids
+    int attempts = 0;
+    QByteArray body;            // built on first send, released on success
+    QNetworkReply *reply = nullptr;
+    bool timedOut = false;
+};
+
+// One embed() call's event loop. Lives on the calling thread's stack; every Qt object it
+// creates lives in that thread and dies with it.
+class EmbedJob {
+public:
+    EmbedJob(const RemoteEmbedderSettings &settings, const ApiKey &key, const QUrl &endpoint, Progress *progress,
+             const UniqueTexts &unique, const std::vector<EmbeddingCache::TextHash> &hashes, EmbeddingCache *cache,
+             RowMatrixXf &out, int64_t &dim, int64_t done, EmbedStats &stats)
+        : m_settings(settings)
+        , m_key(key)
+        , m_endpoint(endpoint)
+        , m_progress(progress)
+        , m_unique(unique)
+        , m_hashes(hashes)
+        , m_cache(cache)
+        , m_out(out)
+        , m_dim(dim)
+        , m_done(done)
+        , m_stats(stats)
+        , m_policy(settings.initialBackoffMs, settings.maxBackoffMs, settings.maxRetryAfterMs, settings.seed)
+    {
+    }
+
+    // Embeds the distinct texts `toSend` (ids) in `ranges` batches. Returns when all are done,
+    // one failed for good, or the progress callback asked to stop.
+    Status run(const std::vector<int64_t> &toSend, const std::vector<BatchRange> &ranges)
+    {
+        for (const BatchRange &range : ranges) {
+            Batch batch;
+            batch.items.assign(toSend.begin() + range.begin, toSend.begin() + range.end);
+            m_batches.push_back(std::move(batch));
+            m_ready.push_back(m_batches.size() - 1);
+        }
+        if (m_batches.empty())
+            return {};
+        m_manager = std::make_unique<QNetworkAccessManager>();
+        m_manager->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+        m_clock.start();
+
+        QTimer heartbeat;
+        QObject::connect(&heartbeat, &QTimer::timeout, &m_context, [this] { (void)report(); });
+        heartbeat.start(std::max(10, m_settings.progressIntervalMs));
+        m_pauseTimer.setSingleShot(true);
+        m_pauseTimer.setTimerType(Qt::PreciseTimer);
+        QObject::connect(&m_pauseTimer, &QTimer::timeout, &m_context, [this] { pump(); });
+
+        pump();
+        if (m_state == State::Running)
+            m_loop.exec();
+        heartbeat.stop();
+        m_pauseTimer.stop();
+        abortAll();
+        m_manager.reset(); // deletes the replies
+        if (m_state == State::Cancelled)
+            return Error::cancelled();
+        if (m_state == State::Failed)
+            return *m_failure;
+        return {};
+    }
+
+private:
+    enum class State { Running, Done, Failed, Cancelled };
+
+    bool report()
+    {
+        if (m_state != State::Running)
+            return false;
+        if (m_progress && !m_progress->step(kPhase, m_done, int64_t(m_unique.uniqueOfPosition.size()))) {
+            finish(State::Cancelled);
+            return false;
+        }
+        return true;
+    }
+
+    void finish(State state, std::optional<Error> failure = std::nullopt)
+    {
+        if (m_state != State::Running)
+            return;
+        m_state = state;
+        m_failure = std::move(failure);
+        abortAll();
+        m_loop.quit();
+    }
+
+    void abortAll()
+    {
+        for (Batch &batch : m_batches)
+            if (batch.reply)
+                batch.reply->abort(); // finished() runs onFinished(), which ignores it
+    }
+
+    void pump()
+    {
+        if (m_state != State::Running)
+            return;
+        const qint64 now = m_clock.elapsed();
+        if (now < m_pauseUntil) {
+            m_pauseTimer.start(int(m_pauseUntil - now));
+            return;
+        }
+        while (m_inFlight < m_settings.maxInFlight && !m_ready.empty()) {
+            const size_t b = m_ready.front();
+            m_ready.pop_front();
+            send(b);
+        }
+    }
+
+    std::string describeItems(const Batch &batch) const
+    {
+        return std::to_string(batch.items.size()) + " texts from input " +
+               std::to_string(m_unique.firstPosition[size_t(batch.items.front())]);
+    }
+
+    void send(size_t b)
+    {
+        Batch &batch = m_batches[b];
+        if (batch.body.isEmpty()) {
+            std::vector<std::string_view> inputs;
+            inputs.reserve(batch.items.size());
+            for (const int64_t id : batch.items)
+                inputs.push_back(m_unique.texts[size_t(id)]);
+            batch.body = embeddingsRequestBody(m_settings.model, inputs, m_settings.dimensions,
+                                               m_settings.encodingFormat);
+        }
+        QNetworkRequest request(m_endpoint);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setRawHeader("Accept", "application/json");
+        if (!m_key.isEmpty())
+            request.setRawHeader("Authorization", m_key.authorizationHeader());
+        request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+        request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+        ++batch.attempts;
+        ++m_stats.requests;
+        batch.timedOut = false;
+        QNetworkReply *reply = m_manager->post(request, batch.body);
+        batch.reply = reply;
+        ++m_inFlight;
+        auto *timer = new QTimer(reply);
+        timer->setSingleShot(true);
+        timer->setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5 % early
+        QObject::connect(timer, &QTimer::timeout, &m_context, [this, b] {
+            Batch &late = m_batches[b];
+            if (!late.reply)
+                return;
+            late.timedOut = true;
+            late.reply->abort();
+        });
+        timer->start(std::max(1, m_settings.timeoutMs));
+        QObject::connect(reply, &QNetworkReply::finished, &m_context, [this, b] { onFinished(b); });
+    }
+
+    void onFinished(size_t b)
+    {
+        Batch &batch = m_batches[b];
+        QNetworkReply *reply = batch.reply;
+        if (!reply)
+            return;
+        batch.reply = nullptr;
+        --m_inFlight;
+        reply->deleteLater();
+        if (m_state != State::Running)
+            return;
+
+        const std::string url = m_endpoint.toDisplayString(QUrl::RemoveUserInfo).toStdString();
+        if (batch.timedOut) {
+            retry(b, "no complete response from " + url + " within " + std::to_string(m_settings.timeoutMs) + " ms",
+                  std::nullopt);
+            return;
+        }
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
+        if (status == 0) {
+            const std::string reason = "cannot reach " + url + ": " + reply->errorString().toStdString();
+            if (isTransientTransportError(reply->error()))
+                retry(b, reason, std::nullopt);
+            else
+                finish(State::Failed, Error::io(reason));
+            return;
+        }
+        if (status >= 200 && status < 300) {
+            if (reply->error() != QNetworkReply::NoError) {
+                retry(b, "the response from " + url + " was cut short: " + reply->errorString().toStdString(),
+                      std::nullopt);
+                return;
+            }
+            accept(b, body);
+            return;
+        }
+
+        const QString phrase = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+        std::string reason = "HTTP " + std::to_string(status);
+        if (!phrase.isEmpty())
+            reason += " (" + phrase.toStdString() + ")";
+        reason += " from " + url;
+        const std::string message = serverErrorMessage(body);
+        if (!message.empty())
+            reason += ": " + message;
+        if (RetryPolicy::isRetryableStatus(status)) {
+            std::optional<int64_t> retryAfter;
+            if (reply->hasRawHeader("retry-after-ms")) {
+                bool ok = false;
+                const double ms = reply->rawHeader("retry-after-ms").trimmed().toDouble(&ok);
+                if (ok && ms >= 0)
+                    retryAfter = int64_t(ms);
+            }
+            if (!retryAfter && reply->hasRawHeader("Retry-After"))
+                retryAfter = RetryPolicy::parseRetryAfter(reply->rawHeader("Retry-After"),
+                                                          QDateTime::currentDateTimeUtc());
+            retry(b, reason, retryAfter);
+            return;
+        }
+        if (status == 401 || status == 403)
+            reason += " (check the API key and its permissions)";
+        else if (status >= 300 && status < 400 && reply->hasRawHeader("Location"))
+            reason += " (redirected to " + reply->rawHeader("Location").toStdString() + "; use that base URL)";
+        finish(State::Failed, Error::io("request for " + describeItems(batch) + " failed: " + reason));
+    }
+
+    void retry(size_t b, const std::string &reason, std::optional<int64_t> retryAfterMs)
+    {
+        Batch &batch = m_batches[b];
+        if (batch.attempts >= m_settings.maxAttempts) {
+            finish(State::Failed, Error::io("request for " + describeItems(batch) + " failed after " +
+                                            std::to_string(batch.attempts) + " attempts; last error: " + reason));
+            return;
+        }
+        ++m_stats.retries;
+        const int64_t delay = m_policy.delayMs(batch.attempts, retryAfterMs);
+        if (retryAfterMs)
+            m_pauseUntil = std::max<qint64>(m_pauseUntil, m_clock.elapsed() + delay);
+        auto *timer = new QTimer(&m_context); // freed when it fires, or with the job
+        timer->setSingleShot(true);
+        timer->setTimerType(Qt::PreciseTimer); // never before a Retry-After has passed
+        QObject::connect(timer, &QTimer::timeout, &m_context, [this, b, timer] {
+            timer->deleteLater();
+            if (m_state != State::Running)
+                return;
+            m_ready.push_front(b);
+            pump();
+        });
+        timer->start(int(std::min<int64_t>(delay, std::numeric_limits<int>::max())));
+        pump();
+    }
+
+    void accept(size_t b, const QByteArray &body)
+    {
+        Batch &batch = m_batches[b];
+        const auto count = int64_t(batch.items.size());
+        const int64_t expectedDim = m_settings.dimensions > 0 ? m_settings.dimensions : m_dim;
+        auto parsed = parseEmbeddingsResponse(body, count, expectedDim);
+        if (!parsed) {
+            finish(State::Failed, Error::io("request for " + describeItems(batch) + " to " +
+                                            m_endpoint.toDisplayString(QUrl::RemoveUserInfo).toStdString() + ": " +
+                                            parsed.error().message));
+            return;
+        }
+        const EmbeddingsResponse &response = *parsed;
+        if (m_dim == 0) {
+            m_dim = response.dim;
+            m_out.resize(Eigen::Index(m_unique.uniqueOfPosition.size()), Eigen::Index(m_dim));
+        }
+        if (m_cache) {
+            std::vector<EmbeddingCache::TextHash> hashes;
+            hashes.reserve(batch.items.size());
+            for (const int64_t id : batch.items)
+                hashes.push_back(m_hashes[size_t(id)]);
+            if (Status stored = m_cache->append(hashes, response.values.data(), m_dim); !stored) {
+                finish(State::Failed, stored.error());
+                return;
+            }
+        }
+        for (int64_t k = 0; k < count; ++k) {
+            const int64_t id = batch.items[size_t(k)];
+            std::memcpy(m_out.data() + m_unique.firstPosition[size_t(id)] * m_dim,
+                        response.values.data() + k * m_dim, size_t(m_dim) * sizeof(float));
+            m_done += m_unique.occurrences[size_t(id)];
+        }
+        m_stats.sentTexts += count;
+        if (response.totalTokens >= 0)
+            m_stats.reportedTokens = std::max<int64_t>(m_stats.reportedTokens, 0) + response.totalTokens;
+        batch.body = QByteArray();
+        ++m_batchesDone;
+        if (!report())
+            return;
+        if (m_batchesDone == m_batches.size()) {
+            finish(State::Done);
+            return;
+        }
+        pump();
+    }
+
+    // Constructed first: creates the thread's event dispatcher when it has none (std::thread).
+    QEventLoop m_loop;
+    QObject m_context; // receiver of every connection and parent of retry timers: none outlives the job
+    QTimer m_pauseTimer;
+
+    const RemoteEmbedderSettings &m_settings;
+    const ApiKey &m_key;
+    const QUrl m_endpoint;
+    Progress *m_progress;
+    const UniqueTexts &m_unique;
+    const std::vector<EmbeddingCache::TextHash> &m_hashes;
+    EmbeddingCache *m_cache;
+    RowMatrixXf &m_out;
+    int64_t &m_dim;
+    int64_t m_done;
+    EmbedStats &m_stats;
+    RetryPolicy m_policy;
+
+    std::unique_ptr<QNetworkAccessManager> m_manager;
+    std::vector<Batch> m_batches;
+    std::deque<size_t> m_ready;
+    size_t m_batchesDone = 0;
+    int m_inFlight = 0;
+    QElapsedTimer m_clock;
+    qint64 m_pauseUntil = 0; // m_clock time before which no request is sent (Retry-After)
+    State m_state = State::Running;
+    std::optional<Error> m_failure;
+};
+
+QString normalizeBaseUrl(const QString &baseUrl)
+{
+    QUrl url(baseUrl.trimmed(), QUrl::StrictMode);
+    if (!url.isValid())
+        return {};
+    url.setUserInfo({});
+    url.setQuery(QString());
+    url.setFragment(QString());
+    QString path = url.path();
+    while (path.endsWith('/'))
+        path.chop(1);
+    if (path.endsWith(QLatin1String("/v1")))
+        path.chop(3);
+    while (path.endsWith('/'))
+        path.chop(1);
+    url.setPath(path);
+    return url.toString(QUrl::FullyEncoded);
+}
+
+QByteArray identityJson(const QString &baseUrl, const RemoteEmbedderSettings &settings)
+{
+    const QJsonObject object{{"base_url", baseUrl}, {"model", settings.model}, {"dimensions", settings.dimensions}};
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+RemoteEmbedder::RemoteEmbedder(RemoteEmbedderSettings settings, ApiKey key)
+    : m_settings(std::move(settings))
+    , m_key(std::move(key))
+    , m_baseUrl(normalizeBaseUrl(m_settings.baseUrl))
+{
+    if (!m_baseUrl.isEmpty()) {
+        m_endpoint = QUrl(m_settings.baseUrl.trimmed(), QUrl::StrictMode);
+        m_endpoint.setQuery(QString());
+        m_endpoint.setFragment(QString());
+        m_endpoint.setPath(QUrl(m_baseUrl).path() + QStringLiteral("/v1/embeddings"));
+    }
+}
+
+Status RemoteEmbedder::validate() const
+{
+    const RemoteEmbedderSettings &s = m_settings;
+    const QString scheme = m_endpoint.scheme();
+    if (m_baseUrl.isEmpty() || !m_endpoint.isValid() || (scheme != "http" && scheme != "https") ||
+        m_endpoint.host().isEmpty())
+        return Error::usage("invalid base URL \"" + QUrl(s.baseUrl).toDisplayString(QUrl::RemoveUserInfo).toStdString() +
+                            "\": expected http(s)://host[:port][/path]");
+    if (s.model.trimmed().isEmpty())
+        return Error::usage("no embedding model named");
+    if (s.dimensions < 0)
+        return Error::usage("dimensions must be 0 (model default) or positive");
+    if (s.maxBatchItems < 1 || s.maxBatchTokens < 1 || s.maxInFlight < 1 || s.timeoutMs < 1 || s.maxAttempts < 1)
+        return Error::usage("batch items, batch tokens, requests in flight, time-out and attempts must be positive");
+    if (s.initialBackoffMs < 0 || s.maxBackoffMs < 0 || s.maxRetryAfterMs < 0 || s.pricePerMillionTokens < 0)
+        return Error::usage("backoff, Retry-After cap and price must not be negative");
+    if (!m_key.isEmpty() && scheme == "http" && !s.allowPlainHttpWithKey) {
+        const QHostAddress address(m_endpoint.host());
+        const bool loopback = m_endpoint.host() == QLatin1String("localhost") || address.isLoopback();
+        if (!loopback)
+            return Error::usage("refusing to send the API key over plain http to " + m_endpoint.host().toStdString() +
+                                ": use https, or allow plain http explicitly");
+    }
+    return {};
+}
+
+std::string RemoteEmbedder::configKey() const
+{
+    return "openai:" + identityJson(m_baseUrl, m_settings).toStdString();
+}
+
+EmbedStats RemoteEmbedder::lastStats() const
+{
+    std::lock_guard lock(m_statsMutex);
+    return m_lastStats;
+}
+
+Result<EmbedEstimate> RemoteEmbedder::estimate(const std::vector<std::string> &texts) const
+{
+    if (Status valid = validate(); !valid)
+        return valid.error();
+    const UniqueTexts unique = findUnique(texts);
+    EmbedEstimate out;
+    out.texts = int64_t(texts.size());
+    out.uniqueTexts = int64_t(unique.texts.size());
+    std::unique_ptr<EmbeddingCache> cache;
+    if (!m_settings.cacheDir.isEmpty()) {
+        auto opened = EmbeddingCache::open(m_settings.cacheDir, {m_baseUrl, m_settings.model, m_settings.dimensions},
+                                           EmbeddingCache::Mode::ReadOnly);
+        if (!opened)
+            return opened.error();
+        cache = std::move(opened).value();
+    }
+    std::vector<int64_t> tokens;
+    tokens.reserve(unique.texts.size());
+    for (const std::string_view text : unique.texts) {
+        if (cache && cache->contains(EmbeddingCache::hashText(text))) {
+            ++out.cachedTexts;
+            continue;
+        }
+        tokens.push_back(estimateTokens(text));
+        out.estimatedTokens += tokens.back();
+    }
+    out.requests = int64_t(planBatches(tokens, m_settings.maxBatchItems, m_settings.maxBatchTokens).size());
+    out.estimatedCost = double(out.estimatedTokens) / 1e6 * m_settings.pricePerMillionTokens;
+    return out;
+}
+
+Result<RowMatrixXf> RemoteEmbedder::embed(const std::vector<std::string> &texts, Progress *progress)
+{
+    QElapsedTimer clock;
+    clock.start();
+    EmbedStats stats;
+    stats.texts = int64_t(texts.size());
+    Result<RowMatrixXf> result = run(texts, progress, stats);
+    stats.seconds = double(clock.nsecsElapsed()) * 1e-9;
+    {
+        std::lock_guard lock(m_statsMutex);
+        m_lastStats = stats;
+    }
+    if (!result) {
+        Error error = result.error();
+        error.message = m_key.scrub(error.message);
+        error.file = m_key.scrub(error.file);
+        return error;
+    }
+    return result;
+}
+
+Result<RowMatrixXf> RemoteEmbedder::run(const std::vector<std::string> &texts, Progress *progress, EmbedStats &stats)
+{
+    if (Status valid = validate(); !valid)
+        return valid.error();
+    if (!QCoreApplication::instance())
+        return Error::usage("the remote embedder needs a QCoreApplication (create one in main())");
+
+    const UniqueTexts unique = findUnique(texts);
+    stats.uniqueTexts = int64_t(unique.texts.size());
+    const auto total = int64_t(texts.size());
+    int64_t dim = m_settings.dimensions;
+    RowMatrixXf out;
+    if (texts.empty())
+        return RowMatrixXf(0, dim);
+
+    std::unique_ptr<EmbeddingCache> cache;
+    std::vector<EmbeddingCache::TextHash> hashes;
+    if (!m_settings.cacheDir.isEmpty()) {
+        auto opened = EmbeddingCache::open(m_settings.cacheDir, {m_baseUrl, m_settings.model, m_settings.dimensions},
+                                           EmbeddingCache::Mode::ReadWrite, m_settings.cacheLockTimeoutMs);
+        if (!opened)
+            return opened.error();
+        cache = std::move(opened).value();
+        hashes.reserve(unique.texts.size());
+        for (const std::string_view text : unique.texts)
+            hashes.push_back(EmbeddingCache::hashText(text));
+    }
+
+    // Cached vectors first; the rest is sent.
+    std::vector<int64_t> toSend;
+    std::vector<int64_t> tokens;
+    int64_t done = 0;
+    for (size_t id = 0; id < unique.texts.size(); ++id) {
+        if (cache && cache->contains(hashes[id])) {
+            if (dim == 0)
+                dim = cache->dim();
+            if (out.rows() == 0)
+                out.resize(Eigen::Index(total), Eigen::Index(dim));
+            if (cache->dim() != dim)
+                return Error::io("the cache holds " + std::to_string(cache->dim()) + "-dimensional vectors, expected " +
+                                     std::to_string(dim),
+                                 cache->logPath().toStdString());
+            if (Status read = cache->read(hashes[id], out.data() + unique.firstPosition[id] * dim); !read)
+                return read.error();
+            ++stats.cachedTexts;
+            done += unique.occurrences[id];
+            continue;
+        }
+        toSend.push_back(int64_t(id));
+        tokens.push_back(estimateTokens(unique.texts[id]));
+    }
+    if (dim > 0 && out.rows() == 0)
+        out.resize(Eigen::Index(total), Eigen::Index(dim));
+    if (progress && !progress->step(kPhase, done, total))
+        return Error::cancelled();
+
+    const std::vector<BatchRange> ranges = planBatches(tokens, m_settings.maxBatchItems, m_settings.maxBatchTokens);
+    EmbedJob job(m_settings, m_key, m_endpoint, progress, unique, hashes, cache.get(), out, dim, done, stats);
+    const Status sent = job.run(toSend, ranges);
+    if (cache) {
+        // Keep what arrived, whatever happened to the job.
+        const Status closed = cache->close();
+        if (sent && !closed)
+            return closed.error();
+    }
+    if (!sent)
+        return sent.error();
+
+    // Rows of repeated texts.
+    for (size_t position = 0; position < texts.size(); ++position) {
+        const int64_t first = unique.firstPosition[size_t(unique.uniqueOfPosition[position])];
+        if (first != int64_t(position))
+            out.row(Eigen::Index(position)) = out.row(Eigen::Index(first));
+    }
+    return out;
+}
+
+} // namespace embtune::net

@@ -32,6 +32,7 @@ std::optional<std::string> CommandLine::parse(const std::vector<std::string> &wo
                 inlineValue = words[++i];
             }
             m_values[word] = *inlineValue;
+            m_repeated[word].push_back(*inlineValue);
         } else {
             return "unknown option --" + word;
         }
@@ -43,6 +44,12 @@ std::string CommandLine::value(const std::string &name, const std::string &fallb
 {
     const auto it = m_values.find(name);
     return it == m_values.end() ? fallback : it->second;
+}
+
+std::vector<std::string> CommandLine::values(const std::string &name) const
+{
+    const auto it = m_repeated.find(name);
+    return it == m_repeated.end() ? std::vector<std::string>() : it->second;
 }
 
 bool parseIntList(const std::string &text, std::vector<int> &out)

@@ -19,10 +19,13 @@ public:
 
     bool has(const std::string &name) const { return m_values.count(name) || m_flags.count(name); }
     std::string value(const std::string &name, const std::string &fallback = {}) const;
+    // Every value of a repeated option, in order (value() gives the last).
+    std::vector<std::string> values(const std::string &name) const;
 
 private:
     std::set<std::string> m_valued, m_flagNames;
     std::map<std::string, std::string> m_values;
+    std::map<std::string, std::vector<std::string>> m_repeated;
     std::set<std::string> m_flags;
 };
 

@@ -22,6 +22,10 @@ void printUsage(FILE *to)
                  "  embed      compute embeddings for a dataset with the built-in LSA embedder\n"
                  "             --dataset DIR --out DIR [--embedder lsa] [--dim 256] [--min-df 2] [--seed 0]\n"
                  "             [--power-iterations 7] [--threads N]\n"
+                 "  train      fit a tuning method on train/dev queries and evaluate it against the baseline\n"
+                 "             --method ID --dataset DIR --embeddings DIR --train-queries FILE --dev-queries FILE\n"
+                 "             [--eval-split test] [--param name=value ...] [--json FILE|-] [--export-embeddings DIR]\n"
+                 "             [--threads N] [--list-methods]\n"
                  "\n"
                  "exit codes: 0 ok, 1 input error, 2 usage error, 3 cancelled\n");
 }
@@ -48,6 +52,8 @@ int main(int argc, char **argv)
         return embtune::cli::runEvaluate(args);
     if (command == "embed")
         return embtune::cli::runEmbed(args);
+    if (command == "train")
+        return embtune::cli::runTrain(args);
     std::fprintf(stderr, "embtune-cli: unknown command \"%s\"\n\n", command.c_str());
     printUsage(stderr);
     return 2;

@@ -1,0 +1,94 @@
+#pragma once
+// The common interface of tuning methods (DESIGN.md "Methods"): a MethodSpec with a parameter
+// schema that the GUI renders as a form and the CLI parses as --param name=value, and fit(),
+// which returns a TunedModel. Registering a method is one line in method_registry.cpp.
+
+#include "core/error.h"
+#include "core/matrix.h"
+#include "core/progress.h"
+#include "data/dataset.h"
+#include "embed/embedding_set.h"
+#include "search/exact_search.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace embtune::engine {
+
+struct ParamSpec {
+    enum class Type { Int, Double, Bool, Choice, DoubleList };
+    std::string name;
+    Type type = Type::Double;
+    std::string defaultValue;          // in the text form parseParams accepts
+    double minimum = -1e300, maximum = 1e300; // for Int, Double and each DoubleList item
+    std::vector<std::string> choices;  // for Choice
+    std::string help;                  // one sentence, shown as a tooltip and in --help
+};
+
+struct MethodSpec {
+    std::string id;           // e.g. "nudge-n"
+    std::string displayName;  // e.g. "NUDGE-N"
+    std::string description;
+    std::vector<ParamSpec> params;
+};
+
+// Parameter values validated against a spec; every parameter has a value (given or default).
+class ParamValues {
+public:
+    // Parses name=value texts; unknown names, bad numbers and out-of-range values are usage
+    // errors naming the parameter.
+    static Result<ParamValues> parse(const MethodSpec &spec, const std::map<std::string, std::string> &given);
+
+    int64_t integer(const std::string &name) const;
+    double real(const std::string &name) const;
+    bool flag(const std::string &name) const;
+    const std::string &text(const std::string &name) const;
+    std::vector<double> reals(const std::string &name) const;
+    const std::map<std::string, std::string> &all() const { return m_values; }
+
+private:
+    std::map<std::string, std::string> m_values;
+};
+
+// What a method trains on. Pointers are borrowed for the duration of fit().
+struct TrainingData {
+    const Dataset *dataset = nullptr;
+    const EmbeddingSet *embeddings = nullptr;
+    std::vector<int32_t> trainQueries;  // dense query indices
+    std::vector<int32_t> devQueries;
+    Qrels trainQrels;                   // judgements of trainQueries
+    Qrels devQrels;                     // judgements of devQueries
+    int threads = 0;
+    uint64_t seed = 0;
+};
+
+// The result of fit(): how to map query and document vectors for retrieval.
+class TunedModel {
+public:
+    virtual ~TunedModel() = default;
+    // Similarity to retrieve with over the tuned vectors.
+    virtual Similarity similarity() const = 0;
+    // Tuned query vectors: rows x dim in, rows x dim' out.
+    virtual RowMatrixXf transformQueries(ConstMatrixMap queries) const = 0;
+    // The tuned document matrix (docCount x dim'), aligned to the dataset.
+    virtual FloatMatrix tunedDocuments() const = 0;
+    // Method-specific record of the fit as a JSON object (chosen values, dev curves, timings).
+    virtual std::string reportJson() const = 0;
+};
+
+class Method {
+public:
+    virtual ~Method() = default;
+    virtual const MethodSpec &spec() const = 0;
+    virtual Result<std::unique_ptr<TunedModel>> fit(const TrainingData &data, const ParamValues &params,
+                                                    Progress *progress) const = 0;
+};
+
+// Every registered method, in display order.
+const std::vector<const Method *> &registeredMethods();
+// The method with `id`, or nullptr.
+const Method *findMethod(const std::string &id);
+
+} // namespace embtune::engine

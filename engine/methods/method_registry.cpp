@@ -1,0 +1,24 @@
+// The registry of tuning methods: one line per method.
+
+#include "methods/method.h"
+#include "methods/nudge.h"
+
+namespace embtune::engine {
+
+const std::vector<const Method *> &registeredMethods()
+{
+    static const NudgeMethod nudgeN(NudgeMethod::Variant::N);
+    static const NudgeMethod nudgeM(NudgeMethod::Variant::M);
+    static const std::vector<const Method *> methods{&nudgeN, &nudgeM};
+    return methods;
+}
+
+const Method *findMethod(const std::string &id)
+{
+    for (const Method *method : registeredMethods())
+        if (method->spec().id == id)
+            return method;
+    return nullptr;
+}
+
+} // namespace embtune::engine

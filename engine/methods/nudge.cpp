@@ -4,9 +4,14 @@
 #include "io/json_writer.h"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <unordered_map>
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 
 namespace embtune::engine {
 namespace {
@@ -141,13 +146,31 @@ Result<Prepared> prepare(const TrainingData &data, int threads, Progress *progre
             const int64_t d0 = b * block, dn = std::min(block, n - d0);
             scores.resize(m, dn);
             scores.noalias() = p.devVectors * docs.middleRows(d0, dn).transpose();
-            for (Eigen::Index i = 0; i < m; ++i)
-                for (int64_t j = 0; j < dn; ++j) {
+            for (Eigen::Index i = 0; i < m; ++i) {
+                TopTwo &top = tops[size_t(i)];
+                const float *row = scores.data() + i * dn;
+                const float *scale = p.docScale.data() + d0;
+                auto offer = [&](int64_t j) {
                     const int64_t doc = d0 + j;
-                    if (isAnswered[size_t(doc)])
-                        continue;
-                    tops[size_t(i)].offer({scores(i, j) * p.docScale[doc], p.tiePriority[size_t(doc)], int32_t(doc)});
+                    if (!isAnswered[size_t(doc)])
+                        top.offer({row[j] * scale[j], p.tiePriority[size_t(doc)], int32_t(doc)});
+                };
+                int64_t j = 0;
+#if defined(__AVX2__)
+                // Reject 8 scores at once when all are below the current second best.
+                for (; j + 8 <= dn; j += 8) {
+                    const __m256 v = _mm256_mul_ps(_mm256_loadu_ps(row + j), _mm256_loadu_ps(scale + j));
+                    unsigned mask = unsigned(_mm256_movemask_ps(
+                        _mm256_cmp_ps(v, _mm256_set1_ps(top.second.score), _CMP_GE_OQ)));
+                    while (mask) {
+                        offer(j + std::countr_zero(mask));
+                        mask &= mask - 1;
+                    }
                 }
+#endif
+                for (; j < dn; ++j)
+                    offer(j);
+            }
         }
     });
     p.bestUnanswered.assign(size_t(m), TopTwo());

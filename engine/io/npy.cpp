@@ -189,7 +189,7 @@ Result<FloatMatrix> readNpyMatrix(const std::string &path)
                 return Error::input(std::string(std::isnan(values[i]) ? "NaN" : "Inf") + " at row " +
                                         std::to_string(i / cols) + ", column " + std::to_string(i % cols) +
                                         " (0-based)",
-                                    path, i / cols);
+                                    path, i / cols + 1); // 1-based record, like every reader
         return {};
     };
 

@@ -130,7 +130,7 @@ private slots:
         std::vector<float> v(10, 0.5f);
         v[3] = std::numeric_limits<float>::infinity();
         writeBytes(dir / "emb" / "corpus.npy", npyHeader("<f4", 5, 2) + rawBytes(v));
-        expectInputError(dir, "corpus.npy:1: Inf at row 1, column 1");
+        expectInputError(dir, "corpus.npy:2: Inf at row 1, column 1 (0-based)");
     }
     void idMismatch()
     {

@@ -6,9 +6,9 @@
 #include "commands.h"
 
 #include "data/beir_reader.h"
+#include "data/dataset_hash.h"
+#include "embed/embedding_store.h"
 #include "embed/lsa_embedder.h"
-#include "io/json_writer.h"
-#include "io/npy.h"
 
 #include <chrono>
 #include <cstdio>
@@ -44,7 +44,8 @@ std::string utcNow()
 
 int runEmbed(const std::vector<std::string> &args)
 {
-    CommandLine cl({"dataset", "embedder", "dim", "out", "min-df", "seed", "threads", "power-iterations"}, {"quiet"});
+    CommandLine cl({"dataset", "embedder", "dim", "out", "min-df", "seed", "threads", "power-iterations", "format"},
+                   {"quiet"});
     if (auto problem = cl.parse(args))
         return usage(*problem);
     if (!cl.has("dataset") || !cl.has("out"))
@@ -69,6 +70,9 @@ int runEmbed(const std::vector<std::string> &args)
         !intOption("power-iterations", options.powerIterations, 0))
         return usage("--dim, --min-df, --seed, --threads and --power-iterations take non-negative integers");
     options.seed = uint64_t(seed);
+    const auto format = vectorFormatFromName(cl.value("format", "npy"));
+    if (!format)
+        return usage("--format is npy, fvecs, jsonl or safetensors");
     const bool quiet = cl.has("quiet");
 
     LoadReport report;
@@ -89,38 +93,20 @@ int runEmbed(const std::vector<std::string> &args)
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
     const std::filesystem::path out(cl.value("out"));
-    std::error_code ec;
-    std::filesystem::create_directories(out, ec);
-    if (ec)
-        return fail(Error::io("cannot create the output folder: " + ec.message(), out.string()));
-    const RowMatrixXf &d = *docs, &q = *queries;
-    for (Status s : {writeNpyMatrix((out / "corpus.npy").string(), ConstMatrixMap(d.data(), d.rows(), d.cols())),
-                     writeIdList((out / "corpus_ids.txt").string(), dataset->docIds.ids()),
-                     writeNpyMatrix((out / "queries.npy").string(), ConstMatrixMap(q.data(), q.rows(), q.cols())),
-                     writeIdList((out / "query_ids.txt").string(), dataset->queryIds.ids()),
-                     lsa.save((out / "model").string())})
-        if (!s)
-            return fail(s.error());
-    JsonWriter w;
-    w.beginObject();
-    w.key("embedder");
-    w.value("lsa");
-    w.key("parameters");
-    w.value(lsa.optionsJson());
-    w.key("created");
-    w.value(utcNow());
-    w.key("dataset");
-    w.value(dataset->path);
-    w.key("dim");
-    w.value(lsa.dim());
-    w.key("normalized");
-    w.value(true);
-    w.key("terms");
-    w.value(lsa.tfidf().vocabularySize());
-    w.key("seconds");
-    w.value(seconds);
-    w.endObject();
-    if (Status s = writeFileAtomically((out / "provenance.json").string(), w.str() + "\n"); !s)
+    EmbeddingSet set;
+    set.name = "lsa" + std::to_string(lsa.dim());
+    set.source = out.string();
+    set.docs = FloatMatrix(*docs);
+    set.queries = FloatMatrix(*queries);
+    set.hasQueryVector.assign(size_t(dataset->queryCount()), 1);
+    set.provenance.embedder = "lsa";
+    set.provenance.parameters = lsa.optionsJson();
+    set.provenance.created = utcNow();
+    set.provenance.datasetHash = datasetTextsHash(*dataset);
+    set.provenance.normalized = true;
+    if (Status s = exportEmbeddingSet(set, *dataset, *format, out.string()); !s)
+        return fail(s.error());
+    if (Status s = lsa.save((out / "model").string()); !s)
         return fail(s.error());
     if (!quiet)
         std::printf("lsa dim=%lld docs=%d queries=%d terms=%lld seconds=%.2f -> %s\n", (long long)lsa.dim(),

@@ -21,7 +21,7 @@ void printUsage(FILE *to)
                  "             [--threads N] [--ignore-same-id] [--json FILE|-] [--per-query]\n"
                  "  embed      compute embeddings for a dataset with the built-in LSA embedder\n"
                  "             --dataset DIR --out DIR [--embedder lsa] [--dim 256] [--min-df 2] [--seed 0]\n"
-                 "             [--power-iterations 7] [--threads N]\n"
+                 "             [--power-iterations 7] [--threads N] [--format npy|fvecs|jsonl|safetensors]\n"
                  "  train      fit a tuning method on train/dev queries and evaluate it against the baseline\n"
                  "             --method ID --dataset DIR --embeddings DIR --train-queries FILE --dev-queries FILE\n"
                  "             [--eval-split test] [--param name=value ...] [--json FILE|-] [--export-embeddings DIR]\n"

@@ -6,6 +6,7 @@
 
 #include "data/beir_reader.h"
 #include "embed/embedding_set.h"
+#include "embed/embedding_store.h"
 #include "eval/retrieval_evaluation.h"
 #include "io/json_writer.h"
 #include "io/npy.h"
@@ -93,7 +94,7 @@ int runTrain(const std::vector<std::string> &args)
         return fail(dataset.error());
     for (const auto &warning : loadReport.warnings)
         std::fprintf(stderr, "warning: %s\n", warning.c_str());
-    auto embeddings = readNpyEmbeddingSet(cl.value("embeddings"), *dataset);
+    auto embeddings = importEmbeddingFolder(cl.value("embeddings"), *dataset);
     if (!embeddings)
         return fail(embeddings.error());
     auto train = readQueryIdList(cl.value("train-queries"), *dataset);

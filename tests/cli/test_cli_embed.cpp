@@ -57,6 +57,19 @@ private slots:
         QCOMPARE(a.readAll(), b.readAll());
     }
 
+    void embedInEveryFormat()
+    {
+        for (const char *format : {"fvecs", "jsonl", "safetensors"}) {
+            const QString dir = out(format);
+            const Run r = run({"embed", "--dataset", beir(), "--dim", "2", "--min-df", "1", "--out", dir, "--format", format});
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY(QFile::exists(dir + "/provenance.json"));
+            QVERIFY(QDir(dir).entryList(QDir::Files).join(",").contains(format == QString("jsonl") ? "corpus_embeddings.jsonl"
+                                                                                                  : QString("corpus.") + format));
+        }
+        QCOMPARE(run({"embed", "--dataset", beir(), "--out", out("x"), "--format", "csv"}).exitCode, 2);
+    }
+
     void embedErrors()
     {
         const Run tooWide = run({"embed", "--dataset", beir(), "--dim", "64", "--out", out("wide")});

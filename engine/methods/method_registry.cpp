@@ -2,6 +2,7 @@
 
 #include "methods/method.h"
 #include "methods/nudge.h"
+#include "methods/query_adapter.h"
 
 namespace embtune::engine {
 
@@ -9,7 +10,9 @@ const std::vector<const Method *> &registeredMethods()
 {
     static const NudgeMethod nudgeN(NudgeMethod::Variant::N);
     static const NudgeMethod nudgeM(NudgeMethod::Variant::M);
-    static const std::vector<const Method *> methods{&nudgeN, &nudgeM};
+    static const QueryAdapterMethod linear(QueryAdapterMethod::Kind::Linear);
+    static const QueryAdapterMethod adder(QueryAdapterMethod::Kind::KeyValue);
+    static const std::vector<const Method *> methods{&nudgeN, &nudgeM, &linear, &adder};
     return methods;
 }
 

@@ -1,0 +1,115 @@
+#include "methods/query_adapter.h"
+
+#include "io/json_writer.h"
+
+#include <cmath>
+
+namespace embtune::engine {
+
+QueryAdapterMethod::QueryAdapterMethod(Kind kind) : m_kind(kind)
+{
+    std::vector<ParamSpec> common{
+        {"epochs", ParamSpec::Type::Int, "30", 0, 10000, {}, "Passes over the training pairs."},
+        {"batch_size", ParamSpec::Type::Int, "64", 1, 65536, {}, "Training pairs per Adam step."},
+        {"lr", ParamSpec::Type::Double, kind == Kind::Linear ? "0.001" : "0.003", 1e-7, 10, {}, "Adam learning rate."},
+        {"scale", ParamSpec::Type::Double, "20", 0.01, 1000, {}, "Logits are scale x cosine (temperature 1/scale)."},
+        {"patience", ParamSpec::Type::Int, "0", 0, 10000, {},
+         "Epochs without a better dev nDCG@10 before stopping; 0 trains every epoch (the best is kept)."},
+        {"clip_norm", ParamSpec::Type::Double, "0", 0, 1e6, {}, "Clip the global gradient norm to this; 0 = off."},
+        {"seed", ParamSpec::Type::Int, "0", 0, 4294967295.0, {}, "Seed of the shuffles and initial weights."},
+        {"threads", ParamSpec::Type::Int, "0", 0, 1024, {}, "Worker threads; 0 uses every core; 1 is bit-for-bit reproducible."},
+    };
+    if (kind == Kind::Linear) {
+        m_spec = {"linear", "Linear adapter",
+                  "Learns a d x d matrix W applied to queries, q' = normalize(W q), starting from the identity; "
+                  "documents and their index stay unchanged.",
+                  common};
+    } else {
+        common.push_back({"keys", ParamSpec::Type::Int, "64", 1, 100000, {}, "Number of key-value pairs h."});
+        common.push_back({"temperature", ParamSpec::Type::Double, "0.1", 1e-4, 100, {}, "Softmax temperature t_a over the keys."});
+        common.push_back({"key_std", ParamSpec::Type::Double, "-1", -1, 100, {},
+                          "Standard deviation of the initial keys; -1 uses 1/sqrt(d)."});
+        m_spec = {"adder", "ADDER (key-value residual)",
+                  "Adds a low-rank residual to queries, q' = normalize(q + V^T softmax(K q / t)), with V = 0 at "
+                  "the start; documents stay unchanged.",
+                  common};
+    }
+}
+
+Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &data, const ParamValues &params,
+                                                            Progress *progress) const
+{
+    if (!data.dataset || !data.embeddings)
+        return Error::usage(m_spec.id + " needs a dataset and an embedding set");
+    const EmbeddingSet &set = *data.embeddings;
+    const int64_t d = set.dim();
+    for (const auto &qrels : {&data.trainQrels, &data.devQrels})
+        for (const auto &q : qrels->queries)
+            if (!set.hasQuery(q.query))
+                return Error::input("query \"" + data.dataset->queryIds.id(q.query) + "\" has no query vector", set.source);
+
+    std::mt19937_64 rng(uint64_t(params.integer("seed")));
+    auto module = std::make_shared<Sequential>();
+    if (m_kind == Kind::Linear) {
+        module->add(std::make_unique<LinearMap>(d, d));
+    } else {
+        const double keyStd = params.real("key_std") > 0 ? params.real("key_std") : 1.0 / std::sqrt(double(d));
+        module->add(std::make_unique<KeyValueResidual>(d, params.integer("keys"), params.real("temperature"), keyStd, rng));
+    }
+    module->add(std::make_unique<RowNormalize>());
+
+    TrainerOptions options;
+    options.epochs = int(params.integer("epochs"));
+    options.batchSize = int(params.integer("batch_size"));
+    options.scale = float(params.real("scale"));
+    options.patience = int(params.integer("patience"));
+    options.seed = uint64_t(params.integer("seed"));
+    options.threads = int(params.integer("threads")) > 0 ? int(params.integer("threads")) : data.threads;
+    options.adam.learningRate = params.real("lr");
+    options.adam.clipNorm = params.real("clip_norm");
+
+    const RowMatrixXf docs = normalizedRows(set.docs.map());
+    auto result = trainQueryModule(*module, docs, set.queries.map(), pairsFromQrels(data.trainQrels), data.devQrels,
+                                   tiePriorityByIdDescending(data.dataset->docIds.ids()), options, progress);
+    if (!result)
+        return result.error();
+
+    JsonWriter w(false);
+    w.beginObject();
+    w.key("method");
+    w.value(m_spec.id);
+    w.key("best_epoch");
+    w.value(result->bestEpoch);
+    w.key("best_dev_ndcg10");
+    w.value(result->bestDevNdcg10);
+    w.key("steps");
+    w.value(result->steps);
+    w.key("train_seconds");
+    w.value(result->trainSeconds);
+    w.key("ms_per_step");
+    w.value(result->steps > 0 ? 1000.0 * result->trainSeconds / double(result->steps) : 0.0);
+    w.key("dev_ndcg10");
+    w.beginArray();
+    for (const auto &epoch : result->history)
+        w.value(epoch.devNdcg10);
+    w.endArray();
+    w.key("loss");
+    w.beginArray();
+    for (const auto &epoch : result->history)
+        w.value(epoch.loss);
+    w.endArray();
+    w.endObject();
+    return std::unique_ptr<TunedModel>(std::make_unique<QueryAdapterModel>(module, set.docs, w.str()));
+}
+
+QueryAdapterModel::QueryAdapterModel(std::shared_ptr<Module> module, FloatMatrix docs, std::string report)
+    : m_module(std::move(module)), m_docs(std::move(docs)), m_report(std::move(report))
+{
+}
+
+RowMatrixXf QueryAdapterModel::transformQueries(ConstMatrixMap queries) const
+{
+    return m_module->apply(RowMatrixXf(queries));
+}
+
+} // namespace embtune::engine

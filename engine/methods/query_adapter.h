@@ -1,0 +1,42 @@
+#pragma once
+// Query-side adapters trained with the shared trainer (train/trainer.h); documents are left as
+// they are, so an index built on them stays valid and only queries pay at serving time.
+//   linear: q' = normalize(W q), W d x d initialised to the identity (LlamaIndex / Chroma style)
+//   adder:  q' = normalize(q + V^T softmax(K q / t)), K, V h x d; V = 0 at start (ADDER)
+// Loss: softmax cross-entropy over the whole corpus (every document a negative), scale 20, one
+// (query, positive) pair per relevant document; dev nDCG@10 after each epoch selects the weights.
+
+#include "methods/method.h"
+#include "train/module.h"
+#include "train/trainer.h"
+
+namespace embtune::engine {
+
+class QueryAdapterMethod : public Method {
+public:
+    enum class Kind { Linear, KeyValue };
+    explicit QueryAdapterMethod(Kind kind);
+    const MethodSpec &spec() const override { return m_spec; }
+    Result<std::unique_ptr<TunedModel>> fit(const TrainingData &data, const ParamValues &params,
+                                            Progress *progress) const override;
+
+private:
+    Kind m_kind;
+    MethodSpec m_spec;
+};
+
+class QueryAdapterModel : public TunedModel {
+public:
+    QueryAdapterModel(std::shared_ptr<Module> module, FloatMatrix docs, std::string report);
+    Similarity similarity() const override { return Similarity::Cosine; }
+    RowMatrixXf transformQueries(ConstMatrixMap queries) const override;
+    FloatMatrix tunedDocuments() const override { return m_docs; }
+    std::string reportJson() const override { return m_report; }
+
+private:
+    std::shared_ptr<Module> m_module;
+    FloatMatrix m_docs;
+    std::string m_report;
+};
+
+} // namespace embtune::engine

@@ -1,0 +1,36 @@
+#include "train/losses.h"
+
+#include <cmath>
+
+namespace embtune::engine {
+
+float corpusSoftmaxLoss(const RowMatrixXf &queries, ConstMatrixMap docs, const std::vector<SoftTarget> &targets,
+                        float scale, RowMatrixXf *gradQueries)
+{
+    const Eigen::Index b = queries.rows();
+    RowMatrixXf logits(b, docs.rows());
+    logits.noalias() = queries * docs.transpose();
+    logits *= scale;
+    double loss = 0;
+    for (Eigen::Index i = 0; i < b; ++i) {
+        const float top = logits.row(i).maxCoeff();
+        logits.row(i) = (logits.row(i).array() - top).exp();
+        const double sum = logits.row(i).sum();
+        const double logSumExp = double(top) + std::log(sum);
+        for (const auto &[doc, weight] : targets[size_t(i)])
+            loss -= double(weight) * (double(scale) * double(queries.row(i).dot(docs.row(doc))) - logSumExp);
+        logits.row(i) /= float(sum); // now the softmax P
+    }
+    if (gradQueries) {
+        // dL/dq_i = scale/B (P_i - T_i) D
+        for (Eigen::Index i = 0; i < b; ++i)
+            for (const auto &[doc, weight] : targets[size_t(i)])
+                logits(i, doc) -= weight;
+        gradQueries->resize(b, docs.cols());
+        gradQueries->noalias() = logits * docs;
+        *gradQueries *= scale / float(b);
+    }
+    return float(loss / double(b));
+}
+
+} // namespace embtune::engine

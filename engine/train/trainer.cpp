@@ -1,0 +1,149 @@
+#include "train/trainer.h"
+
+#include "eval/metrics.h"
+#include "search/exact_search.h"
+
+#include <chrono>
+#include <numeric>
+#include <random>
+
+namespace embtune::engine {
+namespace {
+
+double devNdcg10(const Module &module, const RowMatrixXf &docs, ConstMatrixMap queries, const Qrels &devQrels,
+                 const std::vector<int32_t> &tiePriority, int threads)
+{
+    std::vector<int32_t> rows;
+    for (const auto &q : devQrels.queries)
+        if (q.relevantCount() > 0)
+            rows.push_back(q.query);
+    if (rows.empty())
+        return 0;
+    RowMatrixXf batch(Eigen::Index(rows.size()), queries.cols());
+    for (size_t i = 0; i < rows.size(); ++i)
+        batch.row(Eigen::Index(i)) = queries.row(rows[i]);
+    const FloatMatrix transformed(module.apply(batch));
+    std::vector<int32_t> order(rows.size());
+    std::iota(order.begin(), order.end(), 0);
+    ExactSearchOptions options;
+    options.k = 10;
+    options.similarity = Similarity::Dot;
+    options.threads = threads;
+    auto ranking = exactSearch(FloatMatrix(docs), transformed, order, tiePriority, options);
+    if (!ranking)
+        return 0;
+    ranking->queries = rows; // map back to dataset query indices for the qrels lookup
+    return evaluateRanking(*ranking, devQrels, {Metric::Ndcg}, {10}).mean(Metric::Ndcg, 10);
+}
+
+// Fisher-Yates with our own draws, so the order is the same on every standard library.
+void shuffle(std::vector<size_t> &order, std::mt19937_64 &rng)
+{
+    for (size_t i = order.size(); i > 1; --i)
+        std::swap(order[i - 1], order[size_t(rng() % i)]);
+}
+
+std::vector<std::vector<float>> snapshot(Module &module)
+{
+    std::vector<std::vector<float>> values;
+    for (Parameter *p : module.parameters())
+        values.emplace_back(p->value.data(), p->value.data() + p->value.size());
+    return values;
+}
+
+void restore(Module &module, const std::vector<std::vector<float>> &values)
+{
+    size_t k = 0;
+    for (Parameter *p : module.parameters())
+        std::copy(values[k].begin(), values[k].end(), p->value.data()), ++k;
+}
+
+} // namespace
+
+std::vector<TrainingPair> pairsFromQrels(const Qrels &qrels)
+{
+    std::vector<TrainingPair> pairs;
+    for (const auto &q : qrels.queries)
+        for (const auto &j : q.judged)
+            if (j.gain > 0)
+                pairs.push_back({q.query, {{j.doc, 1.0f}}});
+    return pairs;
+}
+
+Result<TrainerResult> trainQueryModule(Module &module, const RowMatrixXf &docs, ConstMatrixMap queries,
+                                       const std::vector<TrainingPair> &pairs, const Qrels &devQrels,
+                                       const std::vector<int32_t> &tiePriority, const TrainerOptions &options,
+                                       Progress *progress, const std::function<void(const TrainerEpoch &)> &onEpoch)
+{
+    if (pairs.empty())
+        return Error::input("no training pairs (no training query has a relevant document)");
+    if (options.batchSize <= 0 || options.epochs < 0)
+        return Error::usage("batch size must be positive and epochs non-negative");
+    const int threads = options.threads;
+    if (threads > 0)
+        Eigen::setNbThreads(threads);
+    TrainerResult result;
+    Adam adam(module.parameters(), options.adam);
+    std::mt19937_64 rng(options.seed);
+    std::vector<size_t> order(pairs.size());
+    std::iota(order.begin(), order.end(), 0);
+    const int64_t stepsPerEpoch = int64_t((pairs.size() + size_t(options.batchSize) - 1) / size_t(options.batchSize));
+    const int64_t totalSteps = stepsPerEpoch * options.epochs;
+
+    TrainerEpoch initial;
+    initial.devNdcg10 = devNdcg10(module, docs, queries, devQrels, tiePriority, threads);
+    result.history.push_back(initial);
+    result.bestDevNdcg10 = initial.devNdcg10;
+    auto best = snapshot(module);
+    if (onEpoch)
+        onEpoch(initial);
+    int sinceBest = 0;
+    RowMatrixXf batch, gradQueries;
+    std::vector<SoftTarget> targets;
+    for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+        shuffle(order, rng);
+        const auto started = std::chrono::steady_clock::now();
+        double lossSum = 0;
+        for (int64_t s = 0; s < stepsPerEpoch; ++s) {
+            const size_t begin = size_t(s) * size_t(options.batchSize);
+            const size_t end = std::min(pairs.size(), begin + size_t(options.batchSize));
+            batch.resize(Eigen::Index(end - begin), queries.cols());
+            targets.clear();
+            for (size_t i = begin; i < end; ++i) {
+                const TrainingPair &pair = pairs[order[i]];
+                batch.row(Eigen::Index(i - begin)) = queries.row(pair.query);
+                targets.push_back(pair.target);
+            }
+            module.zeroGrad();
+            const RowMatrixXf transformed = module.forward(batch);
+            lossSum += corpusSoftmaxLoss(transformed, ConstMatrixMap(docs.data(), docs.rows(), docs.cols()), targets,
+                                         options.scale, &gradQueries);
+            module.backward(gradQueries);
+            adam.step();
+            ++result.steps;
+            if (progress && !progress->step("train", result.steps, totalSteps))
+                return Error::cancelled();
+        }
+        TrainerEpoch record;
+        record.epoch = epoch;
+        record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        result.trainSeconds += record.seconds;
+        record.loss = lossSum / double(stepsPerEpoch);
+        record.devNdcg10 = devNdcg10(module, docs, queries, devQrels, tiePriority, threads);
+        result.history.push_back(record);
+        if (onEpoch)
+            onEpoch(record);
+        if (record.devNdcg10 > result.bestDevNdcg10) {
+            result.bestDevNdcg10 = record.devNdcg10;
+            result.bestEpoch = epoch;
+            best = snapshot(module);
+            sinceBest = 0;
+        } else if (options.patience > 0 && ++sinceBest >= options.patience) {
+            break;
+        }
+    }
+    restore(module, best);
+    return result;
+}
+
+} // namespace embtune::engine

@@ -1,0 +1,194 @@
+// Hand-written gradients against central finite differences for every module and the loss;
+// Adam against a direct evaluation of its update; determinism of the trainer with one thread.
+
+#include "train/adam.h"
+#include "train/losses.h"
+#include "train/module.h"
+#include "train/trainer.h"
+
+#include <QtTest>
+
+#include <random>
+
+using namespace embtune::engine;
+
+class TestTrainModules : public QObject {
+    Q_OBJECT
+
+    static RowMatrixXf random(Eigen::Index rows, Eigen::Index cols, uint32_t seed, float scale = 1.0f)
+    {
+        std::mt19937 rng(seed);
+        std::normal_distribution<float> normal(0.0f, scale);
+        RowMatrixXf m(rows, cols);
+        for (Eigen::Index i = 0; i < m.size(); ++i)
+            m.data()[i] = normal(rng);
+        return m;
+    }
+
+    // Checks dL/dx and dL/dparameters of `module` for L = sum(module(x) .* R).
+    static void checkModule(Module &module, RowMatrixXf x, const char *what)
+    {
+        const RowMatrixXf r = random(x.rows(), module.apply(x).cols(), 99);
+        auto lossAt = [&](const RowMatrixXf &input) { return double((module.apply(input).array() * r.array()).sum()); };
+        module.zeroGrad();
+        module.forward(x);
+        const RowMatrixXf gradX = module.backward(r);
+        const float h = 1e-2f;
+        for (Eigen::Index i = 0; i < x.size(); ++i) {
+            RowMatrixXf plus = x, minus = x;
+            plus.data()[i] += h;
+            minus.data()[i] -= h;
+            const double numeric = (lossAt(plus) - lossAt(minus)) / (2 * h);
+            QVERIFY2(std::abs(numeric - gradX.data()[i]) < 2e-2 * std::max(1.0, std::abs(numeric)),
+                     qPrintable(QString("%1 dx[%2]: %3 vs %4").arg(what).arg(i).arg(numeric).arg(gradX.data()[i])));
+        }
+        for (Parameter *p : module.parameters())
+            for (Eigen::Index i = 0; i < p->value.size(); ++i) {
+                const float saved = p->value.data()[i];
+                p->value.data()[i] = saved + h;
+                const double up = lossAt(x);
+                p->value.data()[i] = saved - h;
+                const double down = lossAt(x);
+                p->value.data()[i] = saved;
+                const double numeric = (up - down) / (2 * h);
+                QVERIFY2(std::abs(numeric - p->grad.data()[i]) < 2e-2 * std::max(1.0, std::abs(numeric)),
+                         qPrintable(QString("%1 d%2[%3]: %4 vs %5").arg(what).arg(p->name.c_str()).arg(i).arg(numeric).arg(p->grad.data()[i])));
+            }
+    }
+
+private slots:
+    void linearMap()
+    {
+        LinearMap linear(4, 3);
+        linear.weight().value = random(3, 4, 1);
+        checkModule(linear, random(5, 4, 2), "linear");
+    }
+
+    void keyValueResidual()
+    {
+        std::mt19937_64 rng(3);
+        KeyValueResidual kv(4, 3, 0.5, 0.5, rng);
+        for (Parameter *p : kv.parameters())
+            p->value = random(p->value.rows(), p->value.cols(), 4, 0.5f); // V != 0 exercises every path
+        checkModule(kv, random(5, 4, 5), "key-value");
+    }
+
+    void rowNormalize()
+    {
+        RowNormalize normalize;
+        checkModule(normalize, random(5, 4, 6), "normalize");
+    }
+
+    void sequential()
+    {
+        Sequential chain;
+        auto linear = std::make_unique<LinearMap>(4, 4);
+        linear->weight().value = RowMatrixXf::Identity(4, 4) + random(4, 4, 7, 0.3f);
+        chain.add(std::move(linear));
+        chain.add(std::make_unique<RowNormalize>());
+        checkModule(chain, random(3, 4, 8), "linear+normalize");
+        QCOMPARE(chain.parameters().size(), size_t(1));
+    }
+
+    void corpusSoftmax()
+    {
+        const RowMatrixXf docs = random(7, 4, 9);
+        RowMatrixXf q = random(3, 4, 10, 0.3f);
+        const std::vector<SoftTarget> targets{{{2, 1.0f}}, {{0, 0.5f}, {6, 0.5f}}, {{5, 1.0f}}};
+        const ConstMatrixMap d(docs.data(), docs.rows(), docs.cols());
+        RowMatrixXf grad;
+        const float loss = corpusSoftmaxLoss(q, d, targets, 5.0f, &grad);
+        // Direct value: row 0 has target doc 2 only.
+        double direct = 0;
+        for (Eigen::Index i = 0; i < 3; ++i) {
+            double sum = 0;
+            for (Eigen::Index j = 0; j < 7; ++j)
+                sum += std::exp(5.0 * q.row(i).dot(docs.row(j)));
+            for (const auto &[doc, w] : targets[size_t(i)])
+                direct -= w * (5.0 * q.row(i).dot(docs.row(doc)) - std::log(sum));
+        }
+        QVERIFY(std::abs(loss - direct / 3) < 1e-4);
+        const float h = 1e-3f;
+        for (Eigen::Index i = 0; i < q.size(); ++i) {
+            RowMatrixXf plus = q, minus = q;
+            plus.data()[i] += h;
+            minus.data()[i] -= h;
+            const double numeric = (corpusSoftmaxLoss(plus, d, targets, 5.0f, nullptr) -
+                                    corpusSoftmaxLoss(minus, d, targets, 5.0f, nullptr)) / (2 * h);
+            QVERIFY2(std::abs(numeric - grad.data()[i]) < 1e-2 * std::max(1.0, std::abs(numeric)),
+                     qPrintable(QString("dq[%1]: %2 vs %3").arg(i).arg(numeric).arg(grad.data()[i])));
+        }
+    }
+
+    void adamMatchesItsFormula()
+    {
+        Parameter p{"w", RowMatrixXf::Constant(1, 2, 1.0f), RowMatrixXf::Zero(1, 2)};
+        AdamOptions options;
+        options.learningRate = 0.1;
+        Adam adam({&p}, options);
+        p.grad << 0.5f, -2.0f;
+        adam.step();
+        // First step: m^ = g, v^ = g^2, update = lr * g / (|g| + eps) = lr * sign(g).
+        QVERIFY(std::abs(p.value(0, 0) - 0.9f) < 1e-5f);
+        QVERIFY(std::abs(p.value(0, 1) - 1.1f) < 1e-5f);
+        options.clipNorm = 1.0;
+        Parameter q{"w", RowMatrixXf::Zero(1, 2), RowMatrixXf::Zero(1, 2)};
+        Adam clipped({&q}, options);
+        q.grad << 30.0f, 40.0f; // norm 50 -> scaled to 0.6, 0.8; first step is still lr * sign
+        clipped.step();
+        QVERIFY(std::abs(q.value(0, 0) + 0.1f) < 1e-5f);
+    }
+
+    void trainerIsDeterministicWithOneThread()
+    {
+        const RowMatrixXf docs = normalizedRows(ConstMatrixMap(random(40, 6, 11).data(), 40, 6));
+        const RowMatrixXf queries = random(30, 6, 12);
+        std::vector<TrainingPair> pairs;
+        Qrels dev;
+        for (int i = 0; i < 30; ++i) {
+            if (i < 24)
+                pairs.push_back({i, {{i, 1.0f}}});
+            else
+                dev.queries.push_back({i, {{i, 1}}});
+        }
+        std::vector<int32_t> priority(40);
+        std::iota(priority.begin(), priority.end(), 0);
+        TrainerOptions options;
+        options.epochs = 3;
+        options.batchSize = 8;
+        options.threads = 1;
+        options.seed = 5;
+        std::vector<std::vector<float>> weights;
+        for (int run = 0; run < 2; ++run) {
+            Sequential module;
+            module.add(std::make_unique<LinearMap>(6, 6));
+            module.add(std::make_unique<RowNormalize>());
+            auto result = trainQueryModule(module, docs, ConstMatrixMap(queries.data(), 30, 6), pairs, dev, priority,
+                                           options, nullptr);
+            QVERIFY(result.ok());
+            QCOMPARE(result->steps, int64_t(9));
+            const Parameter *w = module.parameters()[0];
+            weights.emplace_back(w->value.data(), w->value.data() + w->value.size());
+        }
+        QCOMPARE(weights[0], weights[1]);
+    }
+
+    void trainerCancels()
+    {
+        const RowMatrixXf docs = RowMatrixXf::Identity(4, 4);
+        const RowMatrixXf queries = RowMatrixXf::Identity(4, 4);
+        Sequential module;
+        module.add(std::make_unique<LinearMap>(4, 4));
+        std::vector<int32_t> priority{0, 1, 2, 3};
+        Progress stop([](const ProgressEvent &) { return false; });
+        TrainerOptions options;
+        options.batchSize = 1;
+        auto result = trainQueryModule(module, docs, ConstMatrixMap(queries.data(), 4, 4), {{0, {{0, 1.0f}}}}, {},
+                                       priority, options, &stop);
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, ErrorCode::Cancelled);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestTrainModules)
+#include "test_train_modules.moc"

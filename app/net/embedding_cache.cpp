@@ -225,25 +225,25 @@ Status EmbeddingCache::scanFrom(int64_t offset)
     const int64_t fileSize = m_log.size();
     if (!m_log.seek(offset))
         return Error::io("cannot read the embedding cache: " + m_log.errorString().toStdString(), where(m_logPath));
-    QByteArray record;
+    char head[kRecordHead];
+    std::vector<char> record;
     while (offset < fileSize) {
-        const QByteArray head = m_log.read(kRecordHead);
-        if (head.size() != kRecordHead || get<uint32_t>(head.constData()) != kRecordMagic)
+        if (m_log.read(head, kRecordHead) != kRecordHead || get<uint32_t>(head) != kRecordMagic)
             break;
-        const auto dim = int64_t(get<uint32_t>(head.constData() + 4));
+        const auto dim = int64_t(get<uint32_t>(head + 4));
         if (dim < 1 || dim > kMaxDim || (m_dim != 0 && dim != m_dim))
             break;
         const int64_t rest = dim * 4 + 4;
-        record = m_log.read(rest);
-        if (record.size() != rest)
+        record.resize(size_t(rest));
+        if (m_log.read(record.data(), rest) != rest)
             break;
-        uint32_t sum = fnv1a(head.constData() + 4, size_t(kRecordHead - 4));
-        sum = fnv1a(record.constData(), size_t(rest - 4), sum);
-        if (sum != get<uint32_t>(record.constData() + rest - 4))
+        uint32_t sum = fnv1a(head + 4, size_t(kRecordHead - 4));
+        sum = fnv1a(record.data(), size_t(rest - 4), sum);
+        if (sum != get<uint32_t>(record.data() + rest - 4))
             break;
         m_dim = dim;
         TextHash hash;
-        std::memcpy(hash.data(), head.constData() + 8, kHashBytes);
+        std::memcpy(hash.data(), head + 8, kHashBytes);
         m_offsets.emplace(hash, offset);
         offset += kRecordHead + rest;
     }
@@ -265,15 +265,15 @@ Status EmbeddingCache::read(const TextHash &hash, float *out)
     const int64_t size = recordSize();
     if (!m_log.seek(found->second))
         return Error::io("cannot read the embedding cache: " + m_log.errorString().toStdString(), where(m_logPath));
-    const QByteArray record = m_log.read(size);
-    if (record.size() != size || get<uint32_t>(record.constData()) != kRecordMagic ||
-        int64_t(get<uint32_t>(record.constData() + 4)) != m_dim ||
-        std::memcmp(record.constData() + 8, hash.data(), kHashBytes) != 0 ||
-        fnv1a(record.constData() + 4, size_t(size - 8)) != get<uint32_t>(record.constData() + size - 4))
+    std::vector<char> record(static_cast<size_t>(size));
+    const char *at = record.data();
+    if (m_log.read(record.data(), size) != size || get<uint32_t>(at) != kRecordMagic ||
+        int64_t(get<uint32_t>(at + 4)) != m_dim || std::memcmp(at + 8, hash.data(), kHashBytes) != 0 ||
+        fnv1a(at + 4, size_t(size - 8)) != get<uint32_t>(at + size - 4))
         return Error::io("the embedding cache is damaged (record at byte " + std::to_string(found->second) +
                              "); delete it to start again",
                          where(m_logPath));
-    std::memcpy(out, record.constData() + kRecordHead, size_t(m_dim) * sizeof(float));
+    std::memcpy(out, at + kRecordHead, size_t(m_dim) * sizeof(float));
     return {};
 }
 

@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QNetworkProxyFactory>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QTimer>
@@ -80,6 +81,19 @@ bool isTransientTransportError(QNetworkReply::NetworkError error)
     }
 }
 
+// The system's proxy settings (on Linux the http_proxy/https_proxy/no_proxy variables), except
+// for loopback hosts, which are always reached directly.
+class SystemProxyFactory final : public QNetworkProxyFactory {
+public:
+    QList<QNetworkProxy> queryProxy(const QNetworkProxyQuery &query) override
+    {
+        const QString host = query.peerHostName();
+        if (host == QLatin1String("localhost") || QHostAddress(host).isLoopback())
+            return {QNetworkProxy(QNetworkProxy::NoProxy)};
+        return systemProxyForQuery(query);
+    }
+};
+
 // One request's worth of distinct texts.
 struct Batch {
     std::vector<int64_t> items; // distinct-text ids
@@ -125,6 +139,10 @@ public:
             return {};
         m_manager = std::make_unique<QNetworkAccessManager>();
         m_manager->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+        if (m_settings.useSystemProxy)
+            m_manager->setProxyFactory(new SystemProxyFactory); // owned by the manager
+        else
+            m_manager->setProxy(QNetworkProxy::NoProxy);
         m_clock.start();
 
         QTimer heartbeat;

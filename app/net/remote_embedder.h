@@ -60,6 +60,9 @@ struct RemoteEmbedderSettings {
     int cacheLockTimeoutMs = 10000;
     double pricePerMillionTokens = 0; // for estimate(); 0 when unknown
     int progressIntervalMs = 100;     // how often a waiting job re-checks its progress callback
+    // Use the system's proxy settings (Linux: http_proxy, https_proxy, no_proxy); loopback hosts
+    // are always reached directly. false: no proxy at all.
+    bool useSystemProxy = true;
     // A key is refused over plain http to a host other than loopback unless this is set.
     bool allowPlainHttpWithKey = false;
 };

@@ -181,7 +181,8 @@ private:
 
     HttpResponse handle(const HttpRequest &request)
     {
-        if (request.method != "POST" || request.target != "/v1/embeddings")
+        // Through a proxy the target is the absolute URL.
+        if (request.method != "POST" || !request.target.endsWith("/v1/embeddings"))
             return error(404, "no such endpoint");
         const QJsonObject body = QJsonDocument::fromJson(request.body).object();
         std::vector<std::string> inputs;
@@ -837,6 +838,26 @@ private slots:
         QVERIFY(result.has_value());
         QVERIFY2(result->ok(), result->ok() ? "" : result->error().message.c_str());
         QCOMPARE(rowsDiffer(result->value(), texts, kDefaultDim), QString());
+    }
+
+    // The system proxy (http_proxy) is used for other hosts: here the test service plays it.
+    void usesSystemProxy()
+    {
+        FakeEmbeddingService service;
+        const QByteArray savedProxy = qgetenv("http_proxy"), savedNoProxy = qgetenv("no_proxy");
+        qputenv("http_proxy", service.baseUrl().toLatin1());
+        qunsetenv("no_proxy");
+        auto settings = fastSettings("http://embeddings.invalid");
+        net::RemoteEmbedder embedder(settings, {});
+        const auto texts = makeTexts(3, "proxied");
+        const auto result = embedder.embed(texts, nullptr); // the host is never resolved here
+        qputenv("http_proxy", savedProxy);
+        if (!savedNoProxy.isEmpty())
+            qputenv("no_proxy", savedNoProxy);
+        QVERIFY2(result.ok(), result.ok() ? "" : result.error().message.c_str());
+        QCOMPARE(rowsDiffer(*result, texts, kDefaultDim), QString());
+        QCOMPARE(service.server().requests().front().target, QByteArray("http://embeddings.invalid/v1/embeddings"));
+        QCOMPARE(service.batches().size(), size_t(1));
     }
 
     // The key reaches the server in the Authorization header and nowhere else: not in the

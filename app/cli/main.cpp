@@ -2,6 +2,8 @@
 
 #include "commands.h"
 
+#include <QCoreApplication>
+
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -19,9 +21,12 @@ void printUsage(FILE *to)
                  "             --dataset DIR (--embeddings DIR | --embedder bm25) [--split test] [--k 1,3,5,10,100]\n"
                  "             [--metrics ndcg,recall,recall_cap,precision,mrr,map] [--similarity cosine|dot]\n"
                  "             [--threads N] [--ignore-same-id] [--json FILE|-] [--per-query]\n"
-                 "  embed      compute embeddings for a dataset with the built-in LSA embedder\n"
+                 "  embed      compute embeddings for a dataset: built-in LSA or an OpenAI-compatible API\n"
                  "             --dataset DIR --out DIR [--embedder lsa] [--dim 256] [--min-df 2] [--seed 0]\n"
                  "             [--power-iterations 7] [--threads N] [--format npy|fvecs|jsonl|safetensors]\n"
+                 "             --embedder openai --model M [--base-url URL] [--dimensions N] [--api-key-env VAR]\n"
+                 "             [--cache DIR | --no-cache] [--max-in-flight 4] [--timeout-ms 60000]\n"
+                 "             [--price-per-mtok P --confirm-above C [--yes]]   (key: $OPENAI_API_KEY by default)\n"
                  "  train      fit a tuning method on train/dev queries and evaluate it against the baseline\n"
                  "             --method ID --dataset DIR --embeddings DIR --train-queries FILE --dev-queries FILE\n"
                  "             [--eval-split test] [--param name=value ...] [--json FILE|-] [--export-embeddings DIR]\n"
@@ -34,6 +39,9 @@ void printUsage(FILE *to)
 
 int main(int argc, char **argv)
 {
+    // The remote embedder runs Qt event loops; the application object must exist for them.
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("embtune"));
     if (argc < 2) {
         printUsage(stderr);
         return 2;

@@ -36,6 +36,7 @@ bool runJob(QKeychain::Job *job, int timeoutMs)
     });
     QTimer timer;
     timer.setSingleShot(true);
+    timer.setTimerType(Qt::PreciseTimer);
     QObject::connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
     timer.start(std::max(0, timeoutMs));
     job->start();

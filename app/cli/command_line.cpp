@@ -1,6 +1,7 @@
 #include "command_line.h"
 
 #include <charconv>
+#include <cstdio>
 
 namespace embtune::cli {
 
@@ -50,6 +51,18 @@ std::vector<std::string> CommandLine::values(const std::string &name) const
 {
     const auto it = m_repeated.find(name);
     return it == m_repeated.end() ? std::vector<std::string>() : it->second;
+}
+
+int reportError(const engine::Error &error)
+{
+    std::fprintf(stderr, "embtune-cli: %s\n", error.toString().c_str());
+    return engine::exitCodeFor(error);
+}
+
+int reportUsage(const char *command, const std::string &message)
+{
+    std::fprintf(stderr, "embtune-cli %s: %s\n", command, message.c_str());
+    return 2;
 }
 
 bool parseIntList(const std::string &text, std::vector<int> &out)

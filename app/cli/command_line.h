@@ -1,6 +1,8 @@
 #pragma once
 // A small "--name value" / "--flag" argument reader for the CLI subcommands.
 
+#include "core/error.h"
+
 #include <map>
 #include <optional>
 #include <set>
@@ -28,6 +30,11 @@ private:
     std::map<std::string, std::vector<std::string>> m_repeated;
     std::set<std::string> m_flags;
 };
+
+// Prints "embtune-cli: <error>" to stderr and returns the error's exit code.
+int reportError(const engine::Error &error);
+// Prints "embtune-cli <command>: <message>" to stderr and returns 2 (usage error).
+int reportUsage(const char *command, const std::string &message);
 
 // Splits "1,3,5" into integers; returns false on anything else.
 bool parseIntList(const std::string &text, std::vector<int> &out);

@@ -31,14 +31,12 @@ std::atomic<bool> g_embedInterrupted{false};
 
 int fail(const Error &error)
 {
-    std::fprintf(stderr, "embtune-cli: %s\n", error.toString().c_str());
-    return exitCodeFor(error);
+    return reportError(error);
 }
 
 int usage(const std::string &message)
 {
-    std::fprintf(stderr, "embtune-cli embed: %s\n", message.c_str());
-    return 2;
+    return reportUsage("embed", message);
 }
 
 std::string utcNow()

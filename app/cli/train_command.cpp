@@ -28,14 +28,12 @@ void onInterrupt(int) { g_stop.store(true); }
 
 int fail(const Error &error)
 {
-    std::fprintf(stderr, "embtune-cli: %s\n", error.toString().c_str());
-    return exitCodeFor(error);
+    return reportError(error);
 }
 
 int usage(const std::string &message)
 {
-    std::fprintf(stderr, "embtune-cli train: %s\n", message.c_str());
-    return 2;
+    return reportUsage("train", message);
 }
 
 void printMethods(FILE *to)

@@ -1,10 +1,10 @@
 // embtune-cli embed (built-in LSA) and evaluate --embedder bm25, as a user runs them.
 
+#include "support/cli_run.h"
 #include "support/fixtures.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QtTest>
 
 using namespace embtune::test;
@@ -14,19 +14,8 @@ class TestCliEmbed : public QObject {
 
     QTemporaryDir m_dir;
 
-    struct Run {
-        int exitCode;
-        QString out, err;
-    };
-    static Run run(const QStringList &args)
-    {
-        QProcess process;
-        process.start(QStringLiteral(EMBTUNE_CLI_PATH), args);
-        if (!process.waitForFinished(120000))
-            return {-1, {}, "timeout"};
-        return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2,
-                QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
-    }
+    using Run = CliRun;
+    static Run run(const QStringList &args) { return runCli(args); }
     QString beir() const { return QString::fromStdString((path(m_dir) / "beir").string()); }
     QString out(const char *name) const { return QString::fromStdString((path(m_dir) / name).string()); }
 

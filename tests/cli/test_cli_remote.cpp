@@ -2,6 +2,7 @@
 // protocol: the output set, the cache on a second run (no request sent again), cost
 // confirmation, a server error, and the API key appearing in no file written.
 
+#include "support/cli_run.h"
 #include "support/fixtures.h"
 #include "support/http_test_server.h"
 
@@ -9,7 +10,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QtTest>
 
 #include <atomic>
@@ -68,21 +68,12 @@ class TestCliRemote : public QObject {
         return {200, {}, "application/json", QJsonDocument(answer).toJson(QJsonDocument::Compact)};
     }
 
-    struct Run {
-        int exitCode;
-        QString out, err;
-    };
-    Run run(const QStringList &args)
+    using Run = CliRun;
+    static Run run(const QStringList &args)
     {
-        QProcess process;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("EMBTUNE_TEST_KEY", kKey);
-        process.setProcessEnvironment(env);
-        process.start(QStringLiteral(EMBTUNE_CLI_PATH), args);
-        if (!process.waitForFinished(60000))
-            return {-1, {}, "timeout"};
-        return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-                QString::fromUtf8(process.readAllStandardError())};
+        return runCli(args, env, 60000);
     }
     QString p(const char *name) const { return QString::fromStdString((path(m_dir) / name).string()); }
 

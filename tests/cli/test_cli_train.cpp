@@ -1,11 +1,11 @@
 // embtune-cli train as a user runs it: NUDGE on a fixture, parameters, exports, errors, and the
 // SciFact reference figures when the shared data is present.
 
+#include "support/cli_run.h"
 #include "support/fixtures.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QtTest>
 
 using namespace embtune::test;
@@ -15,19 +15,8 @@ class TestCliTrain : public QObject {
 
     QTemporaryDir m_dir;
 
-    struct Run {
-        int exitCode;
-        QString out, err;
-    };
-    static Run run(const QStringList &args)
-    {
-        QProcess process;
-        process.start(QStringLiteral(EMBTUNE_CLI_PATH), args);
-        if (!process.waitForFinished(120000))
-            return {-1, {}, "timeout"};
-        return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2,
-                QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
-    }
+    using Run = CliRun;
+    static Run run(const QStringList &args) { return runCli(args); }
     QString p(const char *name) const { return QString::fromStdString((path(m_dir) / name).string()); }
     QStringList base(const char *method) const
     {

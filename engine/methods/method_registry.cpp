@@ -3,6 +3,7 @@
 #include "methods/method.h"
 #include "methods/nudge.h"
 #include "methods/query_adapter.h"
+#include "methods/refine.h"
 
 namespace embtune::engine {
 
@@ -12,7 +13,9 @@ const std::vector<const Method *> &registeredMethods()
     static const NudgeMethod nudgeM(NudgeMethod::Variant::M);
     static const QueryAdapterMethod linear(QueryAdapterMethod::Kind::Linear);
     static const QueryAdapterMethod adder(QueryAdapterMethod::Kind::KeyValue);
-    static const std::vector<const Method *> methods{&nudgeN, &nudgeM, &linear, &adder};
+    static const QueryAdapterMethod adder2(QueryAdapterMethod::Kind::KeyValueBoth);
+    static const RefineMethod refine;
+    static const std::vector<const Method *> methods{&nudgeN, &nudgeM, &linear, &adder, &adder2, &refine};
     return methods;
 }
 

@@ -1,6 +1,7 @@
 #include "methods/query_adapter.h"
 
 #include "io/json_writer.h"
+#include "train/objectives.h"
 
 #include <cmath>
 
@@ -25,14 +26,22 @@ QueryAdapterMethod::QueryAdapterMethod(Kind kind) : m_kind(kind)
                   "documents and their index stay unchanged.",
                   common};
     } else {
+        if (kind == Kind::KeyValueBoth)
+            common[2].defaultValue = "0.003";
         common.push_back({"keys", ParamSpec::Type::Int, "64", 1, 100000, {}, "Number of key-value pairs h."});
         common.push_back({"temperature", ParamSpec::Type::Double, "0.1", 1e-4, 100, {}, "Softmax temperature t_a over the keys."});
         common.push_back({"key_std", ParamSpec::Type::Double, "-1", -1, 100, {},
                           "Standard deviation of the initial keys; -1 uses 1/sqrt(d)."});
-        m_spec = {"adder", "ADDER (key-value residual)",
-                  "Adds a low-rank residual to queries, q' = normalize(q + V^T softmax(K q / t)), with V = 0 at "
-                  "the start; documents stay unchanged.",
-                  common};
+        if (kind == Kind::KeyValue)
+            m_spec = {"adder", "ADDER (key-value residual)",
+                      "Adds a low-rank residual to queries, q' = normalize(q + V^T softmax(K q / t)), with V = 0 at "
+                      "the start; documents stay unchanged.",
+                      common};
+        else
+            m_spec = {"adder2", "ADDER2 (both sides)",
+                      "Key-value residuals on both sides, separate for queries and documents; documents are "
+                      "re-encoded, so the index must be rebuilt.",
+                      common};
     }
 }
 
@@ -50,11 +59,19 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
 
     std::mt19937_64 rng(uint64_t(params.integer("seed")));
     auto module = std::make_shared<Sequential>();
+    std::shared_ptr<Sequential> docModule;
     if (m_kind == Kind::Linear) {
         module->add(std::make_unique<LinearMap>(d, d));
     } else {
         const double keyStd = params.real("key_std") > 0 ? params.real("key_std") : 1.0 / std::sqrt(double(d));
-        module->add(std::make_unique<KeyValueResidual>(d, params.integer("keys"), params.real("temperature"), keyStd, rng));
+        module->add(std::make_unique<KeyValueResidual>(d, params.integer("keys"), params.real("temperature"), keyStd, rng,
+                                                       m_kind == Kind::KeyValueBoth ? "q_" : ""));
+        if (m_kind == Kind::KeyValueBoth) {
+            docModule = std::make_shared<Sequential>();
+            docModule->add(std::make_unique<KeyValueResidual>(d, params.integer("keys"), params.real("temperature"),
+                                                              keyStd, rng, "c_"));
+            docModule->add(std::make_unique<RowNormalize>());
+        }
     }
     module->add(std::make_unique<RowNormalize>());
 
@@ -69,8 +86,15 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
     options.adam.clipNorm = params.real("clip_norm");
 
     const RowMatrixXf docs = normalizedRows(set.docs.map());
-    auto result = trainQueryModule(*module, docs, set.queries.map(), pairsFromQrels(data.trainQrels), data.devQrels,
-                                   tiePriorityByIdDescending(data.dataset->docIds.ids()), options, progress);
+    const std::vector<TrainingPair> pairs = pairsFromQrels(data.trainQrels);
+    const auto tiePriority = tiePriorityByIdDescending(data.dataset->docIds.ids());
+    Result<TrainerResult> result = Error::usage("no objective");
+    if (docModule) {
+        TwoTowerObjective objective(*module, *docModule, docs, set.queries.map());
+        result = trainObjective(objective, set.queries.map(), pairs, data.devQrels, tiePriority, options, progress);
+    } else {
+        result = trainQueryModule(*module, docs, set.queries.map(), pairs, data.devQrels, tiePriority, options, progress);
+    }
     if (!result)
         return result.error();
 
@@ -99,12 +123,20 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
         w.value(epoch.loss);
     w.endArray();
     w.endObject();
-    return std::unique_ptr<TunedModel>(std::make_unique<QueryAdapterModel>(module, set.docs, w.str()));
+    return std::unique_ptr<TunedModel>(std::make_unique<QueryAdapterModel>(module, docModule, set.docs, w.str()));
 }
 
-QueryAdapterModel::QueryAdapterModel(std::shared_ptr<Module> module, FloatMatrix docs, std::string report)
-    : m_module(std::move(module)), m_docs(std::move(docs)), m_report(std::move(report))
+QueryAdapterModel::QueryAdapterModel(std::shared_ptr<Module> module, std::shared_ptr<Module> docModule, FloatMatrix docs,
+                                     std::string report)
+    : m_module(std::move(module)), m_docModule(std::move(docModule)), m_docs(std::move(docs)), m_report(std::move(report))
 {
+}
+
+FloatMatrix QueryAdapterModel::tunedDocuments() const
+{
+    if (!m_docModule)
+        return m_docs;
+    return FloatMatrix(m_docModule->apply(normalizedRows(m_docs.map())));
 }
 
 RowMatrixXf QueryAdapterModel::transformQueries(ConstMatrixMap queries) const

@@ -3,6 +3,8 @@
 // they are, so an index built on them stays valid and only queries pay at serving time.
 //   linear: q' = normalize(W q), W d x d initialised to the identity (LlamaIndex / Chroma style)
 //   adder:  q' = normalize(q + V^T softmax(K q / t)), K, V h x d; V = 0 at start (ADDER)
+//   adder2: the same with separate (K_q, V_q) for queries and (K_c, V_c) for documents; the
+//           documents are re-encoded at every step (the index must be rebuilt after tuning)
 // Loss: softmax cross-entropy over the whole corpus (every document a negative), scale 20, one
 // (query, positive) pair per relevant document; dev nDCG@10 after each epoch selects the weights.
 
@@ -14,7 +16,7 @@ namespace embtune::engine {
 
 class QueryAdapterMethod : public Method {
 public:
-    enum class Kind { Linear, KeyValue };
+    enum class Kind { Linear, KeyValue, KeyValueBoth };
     explicit QueryAdapterMethod(Kind kind);
     const MethodSpec &spec() const override { return m_spec; }
     Result<std::unique_ptr<TunedModel>> fit(const TrainingData &data, const ParamValues &params,
@@ -27,14 +29,16 @@ private:
 
 class QueryAdapterModel : public TunedModel {
 public:
-    QueryAdapterModel(std::shared_ptr<Module> module, FloatMatrix docs, std::string report);
+    // docModule may be null (documents unchanged).
+    QueryAdapterModel(std::shared_ptr<Module> module, std::shared_ptr<Module> docModule, FloatMatrix docs,
+                      std::string report);
     Similarity similarity() const override { return Similarity::Cosine; }
     RowMatrixXf transformQueries(ConstMatrixMap queries) const override;
-    FloatMatrix tunedDocuments() const override { return m_docs; }
+    FloatMatrix tunedDocuments() const override;
     std::string reportJson() const override { return m_report; }
 
 private:
-    std::shared_ptr<Module> m_module;
+    std::shared_ptr<Module> m_module, m_docModule;
     FloatMatrix m_docs;
     std::string m_report;
 };

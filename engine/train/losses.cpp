@@ -4,8 +4,8 @@
 
 namespace embtune::engine {
 
-float corpusSoftmaxLoss(const RowMatrixXf &queries, ConstMatrixMap docs, const std::vector<SoftTarget> &targets,
-                        float scale, RowMatrixXf *gradQueries)
+float softmaxCrossEntropy(const RowMatrixXf &queries, ConstMatrixMap docs, const std::vector<SoftTarget> &targets,
+                          float scale, RowMatrixXf *gradQueries, RowMatrixXf *gradCandidates)
 {
     const Eigen::Index b = queries.rows();
     RowMatrixXf logits(b, docs.rows());
@@ -21,14 +21,20 @@ float corpusSoftmaxLoss(const RowMatrixXf &queries, ConstMatrixMap docs, const s
             loss -= double(weight) * (double(scale) * double(queries.row(i).dot(docs.row(doc))) - logSumExp);
         logits.row(i) /= float(sum); // now the softmax P
     }
-    if (gradQueries) {
-        // dL/dq_i = scale/B (P_i - T_i) D
+    if (gradQueries || gradCandidates) {
+        // G = scale/B (P - T); dL/dQ = G C, dL/dC = G^T Q.
         for (Eigen::Index i = 0; i < b; ++i)
             for (const auto &[doc, weight] : targets[size_t(i)])
                 logits(i, doc) -= weight;
-        gradQueries->resize(b, docs.cols());
-        gradQueries->noalias() = logits * docs;
-        *gradQueries *= scale / float(b);
+        logits *= scale / float(b);
+        if (gradQueries) {
+            gradQueries->resize(b, docs.cols());
+            gradQueries->noalias() = logits * docs;
+        }
+        if (gradCandidates) {
+            gradCandidates->resize(docs.rows(), docs.cols());
+            gradCandidates->noalias() = logits.transpose() * queries;
+        }
     }
     return float(loss / double(b));
 }

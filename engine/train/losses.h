@@ -11,11 +11,19 @@ namespace embtune::engine {
 // Target distribution of one query over documents: (document row, weight), weights sum to 1.
 using SoftTarget = std::vector<std::pair<int32_t, float>>;
 
-// Softmax cross-entropy over the whole corpus (MNRL with every document as a candidate):
-//   L = 1/B sum_i [ logsumexp_j(scale q_i.d_j) - sum_t w_it scale q_i.d_t ]
-// queries: B x d (already transformed), docs: n x d, targets: B entries.
-// Returns L; writes dL/dqueries (B x d) into gradQueries when non-null.
-float corpusSoftmaxLoss(const RowMatrixXf &queries, ConstMatrixMap docs, const std::vector<SoftTarget> &targets,
-                        float scale, RowMatrixXf *gradQueries);
+// Softmax cross-entropy of each query over a set of candidates (MNRL; with every document of
+// the corpus as a candidate it is the full-corpus softmax):
+//   L = 1/B sum_i [ logsumexp_j(scale q_i.c_j) - sum_t w_it scale q_i.c_t ]
+// queries: B x d (already transformed), candidates: M x d, targets: B entries over candidate rows.
+// Returns L; writes dL/dqueries (B x d) and dL/dcandidates (M x d) when the pointers are non-null.
+float softmaxCrossEntropy(const RowMatrixXf &queries, ConstMatrixMap candidates, const std::vector<SoftTarget> &targets,
+                          float scale, RowMatrixXf *gradQueries, RowMatrixXf *gradCandidates = nullptr);
+
+// The same over the whole corpus, gradient for the queries only.
+inline float corpusSoftmaxLoss(const RowMatrixXf &queries, ConstMatrixMap docs, const std::vector<SoftTarget> &targets,
+                               float scale, RowMatrixXf *gradQueries)
+{
+    return softmaxCrossEntropy(queries, docs, targets, scale, gradQueries, nullptr);
+}
 
 } // namespace embtune::engine

@@ -36,6 +36,37 @@ RowMatrixXf LinearMap::backward(const RowMatrixXf &gradOutput)
     return gradInput;
 }
 
+FusedLinearMap::FusedLinearMap(int64_t dim, double frozenWeight)
+    : m_a{std::string(1, 'A'), RowMatrixXf::Identity(dim, dim), RowMatrixXf::Zero(dim, dim)}, m_lambda(float(frozenWeight))
+{
+}
+
+RowMatrixXf FusedLinearMap::apply(const RowMatrixXf &x) const
+{
+    RowMatrixXf y = m_lambda * x;
+    y.noalias() += (1 - m_lambda) * (x * m_a.value.transpose());
+    return y;
+}
+
+RowMatrixXf FusedLinearMap::forward(const RowMatrixXf &x)
+{
+    m_input = x;
+    return apply(x);
+}
+
+RowMatrixXf FusedLinearMap::backward(const RowMatrixXf &gradOutput)
+{
+    m_a.grad.noalias() += (1 - m_lambda) * (gradOutput.transpose() * m_input);
+    RowMatrixXf gradInput = m_lambda * gradOutput;
+    gradInput.noalias() += (1 - m_lambda) * (gradOutput * m_a.value);
+    return gradInput;
+}
+
+RowMatrixXf FusedLinearMap::fusedWeight() const
+{
+    return m_lambda * RowMatrixXf::Identity(m_a.value.rows(), m_a.value.cols()) + (1 - m_lambda) * m_a.value;
+}
+
 KeyValueResidual::KeyValueResidual(int64_t dim, int64_t keys, double temperature, double keyStd, std::mt19937_64 &rng,
                                    const std::string &prefix)
     : m_temperature(temperature)

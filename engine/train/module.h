@@ -46,6 +46,25 @@ private:
     RowMatrixXf m_input;
 };
 
+// y = lambda x + (1 - lambda) x A^T (REFINE's fusion of the frozen model with a trainable copy,
+// as weight fusion W = lambda I + (1 - lambda) A). A: d x d, identity at start.
+class FusedLinearMap : public Module {
+public:
+    FusedLinearMap(int64_t dim, double frozenWeight);
+    RowMatrixXf forward(const RowMatrixXf &x) override;
+    RowMatrixXf backward(const RowMatrixXf &gradOutput) override;
+    RowMatrixXf apply(const RowMatrixXf &x) const override;
+    std::vector<Parameter *> parameters() override { return {&m_a}; }
+    Parameter &trainable() { return m_a; }
+    // The fused matrix W = lambda I + (1 - lambda) A.
+    RowMatrixXf fusedWeight() const;
+
+private:
+    Parameter m_a;
+    float m_lambda;
+    RowMatrixXf m_input;
+};
+
 // y = x + softmax(x K^T / t) V (key-value residual, ADDER). K, V: h x d. Init: V = 0 (identity
 // at start), K ~ N(0, keyStd^2).
 class KeyValueResidual : public Module {

@@ -10,7 +10,7 @@
 namespace embtune::engine {
 namespace {
 
-double devNdcg10(const Module &module, const RowMatrixXf &docs, ConstMatrixMap queries, const Qrels &devQrels,
+double devNdcg10(const TrainingObjective &objective, ConstMatrixMap queries, const Qrels &devQrels,
                  const std::vector<int32_t> &tiePriority, int threads)
 {
     std::vector<int32_t> rows;
@@ -22,14 +22,14 @@ double devNdcg10(const Module &module, const RowMatrixXf &docs, ConstMatrixMap q
     RowMatrixXf batch(Eigen::Index(rows.size()), queries.cols());
     for (size_t i = 0; i < rows.size(); ++i)
         batch.row(Eigen::Index(i)) = queries.row(rows[i]);
-    const FloatMatrix transformed(module.apply(batch));
+    const FloatMatrix transformed(objective.transformQueries(batch));
     std::vector<int32_t> order(rows.size());
     std::iota(order.begin(), order.end(), 0);
     ExactSearchOptions options;
     options.k = 10;
     options.similarity = Similarity::Dot;
     options.threads = threads;
-    auto ranking = exactSearch(FloatMatrix(docs), transformed, order, tiePriority, options);
+    auto ranking = exactSearch(FloatMatrix(objective.documents()), transformed, order, tiePriority, options);
     if (!ranking)
         return 0;
     ranking->queries = rows; // map back to dataset query indices for the qrels lookup
@@ -43,18 +43,18 @@ void shuffle(std::vector<size_t> &order, std::mt19937_64 &rng)
         std::swap(order[i - 1], order[size_t(rng() % i)]);
 }
 
-std::vector<std::vector<float>> snapshot(Module &module)
+std::vector<std::vector<float>> snapshot(TrainingObjective &objective)
 {
     std::vector<std::vector<float>> values;
-    for (Parameter *p : module.parameters())
+    for (Parameter *p : objective.parameters())
         values.emplace_back(p->value.data(), p->value.data() + p->value.size());
     return values;
 }
 
-void restore(Module &module, const std::vector<std::vector<float>> &values)
+void restore(TrainingObjective &objective, const std::vector<std::vector<float>> &values)
 {
     size_t k = 0;
-    for (Parameter *p : module.parameters())
+    for (Parameter *p : objective.parameters())
         std::copy(values[k].begin(), values[k].end(), p->value.data()), ++k;
 }
 
@@ -70,10 +70,40 @@ std::vector<TrainingPair> pairsFromQrels(const Qrels &qrels)
     return pairs;
 }
 
+QueryModuleObjective::QueryModuleObjective(Module &module, const RowMatrixXf &docs, ConstMatrixMap queries)
+    : m_module(module), m_docs(docs), m_queries(queries)
+{
+}
+
+float QueryModuleObjective::step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options)
+{
+    m_batch.resize(Eigen::Index(batch.size()), m_queries.cols());
+    std::vector<SoftTarget> targets;
+    targets.reserve(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+        m_batch.row(Eigen::Index(i)) = m_queries.row(batch[i]->query);
+        targets.push_back(batch[i]->target);
+    }
+    const RowMatrixXf transformed = m_module.forward(m_batch);
+    const float loss = corpusSoftmaxLoss(transformed, ConstMatrixMap(m_docs.data(), m_docs.rows(), m_docs.cols()),
+                                         targets, options.scale, &m_grad);
+    m_module.backward(m_grad);
+    return loss;
+}
+
 Result<TrainerResult> trainQueryModule(Module &module, const RowMatrixXf &docs, ConstMatrixMap queries,
                                        const std::vector<TrainingPair> &pairs, const Qrels &devQrels,
                                        const std::vector<int32_t> &tiePriority, const TrainerOptions &options,
                                        Progress *progress, const std::function<void(const TrainerEpoch &)> &onEpoch)
+{
+    QueryModuleObjective objective(module, docs, queries);
+    return trainObjective(objective, queries, pairs, devQrels, tiePriority, options, progress, onEpoch);
+}
+
+Result<TrainerResult> trainObjective(TrainingObjective &objective, ConstMatrixMap queries,
+                                     const std::vector<TrainingPair> &pairs, const Qrels &devQrels,
+                                     const std::vector<int32_t> &tiePriority, const TrainerOptions &options,
+                                     Progress *progress, const std::function<void(const TrainerEpoch &)> &onEpoch)
 {
     if (pairs.empty())
         return Error::input("no training pairs (no training query has a relevant document)");
@@ -83,7 +113,7 @@ Result<TrainerResult> trainQueryModule(Module &module, const RowMatrixXf &docs, 
     if (threads > 0)
         Eigen::setNbThreads(threads);
     TrainerResult result;
-    Adam adam(module.parameters(), options.adam);
+    Adam adam(objective.parameters(), options.adam);
     std::mt19937_64 rng(options.seed);
     std::vector<size_t> order(pairs.size());
     std::iota(order.begin(), order.end(), 0);
@@ -91,15 +121,14 @@ Result<TrainerResult> trainQueryModule(Module &module, const RowMatrixXf &docs, 
     const int64_t totalSteps = stepsPerEpoch * options.epochs;
 
     TrainerEpoch initial;
-    initial.devNdcg10 = devNdcg10(module, docs, queries, devQrels, tiePriority, threads);
+    initial.devNdcg10 = devNdcg10(objective, queries, devQrels, tiePriority, threads);
     result.history.push_back(initial);
     result.bestDevNdcg10 = initial.devNdcg10;
-    auto best = snapshot(module);
+    auto best = snapshot(objective);
     if (onEpoch)
         onEpoch(initial);
     int sinceBest = 0;
-    RowMatrixXf batch, gradQueries;
-    std::vector<SoftTarget> targets;
+    std::vector<const TrainingPair *> batch;
     for (int epoch = 1; epoch <= options.epochs; ++epoch) {
         shuffle(order, rng);
         const auto started = std::chrono::steady_clock::now();
@@ -107,18 +136,12 @@ Result<TrainerResult> trainQueryModule(Module &module, const RowMatrixXf &docs, 
         for (int64_t s = 0; s < stepsPerEpoch; ++s) {
             const size_t begin = size_t(s) * size_t(options.batchSize);
             const size_t end = std::min(pairs.size(), begin + size_t(options.batchSize));
-            batch.resize(Eigen::Index(end - begin), queries.cols());
-            targets.clear();
-            for (size_t i = begin; i < end; ++i) {
-                const TrainingPair &pair = pairs[order[i]];
-                batch.row(Eigen::Index(i - begin)) = queries.row(pair.query);
-                targets.push_back(pair.target);
-            }
-            module.zeroGrad();
-            const RowMatrixXf transformed = module.forward(batch);
-            lossSum += corpusSoftmaxLoss(transformed, ConstMatrixMap(docs.data(), docs.rows(), docs.cols()), targets,
-                                         options.scale, &gradQueries);
-            module.backward(gradQueries);
+            batch.clear();
+            for (size_t i = begin; i < end; ++i)
+                batch.push_back(&pairs[order[i]]);
+            for (Parameter *p : objective.parameters())
+                p->grad.setZero(p->value.rows(), p->value.cols());
+            lossSum += objective.step(batch, options);
             adam.step();
             ++result.steps;
             if (progress && !progress->step("train", result.steps, totalSteps))
@@ -129,20 +152,20 @@ Result<TrainerResult> trainQueryModule(Module &module, const RowMatrixXf &docs, 
         record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         result.trainSeconds += record.seconds;
         record.loss = lossSum / double(stepsPerEpoch);
-        record.devNdcg10 = devNdcg10(module, docs, queries, devQrels, tiePriority, threads);
+        record.devNdcg10 = devNdcg10(objective, queries, devQrels, tiePriority, threads);
         result.history.push_back(record);
         if (onEpoch)
             onEpoch(record);
         if (record.devNdcg10 > result.bestDevNdcg10) {
             result.bestDevNdcg10 = record.devNdcg10;
             result.bestEpoch = epoch;
-            best = snapshot(module);
+            best = snapshot(objective);
             sinceBest = 0;
         } else if (options.patience > 0 && ++sinceBest >= options.patience) {
             break;
         }
     }
-    restore(module, best);
+    restore(objective, best);
     return result;
 }
 

@@ -1,9 +1,9 @@
 #pragma once
-// The training loop shared by the parametric methods: shuffled mini-batches of (query, positive)
-// pairs, a loss over the transformed query batch, Adam, dev nDCG@10 after every epoch, early
-// stopping with patience and restore of the best weights. Seeded: with threads = 1 the result
-// is bit-for-bit reproducible. Progress reports (phase "train", done = step, total = all steps)
-// carry the epoch, loss and dev metric in TrainerEpoch records; cancel returns Cancelled.
+// The training loop shared by the parametric methods: shuffled mini-batches of training pairs,
+// a TrainingObjective that does forward + backward for a batch, Adam, dev nDCG@10 after every
+// epoch, early stopping with patience and restore of the best weights. Seeded: with threads = 1
+// the result is bit-for-bit reproducible. Progress reports phase "train" (done = steps, total =
+// all steps); cancel returns Cancelled and leaves no partial result.
 
 #include "core/error.h"
 #include "core/progress.h"
@@ -13,6 +13,7 @@
 #include "train/module.h"
 
 #include <functional>
+#include <random>
 #include <vector>
 
 namespace embtune::engine {
@@ -51,10 +52,44 @@ struct TrainingPair {
 // The (query, positive) pairs of `qrels`: one pair per relevant document (as the PyTorch peer).
 std::vector<TrainingPair> pairsFromQrels(const Qrels &qrels);
 
-// Trains `module` (mapping query vectors) so that module(q) scores its positives highest among
-// `docs` (unit rows) by dot product. queries: all query vectors (rows by dense query index);
-// devQrels: judgements of the dev queries (selection metric). On return the module holds the
-// best weights seen. onEpoch (may be empty) is called after every evaluation.
+// What a method trains: its parameters, one forward + backward pass per batch, and its current
+// view of queries and documents for the dev evaluation (scored by dot product).
+class TrainingObjective {
+public:
+    virtual ~TrainingObjective() = default;
+    virtual std::vector<Parameter *> parameters() = 0;
+    // Accumulates the gradients of one batch into the parameters; returns the batch loss.
+    virtual float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) = 0;
+    virtual RowMatrixXf transformQueries(const RowMatrixXf &queries) const = 0;
+    virtual RowMatrixXf documents() const = 0;
+};
+
+// Trains `objective` on `pairs` (query vectors from `queries`, rows by dense query index),
+// selecting on `devQrels`. On return the objective holds the best weights seen. onEpoch (may be
+// empty) is called after every evaluation.
+Result<TrainerResult> trainObjective(TrainingObjective &objective, ConstMatrixMap queries,
+                                     const std::vector<TrainingPair> &pairs, const Qrels &devQrels,
+                                     const std::vector<int32_t> &tiePriority, const TrainerOptions &options,
+                                     Progress *progress, const std::function<void(const TrainerEpoch &)> &onEpoch = {});
+
+// Query-side module over fixed documents, softmax over the whole corpus.
+class QueryModuleObjective : public TrainingObjective {
+public:
+    // docs: n x d unit rows; queries: all query vectors. Both must outlive the objective.
+    QueryModuleObjective(Module &module, const RowMatrixXf &docs, ConstMatrixMap queries);
+    std::vector<Parameter *> parameters() override { return m_module.parameters(); }
+    float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) override;
+    RowMatrixXf transformQueries(const RowMatrixXf &queries) const override { return m_module.apply(queries); }
+    RowMatrixXf documents() const override { return m_docs; }
+
+private:
+    Module &m_module;
+    const RowMatrixXf &m_docs;
+    ConstMatrixMap m_queries;
+    RowMatrixXf m_batch, m_grad;
+};
+
+// Convenience: trainObjective with a QueryModuleObjective.
 Result<TrainerResult> trainQueryModule(Module &module, const RowMatrixXf &docs, ConstMatrixMap queries,
                                        const std::vector<TrainingPair> &pairs, const Qrels &devQrels,
                                        const std::vector<int32_t> &tiePriority, const TrainerOptions &options,

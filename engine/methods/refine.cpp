@@ -1,0 +1,100 @@
+#include "methods/refine.h"
+
+#include "io/json_writer.h"
+#include "methods/query_adapter.h"
+#include "train/objectives.h"
+
+namespace embtune::engine {
+
+RefineMethod::RefineMethod()
+{
+    m_spec = {"refine", "REFINE",
+              "Fuses the frozen model with a trainable linear copy on both sides (W = lambda I + (1 - lambda) A) and "
+              "trains it with in-batch and band hard negatives; documents are re-encoded.",
+              {{"lambda_frozen", ParamSpec::Type::Double, "0.35", 0, 1, {}, "Weight of the frozen model in the fusion."},
+               {"skip_top", ParamSpec::Type::Int, "5", 0, 100000, {}, "Top-ranked documents never used as negatives."},
+               {"band_lo", ParamSpec::Type::Double, "0.5", -1, 100, {}, "Lower end of the negative band (cosine, or percentile)."},
+               {"band_hi", ParamSpec::Type::Double, "0.7", -1, 100, {}, "Upper end of the negative band."},
+               {"band_mode", ParamSpec::Type::Choice, "absolute", 0, 0, {"absolute", "percentile"},
+                "absolute: the band is in cosine; percentile: in percentiles 0..100 of the query's scores."},
+               {"n_hard", ParamSpec::Type::Int, "3", 0, 1000, {}, "Hard negatives sampled per training pair."},
+               {"epochs", ParamSpec::Type::Int, "30", 0, 10000, {}, "Passes over the training pairs."},
+               {"batch_size", ParamSpec::Type::Int, "64", 1, 65536, {}, "Training pairs per Adam step."},
+               {"lr", ParamSpec::Type::Double, "0.001", 1e-7, 10, {}, "Adam learning rate."},
+               {"scale", ParamSpec::Type::Double, "20", 0.01, 1000, {}, "Logits are scale x cosine."},
+               {"patience", ParamSpec::Type::Int, "0", 0, 10000, {}, "Epochs without a better dev nDCG@10 before stopping; 0 = off."},
+               {"seed", ParamSpec::Type::Int, "0", 0, 4294967295.0, {}, "Seed of the shuffles and the negative sampling."},
+               {"threads", ParamSpec::Type::Int, "0", 0, 1024, {}, "Worker threads; 0 uses every core."}}};
+}
+
+Result<std::unique_ptr<TunedModel>> RefineMethod::fit(const TrainingData &data, const ParamValues &params,
+                                                      Progress *progress) const
+{
+    if (!data.dataset || !data.embeddings)
+        return Error::usage("refine needs a dataset and an embedding set");
+    const EmbeddingSet &set = *data.embeddings;
+    for (const auto &qrels : {&data.trainQrels, &data.devQrels})
+        for (const auto &q : qrels->queries)
+            if (!set.hasQuery(q.query))
+                return Error::input("query \"" + data.dataset->queryIds.id(q.query) + "\" has no query vector", set.source);
+    const int64_t d = set.dim();
+    auto module = std::make_shared<Sequential>();
+    auto fused = std::make_unique<FusedLinearMap>(d, params.real("lambda_frozen"));
+    FusedLinearMap *fusedView = fused.get();
+    module->add(std::move(fused));
+    module->add(std::make_unique<RowNormalize>());
+
+    const RowMatrixXf docs = normalizedRows(set.docs.map());
+    const std::vector<TrainingPair> pairs = pairsFromQrels(data.trainQrels);
+    BandOptions band;
+    band.skipTop = int(params.integer("skip_top"));
+    band.lo = params.real("band_lo");
+    band.hi = params.real("band_hi");
+    band.percentile = params.text("band_mode") == "percentile";
+    band.count = int(params.integer("n_hard"));
+    band.seed = uint64_t(params.integer("seed"));
+    int64_t withoutNegatives = 0;
+    auto negatives = bandHardNegatives(docs, set.queries.map(), pairs, band, &withoutNegatives);
+
+    TrainerOptions options;
+    options.epochs = int(params.integer("epochs"));
+    options.batchSize = int(params.integer("batch_size"));
+    options.scale = float(params.real("scale"));
+    options.patience = int(params.integer("patience"));
+    options.seed = uint64_t(params.integer("seed"));
+    options.threads = int(params.integer("threads")) > 0 ? int(params.integer("threads")) : data.threads;
+    options.adam.learningRate = params.real("lr");
+    SharedModuleObjective objective(*module, docs, set.queries.map(), pairs, std::move(negatives));
+    auto result = trainObjective(objective, set.queries.map(), pairs, data.devQrels,
+                                 tiePriorityByIdDescending(data.dataset->docIds.ids()), options, progress);
+    if (!result)
+        return result.error();
+
+    JsonWriter w(false);
+    w.beginObject();
+    w.key("method");
+    w.value(m_spec.id);
+    w.key("pairs");
+    w.value(int64_t(pairs.size()));
+    w.key("pairs_without_hard_negatives");
+    w.value(withoutNegatives);
+    w.key("best_epoch");
+    w.value(result->bestEpoch);
+    w.key("best_dev_ndcg10");
+    w.value(result->bestDevNdcg10);
+    w.key("steps");
+    w.value(result->steps);
+    w.key("ms_per_step");
+    w.value(result->steps > 0 ? 1000.0 * result->trainSeconds / double(result->steps) : 0.0);
+    w.key("dev_ndcg10");
+    w.beginArray();
+    for (const auto &epoch : result->history)
+        w.value(epoch.devNdcg10);
+    w.endArray();
+    w.endObject();
+    (void)fusedView;
+    // The same module encodes both sides.
+    return std::unique_ptr<TunedModel>(std::make_unique<QueryAdapterModel>(module, module, set.docs, w.str()));
+}
+
+} // namespace embtune::engine

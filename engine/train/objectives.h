@@ -1,0 +1,63 @@
+#pragma once
+// Training objectives beyond the query-side one in trainer.h.
+
+#include "train/trainer.h"
+
+#include <memory>
+#include <vector>
+
+namespace embtune::engine {
+
+// Separate modules for queries and documents (ADDER2): the documents are re-encoded by their
+// module at every step and the loss is the softmax over the whole (re-encoded) corpus; both
+// modules receive gradients. docs: n x d unit rows; both matrices must outlive the objective.
+class TwoTowerObjective : public TrainingObjective {
+public:
+    TwoTowerObjective(Module &queryModule, Module &docModule, const RowMatrixXf &docs, ConstMatrixMap queries);
+    std::vector<Parameter *> parameters() override;
+    float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) override;
+    RowMatrixXf transformQueries(const RowMatrixXf &queries) const override { return m_queryModule.apply(queries); }
+    RowMatrixXf documents() const override { return m_docModule.apply(m_docs); }
+
+private:
+    Module &m_queryModule, &m_docModule;
+    const RowMatrixXf &m_docs;
+    ConstMatrixMap m_queries;
+};
+
+// One module for both sides (REFINE's fused copy); candidates of a batch are its positives plus
+// each pair's hard negatives, all encoded by the module; gradients flow through both sides.
+// hardNegatives[p] are document rows for pairs[p] (the `pairs` vector given to trainObjective).
+class SharedModuleObjective : public TrainingObjective {
+public:
+    SharedModuleObjective(Module &module, const RowMatrixXf &docs, ConstMatrixMap queries,
+                          const std::vector<TrainingPair> &pairs, std::vector<std::vector<int32_t>> hardNegatives);
+    std::vector<Parameter *> parameters() override { return m_module.parameters(); }
+    float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) override;
+    RowMatrixXf transformQueries(const RowMatrixXf &queries) const override { return m_module.apply(queries); }
+    RowMatrixXf documents() const override { return m_module.apply(m_docs); }
+
+private:
+    Module &m_module;
+    const RowMatrixXf &m_docs;
+    ConstMatrixMap m_queries;
+    const std::vector<TrainingPair> &m_pairs;
+    std::vector<std::vector<int32_t>> m_hardNegatives;
+};
+
+// REFINE's hard negatives for each (query, positive) pair under the frozen vectors: rank the
+// corpus by score, drop the query's positives and the top `skipTop` ranks, keep documents whose
+// score lies in [lo, hi] (absolute cosine, or percentiles 0..100 of the query's scores when
+// `percentile`), and sample `count` of them (seeded). docs: n x d unit rows.
+struct BandOptions {
+    int skipTop = 5;
+    double lo = 0.5, hi = 0.7;
+    bool percentile = false;
+    int count = 3;
+    uint64_t seed = 0;
+};
+std::vector<std::vector<int32_t>> bandHardNegatives(const RowMatrixXf &docs, ConstMatrixMap queries,
+                                                    const std::vector<TrainingPair> &pairs, const BandOptions &options,
+                                                    int64_t *pairsWithoutNegatives = nullptr);
+
+} // namespace embtune::engine

@@ -73,6 +73,37 @@ private slots:
         checkModule(kv, random(5, 4, 5), "key-value");
     }
 
+    void fusedLinearMap()
+    {
+        FusedLinearMap fused(4, 0.35);
+        fused.trainable().value = RowMatrixXf::Identity(4, 4) + random(4, 4, 13, 0.3f);
+        checkModule(fused, random(5, 4, 14), "fused");
+        const RowMatrixXf w = fused.fusedWeight();
+        const RowMatrixXf x = random(2, 4, 15);
+        QVERIFY((fused.apply(x) - x * w.transpose()).cwiseAbs().maxCoeff() < 1e-5f);
+    }
+
+    void candidateGradient()
+    {
+        // dL/dcandidates of the candidate softmax against finite differences.
+        const RowMatrixXf q = random(3, 4, 16, 0.5f);
+        RowMatrixXf c = random(5, 4, 17, 0.5f);
+        const std::vector<SoftTarget> targets{{{0, 1.0f}}, {{1, 0.3f}, {4, 0.7f}}, {{2, 1.0f}}};
+        RowMatrixXf gradQ, gradC;
+        softmaxCrossEntropy(q, ConstMatrixMap(c.data(), 5, 4), targets, 7.0f, &gradQ, &gradC);
+        const float h = 1e-3f;
+        for (Eigen::Index i = 0; i < c.size(); ++i) {
+            RowMatrixXf plus = c, minus = c;
+            plus.data()[i] += h;
+            minus.data()[i] -= h;
+            const double numeric = (softmaxCrossEntropy(q, ConstMatrixMap(plus.data(), 5, 4), targets, 7.0f, nullptr) -
+                                    softmaxCrossEntropy(q, ConstMatrixMap(minus.data(), 5, 4), targets, 7.0f, nullptr)) /
+                                   (2 * h);
+            QVERIFY2(std::abs(numeric - gradC.data()[i]) < 1e-2 * std::max(1.0, std::abs(numeric)),
+                     qPrintable(QString("dc[%1]: %2 vs %3").arg(i).arg(numeric).arg(gradC.data()[i])));
+        }
+    }
+
     void rowNormalize()
     {
         RowNormalize normalize;

@@ -30,7 +30,7 @@ void printUsage(FILE *to)
                  "  train      fit a tuning method on train/dev queries and evaluate it against the baseline\n"
                  "             --method ID --dataset DIR --embeddings DIR --train-queries FILE --dev-queries FILE\n"
                  "             [--eval-split test] [--param name=value ...] [--json FILE|-] [--export-embeddings DIR]\n"
-                 "             [--threads N] [--list-methods]\n"
+                 "             [--threads N] [--expert DIR ...] [--list-methods]\n"
                  "\n"
                  "exit codes: 0 ok, 1 input error, 2 usage error, 3 cancelled\n");
 }

@@ -51,7 +51,7 @@ void printMethods(FILE *to)
 int runTrain(const std::vector<std::string> &args)
 {
     CommandLine cl({"method", "dataset", "embeddings", "train-queries", "dev-queries", "eval-split", "json",
-                    "export-embeddings", "param", "threads", "seed"},
+                    "export-embeddings", "param", "threads", "seed", "expert"},
                    {"list-methods", "quiet"});
     if (auto problem = cl.parse(args))
         return usage(*problem);
@@ -95,6 +95,13 @@ int runTrain(const std::vector<std::string> &args)
     auto embeddings = importEmbeddingFolder(cl.value("embeddings"), *dataset);
     if (!embeddings)
         return fail(embeddings.error());
+    std::vector<EmbeddingSet> experts;
+    for (const auto &dir : cl.values("expert")) {
+        auto expert = importEmbeddingFolder(dir, *dataset);
+        if (!expert)
+            return fail(expert.error());
+        experts.push_back(std::move(*expert));
+    }
     auto train = readQueryIdList(cl.value("train-queries"), *dataset);
     if (!train)
         return fail(train.error());
@@ -110,6 +117,8 @@ int runTrain(const std::vector<std::string> &args)
     data.trainQrels = dataset->judgementsFor(*train);
     data.devQrels = dataset->judgementsFor(*dev);
     data.threads = threads;
+    for (const EmbeddingSet &expert : experts)
+        data.experts.push_back(&expert);
     if (data.trainQrels.queries.empty())
         return fail(Error::input("no query of the training list has judgements", cl.value("train-queries")));
 

@@ -60,6 +60,8 @@ struct TrainingData {
     std::vector<int32_t> devQueries;
     Qrels trainQrels;                   // judgements of trainQueries
     Qrels devQrels;                     // judgements of devQueries
+    // Other embedding sets of the same dataset, for methods that use experts (soft-label).
+    std::vector<const EmbeddingSet *> experts;
     int threads = 0;
     uint64_t seed = 0;
 };

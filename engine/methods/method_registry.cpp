@@ -4,6 +4,7 @@
 #include "methods/nudge.h"
 #include "methods/query_adapter.h"
 #include "methods/refine.h"
+#include "methods/soft_label.h"
 
 namespace embtune::engine {
 
@@ -15,7 +16,8 @@ const std::vector<const Method *> &registeredMethods()
     static const QueryAdapterMethod adder(QueryAdapterMethod::Kind::KeyValue);
     static const QueryAdapterMethod adder2(QueryAdapterMethod::Kind::KeyValueBoth);
     static const RefineMethod refine;
-    static const std::vector<const Method *> methods{&nudgeN, &nudgeM, &linear, &adder, &adder2, &refine};
+    static const SoftLabelMethod softLabel;
+    static const std::vector<const Method *> methods{&nudgeN, &nudgeM, &linear, &adder, &adder2, &refine, &softLabel};
     return methods;
 }
 

@@ -132,7 +132,7 @@ int runTrain(const std::vector<std::string> &args)
     tuned.name = embeddings->name + "+" + method->spec().id;
     tuned.source = embeddings->source;
     tuned.docs = (*model)->tunedDocuments();
-    tuned.queries = FloatMatrix((*model)->transformQueries(embeddings->queries.map()));
+    tuned.queries = FloatMatrix((*model)->transformDatasetQueries(*dataset, embeddings->queries.map()));
     tuned.hasQueryVector = embeddings->hasQueryVector;
 
     EvaluationOptions options;

@@ -74,6 +74,13 @@ public:
     virtual Similarity similarity() const = 0;
     // Tuned query vectors: rows x dim in, rows x dim' out.
     virtual RowMatrixXf transformQueries(ConstMatrixMap queries) const = 0;
+    // Tuned vectors of every query of `dataset` (queryCount x dim'), from the black-box vectors
+    // `queries` (queryCount x dim) and, for methods that read text, the query texts.
+    virtual RowMatrixXf transformDatasetQueries(const Dataset &dataset, ConstMatrixMap queries) const
+    {
+        (void)dataset;
+        return transformQueries(queries);
+    }
     // The tuned document matrix (docCount x dim'), aligned to the dataset.
     virtual FloatMatrix tunedDocuments() const = 0;
     // Method-specific record of the fit as a JSON object (chosen values, dev curves, timings).

@@ -1,5 +1,6 @@
 // The registry of tuning methods: one line per method.
 
+#include "methods/mafin.h"
 #include "methods/method.h"
 #include "methods/nudge.h"
 #include "methods/query_adapter.h"
@@ -17,7 +18,10 @@ const std::vector<const Method *> &registeredMethods()
     static const QueryAdapterMethod adder2(QueryAdapterMethod::Kind::KeyValueBoth);
     static const RefineMethod refine;
     static const SoftLabelMethod softLabel;
-    static const std::vector<const Method *> methods{&nudgeN, &nudgeM, &linear, &adder, &adder2, &refine, &softLabel};
+    static const MafinMethod mafin(false);
+    static const MafinMethod mafinLambda(true);
+    static const std::vector<const Method *> methods{&nudgeN, &nudgeM, &linear, &adder, &adder2,
+                                                     &mafin, &mafinLambda, &refine, &softLabel};
     return methods;
 }
 

@@ -35,7 +35,10 @@ public:
     {
     }
     std::vector<Parameter *> parameters() override { return m_module.parameters(); }
-    RowMatrixXf transformQueries(const RowMatrixXf &queries) const override { return m_module.apply(queries); }
+    RowMatrixXf transformQueries(const std::vector<int32_t> &queryIndices) const override
+    {
+        return m_module.apply(gatherRows(m_queries, queryIndices));
+    }
     RowMatrixXf documents() const override { return m_docs; }
 
     // Labels of `docs` for `query`.

@@ -16,7 +16,10 @@ public:
     TwoTowerObjective(Module &queryModule, Module &docModule, const RowMatrixXf &docs, ConstMatrixMap queries);
     std::vector<Parameter *> parameters() override;
     float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) override;
-    RowMatrixXf transformQueries(const RowMatrixXf &queries) const override { return m_queryModule.apply(queries); }
+    RowMatrixXf transformQueries(const std::vector<int32_t> &queryIndices) const override
+    {
+        return m_queryModule.apply(gatherRows(m_queries, queryIndices));
+    }
     RowMatrixXf documents() const override { return m_docModule.apply(m_docs); }
 
 private:
@@ -34,7 +37,10 @@ public:
                           const std::vector<TrainingPair> &pairs, std::vector<std::vector<int32_t>> hardNegatives);
     std::vector<Parameter *> parameters() override { return m_module.parameters(); }
     float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) override;
-    RowMatrixXf transformQueries(const RowMatrixXf &queries) const override { return m_module.apply(queries); }
+    RowMatrixXf transformQueries(const std::vector<int32_t> &queryIndices) const override
+    {
+        return m_module.apply(gatherRows(m_queries, queryIndices));
+    }
     RowMatrixXf documents() const override { return m_module.apply(m_docs); }
 
 private:

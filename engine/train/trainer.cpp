@@ -19,10 +19,8 @@ double devNdcg10(const TrainingObjective &objective, ConstMatrixMap queries, con
             rows.push_back(q.query);
     if (rows.empty())
         return 0;
-    RowMatrixXf batch(Eigen::Index(rows.size()), queries.cols());
-    for (size_t i = 0; i < rows.size(); ++i)
-        batch.row(Eigen::Index(i)) = queries.row(rows[i]);
-    const FloatMatrix transformed(objective.transformQueries(batch));
+    (void)queries;
+    const FloatMatrix transformed(objective.transformQueries(rows));
     std::vector<int32_t> order(rows.size());
     std::iota(order.begin(), order.end(), 0);
     ExactSearchOptions options;
@@ -59,6 +57,14 @@ void restore(TrainingObjective &objective, const std::vector<std::vector<float>>
 }
 
 } // namespace
+
+RowMatrixXf gatherRows(ConstMatrixMap queries, const std::vector<int32_t> &indices)
+{
+    RowMatrixXf out(Eigen::Index(indices.size()), queries.cols());
+    for (size_t i = 0; i < indices.size(); ++i)
+        out.row(Eigen::Index(i)) = queries.row(indices[i]);
+    return out;
+}
 
 std::vector<TrainingPair> pairsFromQrels(const Qrels &qrels)
 {
@@ -113,7 +119,8 @@ Result<TrainerResult> trainObjective(TrainingObjective &objective, ConstMatrixMa
     if (threads > 0)
         Eigen::setNbThreads(threads);
     TrainerResult result;
-    Adam adam(objective.parameters(), options.adam);
+    const bool ownOptimizer = objective.updatesItself();
+    Adam adam(ownOptimizer ? std::vector<Parameter *>() : objective.parameters(), options.adam);
     std::mt19937_64 rng(options.seed);
     std::vector<size_t> order(pairs.size());
     std::iota(order.begin(), order.end(), 0);
@@ -139,10 +146,12 @@ Result<TrainerResult> trainObjective(TrainingObjective &objective, ConstMatrixMa
             batch.clear();
             for (size_t i = begin; i < end; ++i)
                 batch.push_back(&pairs[order[i]]);
-            for (Parameter *p : objective.parameters())
-                p->grad.setZero(p->value.rows(), p->value.cols());
+            if (!ownOptimizer)
+                for (Parameter *p : objective.parameters())
+                    p->grad.setZero(p->value.rows(), p->value.cols());
             lossSum += objective.step(batch, options);
-            adam.step();
+            if (!ownOptimizer)
+                adam.step();
             ++result.steps;
             if (progress && !progress->step("train", result.steps, totalSteps))
                 return Error::cancelled();

@@ -60,9 +60,16 @@ public:
     virtual std::vector<Parameter *> parameters() = 0;
     // Accumulates the gradients of one batch into the parameters; returns the batch loss.
     virtual float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) = 0;
-    virtual RowMatrixXf transformQueries(const RowMatrixXf &queries) const = 0;
+    // Current tuned vectors of the given dataset queries (rows in the order of queryIndices).
+    virtual RowMatrixXf transformQueries(const std::vector<int32_t> &queryIndices) const = 0;
     virtual RowMatrixXf documents() const = 0;
+    // True when step() updates the parameters itself (e.g. sparse Adagrad); the trainer then
+    // neither clears gradients nor runs Adam, and uses parameters() only to keep the best weights.
+    virtual bool updatesItself() const { return false; }
 };
+
+// Rows of `queries` for the given indices.
+RowMatrixXf gatherRows(ConstMatrixMap queries, const std::vector<int32_t> &indices);
 
 // Trains `objective` on `pairs` (query vectors from `queries`, rows by dense query index),
 // selecting on `devQrels`. On return the objective holds the best weights seen. onEpoch (may be
@@ -79,7 +86,10 @@ public:
     QueryModuleObjective(Module &module, const RowMatrixXf &docs, ConstMatrixMap queries);
     std::vector<Parameter *> parameters() override { return m_module.parameters(); }
     float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) override;
-    RowMatrixXf transformQueries(const RowMatrixXf &queries) const override { return m_module.apply(queries); }
+    RowMatrixXf transformQueries(const std::vector<int32_t> &queryIndices) const override
+    {
+        return m_module.apply(gatherRows(m_queries, queryIndices));
+    }
     RowMatrixXf documents() const override { return m_docs; }
 
 private:

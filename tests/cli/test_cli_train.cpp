@@ -55,6 +55,33 @@ private slots:
         QVERIFY(QFile::exists(exportDir + "/run.json"));
     }
 
+    void parametricMethodsOnFixture_data()
+    {
+        QTest::addColumn<QString>("method");
+        for (const char *method : {"linear", "adder", "adder2", "mafin", "mafin-lambda", "refine", "soft-label"})
+            QTest::newRow(method) << method;
+    }
+    void parametricMethodsOnFixture()
+    {
+        QFETCH(QString, method);
+        QStringList args = base(qPrintable(method)) << "--param" << "epochs=2" << "--param" << "seed=3" << "--json" << "-";
+        if (method.startsWith("mafin"))
+            args << "--param" << "buckets=1024";
+        if (method == "soft-label")
+            args << "--expert" << p("emb");
+        const Run r = run(args);
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(report["method"].toString(), method);
+        const double ndcg = report["tuned"].toObject()["ndcg@10"].toDouble();
+        QVERIFY2(ndcg > 0 && ndcg <= 1, qPrintable(r.out));
+        // Same seed, same result (bit-for-bit with one thread).
+        const Run again = run(QStringList(args) << "--threads" << "1");
+        const Run third = run(QStringList(args) << "--threads" << "1");
+        QCOMPARE(QJsonDocument::fromJson(again.out.toUtf8()).object()["tuned"],
+                 QJsonDocument::fromJson(third.out.toUtf8()).object()["tuned"]);
+    }
+
     void fixedGammaAndTable()
     {
         const Run r = run(base("nudge-n") << "--param" << "gamma=0.1");

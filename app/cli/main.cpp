@@ -31,6 +31,7 @@ void printUsage(FILE *to)
                  "             --method ID --dataset DIR --embeddings DIR --train-queries FILE --dev-queries FILE\n"
                  "             [--eval-split test] [--param name=value ...] [--json FILE|-] [--export-embeddings DIR]\n"
                  "             [--threads N] [--expert DIR ...] [--list-methods]\n"
+                 "             --method all|ID,ID,... prints a Markdown table (nDCG@10, recall@10, recall@100, time)\n"
                  "\n"
                  "exit codes: 0 ok, 1 input error, 2 usage error, 3 cancelled\n");
 }

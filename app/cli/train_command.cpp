@@ -46,6 +46,44 @@ void printMethods(FILE *to)
     }
 }
 
+// Fits every method with its defaults and prints a Markdown table of test figures and fit time.
+int printResultsTable(const std::vector<const Method *> &methods, const TrainingData &data,
+                      const EmbeddingSet &embeddings, const std::string &split, int threads, Progress *progress)
+{
+    const Dataset &dataset = *data.dataset;
+    EvaluationOptions options;
+    options.split = split;
+    options.threads = threads;
+    options.ks = {10, 100};
+    options.metrics = {Metric::Ndcg, Metric::Recall};
+    auto baseline = evaluateEmbeddings(dataset, embeddings, options, progress);
+    if (!baseline)
+        return fail(baseline.error());
+    std::printf("| method | nDCG@10 | recall@10 | recall@100 | train time |\n|---|---|---|---|---|\n");
+    std::printf("| none | %.5f | %.5f | %.5f | |\n", baseline->metrics.mean(Metric::Ndcg, 10),
+                baseline->metrics.mean(Metric::Recall, 10), baseline->metrics.mean(Metric::Recall, 100));
+    std::fflush(stdout);
+    for (const Method *method : methods) {
+        const auto started = std::chrono::steady_clock::now();
+        auto model = method->fit(data, *ParamValues::parse(method->spec(), {}), progress);
+        if (!model)
+            return fail(model.error());
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        EmbeddingSet tuned = embeddings;
+        tuned.docs = (*model)->tunedDocuments();
+        tuned.queries = FloatMatrix((*model)->transformDatasetQueries(dataset, embeddings.queries.map()));
+        EvaluationOptions tunedOptions = options;
+        tunedOptions.similarity = (*model)->similarity();
+        auto result = evaluateEmbeddings(dataset, tuned, tunedOptions, progress);
+        if (!result)
+            return fail(result.error());
+        std::printf("| %s | %.5f | %.5f | %.5f | %.2f s |\n", method->spec().id.c_str(), result->metrics.mean(Metric::Ndcg, 10),
+                    result->metrics.mean(Metric::Recall, 10), result->metrics.mean(Metric::Recall, 100), seconds);
+        std::fflush(stdout);
+    }
+    return 0;
+}
+
 } // namespace
 
 int runTrain(const std::vector<std::string> &args)
@@ -63,7 +101,30 @@ int runTrain(const std::vector<std::string> &args)
         if (!cl.has(required))
             return usage("--method, --dataset, --embeddings, --train-queries and --dev-queries are required "
                          "(--list-methods shows the methods and their parameters)");
-    const Method *method = findMethod(cl.value("method"));
+    // A list of methods (or "all"): fit each with its defaults and print a Markdown results table.
+    std::vector<const Method *> tableMethods;
+    if (cl.value("method") == "all" || cl.value("method").find(',') != std::string::npos) {
+        if (cl.has("param"))
+            return usage("--param applies to one method; with a list of methods each uses its defaults");
+        if (cl.value("method") == "all") {
+            tableMethods = registeredMethods();
+        } else {
+            size_t start = 0;
+            const std::string list = cl.value("method");
+            while (start <= list.size()) {
+                const size_t end = list.find(',', start);
+                const std::string id = list.substr(start, end == std::string::npos ? std::string::npos : end - start);
+                const Method *m = findMethod(id);
+                if (!m)
+                    return usage("unknown method \"" + id + "\" in the list");
+                tableMethods.push_back(m);
+                if (end == std::string::npos)
+                    break;
+                start = end + 1;
+            }
+        }
+    }
+    const Method *method = tableMethods.empty() ? findMethod(cl.value("method")) : tableMethods.front();
     if (!method) {
         std::fprintf(stderr, "embtune-cli train: unknown method \"%s\"; known methods:\n", cl.value("method").c_str());
         printMethods(stderr);
@@ -121,6 +182,9 @@ int runTrain(const std::vector<std::string> &args)
         data.experts.push_back(&expert);
     if (data.trainQrels.queries.empty())
         return fail(Error::input("no query of the training list has judgements", cl.value("train-queries")));
+
+    if (!tableMethods.empty())
+        return printResultsTable(tableMethods, data, *embeddings, cl.value("eval-split", "test"), threads, &progress);
 
     const auto started = std::chrono::steady_clock::now();
     auto model = method->fit(data, *params, &progress);

@@ -1,5 +1,14 @@
 #include "metrics_table_model.h"
 
+#include <QFont>
+#include <QIcon>
+#include <QLocale>
+#include <QPainter>
+#include <QPixmap>
+
+#include <algorithm>
+#include <cmath>
+
 namespace embtune::widgets {
 
 namespace {
@@ -26,38 +35,49 @@ QString metricDescription(engine::Metric metric)
     return {};
 }
 
+// Tableau 10: distinct on light and dark backgrounds and in print.
+const QColor kPalette[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
+                           QColor(0xd6, 0x27, 0x28), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
+                           QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f), QColor(0xbc, 0xbd, 0x22),
+                           QColor(0x17, 0xbe, 0xcf)};
+
+QIcon swatch(const QColor &color)
+{
+    QPixmap pixmap(12, 12);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setPen(color.darker(130));
+    painter.setBrush(color);
+    painter.drawRect(0, 0, 11, 11);
+    return QIcon(pixmap);
+}
+
 } // namespace
 
 MetricsTableModel::MetricsTableModel(QObject *parent)
     : QAbstractTableModel(parent)
-    , m_metrics(std::begin(engine::kAllMetrics), std::end(engine::kAllMetrics))
-    , m_ks{1, 3, 5, 10, 100}
+    , m_columns(summaryColumns())
 {
 }
 
-void MetricsTableModel::setResults(const engine::MetricResults &results)
+QList<MetricsTableModel::Column> MetricsTableModel::summaryColumns()
 {
-    beginResetModel();
-    m_means.clear();
-    for (const auto &entry : results.perQuery)
-        m_means[entry.first] = results.mean(entry.first.first, entry.first.second);
-    m_queryCount = int(results.queries.size());
-    endResetModel();
+    using engine::Metric;
+    return {{Metric::Ndcg, 1},    {Metric::Ndcg, 10},         {Metric::Ndcg, 100}, {Metric::Recall, 10},
+            {Metric::Recall, 100}, {Metric::CappedRecall, 10}, {Metric::Mrr, 10},   {Metric::Map, 100}};
 }
 
-void MetricsTableModel::clear()
+QList<MetricsTableModel::Column> MetricsTableModel::metricColumns(engine::Metric metric, const QList<int> &ks)
 {
-    beginResetModel();
-    m_means.clear();
-    m_queryCount = 0;
-    endResetModel();
+    QList<Column> columns;
+    for (int k : ks)
+        columns.append({metric, k});
+    return columns;
 }
 
-void MetricsTableModel::setKs(const QList<int> &ks)
+QString MetricsTableModel::columnTitle(const Column &column)
 {
-    beginResetModel();
-    m_ks = ks;
-    endResetModel();
+    return QStringLiteral("%1@%2").arg(QString::fromLatin1(engine::metricName(column.metric))).arg(column.k);
 }
 
 QString MetricsTableModel::formatValue(double value)
@@ -65,35 +85,192 @@ QString MetricsTableModel::formatValue(double value)
     return QString::number(value, 'f', 4);
 }
 
-int MetricsTableModel::rowCount(const QModelIndex &parent) const
+QColor MetricsTableModel::nextColor()
 {
-    return parent.isValid() ? 0 : int(m_metrics.size());
+    return kPalette[m_colorsUsed++ % int(std::size(kPalette))];
 }
 
-int MetricsTableModel::columnCount(const QModelIndex &parent) const
+int MetricsTableModel::setRun(const QString &key, const QString &name, const QString &split,
+                              const engine::MetricResults &results, const QString &details)
 {
-    return parent.isValid() ? 0 : int(m_ks.size());
+    Run run;
+    run.key = key;
+    run.name = name;
+    run.split = split;
+    run.details = details;
+    run.queryCount = int(results.queries.size());
+    for (const auto &entry : results.perQuery)
+        run.means[entry.first] = results.mean(entry.first.first, entry.first.second);
+
+    const bool splitsBefore = severalSplits();
+    int row = rowOfRun(key);
+    if (row >= 0) {
+        run.color = m_runs[row].color;
+        m_runs[row] = std::move(run);
+    } else {
+        run.color = nextColor();
+        row = int(m_runs.size());
+        beginInsertRows({}, row, row);
+        m_runs.append(std::move(run));
+        endInsertRows();
+    }
+    // Bold marks, deltas and labels may change in every row.
+    if (!m_columns.isEmpty())
+        emit dataChanged(index(0, 0), index(int(m_runs.size()) - 1, int(m_columns.size()) - 1));
+    emit headerDataChanged(Qt::Vertical, splitsBefore != severalSplits() ? 0 : row, int(m_runs.size()) - 1);
+    return row;
+}
+
+bool MetricsTableModel::removeRun(const QString &key)
+{
+    const int row = rowOfRun(key);
+    if (row < 0)
+        return false;
+    beginRemoveRows({}, row, row);
+    m_runs.removeAt(row);
+    endRemoveRows();
+    if (!m_runs.isEmpty()) {
+        if (!m_columns.isEmpty())
+            emit dataChanged(index(0, 0), index(int(m_runs.size()) - 1, int(m_columns.size()) - 1));
+        emit headerDataChanged(Qt::Vertical, 0, int(m_runs.size()) - 1);
+    }
+    return true;
+}
+
+void MetricsTableModel::clear()
+{
+    beginResetModel();
+    m_runs.clear();
+    m_colorsUsed = 0;
+    endResetModel();
+}
+
+int MetricsTableModel::rowOfRun(const QString &key) const
+{
+    for (int i = 0; i < m_runs.size(); ++i)
+        if (m_runs[i].key == key)
+            return i;
+    return -1;
+}
+
+QString MetricsTableModel::runKey(int row) const
+{
+    return row >= 0 && row < m_runs.size() ? m_runs[row].key : QString();
+}
+
+QString MetricsTableModel::runName(int row) const
+{
+    return row >= 0 && row < m_runs.size() ? m_runs[row].name : QString();
+}
+
+QString MetricsTableModel::runSplit(int row) const
+{
+    return row >= 0 && row < m_runs.size() ? m_runs[row].split : QString();
+}
+
+QString MetricsTableModel::runLabel(int row) const
+{
+    if (row < 0 || row >= m_runs.size())
+        return {};
+    const Run &run = m_runs[row];
+    return severalSplits() ? QStringLiteral("%1 [%2]").arg(run.name, run.split) : run.name;
+}
+
+QColor MetricsTableModel::runColor(int row) const
+{
+    return row >= 0 && row < m_runs.size() ? m_runs[row].color : QColor();
+}
+
+int MetricsTableModel::runQueryCount(int row) const
+{
+    return row >= 0 && row < m_runs.size() ? m_runs[row].queryCount : 0;
+}
+
+std::optional<double> MetricsTableModel::value(int row, engine::Metric metric, int k) const
+{
+    if (row < 0 || row >= m_runs.size())
+        return std::nullopt;
+    const auto it = m_runs[row].means.find({metric, k});
+    if (it == m_runs[row].means.end())
+        return std::nullopt;
+    return it->second;
+}
+
+QList<QPointF> MetricsTableModel::curve(int row, engine::Metric metric) const
+{
+    QList<QPointF> points;
+    if (row < 0 || row >= m_runs.size())
+        return points;
+    // std::map orders by (metric, k): the run's ks for `metric` come out ascending.
+    for (const auto &[key, mean] : m_runs[row].means)
+        if (key.first == metric)
+            points.append(QPointF(key.second, mean));
+    return points;
+}
+
+void MetricsTableModel::setColumns(const QList<Column> &columns)
+{
+    beginResetModel();
+    m_columns = columns;
+    endResetModel();
+}
+
+int MetricsTableModel::columnOf(engine::Metric metric, int k) const
+{
+    return int(m_columns.indexOf(Column{metric, k}));
+}
+
+bool MetricsTableModel::severalSplits() const
+{
+    for (const Run &run : m_runs)
+        if (run.split != m_runs.front().split)
+            return true;
+    return false;
 }
 
 const double *MetricsTableModel::find(int row, int column) const
 {
-    if (row < 0 || row >= m_metrics.size() || column < 0 || column >= m_ks.size())
+    if (row < 0 || row >= m_runs.size() || column < 0 || column >= m_columns.size())
         return nullptr;
-    const auto it = m_means.find({m_metrics[row], m_ks[column]});
-    return it == m_means.end() ? nullptr : &it->second;
+    const auto it = m_runs[row].means.find({m_columns[column].metric, m_columns[column].k});
+    return it == m_runs[row].means.end() ? nullptr : &it->second;
+}
+
+std::optional<double> MetricsTableModel::best(int column) const
+{
+    if (m_runs.size() < 2)
+        return std::nullopt;
+    std::optional<double> out;
+    for (int row = 0; row < m_runs.size(); ++row)
+        if (const double *value = find(row, column))
+            out = out ? std::max(*out, *value) : *value;
+    return out;
+}
+
+int MetricsTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_runs.size());
+}
+
+int MetricsTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_columns.size());
 }
 
 QVariant MetricsTableModel::data(const QModelIndex &index, int role) const
 {
-    if (!index.isValid())
+    if (!index.isValid() || index.row() >= m_runs.size() || index.column() >= m_columns.size())
         return {};
-    const engine::Metric metric = m_metrics.value(index.row());
-    const int k = m_ks.value(index.column());
+    const Column &column = m_columns[index.column()];
     switch (role) {
     case MetricRole:
-        return int(metric);
+        return int(column.metric);
     case KRole:
-        return k;
+        return column.k;
+    case RunKeyRole:
+        return m_runs[index.row()].key;
+    case ColorRole:
+        return m_runs[index.row()].color;
     case Qt::TextAlignmentRole:
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     default:
@@ -107,11 +284,24 @@ QVariant MetricsTableModel::data(const QModelIndex &index, int role) const
         return formatValue(*value);
     case ValueRole:
         return *value;
-    case Qt::ToolTipRole:
-        return tr("%1@%2 = %3\nmean over %n queries", nullptr, m_queryCount)
-            .arg(QString::fromLatin1(engine::metricName(metric)))
-            .arg(k)
-            .arg(QString::number(*value, 'g', QLocale::FloatingPointShortest));
+    case Qt::FontRole: {
+        const std::optional<double> top = best(index.column());
+        if (!top || formatValue(*value) != formatValue(*top))
+            return {};
+        QFont font;
+        font.setBold(true);
+        return font;
+    }
+    case Qt::ToolTipRole: {
+        const Run &run = m_runs[index.row()];
+        QString tip = tr("%1: %2 = %3").arg(runLabel(index.row()), columnTitle(column),
+                                             QString::number(*value, 'g', QLocale::FloatingPointShortest));
+        if (index.row() > 0)
+            if (const double *reference = find(0, index.column()))
+                tip += tr("\n%1 vs %2").arg(QString::asprintf("%+.4f", *value - *reference), runLabel(0));
+        tip += tr("\nmean over %n queries of split %1", nullptr, run.queryCount).arg(run.split);
+        return tip;
+    }
     default:
         return {};
     }
@@ -120,25 +310,43 @@ QVariant MetricsTableModel::data(const QModelIndex &index, int role) const
 QVariant MetricsTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation == Qt::Horizontal) {
-        if (section < 0 || section >= m_ks.size())
+        if (section < 0 || section >= m_columns.size())
             return {};
-        if (role == Qt::DisplayRole)
-            return QStringLiteral("@%1").arg(m_ks[section]);
-        if (role == Qt::ToolTipRole)
-            return tr("Rank cutoff k = %1").arg(m_ks[section]);
-        if (role == KRole)
-            return m_ks[section];
+        const Column &column = m_columns[section];
+        switch (role) {
+        case Qt::DisplayRole:
+            return columnTitle(column);
+        case Qt::ToolTipRole:
+            return tr("%1\nRank cutoff k = %2").arg(metricDescription(column.metric)).arg(column.k);
+        case MetricRole:
+            return int(column.metric);
+        case KRole:
+            return column.k;
+        default:
+            return {};
+        }
+    }
+    if (section < 0 || section >= m_runs.size())
+        return {};
+    const Run &run = m_runs[section];
+    switch (role) {
+    case Qt::DisplayRole:
+        return runLabel(section);
+    case Qt::ToolTipRole: {
+        QString tip = tr("%1\nsplit %2, %n queries", nullptr, run.queryCount).arg(run.name, run.split);
+        if (!run.details.isEmpty())
+            tip += QLatin1Char('\n') + run.details;
+        return tip;
+    }
+    case Qt::DecorationRole:
+        return swatch(run.color);
+    case RunKeyRole:
+        return run.key;
+    case ColorRole:
+        return run.color;
+    default:
         return {};
     }
-    if (section < 0 || section >= m_metrics.size())
-        return {};
-    if (role == Qt::DisplayRole)
-        return QString::fromLatin1(engine::metricName(m_metrics[section]));
-    if (role == Qt::ToolTipRole)
-        return metricDescription(m_metrics[section]);
-    if (role == MetricRole)
-        return int(m_metrics[section]);
-    return {};
 }
 
 } // namespace embtune::widgets

@@ -11,12 +11,27 @@ namespace embtune::gui {
 
 QString CommandLineRequest::validate() const
 {
+    const bool hasVectors = !embeddings.isEmpty() || !computeLsaDims.isEmpty();
     if (!embeddings.isEmpty() && dataset.isEmpty())
         return QStringLiteral("--embeddings needs --dataset");
-    if (evaluate && (dataset.isEmpty() || embeddings.isEmpty()))
-        return QStringLiteral("--evaluate needs --dataset and --embeddings");
-    if (!split.isEmpty() && !evaluate)
-        return QStringLiteral("--split is used with --evaluate");
+    for (int dim : computeLsaDims)
+        if (dim <= 0)
+            return QStringLiteral("--compute-lsa takes positive dimensions");
+    if (!computeLsaDims.isEmpty() && dataset.isEmpty())
+        return QStringLiteral("--compute-lsa needs --dataset");
+    if (evaluate && (dataset.isEmpty() || !hasVectors))
+        return QStringLiteral("--evaluate needs --dataset and --embeddings (or --compute-lsa)");
+    if (!train.isEmpty() && (dataset.isEmpty() || !hasVectors))
+        return QStringLiteral("--train needs --dataset and --embeddings (or --compute-lsa)");
+    if (bm25 && dataset.isEmpty())
+        return QStringLiteral("--bm25 needs --dataset");
+    if (!split.isEmpty() && !evaluate && !bm25 && train.isEmpty())
+        return QStringLiteral("--split is used with --evaluate, --bm25 or --train");
+    if (!view.isEmpty() && view != QStringLiteral("dataset") && view != QStringLiteral("embeddings"))
+        return QStringLiteral("--view is dataset or embeddings");
+    for (const QString &method : train)
+        if (method.isEmpty())
+            return QStringLiteral("--train takes a method id (e.g. nudge-n)");
     return {};
 }
 
@@ -27,7 +42,9 @@ CommandLineRun::CommandLineRun(MainWindow *window, CommandLineRequest request, Q
 {
     connect(m_window, &MainWindow::datasetLoaded, this, &CommandLineRun::next);
     connect(m_window, &MainWindow::embeddingsLoaded, this, &CommandLineRun::next);
+    connect(m_window, &MainWindow::embeddingsComputed, this, &CommandLineRun::next);
     connect(m_window, &MainWindow::evaluationFinished, this, &CommandLineRun::next);
+    connect(m_window, &MainWindow::trainingFinished, this, &CommandLineRun::next);
     connect(m_window, &MainWindow::errorShown, this, &CommandLineRun::fail);
     connect(m_window, &MainWindow::jobCancelled, this, [this] { fail(QStringLiteral("cancelled")); });
 }
@@ -42,15 +59,43 @@ void CommandLineRun::start()
         m_steps.push_back([this] { return m_window->openDataset(m_request.dataset); });
     if (!m_request.embeddings.isEmpty())
         m_steps.push_back([this] { return m_window->importEmbeddings(m_request.embeddings); });
-    if (m_request.evaluate)
+    for (int dim : m_request.computeLsaDims)
+        m_steps.push_back([this, dim] {
+            engine::LsaOptions options;
+            options.dim = dim;
+            return m_window->computeLsa(options);
+        });
+    if (!m_request.split.isEmpty())
         m_steps.push_back([this] {
-            if (!m_request.split.isEmpty() && !m_window->setCurrentSplit(m_request.split)) {
+            if (!m_window->setCurrentSplit(m_request.split)) {
                 fail(QStringLiteral("the dataset has no split \"%1\"").arg(m_request.split));
                 return true; // already reported
             }
-            return m_window->evaluate();
+            continueSoon();
+            return true;
+        });
+    if (m_request.evaluate)
+        m_steps.push_back([this] { return m_window->evaluate(); });
+    if (m_request.bm25)
+        m_steps.push_back([this] { return m_window->evaluateBm25(); });
+    for (const QString &method : m_request.train)
+        m_steps.push_back([this, method] {
+            TrainRequest request;
+            request.methodId = method;
+            return m_window->train(request);
+        });
+    if (!m_request.view.isEmpty())
+        m_steps.push_back([this] {
+            m_window->showTab(m_request.view == QStringLiteral("embeddings") ? 1 : 0);
+            continueSoon();
+            return true;
         });
     next();
+}
+
+void CommandLineRun::continueSoon()
+{
+    QTimer::singleShot(0, this, &CommandLineRun::next);
 }
 
 void CommandLineRun::next()

@@ -1,10 +1,13 @@
 #pragma once
 // Runs the steps requested on the command line against a MainWindow, in order: open the dataset,
-// import embeddings, evaluate, save a screenshot. Emits finished() once after the last step or
-// the first failure.
+// import embeddings, compute LSA embeddings, choose the split, evaluate the selected set,
+// evaluate BM25, train each method, show a tab, save a screenshot. Emits finished() once after
+// the last step or the first failure.
 
+#include <QList>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <vector>
@@ -15,9 +18,13 @@ class MainWindow;
 
 struct CommandLineRequest {
     QString dataset;     // BEIR folder to open
-    QString embeddings;  // folder with corpus.npy + corpus_ids.txt (+ queries)
-    QString split;       // split to evaluate; empty: the window's default ("test")
-    bool evaluate = false;
+    QString embeddings;  // folder of vectors in any format (npy, safetensors, fvecs, JSONL)
+    QList<int> computeLsaDims; // compute LSA embeddings of each dimension, in order (other options default)
+    QString split;       // split to evaluate and train for; empty: the window's default ("test")
+    bool evaluate = false; // evaluate the selected embeddings
+    bool bm25 = false;     // evaluate BM25
+    QStringList train;     // method ids, trained in order with default parameters and splits/{train,dev}.txt
+    QString view;          // tab to show: "dataset" or "embeddings"; empty: leave as is
     QString screenshot;  // PNG (or any image format Qt writes) of the window after the steps
 
     // Usage problem (e.g. --evaluate without --embeddings), or an empty string.
@@ -38,7 +45,10 @@ signals:
     void finished(int exitCode, const QString &message);
 
 private:
+    // A step starts a job and returns true (the job's signal runs the next step), or finishes at
+    // once and calls continueSoon(), or reports a failure and returns false.
     void next();
+    void continueSoon();
     void fail(const QString &message);
     void succeed(const QString &message);
     void saveScreenshot();

@@ -28,12 +28,30 @@ int main(int argc, char *argv[])
                                            QStringLiteral("Open the BEIR dataset folder <dir>."), QStringLiteral("dir"));
     const QCommandLineOption embeddingsOption(
         QStringLiteral("embeddings"),
-        QStringLiteral("Import embeddings from <dir> (corpus.npy + corpus_ids.txt, queries.npy + query_ids.txt)."),
+        QStringLiteral("Import embeddings from <dir> in any format (corpus.npy + corpus_ids.txt, corpus.safetensors, "
+                       "corpus.fvecs + corpus_ids.txt or corpus_embeddings.jsonl, and the queries' file)."),
         QStringLiteral("dir"));
+    const QCommandLineOption computeLsaOption(
+        QStringLiteral("compute-lsa"),
+        QStringLiteral("Compute LSA embeddings of dimension <dims> (or load them from the embedding cache) and select "
+                       "them; repeat or separate dimensions with commas."),
+        QStringLiteral("dims"));
     const QCommandLineOption evaluateOption(QStringLiteral("evaluate"),
-                                            QStringLiteral("Evaluate the embeddings once they are loaded."));
+                                            QStringLiteral("Evaluate the selected embeddings once they are loaded."));
+    const QCommandLineOption bm25Option(QStringLiteral("bm25"),
+                                        QStringLiteral("Evaluate the BM25 baseline (k1 0.9, b 0.4)."));
+    const QCommandLineOption trainOption(
+        QStringLiteral("train"),
+        QStringLiteral("Train <method> (e.g. nudge-n, nudge-m; repeat or separate with commas) on the selected "
+                       "embeddings with default parameters and the dataset's splits/train.txt and splits/dev.txt, "
+                       "and compare it with the baseline."),
+        QStringLiteral("method"));
     const QCommandLineOption splitOption(QStringLiteral("split"),
-                                         QStringLiteral("Split to evaluate (default: test)."), QStringLiteral("name"));
+                                         QStringLiteral("Split to evaluate and train for (default: test)."),
+                                         QStringLiteral("name"));
+    const QCommandLineOption viewOption(QStringLiteral("view"),
+                                        QStringLiteral("Show the <tab> (dataset or embeddings) on the left."),
+                                        QStringLiteral("tab"));
     const QCommandLineOption screenshotOption(
         QStringLiteral("screenshot"),
         QStringLiteral("After the requested steps, save an image of the window to <file> and quit "
@@ -41,13 +59,28 @@ int main(int argc, char *argv[])
         QStringLiteral("file"));
     const QCommandLineOption noRestoreOption(QStringLiteral("no-restore"),
                                              QStringLiteral("Do not reopen the last dataset and embeddings."));
-    parser.addOptions({datasetOption, embeddingsOption, evaluateOption, splitOption, screenshotOption, noRestoreOption});
+    parser.addOptions({datasetOption, embeddingsOption, computeLsaOption, evaluateOption, bm25Option, trainOption,
+                       splitOption, viewOption, screenshotOption, noRestoreOption});
     parser.process(app);
 
     embtune::gui::CommandLineRequest request;
     request.dataset = parser.value(datasetOption);
     request.embeddings = parser.value(embeddingsOption);
     request.evaluate = parser.isSet(evaluateOption);
+    request.bm25 = parser.isSet(bm25Option);
+    for (const QString &value : parser.values(trainOption))
+        for (const QString &method : value.split(QLatin1Char(','), Qt::SkipEmptyParts))
+            request.train << method.trimmed();
+    for (const QString &value : parser.values(computeLsaOption))
+        for (const QString &dim : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            bool ok = false;
+            request.computeLsaDims << dim.trimmed().toInt(&ok);
+            if (!ok || request.computeLsaDims.last() <= 0) {
+                std::fprintf(stderr, "embtune: --compute-lsa takes positive dimensions, e.g. 64,256\n");
+                return 2;
+            }
+        }
+    request.view = parser.value(viewOption);
     request.split = parser.value(splitOption);
     request.screenshot = parser.value(screenshotOption);
     if (const QString problem = request.validate(); !problem.isEmpty()) {

@@ -1,9 +1,13 @@
 #include "main_window.h"
 
 #include "dataset_panel.h"
+#include "embedding_set_list_model.h"
+#include "embeddings_panel.h"
+#include "gui_text.h"
 #include "jobs/job_progress.h"
 #include "metrics_chart_view.h"
 #include "metrics_table_model.h"
+#include "run_details_view.h"
 
 #include <QAction>
 #include <QApplication>
@@ -14,11 +18,11 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QGroupBox>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
-#include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -27,8 +31,10 @@
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
@@ -55,27 +61,23 @@ const QString geometry = QStringLiteral("window/geometry");
 const QString state = QStringLiteral("window/state");
 const QString mainSplitter = QStringLiteral("window/mainSplitter");
 const QString resultsSplitter = QStringLiteral("window/resultsSplitter");
+const QString chartSplitter = QStringLiteral("window/chartSplitter");
 const QString datasetPanel = QStringLiteral("window/datasetPanel");
+const QString tab = QStringLiteral("window/tab");
 const QString sessionDataset = QStringLiteral("session/dataset");
 const QString sessionEmbeddings = QStringLiteral("session/embeddings");
+const QString sessionEmbeddingsKey = QStringLiteral("session/embeddingsKey");
 const QString sessionEmbeddingsDataset = QStringLiteral("session/embeddingsDataset");
 const QString sessionSplit = QStringLiteral("session/split");
 const QString recentDatasets = QStringLiteral("recent/datasets");
 } // namespace key
 
-QString count(qint64 n)
-{
-    return QLocale().toString(n);
-}
-
-QString fromStd(const std::string &text)
-{
-    return QString::fromStdString(text);
-}
-
 bool looksLikeEmbeddingsFolder(const QString &dir)
 {
-    return QFileInfo::exists(QDir(dir).filePath(QStringLiteral("corpus.npy")));
+    for (const char *name : {"corpus.npy", "corpus.safetensors", "corpus.fvecs", "corpus_embeddings.jsonl"})
+        if (QFileInfo::exists(QDir(dir).filePath(QString::fromLatin1(name))))
+            return true;
+    return false;
 }
 
 // Local folder named by the first URL of a drag, or an empty string.
@@ -90,6 +92,15 @@ QString droppedFolder(const QMimeData *mime)
     return info.isDir() ? info.absoluteFilePath() : QString();
 }
 
+QWidget *withMargins(QWidget *content, QWidget *parent)
+{
+    auto *page = new QWidget(parent);
+    auto *layout = new QVBoxLayout(page);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(content);
+    return page;
+}
+
 } // namespace
 
 QList<int> MainWindow::evaluationKs()
@@ -98,6 +109,19 @@ QList<int> MainWindow::evaluationKs()
     for (int k = 1; k <= 100; ++k)
         ks.append(k);
     return ks;
+}
+
+QString MainWindow::embeddingCacheRoot()
+{
+    const QString fromEnvironment = qEnvironmentVariable("EMBTUNE_CACHE_DIR");
+    if (!fromEnvironment.isEmpty())
+        return QDir(fromEnvironment).absolutePath();
+    return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/embeddings");
+}
+
+QString MainWindow::bm25Key()
+{
+    return QStringLiteral("bm25");
 }
 
 MainWindow::MainWindow(QWidget *parent)
@@ -112,6 +136,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     setObjectName(QStringLiteral("mainWindow"));
     m_settings = m_options.settingsFile.isEmpty() ? new QSettings(this)
                                                   : new QSettings(m_options.settingsFile, QSettings::IniFormat, this);
+    m_cacheRoot = m_options.cacheDir.isEmpty() ? embeddingCacheRoot() : QDir(m_options.cacheDir).absolutePath();
     setWindowTitle(QStringLiteral("embtune"));
     setAcceptDrops(true);
 
@@ -130,7 +155,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     readSettings();
     updateActions();
     updateEmbeddingsSummary();
-    clearEvaluation(tr("Import embeddings, choose a split and press Evaluate (Ctrl+E)."));
+    clearRuns(tr("Select embeddings, choose a split and press Evaluate (Ctrl+E) or Train (Ctrl+T)."));
 
     if (m_options.restoreSession)
         QTimer::singleShot(0, this, &MainWindow::restoreSession);
@@ -148,38 +173,102 @@ MainWindow::~MainWindow()
 void MainWindow::createActions()
 {
     QStyle *s = style();
-    m_openDatasetAction = new QAction(s->standardIcon(QStyle::SP_DirOpenIcon), tr("&Open Dataset..."), this);
-    m_openDatasetAction->setObjectName(QStringLiteral("actionOpenDataset"));
+    auto make = [this](const QIcon &icon, const QString &text, const QString &name, const QString &tip) {
+        auto *action = new QAction(icon, text, this);
+        action->setObjectName(name);
+        action->setToolTip(tip);
+        action->setStatusTip(tip);
+        return action;
+    };
+
+    m_openDatasetAction = make(s->standardIcon(QStyle::SP_DirOpenIcon), tr("&Open Dataset..."),
+                               QStringLiteral("actionOpenDataset"),
+                               tr("Open a BEIR dataset folder: corpus.jsonl, queries.jsonl, qrels/<split>.tsv (Ctrl+O)"));
     m_openDatasetAction->setShortcut(QKeySequence::Open);
     m_openDatasetAction->setIconText(tr("Open Dataset"));
-    m_openDatasetAction->setToolTip(
-        tr("Open a BEIR dataset folder: corpus.jsonl, queries.jsonl, qrels/<split>.tsv (Ctrl+O)"));
-    m_openDatasetAction->setStatusTip(m_openDatasetAction->toolTip());
     connect(m_openDatasetAction, &QAction::triggered, this, &MainWindow::chooseDataset);
 
     m_importEmbeddingsAction =
-        new QAction(s->standardIcon(QStyle::SP_DialogOpenButton), tr("&Import Embeddings..."), this);
-    m_importEmbeddingsAction->setObjectName(QStringLiteral("actionImportEmbeddings"));
+        make(s->standardIcon(QStyle::SP_DialogOpenButton), tr("&Import Embeddings..."),
+             QStringLiteral("actionImportEmbeddings"),
+             tr("Import a folder of vectors in any format: corpus.npy + corpus_ids.txt, corpus.safetensors, "
+                "corpus.fvecs + corpus_ids.txt or corpus_embeddings.jsonl, with the queries' file beside it (Ctrl+I)"));
     m_importEmbeddingsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
-    m_importEmbeddingsAction->setIconText(tr("Import Embeddings"));
-    m_importEmbeddingsAction->setToolTip(tr("Import vectors from a folder with corpus.npy + corpus_ids.txt "
-                                            "(and queries.npy + query_ids.txt) (Ctrl+I)"));
-    m_importEmbeddingsAction->setStatusTip(m_importEmbeddingsAction->toolTip());
+    m_importEmbeddingsAction->setIconText(tr("Import"));
     connect(m_importEmbeddingsAction, &QAction::triggered, this, &MainWindow::chooseEmbeddings);
 
-    m_evaluateAction = new QAction(s->standardIcon(QStyle::SP_MediaPlay), tr("&Evaluate"), this);
-    m_evaluateAction->setObjectName(QStringLiteral("actionEvaluate"));
+    m_importFilesAction = make(s->standardIcon(QStyle::SP_FileIcon), tr("Import Embedding &Files..."),
+                               QStringLiteral("actionImportFiles"),
+                               tr("Import vectors from files: documents (and queries) as .npy, .fvecs, .jsonl or "
+                                  ".safetensors, with id lists where the format needs them"));
+    m_importFilesAction->setIconText(tr("Import Files"));
+    connect(m_importFilesAction, &QAction::triggered, this, &MainWindow::chooseEmbeddingFiles);
+
+    m_computeLsaAction = make(s->standardIcon(QStyle::SP_ComputerIcon), tr("&Compute Embeddings (LSA)..."),
+                              QStringLiteral("actionComputeLsa"),
+                              tr("Compute embeddings of the documents and queries with the built-in LSA embedder "
+                                 "(TF-IDF + randomized SVD); results are cached (Ctrl+L)"));
+    m_computeLsaAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    m_computeLsaAction->setIconText(tr("Compute LSA"));
+    connect(m_computeLsaAction, &QAction::triggered, this, &MainWindow::showComputeLsaDialog);
+
+    m_exportEmbeddingsAction = make(s->standardIcon(QStyle::SP_DialogSaveButton), tr("E&xport Embeddings..."),
+                                    QStringLiteral("actionExportEmbeddings"),
+                                    tr("Write the selected set as .npy, .fvecs, JSONL or safetensors files"));
+    m_exportEmbeddingsAction->setIconText(tr("Export"));
+    connect(m_exportEmbeddingsAction, &QAction::triggered, this, &MainWindow::chooseExport);
+
+    m_removeFromCacheAction = make(s->standardIcon(QStyle::SP_TrashIcon), tr("&Remove from Cache..."),
+                                   QStringLiteral("actionRemoveFromCache"),
+                                   tr("Delete the selected set from the embedding cache on disk"));
+    m_removeFromCacheAction->setIconText(tr("Remove"));
+    connect(m_removeFromCacheAction, &QAction::triggered, this, &MainWindow::confirmRemoveFromCache);
+
+    m_evaluateAction = make(s->standardIcon(QStyle::SP_MediaPlay), tr("&Evaluate"), QStringLiteral("actionEvaluate"),
+                            tr("Rank the documents for every judged query of the split with the selected embeddings "
+                               "(exact cosine search) or BM25, and compute nDCG, recall, R_cap, P, MRR and MAP at "
+                               "k = 1..100 (Ctrl+E)"));
     m_evaluateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    m_evaluateAction->setToolTip(tr("Search the documents exactly for every judged query of the split and "
-                                    "compute nDCG, recall, R_cap, P, MRR and MAP at k = 1..100 (Ctrl+E)"));
-    m_evaluateAction->setStatusTip(m_evaluateAction->toolTip());
     connect(m_evaluateAction, &QAction::triggered, this, [this] { evaluate(); });
 
-    m_cancelAction = new QAction(s->standardIcon(QStyle::SP_BrowserStop), tr("&Cancel"), this);
-    m_cancelAction->setObjectName(QStringLiteral("actionCancel"));
+    m_evaluateBm25Action = make(QIcon(), tr("Evaluate &BM25"), QStringLiteral("actionEvaluateBm25"),
+                                tr("Evaluate the BM25 baseline (k1 0.9, b 0.4) on the split (Ctrl+B)"));
+    m_evaluateBm25Action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+    connect(m_evaluateBm25Action, &QAction::triggered, this, [this] { evaluateBm25(); });
+
+    m_trainAction = make(s->standardIcon(QStyle::SP_MediaSeekForward), tr("&Train..."), QStringLiteral("actionTrain"),
+                         tr("Tune the selected embeddings with a method (NUDGE-N, NUDGE-M, ...) on train/dev queries "
+                            "and compare with the baseline (Ctrl+T)"));
+    m_trainAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    connect(m_trainAction, &QAction::triggered, this, &MainWindow::showTrainDialog);
+
+    m_exportTunedAction = make(s->standardIcon(QStyle::SP_DialogSaveButton), tr("Export T&uned Vectors..."),
+                               QStringLiteral("actionExportTuned"),
+                               tr("Write the tuned document and query vectors of the selected run in any format"));
+    connect(m_exportTunedAction, &QAction::triggered, this, &MainWindow::chooseExportTuned);
+
+    m_removeRunAction = make(QIcon(), tr("Remove &Run"), QStringLiteral("actionRemoveRun"),
+                             tr("Remove the selected run from the comparison"));
+    connect(m_removeRunAction, &QAction::triggered, this, [this] {
+        const QString runKey = currentRunKey();
+        if (runKey.isEmpty())
+            return;
+        m_metricsModel->removeRun(runKey);
+        m_runs.remove(runKey);
+        if (m_metricsModel->isEmpty())
+            clearRuns(tr("Evaluate (Ctrl+E) or train (Ctrl+T) to compare runs."));
+        updateActions();
+    });
+    m_clearRunsAction = make(QIcon(), tr("C&lear Runs"), QStringLiteral("actionClearRuns"),
+                             tr("Remove every run from the comparison"));
+    connect(m_clearRunsAction, &QAction::triggered, this, [this] {
+        clearRuns(tr("Evaluate (Ctrl+E) or train (Ctrl+T) to compare runs."));
+        updateActions();
+    });
+
+    m_cancelAction = make(s->standardIcon(QStyle::SP_BrowserStop), tr("&Cancel"), QStringLiteral("actionCancel"),
+                          tr("Stop the running job (Esc)"));
     m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
-    m_cancelAction->setToolTip(tr("Stop the running job (Esc)"));
-    m_cancelAction->setStatusTip(m_cancelAction->toolTip());
     connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancelJob);
 
     m_findQueryAction = new QAction(tr("&Find Query"), this);
@@ -207,15 +296,29 @@ void MainWindow::createMenus()
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
-    file->addAction(m_importEmbeddingsAction);
     file->addSeparator();
     file->addAction(m_quitAction);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     edit->addAction(m_findQueryAction);
 
+    QMenu *embeddings = menuBar()->addMenu(tr("E&mbeddings"));
+    embeddings->addAction(m_computeLsaAction);
+    embeddings->addAction(m_importEmbeddingsAction);
+    embeddings->addAction(m_importFilesAction);
+    embeddings->addAction(m_exportEmbeddingsAction);
+    embeddings->addSeparator();
+    embeddings->addAction(m_removeFromCacheAction);
+
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     run->addAction(m_evaluateAction);
+    run->addAction(m_evaluateBm25Action);
+    run->addAction(m_trainAction);
+    run->addSeparator();
+    run->addAction(m_exportTunedAction);
+    run->addAction(m_removeRunAction);
+    run->addAction(m_clearRunsAction);
+    run->addSeparator();
     run->addAction(m_cancelAction);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -231,6 +334,7 @@ void MainWindow::createToolBar()
     bar->setMovable(false);
     bar->addAction(m_openDatasetAction);
     bar->addAction(m_importEmbeddingsAction);
+    bar->addAction(m_computeLsaAction);
     bar->addSeparator();
 
     auto *splitLabel = new QLabel(tr(" Split: "), bar);
@@ -248,26 +352,52 @@ void MainWindow::createToolBar()
         updateActions();
     });
     bar->addAction(m_evaluateAction);
+    bar->addAction(m_trainAction);
     bar->addAction(m_cancelAction);
 }
 
 void MainWindow::createCentralWidget()
 {
+    // Left: the dataset and its embedding sets, as tabs.
     m_datasetPanel = new widgets::DatasetPanel(this);
     m_datasetPanel->setObjectName(QStringLiteral("datasetPanel"));
     connect(m_findQueryAction, &QAction::triggered, this, [this] {
+        m_tabs->setCurrentIndex(0);
         if (auto *filter = m_datasetPanel->findChild<QWidget *>(QStringLiteral("queryFilter")))
             filter->setFocus(Qt::ShortcutFocusReason);
     });
-    auto *datasetGroup = new QGroupBox(tr("Dataset"), this);
-    auto *datasetLayout = new QVBoxLayout(datasetGroup);
-    datasetLayout->addWidget(m_datasetPanel);
 
+    m_embeddingsPanel = new widgets::EmbeddingsPanel(this);
+    m_embeddingsPanel->setObjectName(QStringLiteral("embeddingsPanel"));
+    m_embeddingsPanel->setCacheLocation(m_cacheRoot);
+    for (QAction *action : {m_computeLsaAction, m_importEmbeddingsAction, m_importFilesAction})
+        m_embeddingsPanel->toolBar()->addAction(action);
+    m_embeddingsPanel->toolBar()->addSeparator();
+    for (QAction *action : {m_exportEmbeddingsAction, m_removeFromCacheAction})
+        m_embeddingsPanel->toolBar()->addAction(action);
+    m_embeddingsPanel->view()->addActions(
+        {m_evaluateAction, m_trainAction, m_exportEmbeddingsAction, m_removeFromCacheAction});
+    connect(m_embeddingsPanel, &widgets::EmbeddingsPanel::currentKeyChanged, this, &MainWindow::onEmbeddingsSelected);
+    connect(m_embeddingsPanel, &widgets::EmbeddingsPanel::keyActivated, this, [this] {
+        if (!isBusy())
+            evaluate();
+    });
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("leftTabs"));
+    m_tabs->addTab(withMargins(m_datasetPanel, m_tabs), tr("&Dataset"));
+    m_tabs->addTab(withMargins(m_embeddingsPanel, m_tabs), tr("E&mbeddings"));
+    m_tabs->setTabToolTip(0, tr("Counts, queries and judged documents of the dataset"));
+    m_tabs->setTabToolTip(1, tr("Embedding sets of the dataset: compute, import, export, remove; the selected set "
+                                "is evaluated and trained on"));
+
+    // Right: the selected embeddings and the comparison of runs.
     m_embeddingsSummary = new QLabel(this);
     m_embeddingsSummary->setObjectName(QStringLiteral("embeddingsSummary"));
     m_embeddingsSummary->setWordWrap(true);
     m_embeddingsSummary->setTextFormat(Qt::RichText);
-    m_embeddingsSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_embeddingsSummary->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
+    connect(m_embeddingsSummary, &QLabel::linkActivated, this, [this] { showTab(1); });
     auto *embeddingsGroup = new QGroupBox(tr("Embeddings"), this);
     auto *embeddingsLayout = new QVBoxLayout(embeddingsGroup);
     embeddingsLayout->addWidget(m_embeddingsSummary);
@@ -282,40 +412,99 @@ void MainWindow::createCentralWidget()
     m_metricsTable = new QTableView(this);
     m_metricsTable->setObjectName(QStringLiteral("metricsTable"));
     m_metricsTable->setModel(m_metricsModel);
-    m_metricsTable->setToolTip(tr("Mean metric over the evaluated queries; hover a cell for full precision"));
+    m_metricsTable->setToolTip(tr("One row per run; the best value of each column is bold. Hover a cell for full "
+                                  "precision and the difference to the first row"));
     m_metricsTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_metricsTable->setSelectionMode(QAbstractItemView::ContiguousSelection);
+    m_metricsTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_metricsTable->setSelectionMode(QAbstractItemView::SingleSelection);
     m_metricsTable->setAlternatingRowColors(true);
+    m_metricsTable->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_metricsTable->addActions({m_exportTunedAction, m_removeRunAction, m_clearRunsAction});
     m_metricsTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_metricsTable->horizontalHeader()->setMinimumSectionSize(20);
     m_metricsTable->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_metricsTable->verticalHeader()->setMinimumWidth(64);
+    m_metricsTable->verticalHeader()->setMinimumWidth(96);
     m_metricsTable->verticalHeader()->setDefaultSectionSize(m_metricsTable->fontMetrics().height() + 10);
-    m_metricsTable->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_metricsTable->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    connect(m_metricsTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                showRunDetails(current.isValid() ? m_metricsModel->runKey(current.row()) : QString());
+                updateActions();
+            });
+
+    m_columnsCombo = new QComboBox(this);
+    m_columnsCombo->setObjectName(QStringLiteral("metricColumnsCombo"));
+    m_columnsCombo->setToolTip(tr("Columns of the table: a summary, or one metric at k = 1, 3, 5, 10, 100"));
+    m_columnsCombo->addItem(tr("Summary"), -1);
+    for (engine::Metric metric : engine::kAllMetrics)
+        m_columnsCombo->addItem(QString::fromLatin1(engine::metricName(metric)), int(metric));
+    connect(m_columnsCombo, &QComboBox::currentIndexChanged, this, [this] {
+        const int metric = m_columnsCombo->currentData().toInt();
+        const QString runKey = currentRunKey();
+        m_metricsModel->setColumns(metric < 0 ? widgets::MetricsTableModel::summaryColumns()
+                                              : widgets::MetricsTableModel::metricColumns(engine::Metric(metric)));
+        selectRun(runKey); // the reset cleared the selection
+    });
+    m_curvesCombo = new QComboBox(this);
+    m_curvesCombo->setObjectName(QStringLiteral("curvesCombo"));
+    m_curvesCombo->setToolTip(tr("Curves drawn for each run"));
+    m_curvesCombo->addItem(tr("nDCG@k and recall@k"), int(widgets::MetricsChartView::Curves::Both));
+    m_curvesCombo->addItem(tr("nDCG@k"), int(widgets::MetricsChartView::Curves::Ndcg));
+    m_curvesCombo->addItem(tr("recall@k"), int(widgets::MetricsChartView::Curves::Recall));
+    auto *columnsLabel = new QLabel(tr("&Columns:"), this);
+    columnsLabel->setBuddy(m_columnsCombo);
+    auto *curvesLabel = new QLabel(tr("C&urves:"), this);
+    curvesLabel->setBuddy(m_curvesCombo);
+    auto *optionsRow = new QHBoxLayout;
+    optionsRow->addWidget(columnsLabel);
+    optionsRow->addWidget(m_columnsCombo);
+    optionsRow->addSpacing(16);
+    optionsRow->addWidget(curvesLabel);
+    optionsRow->addWidget(m_curvesCombo);
+    optionsRow->addStretch(1);
 
     m_chart = new widgets::MetricsChartView(this);
     m_chart->setObjectName(QStringLiteral("metricsChart"));
-    m_chart->setToolTip(tr("Mean recall@k and nDCG@k for k = 1..100"));
+    m_chart->setToolTip(tr("Mean nDCG@k (solid) and recall@k (dashed) for k = 1..100, one colour per run"));
+    m_chart->setModel(m_metricsModel);
+    connect(m_curvesCombo, &QComboBox::currentIndexChanged, this, [this] {
+        m_chart->setCurves(widgets::MetricsChartView::Curves(m_curvesCombo->currentData().toInt()));
+    });
+
+    m_runDetails = new widgets::RunDetailsView(this);
+    m_runDetails->setObjectName(QStringLiteral("runDetails"));
+    m_runDetails->toolBar()->addAction(m_exportTunedAction);
+
+    m_chartSplitter = new QSplitter(Qt::Horizontal, this);
+    m_chartSplitter->setObjectName(QStringLiteral("chartSplitter"));
+    m_chartSplitter->addWidget(m_chart);
+    m_chartSplitter->addWidget(m_runDetails);
+    m_chartSplitter->setStretchFactor(0, 3);
+    m_chartSplitter->setStretchFactor(1, 1);
+    m_chartSplitter->setChildrenCollapsible(false);
+    m_chartSplitter->setSizes({500, 250});
 
     m_resultsSplitter = new QSplitter(Qt::Vertical, this);
     m_resultsSplitter->setObjectName(QStringLiteral("resultsSplitter"));
     m_resultsSplitter->addWidget(m_metricsTable);
-    m_resultsSplitter->addWidget(m_chart);
+    m_resultsSplitter->addWidget(m_chartSplitter);
     m_resultsSplitter->setStretchFactor(0, 0);
     m_resultsSplitter->setStretchFactor(1, 1);
     m_resultsSplitter->setChildrenCollapsible(false);
     {
-        // Exactly the header and the six metric rows; the chart takes the rest.
-        const int height = m_metricsTable->horizontalHeader()->sizeHint().height() +
-                           m_metricsTable->verticalHeader()->defaultSectionSize() * m_metricsModel->rowCount() +
-                           2 * m_metricsTable->frameWidth();
-        m_metricsTable->setMinimumHeight(height);
-        m_resultsSplitter->setSizes({height, 10 * height});
+        // The header and four runs; the table scrolls beyond that, the chart takes the rest.
+        const int rowHeight = m_metricsTable->verticalHeader()->defaultSectionSize();
+        const int header = m_metricsTable->horizontalHeader()->sizeHint().height();
+        const int frame = 2 * m_metricsTable->frameWidth();
+        m_metricsTable->setMinimumHeight(header + rowHeight * 2 + frame);
+        const int height = header + rowHeight * 4 + frame;
+        m_resultsSplitter->setSizes({height, 8 * height});
     }
 
-    auto *evaluationGroup = new QGroupBox(tr("Evaluation"), this);
+    auto *evaluationGroup = new QGroupBox(tr("Comparison"), this);
     auto *evaluationLayout = new QVBoxLayout(evaluationGroup);
     evaluationLayout->addWidget(m_evaluationSummary);
+    evaluationLayout->addLayout(optionsRow);
     evaluationLayout->addWidget(m_resultsSplitter, 1);
 
     auto *resultsPane = new QWidget(this);
@@ -326,11 +515,11 @@ void MainWindow::createCentralWidget()
 
     m_mainSplitter = new QSplitter(Qt::Horizontal, this);
     m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
-    m_mainSplitter->addWidget(datasetGroup);
+    m_mainSplitter->addWidget(m_tabs);
     m_mainSplitter->addWidget(resultsPane);
     m_mainSplitter->setStretchFactor(0, 1);
     m_mainSplitter->setStretchFactor(1, 1);
-    m_mainSplitter->setSizes({660, 740});
+    m_mainSplitter->setSizes({580, 820});
     setCentralWidget(m_mainSplitter);
 }
 
@@ -364,15 +553,17 @@ void MainWindow::createStatusBar()
 
 void MainWindow::readSettings()
 {
-    if (m_options.restoreWindow) {
-        const QByteArray geometry = m_settings->value(key::geometry).toByteArray();
-        if (!geometry.isEmpty())
-            restoreGeometry(geometry);
-        restoreState(m_settings->value(key::state).toByteArray());
-        m_mainSplitter->restoreState(m_settings->value(key::mainSplitter).toByteArray());
-        m_resultsSplitter->restoreState(m_settings->value(key::resultsSplitter).toByteArray());
-        m_datasetPanel->restoreLayoutState(m_settings->value(key::datasetPanel).toByteArray());
-    }
+    if (!m_options.restoreWindow)
+        return;
+    const QByteArray geometry = m_settings->value(key::geometry).toByteArray();
+    if (!geometry.isEmpty())
+        restoreGeometry(geometry);
+    restoreState(m_settings->value(key::state).toByteArray());
+    m_mainSplitter->restoreState(m_settings->value(key::mainSplitter).toByteArray());
+    m_resultsSplitter->restoreState(m_settings->value(key::resultsSplitter).toByteArray());
+    m_chartSplitter->restoreState(m_settings->value(key::chartSplitter).toByteArray());
+    m_datasetPanel->restoreLayoutState(m_settings->value(key::datasetPanel).toByteArray());
+    m_tabs->setCurrentIndex(m_settings->value(key::tab, 0).toInt());
 }
 
 void MainWindow::writeSettings()
@@ -383,7 +574,9 @@ void MainWindow::writeSettings()
     m_settings->setValue(key::state, saveState());
     m_settings->setValue(key::mainSplitter, m_mainSplitter->saveState());
     m_settings->setValue(key::resultsSplitter, m_resultsSplitter->saveState());
+    m_settings->setValue(key::chartSplitter, m_chartSplitter->saveState());
     m_settings->setValue(key::datasetPanel, m_datasetPanel->saveLayoutState());
+    m_settings->setValue(key::tab, m_tabs->currentIndex());
     m_settings->sync();
 }
 
@@ -392,10 +585,12 @@ void MainWindow::restoreSession()
     const QString dataset = m_settings->value(key::sessionDataset).toString();
     if (dataset.isEmpty() || !QFileInfo(dataset).isDir() || m_dataset || isBusy())
         return;
-    const QString embeddings = m_settings->value(key::sessionEmbeddings).toString();
-    if (!embeddings.isEmpty() && m_settings->value(key::sessionEmbeddingsDataset).toString() == dataset &&
-        QFileInfo(embeddings).isDir())
-        m_pendingEmbeddings = embeddings;
+    if (m_settings->value(key::sessionEmbeddingsDataset).toString() == dataset) {
+        const QString embeddings = m_settings->value(key::sessionEmbeddings).toString();
+        if (!embeddings.isEmpty() && QFileInfo(embeddings).isDir())
+            m_pendingEmbeddings = embeddings;
+        m_pendingEmbeddingsKey = m_settings->value(key::sessionEmbeddingsKey).toString();
+    }
     openDataset(dataset);
 }
 
@@ -451,28 +646,13 @@ void MainWindow::chooseDataset()
         openDataset(dir);
 }
 
-void MainWindow::chooseEmbeddings()
-{
-    QString start;
-    if (!m_embeddingsPath.isEmpty())
-        start = QFileInfo(m_embeddingsPath).absolutePath();
-    else if (!m_datasetPath.isEmpty())
-        start = QFileInfo::exists(QDir(m_datasetPath).filePath(QStringLiteral("embeddings")))
-                    ? QDir(m_datasetPath).filePath(QStringLiteral("embeddings"))
-                    : m_datasetPath;
-    const QString dir = QFileDialog::getExistingDirectory(
-        this, tr("Import Embeddings (folder with corpus.npy + corpus_ids.txt)"), start);
-    if (!dir.isEmpty())
-        importEmbeddings(dir);
-}
-
 void MainWindow::showAbout()
 {
     QMessageBox::about(
         this, tr("About embtune"),
         tr("<h3>embtune %1</h3>"
            "<p>A workbench for tuning black-box text embeddings for retrieval: open a BEIR dataset, "
-           "import embeddings, evaluate them with trec_eval conventions and compare.</p>"
+           "compute or import embeddings, evaluate them with trec_eval conventions, tune them and compare.</p>"
            "<p>Built with Qt %2, Qt Charts and Eigen.</p>")
             .arg(QStringLiteral(EMBTUNE_VERSION), QString::fromLatin1(qVersion())));
 }
@@ -526,48 +706,67 @@ bool MainWindow::setCurrentSplit(const QString &split)
     return true;
 }
 
+void MainWindow::showTab(int index)
+{
+    m_tabs->setCurrentIndex(index);
+}
+
 void MainWindow::updateActions()
 {
     const bool busy = isBusy();
+    const bool hasDataset = m_dataset != nullptr;
+    const bool hasSplit = !currentSplit().isEmpty();
+    const widgets::EmbeddingSetRow *row = currentRow();
+    const bool isBm25 = row && row->origin == widgets::EmbeddingSetRow::Origin::Baseline;
+    const bool hasVectors = row && !isBm25;
+    const QString runKey = currentRunKey();
+    const auto run = m_runs.constFind(runKey);
+
     m_openDatasetAction->setEnabled(!busy);
     m_recentMenu->setEnabled(!busy);
-    m_importEmbeddingsAction->setEnabled(!busy && m_dataset);
+    for (QAction *action : {m_importEmbeddingsAction, m_importFilesAction, m_computeLsaAction})
+        action->setEnabled(!busy && hasDataset);
+    m_exportEmbeddingsAction->setEnabled(!busy && hasVectors);
+    m_removeFromCacheAction->setEnabled(!busy && row && row->origin == widgets::EmbeddingSetRow::Origin::Cache &&
+                                        !row->location.isEmpty());
     m_splitCombo->setEnabled(!busy && m_splitCombo->count() > 0);
-    m_evaluateAction->setEnabled(!busy && m_dataset && m_embeddings && !currentSplit().isEmpty());
+    m_evaluateAction->setEnabled(!busy && hasDataset && row && hasSplit);
+    m_evaluateBm25Action->setEnabled(!busy && hasDataset && hasSplit);
+    m_trainAction->setEnabled(!busy && hasDataset && hasVectors && hasSplit);
+    m_exportTunedAction->setEnabled(!busy && run != m_runs.constEnd() && run->tuned != nullptr);
+    m_removeRunAction->setEnabled(!runKey.isEmpty());
+    m_clearRunsAction->setEnabled(!m_metricsModel->isEmpty());
     m_cancelAction->setEnabled(busy);
 }
 
 void MainWindow::updateEmbeddingsSummary()
 {
-    if (!m_embeddings) {
+    const widgets::EmbeddingSetRow *row = currentRow();
+    if (!row) {
         m_embeddingsSummary->setText(
-            m_dataset ? tr("<i>No embeddings. File &gt; Import Embeddings (Ctrl+I): a folder with corpus.npy + "
-                           "corpus_ids.txt and queries.npy + query_ids.txt.</i>")
+            m_dataset ? tr("<i>No embeddings selected. In the <a href=\"embeddings\">Embeddings</a> tab, compute a set "
+                           "with LSA (Ctrl+L), import one (Ctrl+I) or select a listed one.</i>")
                       : tr("<i>Open a dataset first.</i>"));
         m_embeddingsSummary->setToolTip({});
         m_embeddingsStatus->clear();
         return;
     }
-    const engine::EmbeddingSet &set = *m_embeddings;
-    qint64 withVector = 0;
-    for (char has : set.hasQueryVector)
-        withVector += has ? 1 : 0;
-    m_embeddingsSummary->setText(tr("<b>%1</b>: dimension %2, %3 document vectors, %4 of %5 query vectors%6")
-                                     .arg(fromStd(set.name).toHtmlEscaped())
-                                     .arg(set.dim())
-                                     .arg(count(set.docs.rows()), count(withVector),
-                                          count(qint64(set.hasQueryVector.size())),
-                                          set.docs.isMapped() ? tr(" (memory-mapped)") : QString()));
-    m_embeddingsSummary->setToolTip(QDir::toNativeSeparators(fromStd(set.source)));
-    m_embeddingsStatus->setText(tr("%1 (%2-d)").arg(fromStd(set.name)).arg(set.dim()));
-}
-
-void MainWindow::clearEvaluation(const QString &reason)
-{
-    m_evaluation.reset();
-    m_metricsModel->clear();
-    m_chart->clear();
-    m_evaluationSummary->setText(QStringLiteral("<i>%1</i>").arg(reason.toHtmlEscaped()));
+    m_embeddingsSummary->setToolTip(widgets::EmbeddingSetListModel::describe(*row));
+    if (row->origin == widgets::EmbeddingSetRow::Origin::Baseline) {
+        m_embeddingsSummary->setText(tr("<b>%1</b>: lexical baseline, documents ranked by BM25 over title and text")
+                                         .arg(row->name.toHtmlEscaped()));
+        m_embeddingsStatus->setText(row->name);
+        return;
+    }
+    QString text = tr("<b>%1</b> (%2): dimension %3, %4 document vectors, %5 of %6 query vectors")
+                       .arg(row->name.toHtmlEscaped(), row->embedder.toHtmlEscaped())
+                       .arg(row->dim)
+                       .arg(count(row->documents), count(row->queries),
+                            count(m_dataset ? m_dataset->queryCount() : 0));
+    if (const auto set = m_loadedSets.value(row->key); set && set->docs.isMapped())
+        text += tr(" (memory-mapped)");
+    m_embeddingsSummary->setText(text);
+    m_embeddingsStatus->setText(tr("%1 (%2-d)").arg(row->name).arg(row->dim));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -587,22 +786,6 @@ JobProgress *MainWindow::beginJob(const QString &description)
     m_cancelButton->show();
     statusBar()->showMessage(description + QStringLiteral("..."));
     return m_jobProgress;
-}
-
-template <typename T, typename Done>
-void MainWindow::watchJob(QFuture<JobResult<T>> future, Done done)
-{
-    auto *watcher = new QFutureWatcher<JobResult<T>>(this);
-    m_jobWatcher = watcher;
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, done = std::move(done)]() {
-        const JobResult<T> result = watcher->result();
-        watcher->deleteLater();
-        endJob();
-        done(result);
-    });
-    watcher->setFuture(future);
-    updateActions();
-    emit busyChanged(true);
 }
 
 void MainWindow::endJob()
@@ -655,34 +838,50 @@ bool MainWindow::handleJobError(const std::optional<engine::Error> &error, const
     return true;
 }
 
-bool MainWindow::openDataset(const QString &dir)
+bool MainWindow::refuseJob(const QString &title, bool needsDataset)
 {
     if (isBusy()) {
-        showError(tr("Cannot open dataset"), tr("Another job is running; wait for it or cancel it."));
-        return false;
+        showError(title, tr("Another job is running; wait for it or cancel it."));
+        return true;
     }
+    if (needsDataset && !m_dataset) {
+        showError(title, tr("Open a dataset first."));
+        return true;
+    }
+    return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dataset
+
+bool MainWindow::openDataset(const QString &dir)
+{
+    const QString title = tr("Cannot open dataset");
+    if (refuseJob(title, false))
+        return false;
     const QFileInfo info(dir);
     if (!info.isDir()) {
-        showError(tr("Cannot open dataset"), tr("%1: not a folder").arg(QDir::toNativeSeparators(dir)));
+        showError(title, tr("%1: not a folder").arg(QDir::toNativeSeparators(dir)));
         return false;
     }
     const QString path = info.absoluteFilePath();
     JobProgress *progress = beginJob(tr("Loading %1").arg(info.fileName()));
-    watchJob(loadDatasetAsync(path, progress),
-             [this, path](const DatasetJobResult &result) { onDatasetLoaded(path, result); });
+    watchJob(loadDatasetAsync(path, m_cacheRoot, progress),
+             [this, path](const OpenedDatasetJobResult &result) { onDatasetLoaded(path, result); });
     return true;
 }
 
-void MainWindow::onDatasetLoaded(const QString &dir, const DatasetJobResult &result)
+void MainWindow::onDatasetLoaded(const QString &dir, const OpenedDatasetJobResult &result)
 {
     const QString pendingEmbeddings = std::exchange(m_pendingEmbeddings, QString());
+    const QString pendingKey = std::exchange(m_pendingEmbeddingsKey, QString());
     if (handleJobError(result.error, tr("Cannot open dataset")))
         return;
-    m_dataset = result.value;
+    m_dataset = std::shared_ptr<const engine::Dataset>(result.value, &result.value->dataset);
+    m_textsHash = result.value->textsHash;
     m_datasetPath = dir;
-    m_embeddings.reset();
-    m_embeddingsPath.clear();
-    clearEvaluation(tr("Import embeddings, choose a split and press Evaluate (Ctrl+E)."));
+    m_loadedSets.clear();
+    clearRuns(tr("Select embeddings, choose a split and press Evaluate (Ctrl+E) or Train (Ctrl+T)."));
 
     const QString previousSplit = m_splitCombo->currentText();
     const QString savedSplit = m_settings->value(key::sessionSplit).toString();
@@ -696,6 +895,28 @@ void MainWindow::onDatasetLoaded(const QString &dir, const DatasetJobResult &res
                 break;
     }
 
+    // The embedding sets: BM25, then the cache's entries for these texts (newest first).
+    {
+        widgets::EmbeddingSetRow bm25;
+        bm25.key = bm25Key();
+        bm25.name = tr("BM25 (k1 0.9, b 0.4)");
+        bm25.origin = widgets::EmbeddingSetRow::Origin::Baseline;
+        bm25.embedder = QStringLiteral("bm25");
+        bm25.parameters = QStringLiteral(R"({"k1": 0.9, "b": 0.4, "idf": "lucene", "stop_words": "english"})");
+        const QSignalBlocker blocker(m_embeddingsPanel);
+        m_embeddingsPanel->selectKey({});
+        m_embeddingsPanel->model()->setRows({bm25});
+        setCacheRows(result.value->cachedSets);
+    }
+    const QList<widgets::EmbeddingSetRow> &rows = m_embeddingsPanel->model()->rows();
+    QString select;
+    if (!pendingKey.isEmpty() && m_embeddingsPanel->model()->rowOf(pendingKey) >= 0)
+        select = pendingKey;
+    else if (rows.size() > 1)
+        select = rows[1].key; // the newest cache entry
+    m_embeddingsPanel->selectKey(select);
+    onEmbeddingsSelected(m_embeddingsPanel->currentKey());
+
     m_datasetPanel->setDataset(m_dataset, result.warnings);
     if (!m_datasetPanel->selectFirstJudgedQuery(currentSplit()))
         m_datasetPanel->selectFirstJudgedQuery();
@@ -707,128 +928,16 @@ void MainWindow::onDatasetLoaded(const QString &dir, const DatasetJobResult &res
         m_settings->setValue(key::sessionDataset, dir);
         addRecentDataset(dir);
     }
-    statusBar()->showMessage(tr("Loaded %1: %2 documents, %3 queries, %4 split(s) in %5 s")
+    statusBar()->showMessage(tr("Loaded %1: %2 documents, %3 queries, %4 split(s), %5 cached embedding set(s) in %6 s")
                                  .arg(fromStd(m_dataset->name), count(m_dataset->docCount()),
                                       count(m_dataset->queryCount()))
                                  .arg(m_dataset->splits.size())
+                                 .arg(result.value->cachedSets.size())
                                  .arg(result.seconds, 0, 'f', 2),
                              kStatusTimeoutMs);
     emit datasetLoaded(dir);
     if (!pendingEmbeddings.isEmpty() && !isBusy())
         importEmbeddings(pendingEmbeddings);
-}
-
-bool MainWindow::importEmbeddings(const QString &dir)
-{
-    const QString title = tr("Cannot import embeddings");
-    if (isBusy()) {
-        showError(title, tr("Another job is running; wait for it or cancel it."));
-        return false;
-    }
-    if (!m_dataset) {
-        showError(title, tr("Open a dataset first: embeddings are matched to its document and query ids."));
-        return false;
-    }
-    const QFileInfo info(dir);
-    if (!info.isDir()) {
-        showError(title, tr("%1: not a folder").arg(QDir::toNativeSeparators(dir)));
-        return false;
-    }
-    const QString path = info.absoluteFilePath();
-    JobProgress *progress = beginJob(tr("Importing %1").arg(info.fileName()));
-    watchJob(importEmbeddingsAsync(path, m_dataset, progress),
-             [this, path, dataset = m_dataset](const EmbeddingsJobResult &result) {
-                 if (dataset != m_dataset) // the dataset changed meanwhile: the vectors do not belong to it
-                     return;
-                 onEmbeddingsLoaded(path, result);
-             });
-    return true;
-}
-
-void MainWindow::onEmbeddingsLoaded(const QString &dir, const EmbeddingsJobResult &result)
-{
-    if (handleJobError(result.error, tr("Cannot import embeddings")))
-        return;
-    m_embeddings = result.value;
-    m_embeddingsPath = dir;
-    clearEvaluation(tr("Choose a split and press Evaluate (Ctrl+E)."));
-    updateEmbeddingsSummary();
-    updateActions();
-    if (m_options.saveSettings) {
-        m_settings->setValue(key::sessionEmbeddings, dir);
-        m_settings->setValue(key::sessionEmbeddingsDataset, m_datasetPath);
-    }
-    QString message = tr("Imported %1: %2 vectors of dimension %3 in %4 s")
-                          .arg(fromStd(m_embeddings->name), count(m_embeddings->docs.rows()))
-                          .arg(m_embeddings->dim())
-                          .arg(result.seconds, 0, 'f', 2);
-    if (!result.warnings.isEmpty())
-        message += QStringLiteral("; ") + result.warnings.join(QStringLiteral("; "));
-    statusBar()->showMessage(message, kStatusTimeoutMs);
-    emit embeddingsLoaded(dir);
-}
-
-bool MainWindow::evaluate()
-{
-    const QString title = tr("Cannot evaluate");
-    if (isBusy()) {
-        showError(title, tr("Another job is running; wait for it or cancel it."));
-        return false;
-    }
-    if (!m_dataset || !m_embeddings) {
-        showError(title, tr("Open a dataset and import embeddings first."));
-        return false;
-    }
-    const QString split = currentSplit();
-    if (split.isEmpty()) {
-        showError(title, tr("The dataset has no qrels split to evaluate."));
-        return false;
-    }
-    engine::EvaluationOptions options;
-    options.split = split.toStdString();
-    options.ks.clear();
-    for (int k : evaluationKs())
-        options.ks.push_back(k);
-    options.metrics.assign(std::begin(engine::kAllMetrics), std::end(engine::kAllMetrics));
-
-    JobProgress *progress = beginJob(tr("Evaluating on %1").arg(split));
-    watchJob(evaluateAsync(m_dataset, m_embeddings, std::move(options), progress),
-             [this, embeddings = m_embeddings](const EvaluationJobResult &result) {
-                 if (embeddings != m_embeddings)
-                     return;
-                 onEvaluated(result);
-             });
-    return true;
-}
-
-void MainWindow::onEvaluated(const EvaluationJobResult &result)
-{
-    if (handleJobError(result.error, tr("Evaluation failed")))
-        return;
-    m_evaluation = result.value;
-    const engine::EvaluationReport &report = *m_evaluation;
-    const QString split = fromStd(report.split);
-    m_metricsModel->setResults(report.metrics);
-    m_chart->setResults(report.metrics, tr("%1 on %2 (split %3)")
-                                            .arg(fromStd(m_embeddings->name), fromStd(m_dataset->name), split));
-
-    QString summary = tr("<b>%1</b> on <b>%2</b>, split <b>%3</b>: %4 queries evaluated (of %5 judged), "
-                         "exact cosine search in %6 s")
-                          .arg(fromStd(m_embeddings->name).toHtmlEscaped(), fromStd(m_dataset->name).toHtmlEscaped(),
-                               split.toHtmlEscaped(), count(qint64(report.metrics.queries.size())),
-                               count(report.judgedQueries))
-                          .arg(report.searchSeconds, 0, 'f', 2);
-    for (const QString &warning : result.warnings)
-        summary += QStringLiteral("<br><span style=\"color:#a15c00\">%1</span>").arg(warning.toHtmlEscaped());
-    m_evaluationSummary->setText(summary);
-
-    const int row = m_metricsModel->rowOf(engine::Metric::Ndcg);
-    const int column = m_metricsModel->columnOf(10);
-    statusBar()->showMessage(tr("Evaluated %1 queries of split %2: nDCG@10 = %3")
-                                 .arg(report.metrics.queries.size())
-                                 .arg(split, m_metricsModel->index(row, column).data().toString()),
-                             kStatusTimeoutMs);
-    emit evaluationFinished();
 }
 
 } // namespace embtune::gui

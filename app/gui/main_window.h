@@ -1,37 +1,59 @@
 #pragma once
-// The embtune main window: open a BEIR dataset, import embeddings, evaluate them on a split and
-// show the metrics table and recall/nDCG curves. Engine work runs on worker threads (app/gui/jobs);
-// one job runs at a time and every action that would start another is disabled meanwhile.
+// The embtune main window: open a BEIR dataset; list, compute (built-in LSA), import, export and
+// remove its embedding sets (Embeddings tab); evaluate the selected set or BM25 on a split; train
+// a tuning method; compare every run side by side (metrics table, recall/nDCG@k curves, run
+// details). Engine work runs on worker threads (app/gui/jobs); one job runs at a time and every
+// action that would start another is disabled meanwhile.
+//
+// Source files: main_window.cpp (window, actions, settings, job plumbing, dataset),
+// main_window_embeddings.cpp (Embeddings tab), main_window_runs.cpp (evaluate, BM25, train, runs).
 
 #include "data/dataset.h"
 #include "embed/embedding_set.h"
+#include "embed/lsa_embedder.h"
 #include "eval/retrieval_evaluation.h"
+#include "io/vector_file.h"
 #include "jobs/engine_jobs.h"
 
+#include <QFutureWatcher>
+#include <QHash>
 #include <QMainWindow>
 
+#include <map>
 #include <memory>
+#include <string>
 
 class QAction;
 class QComboBox;
-class QFutureWatcherBase;
 class QLabel;
 class QMenu;
 class QProgressBar;
 class QSettings;
 class QSplitter;
+class QTabWidget;
 class QTableView;
 class QToolButton;
 
 namespace embtune::widgets {
 class DatasetPanel;
+class EmbeddingsPanel;
 class MetricsChartView;
 class MetricsTableModel;
+class RunDetailsView;
+struct EmbeddingSetRow;
 } // namespace embtune::widgets
 
 namespace embtune::gui {
 
 class JobProgress;
+
+// What to train (the Train dialog's result; also the command-line runner's --train).
+struct TrainRequest {
+    QString methodId;                          // e.g. "nudge-n"
+    std::map<std::string, std::string> params; // name=value; missing ones take the schema's defaults
+    QString trainQueriesFile, devQueriesFile;  // empty: the dataset's splits/train.txt, splits/dev.txt
+    QString split;                             // empty: the window's split
+};
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -43,13 +65,18 @@ class MainWindow : public QMainWindow {
 public:
     struct Options {
         QString settingsFile;        // INI file for QSettings; empty: the application's default
+        QString cacheDir;            // embedding cache; empty: embeddingCacheRoot()
         bool restoreWindow = true;   // restore geometry, toolbar and splitter state
         bool restoreSession = true;  // reopen the last dataset and its embeddings
         bool saveSettings = true;    // write window state and session on close / after loads
     };
 
-    // The ks evaluated for the curves (1..100) and the columns of the metrics table.
+    // The ks evaluated for the curves (1..100); the table shows a selection of them.
     static QList<int> evaluationKs();
+    // $EMBTUNE_CACHE_DIR when set, else QStandardPaths::CacheLocation + "/embeddings".
+    static QString embeddingCacheRoot();
+    // Key of the BM25 entry of the Embeddings panel.
+    static QString bm25Key();
 
     explicit MainWindow(QWidget *parent = nullptr);
     explicit MainWindow(const Options &options, QWidget *parent = nullptr);
@@ -57,10 +84,30 @@ public:
 
     // Each starts a job and returns true, or reports why it cannot (errorShown) and returns false.
     bool openDataset(const QString &dir);
+    // Imports a folder in any vector format (npy, safetensors, fvecs, JSONL) and selects it.
     bool importEmbeddings(const QString &dir);
+    // Imports vector files (document file required) and selects the set.
+    bool importEmbeddingFiles(const ImportSpec &spec);
+    // Computes the LSA set of `options` (or loads it from the cache) and selects it.
+    bool computeLsa(const engine::LsaOptions &options);
+    // Exports the selected set.
+    bool exportEmbeddings(engine::VectorFormat format, const QString &dir);
+    // Removes the cache entry of the panel row `key` (no confirmation; the action asks first).
+    bool removeFromCache(const QString &key);
+    // Evaluates the selected set (or BM25 when the BM25 entry is selected) on the current split.
     bool evaluate();
+    // Evaluates BM25 (k1 0.9, b 0.4) on the current split, whatever is selected.
+    bool evaluateBm25();
+    // Trains on the selected set and evaluates the result beside the baseline.
+    bool train(const TrainRequest &request);
+    // Exports the tuned document (and query) vectors of run `runKey`.
+    bool exportTunedVectors(const QString &runKey, engine::VectorFormat format, const QString &dir);
     // Asks the running job to stop; it finishes with jobCancelled().
     void cancelJob();
+
+    // Opens the dialogs (non-blocking; tests find them by object name).
+    void showComputeLsaDialog();
+    void showTrainDialog();
 
     bool isBusy() const { return m_jobWatcher != nullptr; }
     bool errorDialogsEnabled() const { return m_errorDialogsEnabled; }
@@ -70,21 +117,51 @@ public:
     // Selects `split` in the split box; false when the dataset has no such split.
     bool setCurrentSplit(const QString &split);
 
+    // Selects a row of the Embeddings panel by key; false when it is not listed.
+    bool selectEmbeddings(const QString &key);
+    QString currentEmbeddingsKey() const;
+    // Shows the Dataset (0) or Embeddings (1) tab.
+    void showTab(int index);
+    // Selects a run of the comparison (shows its details); false when there is no such run.
+    bool selectRun(const QString &runKey);
+
     std::shared_ptr<const engine::Dataset> dataset() const { return m_dataset; }
-    std::shared_ptr<const engine::EmbeddingSet> embeddings() const { return m_embeddings; }
+    // The vectors of the selected set; null when none is selected, it is BM25 or not loaded yet.
+    std::shared_ptr<const engine::EmbeddingSet> embeddings() const;
+    // The last evaluation (of a set, BM25 or a tuned run).
     std::shared_ptr<const engine::EvaluationReport> evaluation() const { return m_evaluation; }
     QString datasetPath() const { return m_datasetPath; }
-    QString embeddingsPath() const { return m_embeddingsPath; }
+    // Folder or file of the selected set when it was imported; empty otherwise.
+    QString embeddingsPath() const;
+    QString cacheRoot() const { return m_cacheRoot; }
+    // Keys of the runs in the comparison, in table order.
+    QStringList runKeys() const;
 
     QAction *openDatasetAction() const { return m_openDatasetAction; }
     QAction *importEmbeddingsAction() const { return m_importEmbeddingsAction; }
+    QAction *importFilesAction() const { return m_importFilesAction; }
+    QAction *computeLsaAction() const { return m_computeLsaAction; }
+    QAction *exportEmbeddingsAction() const { return m_exportEmbeddingsAction; }
+    QAction *removeFromCacheAction() const { return m_removeFromCacheAction; }
     QAction *evaluateAction() const { return m_evaluateAction; }
+    QAction *trainAction() const { return m_trainAction; }
+    QAction *exportTunedAction() const { return m_exportTunedAction; }
     QAction *cancelAction() const { return m_cancelAction; }
+
+    widgets::EmbeddingsPanel *embeddingsPanel() const { return m_embeddingsPanel; }
+    widgets::MetricsTableModel *metricsModel() const { return m_metricsModel; }
 
 signals:
     void datasetLoaded(const QString &dir);
     void embeddingsLoaded(const QString &dir);
+    // A compute finished: the set is listed under `key`; fromCache: nothing was computed.
+    void embeddingsComputed(const QString &key, bool fromCache);
+    void embeddingsExported(const QString &dir);
+    void cacheEntryRemoved(const QString &key);
+    // An evaluation (set or BM25) finished; its run is in the table.
     void evaluationFinished();
+    // A training finished; `runKey` is its run in the table.
+    void trainingFinished(const QString &runKey);
     void jobCancelled();
     // Every error reported to the user, as shown ("file:line: message" from the engine).
     void errorShown(const QString &message);
@@ -96,6 +173,15 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
+    // A run of the comparison, beyond what the metrics model shows.
+    struct RunRecord {
+        QString name;
+        QString description;                                  // what ran (plain text lines)
+        QString reportJson;                                   // fit report of a trained run
+        std::shared_ptr<const engine::EvaluationReport> report;
+        std::shared_ptr<const engine::EmbeddingSet> tuned;    // tuned vectors of a trained run
+    };
+
     void createActions();
     void createMenus();
     void createToolBar();
@@ -109,12 +195,30 @@ private:
 
     void chooseDataset();
     void chooseEmbeddings();
+    void chooseEmbeddingFiles();
+    void chooseExport();
+    void chooseExportTuned();
+    void confirmRemoveFromCache();
     void showAbout();
 
     void showError(const QString &title, const QString &message);
     void updateActions();
     void updateEmbeddingsSummary();
-    void clearEvaluation(const QString &reason);
+    void clearRuns(const QString &reason);
+
+    // Embeddings panel rows.
+    const widgets::EmbeddingSetRow *currentRow() const;
+    EmbeddingsSource sourceOf(const QString &key) const;
+    void setCacheRows(const std::vector<engine::StoredSetInfo> &cached);
+    void onEmbeddingsSelected(const QString &key);
+    void rememberLoaded(const QString &key, std::shared_ptr<const engine::EmbeddingSet> set);
+
+    // Runs.
+    engine::EvaluationOptions evaluationOptions(const QString &split) const;
+    QString addRun(const QString &key, RunRecord record, const QString &split);
+    void showRunDetails(const QString &runKey);
+    QString currentRunKey() const;
+    void updateEvaluationSummary(const QString &runKey, const QStringList &warnings);
 
     // Job plumbing: beginJob creates the JobProgress the engine call reports to; watchJob runs
     // `done` with the result in the GUI thread when the future finishes.
@@ -125,21 +229,29 @@ private:
     void showJobProgress(const QString &phase, qint64 done, qint64 total);
     // Common handling of a failed or cancelled job; returns true when it handled `error`.
     bool handleJobError(const std::optional<engine::Error> &error, const QString &title);
+    // Reports why a job cannot start now (busy, no dataset); returns true when it cannot.
+    bool refuseJob(const QString &title, bool needsDataset);
 
-    void onDatasetLoaded(const QString &dir, const DatasetJobResult &result);
-    void onEmbeddingsLoaded(const QString &dir, const EmbeddingsJobResult &result);
-    void onEvaluated(const EvaluationJobResult &result);
+    void onDatasetLoaded(const QString &dir, const OpenedDatasetJobResult &result);
+    void onEmbeddingsImported(const QString &key, const QString &path, const EmbeddingsJobResult &result);
+    void onComputed(const ComputeJobResult &result);
+    void onEvaluated(const QString &setKey, const EvaluationJobResult &result);
+    void onTrained(const QString &setKey, const QString &methodId, const TrainJobResult &result);
 
     Options m_options;
     QSettings *m_settings = nullptr;
     bool m_errorDialogsEnabled = true;
+    QString m_cacheRoot;
 
     std::shared_ptr<const engine::Dataset> m_dataset;
-    std::shared_ptr<const engine::EmbeddingSet> m_embeddings;
+    std::string m_textsHash; // datasetTextsHash of m_dataset
     std::shared_ptr<const engine::EvaluationReport> m_evaluation;
     QString m_datasetPath;
-    QString m_embeddingsPath;
     QString m_pendingEmbeddings; // imported once the dataset being loaded is ready (session restore)
+    QString m_pendingEmbeddingsKey; // selected once the dataset being loaded is ready
+    QHash<QString, std::shared_ptr<const engine::EmbeddingSet>> m_loadedSets; // by panel key
+    QHash<QString, RunRecord> m_runs; // by run key (the metrics model has the order)
+    int m_trainCount = 0;
 
     JobProgress *m_jobProgress = nullptr;
     QFutureWatcherBase *m_jobWatcher = nullptr;
@@ -147,7 +259,16 @@ private:
 
     QAction *m_openDatasetAction = nullptr;
     QAction *m_importEmbeddingsAction = nullptr;
+    QAction *m_importFilesAction = nullptr;
+    QAction *m_computeLsaAction = nullptr;
+    QAction *m_exportEmbeddingsAction = nullptr;
+    QAction *m_removeFromCacheAction = nullptr;
     QAction *m_evaluateAction = nullptr;
+    QAction *m_evaluateBm25Action = nullptr;
+    QAction *m_trainAction = nullptr;
+    QAction *m_exportTunedAction = nullptr;
+    QAction *m_removeRunAction = nullptr;
+    QAction *m_clearRunsAction = nullptr;
     QAction *m_cancelAction = nullptr;
     QAction *m_findQueryAction = nullptr;
     QAction *m_quitAction = nullptr;
@@ -155,20 +276,42 @@ private:
     QAction *m_aboutQtAction = nullptr;
     QMenu *m_recentMenu = nullptr;
 
+    QTabWidget *m_tabs = nullptr;
     widgets::DatasetPanel *m_datasetPanel = nullptr;
+    widgets::EmbeddingsPanel *m_embeddingsPanel = nullptr;
     QLabel *m_embeddingsSummary = nullptr;
     QLabel *m_evaluationSummary = nullptr;
     QTableView *m_metricsTable = nullptr;
     widgets::MetricsTableModel *m_metricsModel = nullptr;
+    QComboBox *m_columnsCombo = nullptr;
+    QComboBox *m_curvesCombo = nullptr;
     widgets::MetricsChartView *m_chart = nullptr;
+    widgets::RunDetailsView *m_runDetails = nullptr;
     QComboBox *m_splitCombo = nullptr;
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_resultsSplitter = nullptr;
+    QSplitter *m_chartSplitter = nullptr;
 
     QLabel *m_jobLabel = nullptr;
     QProgressBar *m_progressBar = nullptr;
     QToolButton *m_cancelButton = nullptr;
     QLabel *m_embeddingsStatus = nullptr;
 };
+
+template <typename T, typename Done>
+void MainWindow::watchJob(QFuture<JobResult<T>> future, Done done)
+{
+    auto *watcher = new QFutureWatcher<JobResult<T>>(this);
+    m_jobWatcher = watcher;
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, done = std::move(done)]() {
+        const JobResult<T> result = watcher->result();
+        watcher->deleteLater();
+        endJob();
+        done(result);
+    });
+    watcher->setFuture(future);
+    updateActions();
+    emit busyChanged(true);
+}
 
 } // namespace embtune::gui

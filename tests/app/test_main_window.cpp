@@ -1,13 +1,20 @@
 // The main window on the real SciFact dataset (../shared/datasets/scifact, skipped when absent):
 // open, import the lsa256 embeddings, evaluate from the toolbar button, check the metrics table
-// and the curves; cancel a running evaluation.
+// and the curves; cancel a running evaluation; BM25 beside it; Train NUDGE-N through the dialog
+// (Ctrl+T) and NUDGE-M, with the reference figures of REFERENCE.md next to the baseline.
 
 #include "main_window.h"
+#include "metrics_table_model.h"
+#include "run_details_view.h"
 
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QLabel>
+#include <QLineEdit>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -15,9 +22,13 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QtCharts/QChartView>
+#include <QtCharts/QLegend>
+#include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
+#include <QtCharts/QScatterSeries>
 
 using embtune::gui::MainWindow;
+using embtune::engine::Metric;
 
 namespace {
 
@@ -28,19 +39,19 @@ QString scifactDir()
     return QDir::cleanPath(QStringLiteral(EMBTUNE_SHARED_DIR "/datasets/scifact"));
 }
 
-// Display text of the metrics table cell (row header `metric`, column header `column`).
-QString metricCell(QTableView *table, const QString &metric, const QString &column)
+// Display text of the metrics table cell of run `run` (row header) and `column` ("nDCG@10").
+QString metricCell(QTableView *table, const QString &run, const QString &column)
 {
     const QAbstractItemModel *model = table->model();
     int row = -1, col = -1;
     for (int r = 0; r < model->rowCount(); ++r)
-        if (model->headerData(r, Qt::Vertical).toString() == metric)
+        if (model->headerData(r, Qt::Vertical).toString() == run)
             row = r;
     for (int c = 0; c < model->columnCount(); ++c)
         if (model->headerData(c, Qt::Horizontal).toString() == column)
             col = c;
     if (row < 0 || col < 0)
-        return QStringLiteral("<no cell %1 %2>").arg(metric, column);
+        return QStringLiteral("<no cell %1 %2>").arg(run, column);
     return model->index(row, col).data().toString();
 }
 
@@ -53,10 +64,12 @@ private slots:
     void initTestCase();
     void openImportEvaluate();
     void cancelEvaluation();
+    void bm25AndTraining();
     void cleanupTestCase();
 
 private:
     QTemporaryDir m_settingsDir;
+    QTemporaryDir m_cacheDir;
     std::unique_ptr<MainWindow> m_window;
 };
 
@@ -68,6 +81,8 @@ void TestMainWindow::initTestCase()
                                         "(set EMBTUNE_SHARED_DIR to the folder holding datasets/)")
                              .arg(scifactDir())));
     QVERIFY(m_settingsDir.isValid());
+    QVERIFY(m_cacheDir.isValid());
+    qputenv("EMBTUNE_CACHE_DIR", QFile::encodeName(m_cacheDir.path())); // never the user's cache
     MainWindow::Options options;
     options.settingsFile = m_settingsDir.filePath(QStringLiteral("embtune.ini"));
     options.restoreSession = false;
@@ -135,12 +150,12 @@ void TestMainWindow::openImportEvaluate()
 
     auto *table = window.findChild<QTableView *>(QStringLiteral("metricsTable"));
     QVERIFY(table);
-    QCOMPARE(table->model()->rowCount(), 6);
-    QCOMPARE(table->model()->columnCount(), 5);
-    QCOMPARE(metricCell(table, QStringLiteral("nDCG"), QStringLiteral("@10")), QStringLiteral("0.4771"));
-    for (int r = 0; r < 6; ++r)
-        for (int c = 0; c < 5; ++c)
-            QVERIFY(!table->model()->index(r, c).data().toString().isEmpty());
+    QCOMPARE(table->model()->rowCount(), 1); // one run
+    QCOMPARE(table->model()->columnCount(), 8);
+    QCOMPARE(metricCell(table, QStringLiteral("lsa256"), QStringLiteral("nDCG@10")), QStringLiteral("0.4771"));
+    QCOMPARE(metricCell(table, QStringLiteral("lsa256"), QStringLiteral("recall@100")), QStringLiteral("0.8783"));
+    for (int c = 0; c < table->model()->columnCount(); ++c)
+        QVERIFY(!table->model()->index(0, c).data().toString().isEmpty());
 
     auto *chartView = window.findChild<QChartView *>(QStringLiteral("metricsChart"));
     QVERIFY(chartView);
@@ -155,7 +170,7 @@ void TestMainWindow::openImportEvaluate()
         QCOMPARE(line->at(99).x(), 100.0);
         names << line->name();
     }
-    QCOMPARE(names, (QStringList{QStringLiteral("recall@k"), QStringLiteral("nDCG@k")}));
+    QCOMPARE(names, (QStringList{QStringLiteral("lsa256 \u00b7 nDCG@k"), QStringLiteral("lsa256 \u00b7 recall@k")}));
 
     // Ctrl+E evaluates again and gives the same figure.
     window.activateWindow();
@@ -163,7 +178,8 @@ void TestMainWindow::openImportEvaluate()
     QTest::keyClick(&window, Qt::Key_E, Qt::ControlModifier);
     QTRY_COMPARE_WITH_TIMEOUT(evaluated.count() + errors.count(), 2, kTimeoutMs);
     QVERIFY(errors.isEmpty());
-    QCOMPARE(metricCell(table, QStringLiteral("nDCG"), QStringLiteral("@10")), QStringLiteral("0.4771"));
+    QCOMPARE(table->model()->rowCount(), 1); // the same run, replaced
+    QCOMPARE(metricCell(table, QStringLiteral("lsa256"), QStringLiteral("nDCG@10")), QStringLiteral("0.4771"));
 }
 
 void TestMainWindow::cancelEvaluation()
@@ -190,7 +206,73 @@ void TestMainWindow::cancelEvaluation()
     window.evaluateAction()->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(evaluated.count(), cancelled.count() == 1 ? 1 : 2, kTimeoutMs);
     auto *table = window.findChild<QTableView *>(QStringLiteral("metricsTable"));
-    QCOMPARE(metricCell(table, QStringLiteral("nDCG"), QStringLiteral("@10")), QStringLiteral("0.4771"));
+    QCOMPARE(metricCell(table, QStringLiteral("lsa256"), QStringLiteral("nDCG@10")), QStringLiteral("0.4771"));
+}
+
+void TestMainWindow::bm25AndTraining()
+{
+    MainWindow &window = *m_window;
+    QVERIFY(window.embeddings());
+    QSignalSpy errors(&window, &MainWindow::errorShown);
+    auto *table = window.findChild<QTableView *>(QStringLiteral("metricsTable"));
+
+    // BM25 beside the embeddings (BEIR reports 0.665 for SciFact).
+    QSignalSpy evaluated(&window, &MainWindow::evaluationFinished);
+    QVERIFY(window.evaluateBm25());
+    QTRY_VERIFY_WITH_TIMEOUT(evaluated.count() + errors.count() == 1 && !window.isBusy(), kTimeoutMs);
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+    const QString bm25 = metricCell(table, QStringLiteral("BM25"), QStringLiteral("nDCG@10"));
+    qInfo("BM25 nDCG@10 on SciFact test: %s", qPrintable(bm25));
+    QVERIFY2(bm25.toDouble() >= 0.66, qPrintable(bm25));
+
+    // Train NUDGE-N from the keyboard: Ctrl+T, the defaults (splits/train.txt, splits/dev.txt), Train.
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTest::keyClick(&window, Qt::Key_T, Qt::ControlModifier);
+    QDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = window.findChild<QDialog *>(QStringLiteral("trainDialog"))) && dialog->isVisible());
+    auto *method = dialog->findChild<QComboBox *>(QStringLiteral("trainMethod"));
+    method->setCurrentIndex(method->findData(QStringLiteral("nudge-n")));
+    auto *trainFile = dialog->findChild<QWidget *>(QStringLiteral("trainQueriesFile"))->findChild<QLineEdit *>();
+    QVERIFY2(trainFile->text().endsWith(QStringLiteral("splits/train.txt")), qPrintable(trainFile->text()));
+    QSignalSpy trained(&window, &MainWindow::trainingFinished);
+    QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() == 1 && !window.isBusy(), kTimeoutMs);
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+
+    // REFERENCE.md: NUDGE-N 0.69258 / 0.80711 / 0.92667 against no tuning 0.47710.
+    QCOMPARE(metricCell(table, QStringLiteral("lsa256 + NUDGE-N"), QStringLiteral("nDCG@10")), QStringLiteral("0.6926"));
+    QCOMPARE(metricCell(table, QStringLiteral("lsa256"), QStringLiteral("nDCG@10")), QStringLiteral("0.4771"));
+    QCOMPARE(metricCell(table, QStringLiteral("lsa256 + NUDGE-N"), QStringLiteral("recall@10")), QStringLiteral("0.8071"));
+    QCOMPARE(metricCell(table, QStringLiteral("lsa256 + NUDGE-N"), QStringLiteral("recall@100")), QStringLiteral("0.9267"));
+    auto *details = window.findChild<embtune::widgets::RunDetailsView *>(QStringLiteral("runDetails"));
+    QVERIFY(details->gammaChart()->isVisible());
+    QCOMPARE(details->accuracySeries()->count(), 25); // the default grid 0..0.48
+    QCOMPARE(details->chosenSeries()->count(), 1);
+
+    // NUDGE-M (dot product retrieval): 0.68344 / 0.80644 / 0.92933.
+    embtune::gui::TrainRequest request;
+    request.methodId = QStringLiteral("nudge-m");
+    QVERIFY(window.train(request));
+    QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() == 2 && !window.isBusy(), kTimeoutMs);
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+    QCOMPARE(metricCell(table, QStringLiteral("lsa256 + NUDGE-M"), QStringLiteral("nDCG@10")), QStringLiteral("0.6834"));
+    QCOMPARE(metricCell(table, QStringLiteral("lsa256 + NUDGE-M"), QStringLiteral("recall@10")), QStringLiteral("0.8064"));
+    QCOMPARE(metricCell(table, QStringLiteral("lsa256 + NUDGE-M"), QStringLiteral("recall@100")), QStringLiteral("0.9293"));
+    QVERIFY(!details->gammaChart()->isVisible());
+    QVERIFY2(details->text().contains(QStringLiteral("best interval count")), qPrintable(details->text()));
+
+    // Every run in the table and the chart.
+    QCOMPARE(table->model()->rowCount(), 4);
+    auto *chartView = window.findChild<QChartView *>(QStringLiteral("metricsChart"));
+    QCOMPARE(chartView->chart()->series().size(), 8);
+    const auto legendEntries = [&] {
+        int visible = 0;
+        for (QLegendMarker *marker : chartView->chart()->legend()->markers())
+            visible += marker->isVisible() ? 1 : 0;
+        return visible;
+    };
+    QTRY_COMPARE(legendEntries(), 4); // one per run
 }
 
 void TestMainWindow::cleanupTestCase()

@@ -1,19 +1,27 @@
 #pragma once
 // Engine calls run on the global QThreadPool (QtConcurrent::run). Each returns a future whose
-// single result is a JobResult; inputs and outputs cross threads as std::shared_ptr<const T>.
-// `progress` receives the engine's progress reports and carries cancellation; it must outlive
-// the future (see JobProgress).
+// single result is a JobResult; inputs and outputs cross threads as values or
+// std::shared_ptr<const T>. `progress` receives the engine's progress reports and carries
+// cancellation; it must outlive the future (see JobProgress). A cancelled job finishes with
+// error->code == Cancelled and no value, never a partial result.
 
 #include "data/dataset.h"
 #include "embed/embedding_set.h"
+#include "embed/embedding_store.h"
+#include "embed/lsa_embedder.h"
 #include "eval/retrieval_evaluation.h"
+#include "io/vector_file.h"
+#include "search/bm25.h"
 
 #include <QFuture>
 #include <QString>
 #include <QStringList>
 
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace embtune::gui {
 
@@ -30,21 +38,115 @@ struct JobResult {
     bool cancelled() const { return error && error->code == engine::ErrorCode::Cancelled; }
 };
 
-using DatasetJobResult = JobResult<engine::Dataset>;
+// The vectors of an embedding set: already in memory, or the folder of a cache entry to load
+// (loadEmbeddingSet) on the worker thread before use.
+struct EmbeddingsSource {
+    std::shared_ptr<const engine::EmbeddingSet> loaded;
+    QString folder; // used when `loaded` is null
+};
+
+// A dataset with what the Embeddings panel lists for it.
+struct OpenedDataset {
+    engine::Dataset dataset;
+    std::string textsHash;                          // datasetTextsHash(dataset): the cache key part
+    std::vector<engine::StoredSetInfo> cachedSets;  // cache entries made from these texts, newest first
+};
+
+// An embedding set computed (or found in the cache) and stored in the cache.
+struct ComputedEmbeddings {
+    engine::EmbeddingSet set;
+    engine::StoredSetInfo info;  // of the cache entry; info.dir empty when it could not be stored
+    bool cacheHit = false;       // found in the cache: nothing was computed
+};
+
+// Vector files to import: a folder (importEmbeddingFolder, any format) or files
+// (importEmbeddingSet; empty id lists mean the files' sibling id lists or the ids inside).
+struct ImportSpec {
+    QString folder;
+    QString docsFile, docIdsFile, queriesFile, queryIdsFile;
+};
+
+struct ExportedEmbeddings {
+    QString dir;
+    QStringList files;                                    // written, relative to dir
+    std::shared_ptr<const engine::EmbeddingSet> resolved; // the set as loaded for the export
+};
+
+struct CacheListing {
+    std::vector<engine::StoredSetInfo> cachedSets; // entries for the dataset's texts, newest first
+};
+
+struct EvaluatedRun {
+    engine::EvaluationReport report;
+    std::shared_ptr<const engine::EmbeddingSet> embeddings; // the set evaluated (null for BM25)
+};
+
+// What to train; see app/cli/train_command.cpp for the same flow on the command line.
+struct TrainSpec {
+    std::string methodId;
+    std::map<std::string, std::string> params; // name=value texts; missing ones take defaults
+    QString trainQueriesFile, devQueriesFile;  // one query id per line
+    engine::EvaluationOptions evaluation;      // split, ks, metrics (similarity: the model's)
+};
+
+struct TrainedRun {
+    std::shared_ptr<const engine::EmbeddingSet> embeddings; // the black-box set trained on
+    std::shared_ptr<const engine::EmbeddingSet> tuned;      // tuned documents + transformed queries
+    engine::EvaluationReport baseline;                      // the black-box set on the same split
+    engine::EvaluationReport result;                        // the tuned vectors
+    std::map<std::string, std::string> params;              // every parameter, defaults included
+    std::string reportJson;                                 // TunedModel::reportJson()
+    engine::Similarity similarity = engine::Similarity::Cosine;
+    double fitSeconds = 0;
+    int trainQueries = 0, devQueries = 0;
+};
+
 using EmbeddingsJobResult = JobResult<engine::EmbeddingSet>;
-using EvaluationJobResult = JobResult<engine::EvaluationReport>;
+using OpenedDatasetJobResult = JobResult<OpenedDataset>;
+using ComputeJobResult = JobResult<ComputedEmbeddings>;
+using ExportJobResult = JobResult<ExportedEmbeddings>;
+using CacheJobResult = JobResult<CacheListing>;
+using EvaluationJobResult = JobResult<EvaluatedRun>;
+using TrainJobResult = JobResult<TrainedRun>;
 
-// readBeirDataset(dir).
-QFuture<DatasetJobResult> loadDatasetAsync(const QString &dir, JobProgress *progress);
+// Display name of an LSA set: "lsa256", plus the options that differ from the defaults
+// ("lsa2 min_df=1").
+std::string lsaSetName(const engine::LsaOptions &options);
 
-// readNpyEmbeddingSet(dir, *dataset). Not cancellable once started (the engine call takes no
-// Progress); a cancel before it starts is honoured.
-QFuture<EmbeddingsJobResult> importEmbeddingsAsync(const QString &dir, std::shared_ptr<const engine::Dataset> dataset,
+// readBeirDataset(dir), its texts hash and the entries of the cache at `cacheRoot` for it (an
+// unreadable cache is a warning, not an error).
+QFuture<OpenedDatasetJobResult> loadDatasetAsync(const QString &dir, const QString &cacheRoot, JobProgress *progress);
+
+// The LSA set of `options` for the dataset: EmbeddingCache(cacheRoot).lookup(textsHash, key),
+// else LsaEmbedder::fit on documentTexts + embed of the queries, stored in the cache.
+QFuture<ComputeJobResult> computeLsaAsync(std::shared_ptr<const engine::Dataset> dataset, std::string textsHash,
+                                          engine::LsaOptions options, QString cacheRoot, JobProgress *progress);
+
+// importEmbeddingFolder or importEmbeddingSet. Not cancellable once started (the engine calls
+// take no Progress); a cancel before it starts is honoured.
+QFuture<EmbeddingsJobResult> importEmbeddingsAsync(ImportSpec spec, std::shared_ptr<const engine::Dataset> dataset,
                                                    JobProgress *progress);
 
-// evaluateEmbeddings(*dataset, *embeddings, options).
-QFuture<EvaluationJobResult> evaluateAsync(std::shared_ptr<const engine::Dataset> dataset,
-                                           std::shared_ptr<const engine::EmbeddingSet> embeddings,
+// exportEmbeddingSet(set, dataset, format, outDir).
+QFuture<ExportJobResult> exportEmbeddingsAsync(EmbeddingsSource source, std::shared_ptr<const engine::Dataset> dataset,
+                                               engine::VectorFormat format, QString outDir, JobProgress *progress);
+
+// Removes the cache entry (datasetHash, configKey) and lists what remains for `textsHash`.
+QFuture<CacheJobResult> removeCachedAsync(QString cacheRoot, std::string datasetHash, std::string configKey,
+                                          std::string textsHash, JobProgress *progress);
+
+// evaluateEmbeddings(*dataset, set, options).
+QFuture<EvaluationJobResult> evaluateAsync(std::shared_ptr<const engine::Dataset> dataset, EmbeddingsSource source,
                                            engine::EvaluationOptions options, JobProgress *progress);
+
+// Bm25Index::build over documentTexts + evaluateRankings with BM25 search of the query texts.
+// The index build takes no Progress: a cancel is honoured before and after it.
+QFuture<EvaluationJobResult> evaluateBm25Async(std::shared_ptr<const engine::Dataset> dataset,
+                                               engine::Bm25Options bm25, engine::EvaluationOptions options,
+                                               JobProgress *progress);
+
+// Reads the query lists, fits the method on the set, evaluates the set and the tuned vectors.
+QFuture<TrainJobResult> trainAsync(std::shared_ptr<const engine::Dataset> dataset, EmbeddingsSource source,
+                                   TrainSpec spec, JobProgress *progress);
 
 } // namespace embtune::gui

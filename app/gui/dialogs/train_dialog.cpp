@@ -1,0 +1,201 @@
+#include "dialogs/train_dialog.h"
+
+#include "methods/method.h"
+#include "parameter_form.h"
+#include "path_edit.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace embtune::gui {
+
+QString TrainDialog::defaultQueryFile(const QString &datasetDir, const QString &name)
+{
+    if (datasetDir.isEmpty())
+        return {};
+    const QString path = QDir(datasetDir).filePath(QStringLiteral("splits/%1.txt").arg(name));
+    return QFileInfo(path).isFile() ? path : QString();
+}
+
+TrainDialog::TrainDialog(const QString &datasetDir, const QStringList &splits, const QString &split,
+                         const QString &embeddingsName, QWidget *parent)
+    : QDialog(parent)
+{
+    setObjectName(QStringLiteral("trainDialog"));
+    setWindowTitle(tr("Train"));
+
+    m_method = new QComboBox(this);
+    m_method->setObjectName(QStringLiteral("trainMethod"));
+    for (const engine::Method *method : engine::registeredMethods()) {
+        const engine::MethodSpec &spec = method->spec();
+        m_method->addItem(QString::fromStdString(spec.displayName), QString::fromStdString(spec.id));
+        m_method->setItemData(m_method->count() - 1, QString::fromStdString(spec.description), Qt::ToolTipRole);
+    }
+    m_description = new QLabel(this);
+    m_description->setObjectName(QStringLiteral("trainMethodDescription"));
+    m_description->setWordWrap(true);
+    m_description->setForegroundRole(QPalette::PlaceholderText);
+
+    m_form = new widgets::ParameterForm(this);
+    m_form->setObjectName(QStringLiteral("trainParameters"));
+    auto *parameters = new QGroupBox(tr("Parameters"), this);
+    auto *parametersLayout = new QVBoxLayout(parameters);
+    parametersLayout->addWidget(m_form);
+
+    const QString idLists = tr("Query id lists (*.txt);;All files (*)");
+    m_train = new widgets::PathEdit(widgets::PathEdit::Mode::OpenFile, this);
+    m_train->setObjectName(QStringLiteral("trainQueriesFile"));
+    m_train->setNameFilter(idLists);
+    m_train->setPlaceholderText(tr("one query id per line"));
+    m_train->setToolTip(tr("Queries the method learns from; their judgements come from every qrels split"));
+    m_train->setPath(defaultQueryFile(datasetDir, QStringLiteral("train")));
+    m_train->setStartFolder(datasetDir);
+    m_dev = new widgets::PathEdit(widgets::PathEdit::Mode::OpenFile, this);
+    m_dev->setObjectName(QStringLiteral("devQueriesFile"));
+    m_dev->setNameFilter(idLists);
+    m_dev->setPlaceholderText(tr("one query id per line"));
+    m_dev->setToolTip(tr("Queries used to choose the method's step size (never trained on)"));
+    m_dev->setPath(defaultQueryFile(datasetDir, QStringLiteral("dev")));
+    m_dev->setStartFolder(datasetDir);
+    m_split = new QComboBox(this);
+    m_split->setObjectName(QStringLiteral("trainEvaluationSplit"));
+    m_split->addItems(splits);
+    m_split->setCurrentText(split);
+    m_split->setToolTip(tr("The tuned vectors and the baseline are evaluated on this qrels split"));
+
+    auto *data = new QGroupBox(tr("Data"), this);
+    auto *dataLayout = new QFormLayout(data);
+    auto *embeddings = new QLabel(embeddingsName.toHtmlEscaped(), this);
+    embeddings->setObjectName(QStringLiteral("trainEmbeddings"));
+    embeddings->setToolTip(tr("The embedding set selected in the Embeddings panel"));
+    dataLayout->addRow(tr("Embeddings:"), embeddings);
+    dataLayout->addRow(tr("&Train queries:"), m_train);
+    dataLayout->addRow(tr("&Dev queries:"), m_dev);
+    dataLayout->addRow(tr("&Evaluate on split:"), m_split);
+
+    m_problemLabel = new QLabel(this);
+    m_problemLabel->setObjectName(QStringLiteral("trainProblem"));
+    m_problemLabel->setWordWrap(true);
+    m_problemLabel->setStyleSheet(QStringLiteral("color: #c62828;"));
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::RestoreDefaults,
+                                     this);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Train"));
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, m_form,
+            &widgets::ParameterForm::resetToDefaults);
+    connect(m_method, &QComboBox::currentIndexChanged, this, &TrainDialog::onMethodChanged);
+    connect(m_form, &widgets::ParameterForm::validityChanged, this, &TrainDialog::validate);
+    connect(m_train, &widgets::PathEdit::pathChanged, this, &TrainDialog::validate);
+    connect(m_dev, &widgets::PathEdit::pathChanged, this, &TrainDialog::validate);
+    connect(m_split, &QComboBox::currentTextChanged, this, &TrainDialog::validate);
+
+    auto *methodRow = new QFormLayout;
+    methodRow->addRow(tr("&Method:"), m_method);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(methodRow);
+    layout->addWidget(m_description);
+    layout->addWidget(parameters);
+    layout->addWidget(data);
+    layout->addWidget(m_problemLabel);
+    layout->addStretch(1);
+    layout->addWidget(m_buttons);
+    onMethodChanged();
+    resize(600, sizeHint().height());
+}
+
+QString TrainDialog::methodId() const
+{
+    return m_method->currentData().toString();
+}
+
+bool TrainDialog::setMethod(const QString &id)
+{
+    const int index = m_method->findData(id);
+    if (index < 0)
+        return false;
+    m_method->setCurrentIndex(index);
+    return true;
+}
+
+std::map<std::string, std::string> TrainDialog::params() const
+{
+    return m_form->values();
+}
+
+QString TrainDialog::trainQueriesFile() const
+{
+    return m_train->path();
+}
+
+QString TrainDialog::devQueriesFile() const
+{
+    return m_dev->path();
+}
+
+void TrainDialog::setQueryFiles(const QString &train, const QString &dev)
+{
+    m_train->setPath(train);
+    m_dev->setPath(dev);
+}
+
+QString TrainDialog::split() const
+{
+    return m_split->currentText();
+}
+
+bool TrainDialog::setSplit(const QString &split)
+{
+    const int index = m_split->findText(split);
+    if (index < 0)
+        return false;
+    m_split->setCurrentIndex(index);
+    return true;
+}
+
+void TrainDialog::onMethodChanged()
+{
+    const engine::Method *method = engine::findMethod(methodId().toStdString());
+    if (!method) {
+        m_form->setSpec({});
+        m_description->clear();
+    } else {
+        m_description->setText(QString::fromStdString(method->spec().description));
+        m_form->setSpec(method->spec());
+    }
+    validate();
+}
+
+void TrainDialog::validate()
+{
+    QString problem;
+    if (methodId().isEmpty())
+        problem = tr("No tuning method is registered.");
+    else if (!m_form->isValid())
+        problem = tr("Fix the parameter above.");
+    else if (trainQueriesFile().isEmpty())
+        problem = tr("Choose the file of training query ids.");
+    else if (!QFileInfo(trainQueriesFile()).isFile())
+        problem = tr("%1: no such file").arg(trainQueriesFile());
+    else if (devQueriesFile().isEmpty())
+        problem = tr("Choose the file of dev query ids.");
+    else if (!QFileInfo(devQueriesFile()).isFile())
+        problem = tr("%1: no such file").arg(devQueriesFile());
+    else if (split().isEmpty())
+        problem = tr("The dataset has no qrels split to evaluate on.");
+    m_problem = problem;
+    // The form shows its own error; this line says what else is missing.
+    m_problemLabel->setText(m_form->isValid() ? problem : QString());
+    m_problemLabel->setVisible(m_form->isValid() && !problem.isEmpty());
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
+}
+
+} // namespace embtune::gui

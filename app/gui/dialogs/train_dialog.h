@@ -1,0 +1,67 @@
+#pragma once
+// "Train": a tuning method from the registry (registeredMethods()), its parameters as a form
+// generated from the method's schema (validated inline with ParamValues::parse), the train and dev
+// query lists (one query id per line; default: the dataset's splits/train.txt and splits/dev.txt)
+// and the split to evaluate on. The Train button is enabled only when everything is valid; the
+// caller runs the job.
+
+#include "data/dataset.h"
+
+#include <QDialog>
+
+#include <map>
+#include <string>
+
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+
+namespace embtune::widgets {
+class ParameterForm;
+class PathEdit;
+} // namespace embtune::widgets
+
+namespace embtune::gui {
+
+class TrainDialog : public QDialog {
+    Q_OBJECT
+public:
+    // `datasetDir` gives the default query lists; `splits` the evaluation choices.
+    TrainDialog(const QString &datasetDir, const QStringList &splits, const QString &split,
+                const QString &embeddingsName, QWidget *parent = nullptr);
+
+    QString methodId() const;
+    // Selects a method by id; false when it is not registered.
+    bool setMethod(const QString &id);
+    widgets::ParameterForm *form() const { return m_form; }
+    std::map<std::string, std::string> params() const;
+
+    QString trainQueriesFile() const;
+    QString devQueriesFile() const;
+    void setQueryFiles(const QString &train, const QString &dev);
+    QString split() const;
+    bool setSplit(const QString &split);
+
+    // Why Train is disabled (empty when it is enabled).
+    QString problem() const { return m_problem; }
+    QDialogButtonBox *buttons() const { return m_buttons; }
+
+    // DIR/splits/<name>.txt when it exists, else an empty string.
+    static QString defaultQueryFile(const QString &datasetDir, const QString &name);
+
+private:
+    void onMethodChanged();
+    void validate();
+
+    QComboBox *m_method = nullptr;
+    QLabel *m_description = nullptr;
+    widgets::ParameterForm *m_form = nullptr;
+    widgets::PathEdit *m_train = nullptr;
+    widgets::PathEdit *m_dev = nullptr;
+    QComboBox *m_split = nullptr;
+    QLabel *m_problemLabel = nullptr;
+    QDialogButtonBox *m_buttons = nullptr;
+    QString m_problem;
+};
+
+} // namespace embtune::gui

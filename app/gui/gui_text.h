@@ -1,0 +1,35 @@
+#pragma once
+// Small text helpers shared by the main window's source files.
+
+#include <QFile>
+#include <QLocale>
+#include <QString>
+
+#include <string>
+
+namespace embtune::gui {
+
+// Thousands separators of the user's locale: "5,183".
+inline QString count(qint64 n)
+{
+    return QLocale().toString(n);
+}
+
+inline QString fromStd(const std::string &text)
+{
+    return QString::fromStdString(text);
+}
+
+// A path as the engine takes it (local 8-bit file name encoding).
+inline std::string localPath(const QString &path)
+{
+    return QFile::encodeName(path).toStdString();
+}
+
+// A path from the engine.
+inline QString fromLocalPath(const std::string &path)
+{
+    return QFile::decodeName(QByteArray::fromStdString(path));
+}
+
+} // namespace embtune::gui

@@ -1,0 +1,446 @@
+// MainWindow: runs of the comparison (evaluate a set, BM25, train a method) and their details.
+
+#include "main_window.h"
+
+#include "dialogs/export_dialog.h"
+#include "dialogs/train_dialog.h"
+#include "embedding_set_list_model.h"
+#include "embeddings_panel.h"
+#include "gui_text.h"
+#include "jobs/job_progress.h"
+#include "methods/method.h"
+#include "metrics_chart_view.h"
+#include "metrics_table_model.h"
+#include "run_details_view.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTableView>
+
+namespace embtune::gui {
+
+namespace {
+
+constexpr int kStatusTimeoutMs = 10000;
+const QString kExportFolderKey = QStringLiteral("paths/exportParent");
+
+using Row = widgets::EmbeddingSetRow;
+
+QString evaluationRunKey(const QString &setKey, const QString &split)
+{
+    return QStringLiteral("eval:%1|%2").arg(setKey, split);
+}
+
+QString ndcg10(const engine::EvaluationReport &report)
+{
+    return report.metrics.has(engine::Metric::Ndcg, 10)
+               ? widgets::MetricsTableModel::formatValue(report.metrics.mean(engine::Metric::Ndcg, 10))
+               : QStringLiteral("-");
+}
+
+// "gamma=0.1, threads=2" for the parameters that differ from the schema's defaults.
+QString changedParameters(const engine::MethodSpec &spec, const std::map<std::string, std::string> &params)
+{
+    QStringList changed;
+    for (const engine::ParamSpec &param : spec.params) {
+        const auto it = params.find(param.name);
+        if (it != params.end() && it->second != param.defaultValue)
+            changed << QStringLiteral("%1=%2").arg(fromStd(param.name), fromStd(it->second));
+    }
+    return changed.isEmpty() ? MainWindow::tr("defaults") : changed.join(QStringLiteral(", "));
+}
+
+} // namespace
+
+engine::EvaluationOptions MainWindow::evaluationOptions(const QString &split) const
+{
+    engine::EvaluationOptions options;
+    options.split = split.toStdString();
+    options.ks.clear();
+    for (int k : evaluationKs())
+        options.ks.push_back(k);
+    options.metrics.assign(std::begin(engine::kAllMetrics), std::end(engine::kAllMetrics));
+    return options;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluate
+
+bool MainWindow::evaluate()
+{
+    const QString title = tr("Cannot evaluate");
+    if (isBusy()) {
+        showError(title, tr("Another job is running; wait for it or cancel it."));
+        return false;
+    }
+    const Row *row = currentRow();
+    if (!m_dataset || !row) {
+        showError(title, tr("Open a dataset and select embeddings (or BM25) first."));
+        return false;
+    }
+    if (row->origin == Row::Origin::Baseline)
+        return evaluateBm25();
+    const QString split = currentSplit();
+    if (split.isEmpty()) {
+        showError(title, tr("The dataset has no qrels split to evaluate."));
+        return false;
+    }
+    const QString setKey = row->key;
+    JobProgress *progress = beginJob(tr("Evaluating %1 on %2").arg(row->name, split));
+    watchJob(evaluateAsync(m_dataset, sourceOf(setKey), evaluationOptions(split), progress),
+             [this, setKey, dataset = m_dataset](const EvaluationJobResult &result) {
+                 if (dataset != m_dataset)
+                     return;
+                 onEvaluated(setKey, result);
+             });
+    return true;
+}
+
+bool MainWindow::evaluateBm25()
+{
+    const QString title = tr("Cannot evaluate BM25");
+    if (refuseJob(title, true))
+        return false;
+    const QString split = currentSplit();
+    if (split.isEmpty()) {
+        showError(title, tr("The dataset has no qrels split to evaluate."));
+        return false;
+    }
+    JobProgress *progress = beginJob(tr("Evaluating BM25 on %1").arg(split));
+    watchJob(evaluateBm25Async(m_dataset, engine::Bm25Options{}, evaluationOptions(split), progress),
+             [this, dataset = m_dataset](const EvaluationJobResult &result) {
+                 if (dataset != m_dataset)
+                     return;
+                 onEvaluated(bm25Key(), result);
+             });
+    return true;
+}
+
+void MainWindow::onEvaluated(const QString &setKey, const EvaluationJobResult &result)
+{
+    if (handleJobError(result.error, tr("Evaluation failed")))
+        return;
+    const EvaluatedRun &evaluated = *result.value;
+    rememberLoaded(setKey, evaluated.embeddings);
+    const auto report = std::shared_ptr<const engine::EvaluationReport>(result.value, &evaluated.report);
+    m_evaluation = report;
+    const QString split = fromStd(report->split);
+    const bool bm25 = setKey == bm25Key();
+
+    RunRecord record;
+    record.report = report;
+    if (bm25) {
+        record.name = QStringLiteral("BM25");
+        record.description = tr("BM25 (k1 0.9, b 0.4, Lucene idf) over title + text; split %1, %2 queries")
+                                 .arg(split, count(qint64(report->metrics.queries.size())));
+    } else {
+        const Row *row = m_embeddingsPanel->model()->find(setKey);
+        const engine::EmbeddingSet *set = evaluated.embeddings.get();
+        record.name = row ? row->name : fromStd(set->name);
+        record.description = tr("Embeddings %1 (%2, %3-d); exact cosine search; split %4, %5 queries")
+                                 .arg(record.name, fromStd(set->provenance.embedder))
+                                 .arg(set->dim())
+                                 .arg(split, count(qint64(report->metrics.queries.size())));
+    }
+    const QString runKey = addRun(evaluationRunKey(setKey, split), std::move(record), split);
+    selectRun(runKey);
+    updateEvaluationSummary(runKey, result.warnings);
+    statusBar()->showMessage(tr("Evaluated %1 queries of split %2: nDCG@10 = %3")
+                                 .arg(report->metrics.queries.size())
+                                 .arg(split, ndcg10(*report)),
+                             kStatusTimeoutMs);
+    emit evaluationFinished();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Train
+
+void MainWindow::showTrainDialog()
+{
+    const QString title = tr("Cannot train");
+    if (refuseJob(title, true))
+        return;
+    const Row *row = currentRow();
+    if (!row || row->origin == Row::Origin::Baseline) {
+        showError(title, tr("Select an embedding set with vectors in the Embeddings tab (BM25 has none)."));
+        return;
+    }
+    QStringList splits;
+    for (int i = 0; i < m_splitCombo->count(); ++i)
+        splits << m_splitCombo->itemText(i);
+    auto *dialog = new TrainDialog(m_datasetPath, splits, currentSplit(), row->name, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const QString lastMethod = m_settings->value(QStringLiteral("train/method")).toString();
+    if (!lastMethod.isEmpty())
+        dialog->setMethod(lastMethod);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        TrainRequest request;
+        request.methodId = dialog->methodId();
+        request.params = dialog->params();
+        request.trainQueriesFile = dialog->trainQueriesFile();
+        request.devQueriesFile = dialog->devQueriesFile();
+        request.split = dialog->split();
+        if (m_options.saveSettings)
+            m_settings->setValue(QStringLiteral("train/method"), request.methodId);
+        train(request);
+    });
+    dialog->open();
+}
+
+bool MainWindow::train(const TrainRequest &request)
+{
+    const QString title = tr("Cannot train");
+    if (refuseJob(title, true))
+        return false;
+    const Row *row = currentRow();
+    if (!row || row->origin == Row::Origin::Baseline) {
+        showError(title, tr("Select an embedding set with vectors in the Embeddings tab (BM25 has none)."));
+        return false;
+    }
+    const engine::Method *method = engine::findMethod(request.methodId.toStdString());
+    if (!method) {
+        QStringList known;
+        for (const engine::Method *m : engine::registeredMethods())
+            known << fromStd(m->spec().id);
+        showError(title, tr("Unknown method \"%1\" (known: %2).").arg(request.methodId, known.join(QStringLiteral(", "))));
+        return false;
+    }
+    if (auto params = engine::ParamValues::parse(method->spec(), request.params); !params) {
+        showError(title, fromStd(params.error().toString()));
+        return false;
+    }
+    const QString trainFile = request.trainQueriesFile.isEmpty()
+                                  ? TrainDialog::defaultQueryFile(m_datasetPath, QStringLiteral("train"))
+                                  : request.trainQueriesFile;
+    const QString devFile = request.devQueriesFile.isEmpty()
+                                ? TrainDialog::defaultQueryFile(m_datasetPath, QStringLiteral("dev"))
+                                : request.devQueriesFile;
+    if (trainFile.isEmpty() || devFile.isEmpty()) {
+        showError(title, tr("Choose the train and dev query files (the dataset has no splits/train.txt and "
+                            "splits/dev.txt)."));
+        return false;
+    }
+    const QString split = request.split.isEmpty() ? currentSplit() : request.split;
+    if (!m_dataset->split(split.toStdString())) {
+        showError(title, tr("The dataset has no split \"%1\".").arg(split));
+        return false;
+    }
+
+    TrainSpec spec;
+    spec.methodId = request.methodId.toStdString();
+    spec.params = request.params;
+    spec.trainQueriesFile = trainFile;
+    spec.devQueriesFile = devFile;
+    spec.evaluation = evaluationOptions(split);
+    const QString setKey = row->key;
+    const QString methodId = request.methodId;
+    JobProgress *progress =
+        beginJob(tr("Training %1 on %2").arg(fromStd(method->spec().displayName), row->name));
+    watchJob(trainAsync(m_dataset, sourceOf(setKey), std::move(spec), progress),
+             [this, setKey, methodId, dataset = m_dataset](const TrainJobResult &result) {
+                 if (dataset != m_dataset)
+                     return;
+                 onTrained(setKey, methodId, result);
+             });
+    return true;
+}
+
+void MainWindow::onTrained(const QString &setKey, const QString &methodId, const TrainJobResult &result)
+{
+    if (handleJobError(result.error, tr("Training failed")))
+        return;
+    const TrainedRun &trained = *result.value;
+    rememberLoaded(setKey, trained.embeddings);
+    const engine::Method *method = engine::findMethod(methodId.toStdString());
+    const engine::MethodSpec &spec = method->spec();
+    const Row *row = m_embeddingsPanel->model()->find(setKey);
+    const QString setName = row ? row->name : fromStd(trained.embeddings->name);
+    const QString split = fromStd(trained.result.split);
+    const QString queries = count(qint64(trained.result.metrics.queries.size()));
+
+    // The baseline beside it (same set and split), then the tuned run.
+    RunRecord baseline;
+    baseline.name = setName;
+    baseline.report = std::shared_ptr<const engine::EvaluationReport>(result.value, &trained.baseline);
+    baseline.description = tr("Embeddings %1 (%2, %3-d); exact cosine search; split %4, %5 queries")
+                               .arg(setName, fromStd(trained.embeddings->provenance.embedder))
+                               .arg(trained.embeddings->dim())
+                               .arg(split, queries);
+    addRun(evaluationRunKey(setKey, split), std::move(baseline), split);
+
+    RunRecord record;
+    record.name = QStringLiteral("%1 + %2").arg(setName, fromStd(spec.displayName));
+    int same = 0;
+    for (const RunRecord &existing : std::as_const(m_runs))
+        same += existing.name == record.name || existing.name.startsWith(record.name + QStringLiteral(" #")) ? 1 : 0;
+    if (same > 0)
+        record.name += QStringLiteral(" #%1").arg(same + 1);
+    record.report = std::shared_ptr<const engine::EvaluationReport>(result.value, &trained.result);
+    record.tuned = trained.tuned;
+    record.reportJson = fromStd(trained.reportJson);
+    record.description =
+        tr("%1 on %2\nparameters: %3\ntrain %4 queries, dev %5 queries\n%6 search; split %7, %8 queries; fit %9 s")
+            .arg(fromStd(spec.displayName), setName, changedParameters(spec, trained.params))
+            .arg(trained.trainQueries)
+            .arg(trained.devQueries)
+            .arg(QString::fromLatin1(engine::similarityName(trained.similarity)), split, queries)
+            .arg(trained.fitSeconds, 0, 'f', 3);
+    const QString runKey = addRun(QStringLiteral("train:%1").arg(++m_trainCount), std::move(record), split);
+    m_evaluation = m_runs.value(runKey).report;
+    selectRun(runKey);
+    updateEvaluationSummary(runKey, result.warnings);
+    statusBar()->showMessage(tr("%1: nDCG@10 %2 (baseline %3) on %4 queries of split %5; fit %6 s")
+                                 .arg(m_runs.value(runKey).name, ndcg10(trained.result), ndcg10(trained.baseline),
+                                      queries, split)
+                                 .arg(trained.fitSeconds, 0, 'f', 3),
+                             kStatusTimeoutMs);
+    emit trainingFinished(runKey);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runs
+
+QString MainWindow::addRun(const QString &key, RunRecord record, const QString &split)
+{
+    m_metricsModel->setRun(key, record.name, split, record.report->metrics, record.description);
+    m_runs.insert(key, std::move(record));
+    updateActions();
+    return key;
+}
+
+QStringList MainWindow::runKeys() const
+{
+    QStringList keys;
+    for (int row = 0; row < m_metricsModel->runCount(); ++row)
+        keys << m_metricsModel->runKey(row);
+    return keys;
+}
+
+QString MainWindow::currentRunKey() const
+{
+    const QModelIndex current = m_metricsTable->selectionModel()->currentIndex();
+    if (!current.isValid() || !m_metricsTable->selectionModel()->isRowSelected(current.row()))
+        return {};
+    return m_metricsModel->runKey(current.row());
+}
+
+bool MainWindow::selectRun(const QString &runKey)
+{
+    const int row = m_metricsModel->rowOfRun(runKey);
+    if (row < 0)
+        return false;
+    const QModelIndex index = m_metricsModel->index(row, 0);
+    m_metricsTable->selectionModel()->setCurrentIndex(index,
+                                                      QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    showRunDetails(runKey);
+    updateActions();
+    return true;
+}
+
+void MainWindow::showRunDetails(const QString &runKey)
+{
+    const auto it = m_runs.constFind(runKey);
+    const int row = m_metricsModel->rowOfRun(runKey);
+    if (it == m_runs.constEnd() || row < 0) {
+        m_runDetails->clear();
+        return;
+    }
+    widgets::RunDetails details;
+    details.title = m_metricsModel->runLabel(row);
+    details.color = m_metricsModel->runColor(row);
+    details.description = it->description;
+    details.reportJson = it->reportJson;
+    m_runDetails->setDetails(details);
+}
+
+void MainWindow::updateEvaluationSummary(const QString &runKey, const QStringList &warnings)
+{
+    const auto it = m_runs.constFind(runKey);
+    if (it == m_runs.constEnd())
+        return;
+    const engine::EvaluationReport &report = *it->report;
+    QString summary = tr("<b>%1</b> on <b>%2</b>, split <b>%3</b>: %4 queries evaluated (of %5 judged), "
+                         "nDCG@10 %6; search in %7 s. %8 run(s) compared.")
+                          .arg(it->name.toHtmlEscaped(), fromStd(m_dataset->name).toHtmlEscaped(),
+                               fromStd(report.split).toHtmlEscaped(), count(qint64(report.metrics.queries.size())),
+                               count(report.judgedQueries), ndcg10(report))
+                          .arg(report.searchSeconds, 0, 'f', 2)
+                          .arg(m_metricsModel->runCount());
+    for (const QString &warning : warnings)
+        summary += QStringLiteral("<br><span style=\"color:#a15c00\">%1</span>").arg(warning.toHtmlEscaped());
+    m_evaluationSummary->setText(summary);
+    m_chart->setTitle(tr("%1, split %2").arg(fromStd(m_dataset->name), fromStd(report.split)));
+}
+
+void MainWindow::clearRuns(const QString &reason)
+{
+    m_evaluation.reset();
+    m_runs.clear();
+    m_metricsModel->clear();
+    m_runDetails->clear();
+    m_chart->setTitle({});
+    m_evaluationSummary->setText(QStringLiteral("<i>%1</i>").arg(reason.toHtmlEscaped()));
+}
+
+void MainWindow::chooseExportTuned()
+{
+    const QString title = tr("Cannot export tuned vectors");
+    if (refuseJob(title, true))
+        return;
+    const QString runKey = currentRunKey();
+    const auto it = m_runs.constFind(runKey);
+    if (it == m_runs.constEnd() || !it->tuned) {
+        showError(title, tr("Select a trained run in the table."));
+        return;
+    }
+    const QString parent = m_settings->value(kExportFolderKey, QDir::home().filePath(QStringLiteral("embtune-exports")))
+                               .toString();
+    QString name = it->name;
+    name.replace(QStringLiteral(" + "), QStringLiteral("-")).replace(QLatin1Char(' '), QLatin1Char('-'));
+    name.remove(QLatin1Char('#'));
+    auto *dialog = new ExportDialog(tr("tuned vectors of %1").arg(it->name), QDir(parent).filePath(name), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog, runKey] { exportTunedVectors(runKey, dialog->format(), dialog->folder()); });
+    dialog->open();
+}
+
+bool MainWindow::exportTunedVectors(const QString &runKey, engine::VectorFormat format, const QString &dir)
+{
+    const QString title = tr("Cannot export tuned vectors");
+    if (refuseJob(title, true))
+        return false;
+    const auto it = m_runs.constFind(runKey);
+    if (it == m_runs.constEnd() || !it->tuned) {
+        showError(title, tr("No trained run \"%1\".").arg(runKey));
+        return false;
+    }
+    if (dir.trimmed().isEmpty()) {
+        showError(title, tr("Choose an output folder."));
+        return false;
+    }
+    const QString path = QFileInfo(dir).absoluteFilePath();
+    EmbeddingsSource source;
+    source.loaded = it->tuned;
+    JobProgress *progress = beginJob(tr("Exporting %1").arg(it->name));
+    watchJob(exportEmbeddingsAsync(source, m_dataset, format, path, progress),
+             [this, path](const ExportJobResult &result) {
+                 if (handleJobError(result.error, tr("Cannot export tuned vectors")))
+                     return;
+                 if (m_options.saveSettings)
+                     m_settings->setValue(kExportFolderKey, QFileInfo(path).absolutePath());
+                 statusBar()->showMessage(tr("Exported tuned vectors to %1: %2")
+                                              .arg(QDir::toNativeSeparators(path),
+                                                   result.value->files.join(QStringLiteral(", "))),
+                                          kStatusTimeoutMs);
+                 emit embeddingsExported(path);
+             });
+    return true;
+}
+
+} // namespace embtune::gui

@@ -1,4 +1,5 @@
-// embtune-cli evaluate: exact search + trec_eval-convention metrics over an embedding set.
+// embtune-cli evaluate: exact or HNSW search + trec_eval-convention metrics over an embedding set;
+// with HNSW, the recall of its lists against exact search beside the metrics.
 
 #include "command_line.h"
 #include "commands.h"
@@ -8,9 +9,13 @@
 #include "eval/retrieval_evaluation.h"
 #include "io/json_writer.h"
 #include "io/npy.h"
+#include "search/ann_recall.h"
 #include "search/bm25.h"
+#include "search/hnsw_index.h"
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 
@@ -38,8 +43,39 @@ int usage(const std::string &message)
     return 2;
 }
 
+// What an HNSW evaluation adds to the report.
+struct HnswSummary {
+    HnswParameters parameters;
+    std::string loadedFrom;      // --index FILE, empty when built
+    std::string savedTo;         // --save-index FILE, empty when not saved
+    double indexSeconds = 0;     // build or load time
+    int64_t indexBytes = 0;
+    double exactSeconds = 0;     // the exact search run for the recall
+    std::vector<std::pair<int, double>> annRecall; // (k, recall@k against exact search)
+};
+
+double secondsSince(std::chrono::steady_clock::time_point start)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The first k columns of `ranking`.
+Ranking truncated(const Ranking &ranking, int32_t k)
+{
+    if (ranking.k == k)
+        return ranking;
+    Ranking out;
+    out.k = k;
+    out.queries = ranking.queries;
+    for (size_t row = 0; row < ranking.size(); ++row) {
+        out.docs.insert(out.docs.end(), ranking.docsOf(row), ranking.docsOf(row) + k);
+        out.scores.insert(out.scores.end(), ranking.scoresOf(row), ranking.scoresOf(row) + k);
+    }
+    return out;
+}
+
 std::string reportJson(const Dataset &dataset, const std::string &embeddings, const EvaluationOptions &options,
-                       const EvaluationReport &report, bool perQuery, bool bm25)
+                       const EvaluationReport &report, bool perQuery, bool bm25, const HnswSummary *hnsw)
 {
     JsonWriter w;
     w.beginObject();
@@ -50,10 +86,48 @@ std::string reportJson(const Dataset &dataset, const std::string &embeddings, co
     w.key("split");
     w.value(report.split);
     w.key("search");
-    w.value(bm25 ? "bm25" : "exact");
+    w.value(bm25 ? "bm25" : hnsw ? "hnsw" : "exact");
     if (!bm25) {
         w.key("similarity");
         w.value(similarityName(options.similarity));
+    }
+    if (hnsw) {
+        w.key("hnsw");
+        w.beginObject();
+        w.key("space");
+        w.value(hnswSpaceName(hnsw->parameters.space));
+        w.key("M");
+        w.value(hnsw->parameters.m);
+        w.key("ef_construction");
+        w.value(hnsw->parameters.efConstruction);
+        w.key("ef");
+        w.value(hnsw->parameters.efSearch);
+        w.key("seed");
+        w.value(int64_t(hnsw->parameters.seed));
+        w.key(hnsw->loadedFrom.empty() ? "build_seconds" : "load_seconds");
+        w.value(hnsw->indexSeconds);
+        w.key("index_bytes");
+        w.value(hnsw->indexBytes);
+        w.key("index");
+        if (hnsw->loadedFrom.empty())
+            w.null();
+        else
+            w.value(hnsw->loadedFrom);
+        w.key("saved_to");
+        if (hnsw->savedTo.empty())
+            w.null();
+        else
+            w.value(hnsw->savedTo);
+        w.key("exact_search_seconds");
+        w.value(hnsw->exactSeconds);
+        w.endObject();
+        w.key("ann_recall");
+        w.beginObject();
+        for (const auto &[k, recall] : hnsw->annRecall) {
+            w.key("ann_recall@" + std::to_string(k));
+            w.value(recall);
+        }
+        w.endObject();
     }
     w.key("queries");
     w.value(int64_t(report.metrics.queries.size()));
@@ -93,11 +167,112 @@ std::string reportJson(const Dataset &dataset, const std::string &embeddings, co
     return w.str() + "\n";
 }
 
+// Builds (or loads) an HNSW index over the documents, evaluates its rankings, then searches the
+// same queries exactly and records recall@k of the HNSW lists for every k of the list up to 100,
+// and for 10. Fills `summary`.
+Result<EvaluationReport> evaluateWithHnsw(const Dataset &dataset, const EmbeddingSet &embeddings,
+                                          const EvaluationOptions &options, const std::string &indexPath,
+                                          const std::string &savePath, bool efGiven, Progress *progress,
+                                          HnswSummary &summary)
+{
+    const auto indexStart = std::chrono::steady_clock::now();
+    Result<HnswIndex> index = indexPath.empty()
+                                  ? HnswIndex::build(embeddings.docs, dataset.docIds.ids(), summary.parameters,
+                                                     options.threads, progress)
+                                  : HnswIndex::load(indexPath, embeddings.docs, dataset.docIds.ids(), options.threads);
+    if (!index)
+        return index.error();
+    summary.indexSeconds = secondsSince(indexStart);
+    if (!indexPath.empty()) {
+        summary.loadedFrom = indexPath;
+        const HnswParameters built = index->parameters();
+        if (built.space != summary.parameters.space)
+            return Error::input(std::string("the index was built for space \"") + hnswSpaceName(built.space) +
+                                    "\" but --similarity " + similarityName(options.similarity) + " needs \"" +
+                                    hnswSpaceName(summary.parameters.space) + "\"",
+                                HnswIndex::sidecarPath(indexPath));
+        if (efGiven) {
+            if (Status s = index->setEfSearch(summary.parameters.efSearch); !s)
+                return s.error();
+        }
+        summary.parameters = index->parameters();
+    }
+    summary.indexBytes = index->indexBytes();
+    if (!savePath.empty()) {
+        if (Status s = index->save(savePath); !s)
+            return s.error();
+        summary.savedTo = savePath;
+    }
+
+    // Labels are document indices unless a loaded index was edited (insert/remove) elsewhere.
+    std::vector<int32_t> labelToDoc;
+    if (const std::vector<std::string> ids = index->ids(); ids != dataset.docIds.ids()) {
+        labelToDoc.reserve(ids.size());
+        for (const auto &id : ids)
+            labelToDoc.push_back(dataset.docIds.find(id));
+    }
+    const int32_t maxK = *std::max_element(options.ks.begin(), options.ks.end());
+    const int32_t depth = std::max(maxK, 10);
+    Ranking annRanking;
+    RankingSource source = [&](const std::vector<int32_t> &queries, int32_t k, const std::vector<int32_t> &exclude,
+                               Progress *searchProgress) -> Result<Ranking> {
+        std::vector<int32_t> excludeLabels = exclude;
+        if (!labelToDoc.empty())
+            for (int32_t &doc : excludeLabels)
+                doc = doc < 0 ? -1 : index->labelOf(dataset.docIds.id(doc));
+        auto ranking = index->search(embeddings.queries, queries, std::max(k, depth), options.threads, excludeLabels,
+                                     searchProgress);
+        if (!ranking)
+            return ranking.error();
+        if (!labelToDoc.empty())
+            for (int32_t &label : ranking->docs)
+                label = label < 0 ? -1 : labelToDoc[size_t(label)];
+        annRanking = std::move(*ranking);
+        return truncated(annRanking, k);
+    };
+    QueryAvailability available{[&](int32_t q) { return embeddings.hasQuery(q); }, "have no query vector",
+                                embeddings.source};
+    auto report = evaluateRankings(dataset, source, options, progress, available);
+    if (!report)
+        return report;
+
+    // The exact lists of the same queries, for the recall of the HNSW lists.
+    std::vector<int32_t> exclude;
+    if (options.ignoreSameId)
+        for (int32_t q : annRanking.queries)
+            exclude.push_back(dataset.docIds.find(dataset.queryIds.id(q)));
+    ExactSearchOptions exactOptions;
+    exactOptions.k = annRanking.k;
+    exactOptions.similarity = options.similarity;
+    exactOptions.threads = options.threads;
+    const auto exactStart = std::chrono::steady_clock::now();
+    auto exact = exactSearch(embeddings.docs, embeddings.queries, annRanking.queries,
+                             tiePriorityByIdDescending(dataset.docIds.ids()), exactOptions, exclude, progress);
+    if (!exact)
+        return exact.error();
+    summary.exactSeconds = secondsSince(exactStart);
+    std::vector<int> recallKs;
+    for (int k : options.ks)
+        if (k <= 100)
+            recallKs.push_back(k);
+    recallKs.push_back(10);
+    std::sort(recallKs.begin(), recallKs.end());
+    recallKs.erase(std::unique(recallKs.begin(), recallKs.end()), recallKs.end());
+    for (int k : recallKs) {
+        auto recall = annRecall(annRanking, *exact, k);
+        if (!recall)
+            return recall.error();
+        summary.annRecall.emplace_back(k, *recall);
+    }
+    return report;
+}
+
 } // namespace
 
 int runEvaluate(const std::vector<std::string> &args)
 {
-    CommandLine cl({"dataset", "embeddings", "embedder", "split", "k", "metrics", "similarity", "threads", "json"},
+    CommandLine cl({"dataset", "embeddings", "embedder", "split", "k", "metrics", "similarity", "threads", "json",
+                    "search", "hnsw-m", "ef-construction", "ef", "hnsw-seed", "index", "save-index"},
                    {"ignore-same-id", "per-query", "quiet"});
     if (auto problem = cl.parse(args))
         return usage(*problem);
@@ -145,6 +320,45 @@ int runEvaluate(const std::vector<std::string> &args)
     options.ignoreSameId = cl.has("ignore-same-id");
     const bool quiet = cl.has("quiet");
 
+    const std::string search = cl.value("search", "exact");
+    if (search != "exact" && search != "hnsw")
+        return usage("--search is exact or hnsw");
+    const bool hnsw = search == "hnsw";
+    HnswSummary summary;
+    summary.parameters.space = options.similarity == Similarity::Cosine ? HnswSpace::Cosine : HnswSpace::InnerProduct;
+    if (!hnsw) {
+        for (const char *name : {"hnsw-m", "ef-construction", "ef", "hnsw-seed", "index", "save-index"})
+            if (cl.has(name))
+                return usage(std::string("--") + name + " needs --search hnsw");
+    } else {
+        if (cl.has("embedder"))
+            return usage("--search hnsw searches embeddings: use it with --embeddings DIR");
+        if (cl.has("index"))
+            for (const char *name : {"hnsw-m", "ef-construction", "hnsw-seed"})
+                if (cl.has(name))
+                    return usage(std::string("--") + name + " sets how an index is built; --index loads a built one");
+        struct IntOption {
+            const char *name;
+            int *target;
+        };
+        int seed = int(summary.parameters.seed);
+        for (const IntOption &o : {IntOption{"hnsw-m", &summary.parameters.m},
+                                   IntOption{"ef-construction", &summary.parameters.efConstruction},
+                                   IntOption{"ef", &summary.parameters.efSearch}, IntOption{"hnsw-seed", &seed}}) {
+            if (!cl.has(o.name))
+                continue;
+            std::vector<int> value;
+            const bool seedOption = std::string(o.name) == "hnsw-seed";
+            if (!parseIntList(cl.value(o.name), value) || value.size() != 1 || value[0] < (seedOption ? 0 : 1))
+                return usage(std::string("--") + o.name + " takes a " + (seedOption ? "non-negative" : "positive") +
+                             " integer");
+            *o.target = value[0];
+        }
+        summary.parameters.seed = uint64_t(seed);
+        if (summary.parameters.m < 2)
+            return usage("--hnsw-m must be at least 2");
+    }
+
     std::signal(SIGINT, onInterrupt);
     Progress progress([](const ProgressEvent &) { return !g_interrupted.load(); });
 
@@ -176,14 +390,20 @@ int runEvaluate(const std::vector<std::string> &args)
             return fail(embeddings.error());
         sourceName = embeddings->name;
         sourcePath = embeddings->source;
-        report = evaluateEmbeddings(*dataset, *embeddings, options, &progress);
+        if (!hnsw) {
+            report = evaluateEmbeddings(*dataset, *embeddings, options, &progress);
+        } else {
+            report = evaluateWithHnsw(*dataset, *embeddings, options, cl.value("index"), cl.value("save-index"),
+                                      cl.has("ef"), &progress, summary);
+        }
     }
     if (!report)
         return fail(report.error());
     for (const auto &warning : report->warnings)
         std::fprintf(stderr, "warning: %s\n", warning.c_str());
 
-    const std::string json = reportJson(*dataset, sourcePath, options, *report, cl.has("per-query"), cl.has("embedder"));
+    const std::string json = reportJson(*dataset, sourcePath, options, *report, cl.has("per-query"), cl.has("embedder"),
+                                        hnsw ? &summary : nullptr);
     const std::string jsonPath = cl.value("json");
     if (jsonPath == "-") {
         std::fputs(json.c_str(), stdout);
@@ -195,10 +415,17 @@ int runEvaluate(const std::vector<std::string> &args)
     if (quiet)
         return 0;
 
-    std::printf("%s / %s, split %s: %zu queries, %s in %.3f s\n", dataset->name.c_str(), sourceName.c_str(),
-                report->split.c_str(), report->metrics.queries.size(),
-                cl.has("embedder") ? "BM25 search" : (std::string(similarityName(options.similarity)) + ", exact search").c_str(),
-                report->searchSeconds);
+    std::string how = cl.has("embedder") ? "BM25 search"
+                                         : std::string(similarityName(options.similarity)) + (hnsw ? ", HNSW search" : ", exact search");
+    if (hnsw) {
+        const HnswParameters &p = summary.parameters;
+        char detail[160];
+        std::snprintf(detail, sizeof detail, " (M %d, ef_construction %d, ef %d; index %s in %.3f s)", p.m, p.efConstruction,
+                      p.efSearch, summary.loadedFrom.empty() ? "built" : "loaded", summary.indexSeconds);
+        how += detail;
+    }
+    std::printf("%s / %s, split %s: %zu queries, %s, search %.3f s\n", dataset->name.c_str(), sourceName.c_str(),
+                report->split.c_str(), report->metrics.queries.size(), how.c_str(), report->searchSeconds);
     std::printf("%-8s", "metric");
     for (int k : options.ks) {
         char label[16];
@@ -211,6 +438,25 @@ int runEvaluate(const std::vector<std::string> &args)
         for (int k : options.ks)
             std::printf(" %9.5f", report->metrics.mean(m, k));
         std::printf("\n");
+    }
+    if (hnsw) {
+        auto recallAt = [&](int k) -> const double * {
+            for (const auto &entry : summary.annRecall)
+                if (entry.first == k)
+                    return &entry.second;
+            return nullptr;
+        };
+        std::printf("%-8s", "ANNrec");
+        for (int k : options.ks) {
+            if (const double *recall = recallAt(k))
+                std::printf(" %9.5f", *recall);
+            else
+                std::printf(" %9s", "-");
+        }
+        std::printf("\n");
+        if (const double *recall10 = recallAt(10))
+            std::printf("ANNrec: recall of the HNSW lists against exact search (ann_recall@10 %.5f; exact search %.3f s)\n",
+                        *recall10, summary.exactSeconds);
     }
     return 0;
 }

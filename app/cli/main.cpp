@@ -21,6 +21,8 @@ void printUsage(FILE *to)
                  "             --dataset DIR (--embeddings DIR | --embedder bm25) [--split test] [--k 1,3,5,10,100]\n"
                  "             [--metrics ndcg,recall,recall_cap,precision,mrr,map] [--similarity cosine|dot]\n"
                  "             [--threads N] [--ignore-same-id] [--json FILE|-] [--per-query]\n"
+                 "             [--search exact|hnsw] [--hnsw-m 16] [--ef-construction 200] [--ef 100]\n"
+                 "             [--hnsw-seed 100] [--index FILE] [--save-index FILE]\n"
                  "  embed      compute embeddings for a dataset: built-in LSA or an OpenAI-compatible API\n"
                  "             --dataset DIR --out DIR [--embedder lsa] [--dim 256] [--min-df 2] [--seed 0]\n"
                  "             [--power-iterations 7] [--threads N] [--format npy|fvecs|jsonl|safetensors]\n"

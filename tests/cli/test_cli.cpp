@@ -88,6 +88,11 @@ private slots:
         QTest::newRow("missing value") << QStringList{"evaluate", "--split"} << "needs a value";
         QTest::newRow("bad metric") << QStringList{"evaluate", "--dataset", "x", "--embeddings", "y", "--metrics", "foo"} << "unknown metric";
         QTest::newRow("bad similarity") << QStringList{"evaluate", "--dataset", "x", "--embeddings", "y", "--similarity", "l2"} << "cosine or dot";
+        QTest::newRow("bad search") << QStringList{"evaluate", "--dataset", "x", "--embeddings", "y", "--search", "ivf"} << "--search is exact or hnsw";
+        QTest::newRow("hnsw option without hnsw") << QStringList{"evaluate", "--dataset", "x", "--embeddings", "y", "--ef", "10"} << "--ef needs --search hnsw";
+        QTest::newRow("bad ef") << QStringList{"evaluate", "--dataset", "x", "--embeddings", "y", "--search", "hnsw", "--ef", "0"} << "--ef takes a positive integer";
+        QTest::newRow("build option with index") << QStringList{"evaluate", "--dataset", "x", "--embeddings", "y", "--search", "hnsw", "--index", "i", "--hnsw-m", "8"} << "--index loads a built one";
+        QTest::newRow("hnsw with bm25") << QStringList{"evaluate", "--dataset", "x", "--embedder", "bm25", "--search", "hnsw"} << "--search hnsw searches embeddings";
     }
     void usageErrorsExitTwo()
     {
@@ -96,6 +101,61 @@ private slots:
         const Run r = run(args);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(needle), qPrintable(r.err));
+    }
+
+    void evaluatesFixtureWithHnsw()
+    {
+        const auto dir = fixture();
+        const QString json = QString::fromStdString((dir / "hnsw.json").string());
+        const QString index = QString::fromStdString((dir / "docs.hnsw").string());
+        const Run r = run(evaluateArgs(dir) << "--k" << "1,3" << "--search" << "hnsw" << "--json" << json
+                                            << "--save-index" << index);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("HNSW search (M 16, ef_construction 200, ef 100; index built"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("ANNrec     1.00000   1.00000"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("ann_recall@10 1.00000"), qPrintable(r.out));
+        QFile file(json);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject report = QJsonDocument::fromJson(file.readAll()).object();
+        QCOMPARE(report["search"].toString(), QString("hnsw"));
+        QCOMPARE(report["metrics"].toObject()["ndcg@3"].toDouble(), 1.0);
+        const QJsonObject recall = report["ann_recall"].toObject();
+        QCOMPARE(recall.keys(), (QStringList{"ann_recall@1", "ann_recall@10", "ann_recall@3"}));
+        QCOMPARE(recall["ann_recall@10"].toDouble(), 1.0);
+        const QJsonObject hnsw = report["hnsw"].toObject();
+        QCOMPARE(hnsw["M"].toInt(), 16);
+        QCOMPARE(hnsw["ef"].toInt(), 100);
+        QCOMPARE(hnsw["saved_to"].toString(), index);
+        QVERIFY(QFile::exists(index) && QFile::exists(index + ".json"));
+
+        // The saved index loads with the same vectors and gives the same figures.
+        const Run loaded = run(evaluateArgs(dir) << "--k" << "1,3" << "--search" << "hnsw" << "--index" << index
+                                                 << "--ef" << "20" << "--json" << "-");
+        QCOMPARE(loaded.exitCode, 0);
+        const QJsonObject again = QJsonDocument::fromJson(loaded.out.toUtf8()).object();
+        QCOMPARE(again["hnsw"].toObject()["index"].toString(), index);
+        QCOMPARE(again["hnsw"].toObject()["ef"].toInt(), 20);
+        QCOMPARE(again["metrics"].toObject()["ndcg@3"].toDouble(), 1.0);
+    }
+
+    void hnswIndexOfOtherVectorsIsRefused()
+    {
+        const auto dir = fixture();
+        const QString index = QString::fromStdString((dir / "docs.hnsw").string());
+        QCOMPARE(run(evaluateArgs(dir) << "--search" << "hnsw" << "--save-index" << index << "--quiet").exitCode, 0);
+        // d3 moves: the index no longer describes these vectors.
+        std::vector<float> docs{1, 0, 0, 1, 0.6f, 0.8f, -1, 0, 0.6f, 0.8f};
+        writeBytes(dir / "emb" / "corpus.npy", npyHeader("<f4", 5, 2) + rawBytes(docs));
+        const Run r = run(evaluateArgs(dir) << "--search" << "hnsw" << "--index" << index);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(index + ".json: the given vectors differ from those the index was built from"),
+                 qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+        // A cosine index is not a dot-product index.
+        writeTinyEmbeddings(dir / "emb");
+        const Run dot = run(evaluateArgs(dir) << "--search" << "hnsw" << "--index" << index << "--similarity" << "dot");
+        QCOMPARE(dot.exitCode, 1);
+        QVERIFY2(dot.err.contains("docs.hnsw.json: the index was built for space \"cosine\""), qPrintable(dot.err));
     }
 
     void malformedJsonLine()

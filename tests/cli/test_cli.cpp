@@ -81,7 +81,7 @@ private slots:
         QTest::addColumn<QString>("needle");
         QTest::newRow("no command") << QStringList{} << "usage";
         QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command";
-        QTest::newRow("missing dataset") << QStringList{"evaluate"} << "--dataset DIR and --embeddings DIR are required";
+        QTest::newRow("missing dataset") << QStringList{"evaluate"} << "--dataset DIR and one of --embeddings DIR or --embedder bm25 are required";
         QTest::newRow("bad k") << QStringList{"evaluate", "--dataset", "x", "--embeddings", "y", "--k", "1,a"} << "--k";
         QTest::newRow("zero k") << QStringList{"evaluate", "--dataset", "x", "--embeddings", "y", "--k", "0"} << "--k";
         QTest::newRow("unknown option") << QStringList{"evaluate", "--bogus"} << "unknown option --bogus";

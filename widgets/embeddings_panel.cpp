@@ -38,11 +38,11 @@ EmbeddingsPanel::EmbeddingsPanel(QWidget *parent)
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setSectionResizeMode(EmbeddingSetListModel::NameColumn, QHeaderView::Stretch);
     const int digit = m_table->fontMetrics().horizontalAdvance(QLatin1Char('0'));
-    m_table->setColumnWidth(EmbeddingSetListModel::EmbedderColumn, digit * 11);
-    m_table->setColumnWidth(EmbeddingSetListModel::DimColumn, digit * 6);
-    m_table->setColumnWidth(EmbeddingSetListModel::NormalizedColumn, digit * 11);
-    m_table->setColumnWidth(EmbeddingSetListModel::CreatedColumn, digit * 17);
-    m_table->setColumnWidth(EmbeddingSetListModel::OriginColumn, digit * 10);
+    m_table->setColumnWidth(EmbeddingSetListModel::EmbedderColumn, digit * 9);
+    m_table->setColumnWidth(EmbeddingSetListModel::DimColumn, digit * 5);
+    m_table->setColumnWidth(EmbeddingSetListModel::NormalizedColumn, digit * 10);
+    m_table->setColumnWidth(EmbeddingSetListModel::CreatedColumn, digit * 16);
+    m_table->setColumnWidth(EmbeddingSetListModel::OriginColumn, digit * 8);
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &EmbeddingsPanel::onCurrentChanged);

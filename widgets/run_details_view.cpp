@@ -168,7 +168,7 @@ void RunDetailsView::setDetails(const RunDetails &details)
         lines << details.description;
     lines << reportLines(details.reportJson);
     if (details.reportJson.isEmpty())
-        lines << tr("No training: the vectors are evaluated as they are.");
+        lines << tr("No training.");
     m_text->setText(lines.join(QLatin1Char('\n')));
 
     // NUDGE-N style report: accuracy on the dev queries for each gamma of the grid.

@@ -212,6 +212,15 @@ void MainWindow::createActions()
     m_computeLsaAction->setIconText(tr("Compute LSA"));
     connect(m_computeLsaAction, &QAction::triggered, this, &MainWindow::showComputeLsaDialog);
 
+    m_computeRemoteAction = make(s->standardIcon(QStyle::SP_DriveNetIcon), tr("Compute Embeddings via &API..."),
+                                 QStringLiteral("actionComputeRemote"),
+                                 tr("Compute embeddings with an OpenAI-compatible service (OpenAI, Azure, vLLM, TEI, "
+                                    "Ollama, ...): cost estimate first, progress, cancel; results are cached "
+                                    "(Ctrl+Shift+L)"));
+    m_computeRemoteAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
+    m_computeRemoteAction->setIconText(tr("Compute via API"));
+    connect(m_computeRemoteAction, &QAction::triggered, this, &MainWindow::showComputeRemoteDialog);
+
     m_exportEmbeddingsAction = make(s->standardIcon(QStyle::SP_DialogSaveButton), tr("E&xport Embeddings..."),
                                     QStringLiteral("actionExportEmbeddings"),
                                     tr("Write the selected set as .npy, .fvecs, JSONL or safetensors files"));
@@ -304,6 +313,7 @@ void MainWindow::createMenus()
 
     QMenu *embeddings = menuBar()->addMenu(tr("E&mbeddings"));
     embeddings->addAction(m_computeLsaAction);
+    embeddings->addAction(m_computeRemoteAction);
     embeddings->addAction(m_importEmbeddingsAction);
     embeddings->addAction(m_importFilesAction);
     embeddings->addAction(m_exportEmbeddingsAction);
@@ -370,8 +380,16 @@ void MainWindow::createCentralWidget()
     m_embeddingsPanel = new widgets::EmbeddingsPanel(this);
     m_embeddingsPanel->setObjectName(QStringLiteral("embeddingsPanel"));
     m_embeddingsPanel->setCacheLocation(m_cacheRoot);
-    for (QAction *action : {m_computeLsaAction, m_importEmbeddingsAction, m_importFilesAction})
+    for (QAction *action : {m_computeLsaAction, m_computeRemoteAction, m_importEmbeddingsAction})
         m_embeddingsPanel->toolBar()->addAction(action);
+    if (auto *import = qobject_cast<QToolButton *>(m_embeddingsPanel->toolBar()->widgetForAction(m_importEmbeddingsAction))) {
+        // Import a folder (the button) or files (its menu).
+        auto *menu = new QMenu(import);
+        menu->addAction(m_importEmbeddingsAction);
+        menu->addAction(m_importFilesAction);
+        import->setMenu(menu);
+        import->setPopupMode(QToolButton::MenuButtonPopup);
+    }
     m_embeddingsPanel->toolBar()->addSeparator();
     for (QAction *action : {m_exportEmbeddingsAction, m_removeFromCacheAction})
         m_embeddingsPanel->toolBar()->addAction(action);
@@ -724,7 +742,7 @@ void MainWindow::updateActions()
 
     m_openDatasetAction->setEnabled(!busy);
     m_recentMenu->setEnabled(!busy);
-    for (QAction *action : {m_importEmbeddingsAction, m_importFilesAction, m_computeLsaAction})
+    for (QAction *action : {m_importEmbeddingsAction, m_importFilesAction, m_computeLsaAction, m_computeRemoteAction})
         action->setEnabled(!busy && hasDataset);
     m_exportEmbeddingsAction->setEnabled(!busy && hasVectors);
     m_removeFromCacheAction->setEnabled(!busy && row && row->origin == widgets::EmbeddingSetRow::Origin::Cache &&

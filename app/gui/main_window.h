@@ -1,5 +1,6 @@
 #pragma once
-// The embtune main window: open a BEIR dataset; list, compute (built-in LSA), import, export and
+// The embtune main window: open a BEIR dataset; list, compute (built-in LSA or an
+// OpenAI-compatible API), import, export and
 // remove its embedding sets (Embeddings tab); evaluate the selected set or BM25 on a split; train
 // a tuning method; compare every run side by side (metrics table, recall/nDCG@k curves, run
 // details). Engine work runs on worker threads (app/gui/jobs); one job runs at a time and every
@@ -14,6 +15,7 @@
 #include "eval/retrieval_evaluation.h"
 #include "io/vector_file.h"
 #include "jobs/engine_jobs.h"
+#include "jobs/remote_jobs.h"
 
 #include <QFutureWatcher>
 #include <QHash>
@@ -90,6 +92,10 @@ public:
     bool importEmbeddingFiles(const ImportSpec &spec);
     // Computes the LSA set of `options` (or loads it from the cache) and selects it.
     bool computeLsa(const engine::LsaOptions &options);
+    // Computes a set with an OpenAI-compatible API (or loads it from the cache) and selects it:
+    // reads the key and estimates the job first, asks ("confirmCostBox") when the estimated cost
+    // exceeds request.confirmAbove, then embeds on a worker thread.
+    bool computeRemote(const RemoteRequest &request);
     // Exports the selected set.
     bool exportEmbeddings(engine::VectorFormat format, const QString &dir);
     // Removes the cache entry of the panel row `key` (no confirmation; the action asks first).
@@ -107,6 +113,7 @@ public:
 
     // Opens the dialogs (non-blocking; tests find them by object name).
     void showComputeLsaDialog();
+    void showComputeRemoteDialog();
     void showTrainDialog();
 
     bool isBusy() const { return m_jobWatcher != nullptr; }
@@ -141,6 +148,7 @@ public:
     QAction *importEmbeddingsAction() const { return m_importEmbeddingsAction; }
     QAction *importFilesAction() const { return m_importFilesAction; }
     QAction *computeLsaAction() const { return m_computeLsaAction; }
+    QAction *computeRemoteAction() const { return m_computeRemoteAction; }
     QAction *exportEmbeddingsAction() const { return m_exportEmbeddingsAction; }
     QAction *removeFromCacheAction() const { return m_removeFromCacheAction; }
     QAction *evaluateAction() const { return m_evaluateAction; }
@@ -235,6 +243,10 @@ private:
     void onDatasetLoaded(const QString &dir, const OpenedDatasetJobResult &result);
     void onEmbeddingsImported(const QString &key, const QString &path, const EmbeddingsJobResult &result);
     void onComputed(const ComputeJobResult &result);
+    void onRemotePlanned(const RemoteRequest &request, const RemotePlanJobResult &result);
+    void startRemoteEmbedding(std::shared_ptr<net::RemoteEmbedder> embedder);
+    RemoteRequest savedRemoteRequest() const;
+    void saveRemoteRequest(const RemoteRequest &request);
     void onEvaluated(const QString &setKey, const EvaluationJobResult &result);
     void onTrained(const QString &setKey, const QString &methodId, const TrainJobResult &result);
 
@@ -261,6 +273,7 @@ private:
     QAction *m_importEmbeddingsAction = nullptr;
     QAction *m_importFilesAction = nullptr;
     QAction *m_computeLsaAction = nullptr;
+    QAction *m_computeRemoteAction = nullptr;
     QAction *m_exportEmbeddingsAction = nullptr;
     QAction *m_removeFromCacheAction = nullptr;
     QAction *m_evaluateAction = nullptr;

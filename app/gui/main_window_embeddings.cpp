@@ -5,6 +5,7 @@
 #include "dialogs/export_dialog.h"
 #include "dialogs/import_files_dialog.h"
 #include "dialogs/lsa_dialog.h"
+#include "dialogs/remote_embed_dialog.h"
 #include "embedding_set_list_model.h"
 #include "embeddings_panel.h"
 #include "gui_text.h"
@@ -344,6 +345,150 @@ void MainWindow::onComputed(const ComputeJobResult &result)
         message += QStringLiteral("; ") + result.warnings.join(QStringLiteral("; "));
     statusBar()->showMessage(message, kStatusTimeoutMs);
     emit embeddingsComputed(key, computed.cacheHit);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compute via an OpenAI-compatible API
+
+RemoteRequest MainWindow::savedRemoteRequest() const
+{
+    RemoteRequest request;
+    const auto value = [this](const char *name, const QVariant &fallback) {
+        return m_settings->value(QStringLiteral("remote/") + QLatin1String(name), fallback);
+    };
+    request.settings.baseUrl = value("baseUrl", request.settings.baseUrl).toString();
+    request.settings.model = value("model", request.settings.model).toString();
+    request.settings.dimensions = value("dimensions", request.settings.dimensions).toInt();
+    request.settings.maxInFlight = value("inFlight", request.settings.maxInFlight).toInt();
+    request.settings.pricePerMillionTokens = value("price", 0.0).toDouble();
+    request.confirmAbove = value("confirmAbove", request.confirmAbove).toDouble();
+    const QString source = value("keySource", QStringLiteral("environment")).toString();
+    request.useKey = source != QStringLiteral("none");
+    const QString variable = value("keyVariable", request.keySource.environmentVariable).toString();
+    const QString service = value("keychainService", request.keySource.keychainService).toString();
+    request.keySource.keychainEntry = value("keychainEntry", request.keySource.keychainEntry).toString();
+    request.keySource.environmentVariable = source == QStringLiteral("keychain") ? QString() : variable;
+    request.keySource.keychainService = source == QStringLiteral("keychain") ? service : QString();
+    return request;
+}
+
+void MainWindow::saveRemoteRequest(const RemoteRequest &request)
+{
+    if (!m_options.saveSettings)
+        return;
+    // Where the key comes from, never the key.
+    const auto set = [this](const char *name, const QVariant &value) {
+        m_settings->setValue(QStringLiteral("remote/") + QLatin1String(name), value);
+    };
+    set("baseUrl", request.settings.baseUrl);
+    set("model", request.settings.model);
+    set("dimensions", request.settings.dimensions);
+    set("inFlight", request.settings.maxInFlight);
+    set("price", request.settings.pricePerMillionTokens);
+    set("confirmAbove", request.confirmAbove);
+    set("keySource", !request.useKey                                  ? QStringLiteral("none")
+                     : !request.keySource.keychainService.isEmpty() ? QStringLiteral("keychain")
+                                                                    : QStringLiteral("environment"));
+    if (!request.keySource.environmentVariable.isEmpty())
+        set("keyVariable", request.keySource.environmentVariable);
+    if (!request.keySource.keychainService.isEmpty())
+        set("keychainService", request.keySource.keychainService);
+    set("keychainEntry", request.keySource.keychainEntry);
+}
+
+void MainWindow::showComputeRemoteDialog()
+{
+    if (refuseJob(tr("Cannot compute embeddings"), true))
+        return;
+    auto *dialog = new RemoteEmbedDialog(m_cacheRoot, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setRequest(savedRemoteRequest());
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const RemoteRequest request = dialog->request();
+        saveRemoteRequest(request);
+        computeRemote(request);
+    });
+    dialog->open();
+}
+
+bool MainWindow::computeRemote(const RemoteRequest &request)
+{
+    if (refuseJob(tr("Cannot compute embeddings"), true))
+        return false;
+    RemoteRequest job = request;
+    // The embedder's own request cache (resume without paying twice), hidden from the set list.
+    job.settings.cacheDir = QDir(m_cacheRoot).filePath(QStringLiteral(".remote-requests"));
+    JobProgress *progress = beginJob(tr("Preparing %1").arg(fromStd(remoteSetName(job.settings))));
+    watchJob(planRemoteAsync(m_dataset, m_textsHash, job, m_cacheRoot, progress),
+             [this, job, dataset = m_dataset](const RemotePlanJobResult &result) {
+                 if (dataset != m_dataset)
+                     return;
+                 onRemotePlanned(job, result);
+             });
+    return true;
+}
+
+void MainWindow::onRemotePlanned(const RemoteRequest &request, const RemotePlanJobResult &result)
+{
+    if (handleJobError(result.error, tr("Cannot compute embeddings")))
+        return;
+    const RemotePlan &plan = *result.value;
+    if (plan.cached) {
+        ComputeJobResult hit;
+        hit.value = std::shared_ptr<const ComputedEmbeddings>(result.value, &*plan.cached);
+        hit.seconds = result.seconds;
+        onComputed(hit);
+        return;
+    }
+    const net::EmbedEstimate &estimate = plan.estimate;
+    QString details = tr("%1 texts (%2 distinct, %3 already in the request cache): %4 requests, about %5 tokens")
+                          .arg(count(estimate.texts), count(estimate.uniqueTexts), count(estimate.cachedTexts),
+                               count(estimate.requests), count(estimate.estimatedTokens));
+    if (request.settings.pricePerMillionTokens > 0)
+        details += tr(", estimated cost %1").arg(estimate.estimatedCost, 0, 'f', 4);
+    std::shared_ptr<net::RemoteEmbedder> embedder = plan.embedder;
+    if (!estimate.needsConfirmation(request.confirmAbove)) {
+        startRemoteEmbedding(embedder);
+        statusBar()->showMessage(details, kStatusTimeoutMs);
+        return;
+    }
+    const QString name = fromStd(remoteSetName(request.settings));
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Compute Embeddings via API"),
+                                tr("The estimated cost of embedding %1 with %2 is %3, above your limit of %4. "
+                                   "Start the job?")
+                                    .arg(fromStd(m_dataset->name), name)
+                                    .arg(estimate.estimatedCost, 0, 'f', 4)
+                                    .arg(request.confirmAbove, 0, 'f', 4),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("confirmCostBox"));
+    box->setInformativeText(details);
+    QPushButton *start = box->addButton(tr("Start"), QMessageBox::AcceptRole);
+    start->setObjectName(QStringLiteral("confirmCostButton"));
+    box->addButton(QMessageBox::Cancel);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    // The embedder (and its key) lives as long as this connection: until the box is closed.
+    connect(box, &QMessageBox::buttonClicked, this, [this, start, embedder](QAbstractButton *button) {
+        if (button == start)
+            startRemoteEmbedding(embedder);
+        else
+            statusBar()->showMessage(tr("Not started: the estimated cost is above the limit"), kStatusTimeoutMs);
+    });
+    box->open();
+}
+
+void MainWindow::startRemoteEmbedding(std::shared_ptr<net::RemoteEmbedder> embedder)
+{
+    if (refuseJob(tr("Cannot compute embeddings"), true))
+        return;
+    const QString name = fromStd(remoteSetName(embedder->settings()));
+    JobProgress *progress = beginJob(tr("Embedding with %1").arg(name));
+    watchJob(embedRemoteAsync(m_dataset, m_textsHash, std::move(embedder), m_cacheRoot, progress),
+             [this, dataset = m_dataset](const ComputeJobResult &result) {
+                 if (dataset != m_dataset)
+                     return;
+                 onComputed(result);
+             });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -418,7 +418,7 @@ QFuture<TrainJobResult> trainAsync(std::shared_ptr<const engine::Dataset> datase
                 tuned->provenance.created = utcNow();
                 tuned->provenance.normalized = run.similarity == engine::Similarity::Cosine;
                 tuned->docs = (*model)->tunedDocuments();
-                tuned->queries = engine::FloatMatrix((*model)->transformQueries(base.queries.map()));
+                tuned->queries = engine::FloatMatrix((*model)->transformDatasetQueries(*dataset, base.queries.map()));
                 tuned->hasQueryVector = base.hasQueryVector;
 
                 engine::EvaluationOptions options = spec.evaluation;

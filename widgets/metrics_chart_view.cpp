@@ -39,6 +39,7 @@ MetricsChartView::MetricsChartView(QWidget *parent)
     m_kAxis->setLabelFormat(QStringLiteral("%.0f"));
     m_kAxis->setTickType(QValueAxis::TicksDynamic);
     m_kAxis->setTickAnchor(0);
+    m_kAxis->setTruncateLabels(false); // "100" at the right edge, next to the legend
     m_scoreAxis = new QValueAxis(chart);
     m_scoreAxis->setTitleText(tr("mean over queries"));
     m_scoreAxis->setRange(0.0, 1.0);

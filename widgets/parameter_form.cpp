@@ -95,7 +95,9 @@ void ParameterForm::setSpec(const engine::MethodSpec &spec)
         const QString name = QString::fromStdString(param.name);
         const QString defaultText = QString::fromStdString(param.defaultValue);
         QWidget *editor = nullptr;
-        switch (param.type) {
+        // Integers whose range does not fit a spin box (e.g. 64-bit seeds) get a line edit.
+        const bool wideInt = param.type == Type::Int && (param.minimum < double(INT_MIN) || param.maximum > double(INT_MAX));
+        switch (wideInt ? Type::Double : param.type) {
         case Type::Int: {
             auto *spin = new QSpinBox(this);
             spin->setRange(clampToInt(param.minimum), clampToInt(param.maximum));
@@ -109,6 +111,7 @@ void ParameterForm::setSpec(const engine::MethodSpec &spec)
         case Type::DoubleList: {
             auto *line = new QLineEdit(defaultText, this);
             line->setPlaceholderText(param.type == Type::DoubleList ? tr("numbers separated by commas")
+                                     : param.type == Type::Int      ? tr("an integer")
                                                                     : tr("a number"));
             connect(line, &QLineEdit::textChanged, this, &ParameterForm::validate);
             editor = line;

@@ -1,7 +1,7 @@
 #pragma once
 // A form generated from a method's parameter schema (engine::MethodSpec): one editor per
-// parameter (Int: spin box; Double and DoubleList: line edit; Choice: combo box; Bool: check
-// box), labelled, with the help text, default and range as tooltip, starting at the default.
+// parameter (Int: spin box, or a line edit when its range exceeds 32 bits; Double and
+// DoubleList: line edit; Choice: combo box; Bool: check box), labelled, with the help text, default and range as tooltip, starting at the default.
 // Values are validated with engine::ParamValues::parse after every edit: an invalid editor is
 // outlined and the first error is shown under the form ("parameterError"). Editors are named
 // "param_<name>".

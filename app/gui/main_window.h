@@ -55,6 +55,7 @@ struct TrainRequest {
     std::map<std::string, std::string> params; // name=value; missing ones take the schema's defaults
     QString trainQueriesFile, devQueriesFile;  // empty: the dataset's splits/train.txt, splits/dev.txt
     QString split;                             // empty: the window's split
+    QStringList expertKeys;                    // Embeddings panel keys of expert sets (soft-label)
 };
 
 class MainWindow : public QMainWindow {
@@ -248,7 +249,8 @@ private:
     RemoteRequest savedRemoteRequest() const;
     void saveRemoteRequest(const RemoteRequest &request);
     void onEvaluated(const QString &setKey, const EvaluationJobResult &result);
-    void onTrained(const QString &setKey, const QString &methodId, const TrainJobResult &result);
+    void onTrained(const QString &setKey, const QString &methodId, const QStringList &experts,
+                   const TrainJobResult &result);
 
     Options m_options;
     QSettings *m_settings = nullptr;

@@ -173,7 +173,11 @@ void MainWindow::showTrainDialog()
     QStringList splits;
     for (int i = 0; i < m_splitCombo->count(); ++i)
         splits << m_splitCombo->itemText(i);
-    auto *dialog = new TrainDialog(m_datasetPath, splits, currentSplit(), row->name, this);
+    QList<QPair<QString, QString>> experts;
+    for (const Row &other : m_embeddingsPanel->model()->rows())
+        if (other.origin != Row::Origin::Baseline && other.key != row->key)
+            experts.append({other.key, QStringLiteral("%1 (%2, %3-d)").arg(other.name, other.embedder).arg(other.dim)});
+    auto *dialog = new TrainDialog(m_datasetPath, splits, currentSplit(), row->name, experts, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     const QString lastMethod = m_settings->value(QStringLiteral("train/method")).toString();
     if (!lastMethod.isEmpty())
@@ -185,6 +189,7 @@ void MainWindow::showTrainDialog()
         request.trainQueriesFile = dialog->trainQueriesFile();
         request.devQueriesFile = dialog->devQueriesFile();
         request.split = dialog->split();
+        request.expertKeys = dialog->expertKeys();
         if (m_options.saveSettings)
             m_settings->setValue(QStringLiteral("train/method"), request.methodId);
         train(request);
@@ -232,6 +237,16 @@ bool MainWindow::train(const TrainRequest &request)
     }
 
     TrainSpec spec;
+    QStringList expertNames;
+    for (const QString &key : request.expertKeys) {
+        const Row *expert = m_embeddingsPanel->model()->find(key);
+        if (!expert || expert->origin == Row::Origin::Baseline) {
+            showError(title, tr("Expert \"%1\" is not an embedding set with vectors of this dataset.").arg(key));
+            return false;
+        }
+        spec.experts.push_back(sourceOf(key));
+        expertNames << expert->name;
+    }
     spec.methodId = request.methodId.toStdString();
     spec.params = request.params;
     spec.trainQueriesFile = trainFile;
@@ -242,15 +257,16 @@ bool MainWindow::train(const TrainRequest &request)
     JobProgress *progress =
         beginJob(tr("Training %1 on %2").arg(fromStd(method->spec().displayName), row->name));
     watchJob(trainAsync(m_dataset, sourceOf(setKey), std::move(spec), progress),
-             [this, setKey, methodId, dataset = m_dataset](const TrainJobResult &result) {
+             [this, setKey, methodId, expertNames, dataset = m_dataset](const TrainJobResult &result) {
                  if (dataset != m_dataset)
                      return;
-                 onTrained(setKey, methodId, result);
+                 onTrained(setKey, methodId, expertNames, result);
              });
     return true;
 }
 
-void MainWindow::onTrained(const QString &setKey, const QString &methodId, const TrainJobResult &result)
+void MainWindow::onTrained(const QString &setKey, const QString &methodId, const QStringList &experts,
+                           const TrainJobResult &result)
 {
     if (handleJobError(result.error, tr("Training failed")))
         return;
@@ -290,6 +306,8 @@ void MainWindow::onTrained(const QString &setKey, const QString &methodId, const
             .arg(trained.devQueries)
             .arg(QString::fromLatin1(engine::similarityName(trained.similarity)), split, queries)
             .arg(trained.fitSeconds, 0, 'f', 3);
+    if (!experts.isEmpty())
+        record.description += tr("\nexperts: %1").arg(experts.join(QStringLiteral(", ")));
     const QString runKey = addRun(QStringLiteral("train:%1").arg(++m_trainCount), std::move(record), split);
     m_evaluation = m_runs.value(runKey).report;
     selectRun(runKey);

@@ -33,6 +33,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
@@ -242,6 +243,7 @@ private slots:
     void bm25Baseline();
     void trainNudgeNFixedGamma();
     void invalidParameterBlocksTraining();
+    void trainWithExpertSet();
     void commandLineBm25AndTrain();
 
 private:
@@ -1180,6 +1182,56 @@ void TestGuiFixture::invalidParameterBlocksTraining()
     // BM25 has no vectors to train.
     QVERIFY(window->selectEmbeddings(MainWindow::bm25Key()));
     QVERIFY(!window->trainAction()->isEnabled());
+}
+
+void TestGuiFixture::trainWithExpertSet()
+{
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, m_trainingDataset));
+    QVERIFY(importAndWait(*window, m_trainingDataset + "/embeddings/vec3"));
+    const QString vec3 = window->currentEmbeddingsKey();
+    engine::LsaOptions options;
+    options.dim = 2;
+    options.tfidf.minDf = 1;
+    QVERIFY(runAndWait(*window, &MainWindow::embeddingsComputed, [&] { return window->computeLsa(options); }));
+    const QString lsa = window->currentEmbeddingsKey();
+    QVERIFY(window->selectEmbeddings(vec3));
+
+    // soft-label with the LSA set as an expert (besides BM25), through the dialog.
+    window->trainAction()->trigger();
+    QDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = findDialog(QStringLiteral("trainDialog"))));
+    auto *method = dialog->findChild<QComboBox *>(QStringLiteral("trainMethod"));
+    const int softLabel = method->findData(QStringLiteral("soft-label"));
+    QVERIFY(softLabel >= 0);
+    method->setCurrentIndex(softLabel);
+    auto *epochs = dialog->findChild<QSpinBox *>(QStringLiteral("param_epochs"));
+    QVERIFY(epochs);
+    epochs->setValue(3);
+    auto *experts = dialog->findChild<QListWidget *>(QStringLiteral("trainExperts"));
+    QVERIFY(experts);
+    QCOMPARE(experts->count(), 1); // the other set with vectors: not vec3 itself, not BM25
+    QCOMPARE(experts->item(0)->data(Qt::UserRole).toString(), lsa);
+    experts->item(0)->setCheckState(Qt::Checked);
+    QSignalSpy trained(window.get(), &MainWindow::trainingFinished);
+    QSignalSpy errors(window.get(), &MainWindow::errorShown);
+    QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() == 1 && !window->isBusy(), kTimeoutMs);
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+    const QStringList labels = runLabels(*window);
+    QCOMPARE(labels.size(), 2);
+    QVERIFY2(labels[1].startsWith(QStringLiteral("vec3 + ")), qPrintable(labels.join(", ")));
+    auto *details = window->findChild<widgets::RunDetailsView *>(QStringLiteral("runDetails"));
+    QVERIFY2(details->text().contains(QStringLiteral("experts: lsa2 min_df=1")), qPrintable(details->text()));
+    QVERIFY2(details->text().contains(QStringLiteral("epochs=3")), qPrintable(details->text()));
+
+    // An expert that is not a set with vectors is refused before any job.
+    embtune::gui::TrainRequest request;
+    request.methodId = QStringLiteral("soft-label");
+    request.expertKeys = {MainWindow::bm25Key()};
+    QVERIFY(!window->train(request));
+    QCOMPARE(errors.count(), 1);
+    QVERIFY(!window->isBusy());
 }
 
 void TestGuiFixture::commandLineBm25AndTrain()

@@ -650,6 +650,25 @@ void TestWidgets::parameterForm()
     QCOMPARE(form.values()["normalize"], std::string("false"));
     QVERIFY(form.isValid());
     QVERIFY(!form.editor(QStringLiteral("gamma"))); // the previous spec's editors are gone
+
+    // Every registered method's form is valid at its defaults, and its values parse as the method
+    // reads them.
+    for (const engine::Method *method : engine::registeredMethods()) {
+        form.setSpec(method->spec());
+        QVERIFY2(form.isValid(), qPrintable(QString::fromStdString(method->spec().id) + ": " + form.errorText()));
+        QVERIFY(engine::ParamValues::parse(method->spec(), form.values()).ok());
+        QCOMPARE(form.values().size(), method->spec().params.size());
+    }
+    // A 64-bit integer range gets a line edit (a spin box holds 32 bits).
+    engine::MethodSpec wide;
+    wide.params = {{"seed", engine::ParamSpec::Type::Int, "0", 0, 4294967295.0, {}, "Seed."}};
+    form.setSpec(wide);
+    auto *seed = qobject_cast<QLineEdit *>(form.editor(QStringLiteral("seed")));
+    QVERIFY(seed);
+    QVERIFY(form.setValue(QStringLiteral("seed"), QStringLiteral("4294967295")));
+    QVERIFY(form.isValid());
+    QVERIFY(form.setValue(QStringLiteral("seed"), QStringLiteral("1.5")));
+    QVERIFY2(form.errorText().contains(QStringLiteral("integer")), qPrintable(form.errorText()));
 }
 
 void TestWidgets::runDetails()

@@ -11,6 +11,7 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
+#include <QListWidget>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -25,7 +26,8 @@ QString TrainDialog::defaultQueryFile(const QString &datasetDir, const QString &
 }
 
 TrainDialog::TrainDialog(const QString &datasetDir, const QStringList &splits, const QString &split,
-                         const QString &embeddingsName, QWidget *parent)
+                         const QString &embeddingsName, const QList<QPair<QString, QString>> &experts,
+                         QWidget *parent)
     : QDialog(parent)
 {
     setObjectName(QStringLiteral("trainDialog"));
@@ -79,6 +81,21 @@ TrainDialog::TrainDialog(const QString &datasetDir, const QStringList &splits, c
     dataLayout->addRow(tr("&Train queries:"), m_train);
     dataLayout->addRow(tr("&Dev queries:"), m_dev);
     dataLayout->addRow(tr("&Evaluate on split:"), m_split);
+    m_experts = new QListWidget(this);
+    m_experts->setObjectName(QStringLiteral("trainExperts"));
+    m_experts->setToolTip(tr("Other embedding sets scored as experts by methods that take experts (soft-label); "
+                             "other methods ignore them"));
+    for (const auto &[key, name] : experts) {
+        auto *item = new QListWidgetItem(name, m_experts);
+        item->setData(Qt::UserRole, key);
+        item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
+        item->setCheckState(Qt::Unchecked);
+    }
+    m_experts->setMaximumHeight(m_experts->fontMetrics().height() * 5);
+    if (!experts.isEmpty())
+        dataLayout->addRow(tr("E&xperts:"), m_experts);
+    else
+        m_experts->hide();
 
     m_problemLabel = new QLabel(this);
     m_problemLabel->setObjectName(QStringLiteral("trainProblem"));
@@ -159,6 +176,23 @@ bool TrainDialog::setSplit(const QString &split)
         return false;
     m_split->setCurrentIndex(index);
     return true;
+}
+
+QStringList TrainDialog::expertKeys() const
+{
+    QStringList keys;
+    for (int i = 0; i < m_experts->count(); ++i)
+        if (m_experts->item(i)->checkState() == Qt::Checked)
+            keys << m_experts->item(i)->data(Qt::UserRole).toString();
+    return keys;
+}
+
+void TrainDialog::setExpertKeys(const QStringList &keys)
+{
+    for (int i = 0; i < m_experts->count(); ++i) {
+        QListWidgetItem *item = m_experts->item(i);
+        item->setCheckState(keys.contains(item->data(Qt::UserRole).toString()) ? Qt::Checked : Qt::Unchecked);
+    }
 }
 
 void TrainDialog::onMethodChanged()

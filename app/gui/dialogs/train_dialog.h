@@ -2,7 +2,7 @@
 // "Train": a tuning method from the registry (registeredMethods()), its parameters as a form
 // generated from the method's schema (validated inline with ParamValues::parse), the train and dev
 // query lists (one query id per line; default: the dataset's splits/train.txt and splits/dev.txt)
-// and the split to evaluate on. The Train button is enabled only when everything is valid; the
+// the split to evaluate on and, for methods that take experts (soft-label), other embedding sets. The Train button is enabled only when everything is valid; the
 // caller runs the job.
 
 #include "data/dataset.h"
@@ -15,6 +15,7 @@
 class QComboBox;
 class QDialogButtonBox;
 class QLabel;
+class QListWidget;
 
 namespace embtune::widgets {
 class ParameterForm;
@@ -26,9 +27,11 @@ namespace embtune::gui {
 class TrainDialog : public QDialog {
     Q_OBJECT
 public:
-    // `datasetDir` gives the default query lists; `splits` the evaluation choices.
+    // `datasetDir` gives the default query lists; `splits` the evaluation choices; `experts` the
+    // other embedding sets (key, name) a method that takes experts may use (none checked).
     TrainDialog(const QString &datasetDir, const QStringList &splits, const QString &split,
-                const QString &embeddingsName, QWidget *parent = nullptr);
+                const QString &embeddingsName, const QList<QPair<QString, QString>> &experts = {},
+                QWidget *parent = nullptr);
 
     QString methodId() const;
     // Selects a method by id; false when it is not registered.
@@ -41,6 +44,9 @@ public:
     void setQueryFiles(const QString &train, const QString &dev);
     QString split() const;
     bool setSplit(const QString &split);
+    // Keys of the checked expert sets.
+    QStringList expertKeys() const;
+    void setExpertKeys(const QStringList &keys);
 
     // Why Train is disabled (empty when it is enabled).
     QString problem() const { return m_problem; }
@@ -59,6 +65,7 @@ private:
     widgets::PathEdit *m_train = nullptr;
     widgets::PathEdit *m_dev = nullptr;
     QComboBox *m_split = nullptr;
+    QListWidget *m_experts = nullptr;
     QLabel *m_problemLabel = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
     QString m_problem;

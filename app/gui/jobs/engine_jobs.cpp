@@ -383,9 +383,19 @@ QFuture<TrainJobResult> trainAsync(std::shared_ptr<const engine::Dataset> datase
                 if (!dev)
                     return dev.error();
 
+                std::vector<std::shared_ptr<const engine::EmbeddingSet>> experts;
+                for (const EmbeddingsSource &expert : spec.experts) {
+                    auto resolved = resolve(expert, *dataset);
+                    if (!resolved)
+                        return resolved.error();
+                    experts.push_back(*resolved);
+                }
+
                 engine::TrainingData data;
                 data.dataset = dataset.get();
                 data.embeddings = set->get();
+                for (const auto &expert : experts)
+                    data.experts.push_back(expert.get());
                 data.trainQueries = *train;
                 data.devQueries = *dev;
                 data.trainQrels = dataset->judgementsFor(*train);

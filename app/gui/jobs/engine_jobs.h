@@ -87,6 +87,7 @@ struct TrainSpec {
     std::map<std::string, std::string> params; // name=value texts; missing ones take defaults
     QString trainQueriesFile, devQueriesFile;  // one query id per line
     engine::EvaluationOptions evaluation;      // split, ks, metrics (similarity: the model's)
+    std::vector<EmbeddingsSource> experts;     // other sets, for methods that take experts
 };
 
 struct TrainedRun {

@@ -1,6 +1,7 @@
 #include "methods/mafin.h"
 
 #include "io/json_writer.h"
+#include "methods/training_support.h"
 #include "train/hashed_text_encoder.h"
 #include "train/trainer.h"
 
@@ -229,10 +230,8 @@ Result<std::unique_ptr<TunedModel>> MafinMethod::fit(const TrainingData &data, c
         return Error::usage(m_spec.id + " needs a dataset and an embedding set");
     const Dataset &dataset = *data.dataset;
     const EmbeddingSet &set = *data.embeddings;
-    for (const auto &qrels : {&data.trainQrels, &data.devQrels})
-        for (const auto &q : qrels->queries)
-            if (!set.hasQuery(q.query))
-                return Error::input("query \"" + dataset.queryIds.id(q.query) + "\" has no query vector", set.source);
+    if (Status s = checkQueryVectors(data); !s)
+        return s.error();
     const float weightBb = m_lambda ? 1.0f : float(params.real("weight_bb"));
     auto encoder = std::make_shared<HashedTextEncoder>(params.integer("buckets"), params.integer("dim_theta"),
                                                        uint64_t(params.integer("seed")));
@@ -269,13 +268,7 @@ Result<std::unique_ptr<TunedModel>> MafinMethod::fit(const TrainingData &data, c
 
     MafinObjective objective(*encoder, docs, queries, docFeatures, queryFeatures, neighbours, m_lambda, weightBb,
                              float(params.real("label_smoothing")), params.real("lr"));
-    TrainerOptions options;
-    options.epochs = int(params.integer("epochs"));
-    options.batchSize = int(params.integer("batch_size"));
-    options.scale = float(params.real("scale"));
-    options.patience = int(params.integer("patience"));
-    options.seed = uint64_t(params.integer("seed"));
-    options.threads = int(params.integer("threads")) > 0 ? int(params.integer("threads")) : data.threads;
+    const TrainerOptions options = trainerOptionsFrom(params, data);
     auto result = trainObjective(objective, ConstMatrixMap(queries.data(), queries.rows(), queries.cols()), pairs,
                                  data.devQrels, tiePriority, options, progress);
     if (!result)
@@ -285,19 +278,7 @@ Result<std::unique_ptr<TunedModel>> MafinMethod::fit(const TrainingData &data, c
     w.beginObject();
     w.key("method");
     w.value(m_spec.id);
-    w.key("best_epoch");
-    w.value(result->bestEpoch);
-    w.key("best_dev_ndcg10");
-    w.value(result->bestDevNdcg10);
-    w.key("steps");
-    w.value(result->steps);
-    w.key("ms_per_step");
-    w.value(result->steps > 0 ? 1000.0 * result->trainSeconds / double(result->steps) : 0.0);
-    w.key("dev_ndcg10");
-    w.beginArray();
-    for (const auto &epoch : result->history)
-        w.value(epoch.devNdcg10);
-    w.endArray();
+    writeTrainingResult(w, *result);
     w.endObject();
     RowMatrixXf tunedDocs = objective.documents();
     return std::unique_ptr<TunedModel>(

@@ -1,6 +1,7 @@
 #include "methods/query_adapter.h"
 
 #include "io/json_writer.h"
+#include "methods/training_support.h"
 #include "train/objectives.h"
 
 #include <cmath>
@@ -52,10 +53,8 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
         return Error::usage(m_spec.id + " needs a dataset and an embedding set");
     const EmbeddingSet &set = *data.embeddings;
     const int64_t d = set.dim();
-    for (const auto &qrels : {&data.trainQrels, &data.devQrels})
-        for (const auto &q : qrels->queries)
-            if (!set.hasQuery(q.query))
-                return Error::input("query \"" + data.dataset->queryIds.id(q.query) + "\" has no query vector", set.source);
+    if (Status s = checkQueryVectors(data); !s)
+        return s.error();
 
     std::mt19937_64 rng(uint64_t(params.integer("seed")));
     auto module = std::make_shared<Sequential>();
@@ -75,15 +74,7 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
     }
     module->add(std::make_unique<RowNormalize>());
 
-    TrainerOptions options;
-    options.epochs = int(params.integer("epochs"));
-    options.batchSize = int(params.integer("batch_size"));
-    options.scale = float(params.real("scale"));
-    options.patience = int(params.integer("patience"));
-    options.seed = uint64_t(params.integer("seed"));
-    options.threads = int(params.integer("threads")) > 0 ? int(params.integer("threads")) : data.threads;
-    options.adam.learningRate = params.real("lr");
-    options.adam.clipNorm = params.real("clip_norm");
+    const TrainerOptions options = trainerOptionsFrom(params, data);
 
     const RowMatrixXf docs = normalizedRows(set.docs.map());
     const std::vector<TrainingPair> pairs = pairsFromQrels(data.trainQrels);
@@ -102,21 +93,7 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
     w.beginObject();
     w.key("method");
     w.value(m_spec.id);
-    w.key("best_epoch");
-    w.value(result->bestEpoch);
-    w.key("best_dev_ndcg10");
-    w.value(result->bestDevNdcg10);
-    w.key("steps");
-    w.value(result->steps);
-    w.key("train_seconds");
-    w.value(result->trainSeconds);
-    w.key("ms_per_step");
-    w.value(result->steps > 0 ? 1000.0 * result->trainSeconds / double(result->steps) : 0.0);
-    w.key("dev_ndcg10");
-    w.beginArray();
-    for (const auto &epoch : result->history)
-        w.value(epoch.devNdcg10);
-    w.endArray();
+    writeTrainingResult(w, *result);
     w.key("loss");
     w.beginArray();
     for (const auto &epoch : result->history)

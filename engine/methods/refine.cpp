@@ -1,6 +1,7 @@
 #include "methods/refine.h"
 
 #include "io/json_writer.h"
+#include "methods/training_support.h"
 #include "methods/query_adapter.h"
 #include "train/objectives.h"
 
@@ -33,15 +34,11 @@ Result<std::unique_ptr<TunedModel>> RefineMethod::fit(const TrainingData &data, 
     if (!data.dataset || !data.embeddings)
         return Error::usage("refine needs a dataset and an embedding set");
     const EmbeddingSet &set = *data.embeddings;
-    for (const auto &qrels : {&data.trainQrels, &data.devQrels})
-        for (const auto &q : qrels->queries)
-            if (!set.hasQuery(q.query))
-                return Error::input("query \"" + data.dataset->queryIds.id(q.query) + "\" has no query vector", set.source);
+    if (Status s = checkQueryVectors(data); !s)
+        return s.error();
     const int64_t d = set.dim();
     auto module = std::make_shared<Sequential>();
-    auto fused = std::make_unique<FusedLinearMap>(d, params.real("lambda_frozen"));
-    FusedLinearMap *fusedView = fused.get();
-    module->add(std::move(fused));
+    module->add(std::make_unique<FusedLinearMap>(d, params.real("lambda_frozen")));
     module->add(std::make_unique<RowNormalize>());
 
     const RowMatrixXf docs = normalizedRows(set.docs.map());
@@ -56,14 +53,7 @@ Result<std::unique_ptr<TunedModel>> RefineMethod::fit(const TrainingData &data, 
     int64_t withoutNegatives = 0;
     auto negatives = bandHardNegatives(docs, set.queries.map(), pairs, band, &withoutNegatives);
 
-    TrainerOptions options;
-    options.epochs = int(params.integer("epochs"));
-    options.batchSize = int(params.integer("batch_size"));
-    options.scale = float(params.real("scale"));
-    options.patience = int(params.integer("patience"));
-    options.seed = uint64_t(params.integer("seed"));
-    options.threads = int(params.integer("threads")) > 0 ? int(params.integer("threads")) : data.threads;
-    options.adam.learningRate = params.real("lr");
+    const TrainerOptions options = trainerOptionsFrom(params, data);
     SharedModuleObjective objective(*module, docs, set.queries.map(), pairs, std::move(negatives));
     auto result = trainObjective(objective, set.queries.map(), pairs, data.devQrels,
                                  tiePriorityByIdDescending(data.dataset->docIds.ids()), options, progress);
@@ -78,21 +68,8 @@ Result<std::unique_ptr<TunedModel>> RefineMethod::fit(const TrainingData &data, 
     w.value(int64_t(pairs.size()));
     w.key("pairs_without_hard_negatives");
     w.value(withoutNegatives);
-    w.key("best_epoch");
-    w.value(result->bestEpoch);
-    w.key("best_dev_ndcg10");
-    w.value(result->bestDevNdcg10);
-    w.key("steps");
-    w.value(result->steps);
-    w.key("ms_per_step");
-    w.value(result->steps > 0 ? 1000.0 * result->trainSeconds / double(result->steps) : 0.0);
-    w.key("dev_ndcg10");
-    w.beginArray();
-    for (const auto &epoch : result->history)
-        w.value(epoch.devNdcg10);
-    w.endArray();
+    writeTrainingResult(w, *result);
     w.endObject();
-    (void)fusedView;
     // The same module encodes both sides.
     return std::unique_ptr<TunedModel>(std::make_unique<QueryAdapterModel>(module, module, set.docs, w.str()));
 }

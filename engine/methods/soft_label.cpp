@@ -1,6 +1,7 @@
 #include "methods/soft_label.h"
 
 #include "io/json_writer.h"
+#include "methods/training_support.h"
 #include "methods/query_adapter.h"
 #include "search/bm25.h"
 #include "train/trainer.h"
@@ -176,10 +177,8 @@ Result<std::unique_ptr<TunedModel>> SoftLabelMethod::fit(const TrainingData &dat
         return Error::usage("soft-label needs a dataset and an embedding set");
     const Dataset &dataset = *data.dataset;
     const EmbeddingSet &set = *data.embeddings;
-    for (const auto &qrels : {&data.trainQrels, &data.devQrels})
-        for (const auto &q : qrels->queries)
-            if (!set.hasQuery(q.query))
-                return Error::input("query \"" + dataset.queryIds.id(q.query) + "\" has no query vector", set.source);
+    if (Status s = checkQueryVectors(data); !s)
+        return s.error();
     const int64_t d = set.dim();
     const RowMatrixXf docs = normalizedRows(set.docs.map());
     const std::vector<TrainingPair> pairs = pairsFromQrels(data.trainQrels);
@@ -269,14 +268,7 @@ Result<std::unique_ptr<TunedModel>> SoftLabelMethod::fit(const TrainingData &dat
     const Label label = labelName == "soft1" ? Label::Soft1 : labelName == "soft2" ? Label::Soft2 : Label::Soft3;
     SoftLabelObjective objective(*module, docs, set.queries.map(), neighbours, positives, experts, label,
                                  params.text("loss") == "cosine-mse");
-    TrainerOptions options;
-    options.epochs = int(params.integer("epochs"));
-    options.batchSize = int(params.integer("batch_size"));
-    options.scale = float(params.real("scale"));
-    options.patience = int(params.integer("patience"));
-    options.seed = uint64_t(params.integer("seed"));
-    options.threads = int(params.integer("threads")) > 0 ? int(params.integer("threads")) : data.threads;
-    options.adam.learningRate = params.real("lr");
+    const TrainerOptions options = trainerOptionsFrom(params, data);
     auto result = trainObjective(objective, set.queries.map(), pairs, data.devQrels, tiePriority, options, progress);
     if (!result)
         return result.error();
@@ -290,19 +282,7 @@ Result<std::unique_ptr<TunedModel>> SoftLabelMethod::fit(const TrainingData &dat
     for (const Expert &expert : experts)
         w.value(expert.name);
     w.endArray();
-    w.key("best_epoch");
-    w.value(result->bestEpoch);
-    w.key("best_dev_ndcg10");
-    w.value(result->bestDevNdcg10);
-    w.key("steps");
-    w.value(result->steps);
-    w.key("ms_per_step");
-    w.value(result->steps > 0 ? 1000.0 * result->trainSeconds / double(result->steps) : 0.0);
-    w.key("dev_ndcg10");
-    w.beginArray();
-    for (const auto &epoch : result->history)
-        w.value(epoch.devNdcg10);
-    w.endArray();
+    writeTrainingResult(w, *result);
     w.endObject();
     return std::unique_ptr<TunedModel>(std::make_unique<QueryAdapterModel>(module, nullptr, set.docs, w.str()));
 }

@@ -1,0 +1,47 @@
+#include "methods/training_support.h"
+
+namespace embtune::engine {
+
+TrainerOptions trainerOptionsFrom(const ParamValues &params, const TrainingData &data)
+{
+    TrainerOptions options;
+    options.epochs = int(params.integer("epochs"));
+    options.batchSize = int(params.integer("batch_size"));
+    options.scale = float(params.real("scale"));
+    options.patience = int(params.integer("patience"));
+    options.seed = uint64_t(params.integer("seed"));
+    options.threads = int(params.integer("threads")) > 0 ? int(params.integer("threads")) : data.threads;
+    options.adam.learningRate = params.real("lr");
+    if (params.all().count("clip_norm"))
+        options.adam.clipNorm = params.real("clip_norm");
+    return options;
+}
+
+Status checkQueryVectors(const TrainingData &data)
+{
+    const EmbeddingSet &set = *data.embeddings;
+    for (const auto &qrels : {&data.trainQrels, &data.devQrels})
+        for (const auto &q : qrels->queries)
+            if (!set.hasQuery(q.query))
+                return Error::input("query \"" + data.dataset->queryIds.id(q.query) + "\" has no query vector", set.source);
+    return {};
+}
+
+void writeTrainingResult(JsonWriter &w, const TrainerResult &result)
+{
+    w.key("best_epoch");
+    w.value(result.bestEpoch);
+    w.key("best_dev_ndcg10");
+    w.value(result.bestDevNdcg10);
+    w.key("steps");
+    w.value(result.steps);
+    w.key("ms_per_step");
+    w.value(result.steps > 0 ? 1000.0 * result.trainSeconds / double(result.steps) : 0.0);
+    w.key("dev_ndcg10");
+    w.beginArray();
+    for (const auto &epoch : result.history)
+        w.value(epoch.devNdcg10);
+    w.endArray();
+}
+
+} // namespace embtune::engine

@@ -9,6 +9,8 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace embtune::engine {
 
@@ -16,6 +18,8 @@ struct ProgressEvent {
     std::string phase;   // short human-readable phase name, e.g. "search"
     int64_t done = 0;    // units completed in this phase
     int64_t total = 0;   // units in this phase (0 when unknown)
+    // Named figures of the step, e.g. {"loss", 0.41}, {"dev_ndcg@10", 0.70} for phase "epoch".
+    std::vector<std::pair<std::string, double>> metrics;
 };
 
 using ProgressCallback = std::function<bool(const ProgressEvent &)>;
@@ -31,12 +35,17 @@ public:
     // convention as the callback).
     bool step(const std::string &phase, int64_t done, int64_t total)
     {
+        return report({phase, done, total, {}});
+    }
+    // As step(), with the figures of the step (ProgressEvent::metrics).
+    bool report(const ProgressEvent &event)
+    {
         if (m_stopped.load(std::memory_order_relaxed))
             return false;
         if (!m_callback)
             return true;
         std::lock_guard lock(m_mutex);
-        if (!m_callback({phase, done, total}))
+        if (!m_callback(event))
             m_stopped.store(true);
         return !m_stopped.load();
     }

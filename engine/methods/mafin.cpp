@@ -110,15 +110,7 @@ public:
                 for (int32_t doc : it->second)
                     columnOf(doc);
         }
-        if (m_labelSmoothing > 0) { // spread the smoothing mass over every candidate
-            const auto m = float(candidates.size());
-            for (auto &target : targets) {
-                for (auto &entry : target)
-                    entry.second *= 1 - m_labelSmoothing;
-                for (int32_t j = 0; j < int32_t(candidates.size()); ++j)
-                    target.emplace_back(j, m_labelSmoothing / m);
-            }
-        }
+        smoothTargets(targets, int32_t(candidates.size()), m_labelSmoothing);
         const auto b = Eigen::Index(batch.size()), m = Eigen::Index(candidates.size());
         RowMatrixXf qbb(b, m_queries.cols()), cbb(m, m_docs.cols());
         std::vector<const std::vector<uint32_t> *> qf, cf;
@@ -182,6 +174,23 @@ public:
     }
     FloatMatrix tunedDocuments() const override { return FloatMatrix(m_docs); }
     std::string reportJson() const override { return m_report; }
+    AdapterDescription adapter() const override
+    {
+        AdapterDescription out;
+        out.tensors.push_back(modelTensor("E", m_encoder->parameter().value));
+        const std::string theta = "t = mean of E[h] over the hashed features h of the text (FNV-1a 64 % buckets of "
+                                  "lower-cased word unigrams (salt 1), bigrams (salt 2) and character 3..5-grams of "
+                                  "<word> (salt 3))";
+        if (m_lambda) {
+            out.applyQueries = theta + "; q2 = normalize(concat(normalize(q), t))";
+        } else {
+            out.applyQueries = theta + "; q2 = concat(sqrt(weight_bb) * normalize(q), sqrt(1 - weight_bb) * normalize(t))";
+            out.settings["weight_bb"] = std::to_string(m_weightBb);
+        }
+        out.applyDocuments = "the same as for queries, from the document text (title + text) and vector";
+        out.settings["buckets"] = std::to_string(m_encoder->buckets());
+        return out;
+    }
 
 private:
     std::shared_ptr<HashedTextEncoder> m_encoder;
@@ -205,7 +214,8 @@ MafinMethod::MafinMethod(bool lambda) : m_lambda(lambda)
         {"batch_size", ParamSpec::Type::Int, "64", 1, 65536, {}, "Training pairs per step."},
         {"lr", ParamSpec::Type::Double, "0.05", 1e-6, 100, {}, "Sparse Adagrad learning rate."},
         {"scale", ParamSpec::Type::Double, "20", 0.01, 1000, {}, "Logits are scale x cosine."},
-        {"patience", ParamSpec::Type::Int, "0", 0, 10000, {}, "Epochs without a better dev nDCG@10 before stopping; 0 = off."},
+        {"patience", ParamSpec::Type::Int, "0", 0, 10000, {}, "Dev evaluations without a better nDCG@10 before stopping; 0 = off."},
+        evalEveryParam(),
         {"seed", ParamSpec::Type::Int, "0", 0, 4294967295.0, {}, "Seed of the table and the shuffles."},
         {"threads", ParamSpec::Type::Int, "0", 0, 1024, {}, "Worker threads for the dev search; 0 uses every core."}};
     if (!lambda) {

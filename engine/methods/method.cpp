@@ -139,3 +139,16 @@ std::vector<double> ParamValues::reals(const std::string &name) const
 }
 
 } // namespace embtune::engine
+
+namespace embtune::engine {
+
+ModelTensor modelTensor(const std::string &name, const RowMatrixXf &matrix)
+{
+    ModelTensor t;
+    t.name = name;
+    t.shape = {int64_t(matrix.rows()), int64_t(matrix.cols())};
+    t.values.assign(matrix.data(), matrix.data() + matrix.size());
+    return t;
+}
+
+} // namespace embtune::engine

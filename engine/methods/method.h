@@ -66,6 +66,25 @@ struct TrainingData {
     uint64_t seed = 0;
 };
 
+// A learned parameter tensor of a tuned model, float32, row-major: values.size() = product(shape).
+struct ModelTensor {
+    std::string name;             // e.g. "W", "query.K"
+    std::vector<int64_t> shape;
+    std::vector<float> values;
+};
+
+// What a user needs to apply a tuned model outside embtune: its tensors, the formula that uses
+// them (NumPy notation over rows q of unit-normalised black-box vectors) and scalar settings.
+struct AdapterDescription {
+    std::vector<ModelTensor> tensors;        // empty: the method has no parameters (e.g. NUDGE)
+    std::string applyQueries;                // e.g. "q2 = normalize(q @ W.T)"
+    std::string applyDocuments;              // empty: documents are used as they are
+    std::map<std::string, std::string> settings; // e.g. {"temperature", "0.1"}
+};
+
+// The tensor of a row-major matrix.
+ModelTensor modelTensor(const std::string &name, const RowMatrixXf &matrix);
+
 // The result of fit(): how to map query and document vectors for retrieval.
 class TunedModel {
 public:
@@ -85,6 +104,8 @@ public:
     virtual FloatMatrix tunedDocuments() const = 0;
     // Method-specific record of the fit as a JSON object (chosen values, dev curves, timings).
     virtual std::string reportJson() const = 0;
+    // The learned parameters and how to apply them (for the safetensors adapter export).
+    virtual AdapterDescription adapter() const { return {}; }
 };
 
 class Method {

@@ -16,11 +16,21 @@ QueryAdapterMethod::QueryAdapterMethod(Kind kind) : m_kind(kind)
         {"lr", ParamSpec::Type::Double, kind == Kind::Linear ? "0.001" : "0.003", 1e-7, 10, {}, "Adam learning rate."},
         {"scale", ParamSpec::Type::Double, "20", 0.01, 1000, {}, "Logits are scale x cosine (temperature 1/scale)."},
         {"patience", ParamSpec::Type::Int, "0", 0, 10000, {},
-         "Epochs without a better dev nDCG@10 before stopping; 0 trains every epoch (the best is kept)."},
+         "Dev evaluations without a better nDCG@10 before stopping; 0 trains to the end (the best is kept)."},
+        evalEveryParam(),
+        labelSmoothingParam(),
         {"clip_norm", ParamSpec::Type::Double, "0", 0, 1e6, {}, "Clip the global gradient norm to this; 0 = off."},
         {"seed", ParamSpec::Type::Int, "0", 0, 4294967295.0, {}, "Seed of the shuffles and initial weights."},
         {"threads", ParamSpec::Type::Int, "0", 0, 1024, {}, "Worker threads; 0 uses every core; 1 is bit-for-bit reproducible."},
     };
+    if (kind != Kind::KeyValueBoth) {
+        common.push_back({"negatives", ParamSpec::Type::Choice, "corpus", 0, 0, {"corpus", "hardest", "in-batch"},
+                          "Candidates of the softmax: every document (corpus), the batch's positives plus each "
+                          "pair's hardest documents under the current weights, mined every epoch (hardest), or "
+                          "the batch's positives only (in-batch)."});
+        common.push_back({"n_hard", ParamSpec::Type::Int, "4", 0, 1000, {},
+                          "Hardest negatives per pair with negatives = hardest."});
+    }
     if (kind == Kind::Linear) {
         m_spec = {"linear", "Linear adapter",
                   "Learns a d x d matrix W applied to queries, q' = normalize(W q), starting from the identity; "
@@ -84,7 +94,17 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
         TwoTowerObjective objective(*module, *docModule, docs, set.queries.map());
         result = trainObjective(objective, set.queries.map(), pairs, data.devQrels, tiePriority, options, progress);
     } else {
-        result = trainQueryModule(*module, docs, set.queries.map(), pairs, data.devQrels, tiePriority, options, progress);
+        const std::string &negatives = params.text("negatives");
+        if (negatives == "corpus") {
+            result = trainQueryModule(*module, docs, set.queries.map(), pairs, data.devQrels, tiePriority, options,
+                                      progress);
+        } else {
+            SampledNegativesObjective objective(
+                *module, docs, set.queries.map(), pairs,
+                negatives == "hardest" ? NegativeSampling::Hardest : NegativeSampling::InBatch,
+                int(params.integer("n_hard")), options.threads);
+            result = trainObjective(objective, set.queries.map(), pairs, data.devQrels, tiePriority, options, progress);
+        }
     }
     if (!result)
         return result.error();
@@ -94,18 +114,41 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
     w.key("method");
     w.value(m_spec.id);
     writeTrainingResult(w, *result);
-    w.key("loss");
-    w.beginArray();
-    for (const auto &epoch : result->history)
-        w.value(epoch.loss);
-    w.endArray();
     w.endObject();
-    return std::unique_ptr<TunedModel>(std::make_unique<QueryAdapterModel>(module, docModule, set.docs, w.str()));
+    AdapterDescription adapter;
+    adapter.tensors = moduleTensors(*module);
+    switch (m_kind) {
+    case Kind::Linear:
+        adapter.applyQueries = "q2 = normalize(q @ W.T)";
+        break;
+    case Kind::KeyValue:
+        adapter.applyQueries = "q2 = normalize(q + softmax(q @ K.T / temperature) @ V)";
+        break;
+    case Kind::KeyValueBoth:
+        for (ModelTensor &t : moduleTensors(*docModule))
+            adapter.tensors.push_back(std::move(t));
+        adapter.applyQueries = "q2 = normalize(q + softmax(q @ q_K.T / temperature) @ q_V)";
+        adapter.applyDocuments = "d2 = normalize(d + softmax(d @ c_K.T / temperature) @ c_V)";
+        break;
+    }
+    if (m_kind != Kind::Linear)
+        adapter.settings["temperature"] = params.text("temperature");
+    return std::unique_ptr<TunedModel>(
+        std::make_unique<QueryAdapterModel>(module, docModule, set.docs, w.str(), std::move(adapter)));
+}
+
+std::vector<ModelTensor> moduleTensors(Module &module)
+{
+    std::vector<ModelTensor> tensors;
+    for (const Parameter *p : module.parameters())
+        tensors.push_back(modelTensor(p->name, p->value));
+    return tensors;
 }
 
 QueryAdapterModel::QueryAdapterModel(std::shared_ptr<Module> module, std::shared_ptr<Module> docModule, FloatMatrix docs,
-                                     std::string report)
-    : m_module(std::move(module)), m_docModule(std::move(docModule)), m_docs(std::move(docs)), m_report(std::move(report))
+                                     std::string report, AdapterDescription adapter)
+    : m_module(std::move(module)), m_docModule(std::move(docModule)), m_docs(std::move(docs)), m_report(std::move(report)),
+      m_adapter(std::move(adapter))
 {
 }
 

@@ -31,16 +31,21 @@ class QueryAdapterModel : public TunedModel {
 public:
     // docModule may be null (documents unchanged).
     QueryAdapterModel(std::shared_ptr<Module> module, std::shared_ptr<Module> docModule, FloatMatrix docs,
-                      std::string report);
+                      std::string report, AdapterDescription adapter);
     Similarity similarity() const override { return Similarity::Cosine; }
     RowMatrixXf transformQueries(ConstMatrixMap queries) const override;
     FloatMatrix tunedDocuments() const override;
     std::string reportJson() const override { return m_report; }
+    AdapterDescription adapter() const override { return m_adapter; }
 
 private:
     std::shared_ptr<Module> m_module, m_docModule;
     FloatMatrix m_docs;
     std::string m_report;
+    AdapterDescription m_adapter;
 };
+
+// The tensors of a trained module tree, by parameter name (e.g. "W", "K", "q_K").
+std::vector<ModelTensor> moduleTensors(Module &module);
 
 } // namespace embtune::engine

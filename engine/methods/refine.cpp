@@ -23,7 +23,9 @@ RefineMethod::RefineMethod()
                {"batch_size", ParamSpec::Type::Int, "64", 1, 65536, {}, "Training pairs per Adam step."},
                {"lr", ParamSpec::Type::Double, "0.001", 1e-7, 10, {}, "Adam learning rate."},
                {"scale", ParamSpec::Type::Double, "20", 0.01, 1000, {}, "Logits are scale x cosine."},
-               {"patience", ParamSpec::Type::Int, "0", 0, 10000, {}, "Epochs without a better dev nDCG@10 before stopping; 0 = off."},
+               {"patience", ParamSpec::Type::Int, "0", 0, 10000, {}, "Dev evaluations without a better nDCG@10 before stopping; 0 = off."},
+               evalEveryParam(),
+               labelSmoothingParam(),
                {"seed", ParamSpec::Type::Int, "0", 0, 4294967295.0, {}, "Seed of the shuffles and the negative sampling."},
                {"threads", ParamSpec::Type::Int, "0", 0, 1024, {}, "Worker threads; 0 uses every core."}}};
 }
@@ -38,7 +40,9 @@ Result<std::unique_ptr<TunedModel>> RefineMethod::fit(const TrainingData &data, 
         return s.error();
     const int64_t d = set.dim();
     auto module = std::make_shared<Sequential>();
-    module->add(std::make_unique<FusedLinearMap>(d, params.real("lambda_frozen")));
+    auto fusedOwned = std::make_unique<FusedLinearMap>(d, params.real("lambda_frozen"));
+    FusedLinearMap *fused = fusedOwned.get();
+    module->add(std::move(fusedOwned));
     module->add(std::make_unique<RowNormalize>());
 
     const RowMatrixXf docs = normalizedRows(set.docs.map());
@@ -70,8 +74,14 @@ Result<std::unique_ptr<TunedModel>> RefineMethod::fit(const TrainingData &data, 
     w.value(withoutNegatives);
     writeTrainingResult(w, *result);
     w.endObject();
-    // The same module encodes both sides.
-    return std::unique_ptr<TunedModel>(std::make_unique<QueryAdapterModel>(module, module, set.docs, w.str()));
+    // The same module encodes both sides; the export holds the fused matrix.
+    AdapterDescription adapter;
+    adapter.tensors.push_back(modelTensor("W", fused->fusedWeight()));
+    adapter.applyQueries = "q2 = normalize(q @ W.T)";
+    adapter.applyDocuments = "d2 = normalize(d @ W.T)";
+    adapter.settings["lambda_frozen"] = params.text("lambda_frozen");
+    return std::unique_ptr<TunedModel>(
+        std::make_unique<QueryAdapterModel>(module, module, set.docs, w.str(), std::move(adapter)));
 }
 
 } // namespace embtune::engine

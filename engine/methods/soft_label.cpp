@@ -165,7 +165,8 @@ SoftLabelMethod::SoftLabelMethod()
                {"batch_size", ParamSpec::Type::Int, "64", 1, 65536, {}, "Training pairs per Adam step."},
                {"lr", ParamSpec::Type::Double, "0.001", 1e-7, 10, {}, "Adam learning rate."},
                {"scale", ParamSpec::Type::Double, "20", 0.01, 1000, {}, "Logits are scale x cosine."},
-               {"patience", ParamSpec::Type::Int, "0", 0, 10000, {}, "Epochs without a better dev nDCG@10 before stopping; 0 = off."},
+               {"patience", ParamSpec::Type::Int, "0", 0, 10000, {}, "Dev evaluations without a better nDCG@10 before stopping; 0 = off."},
+               evalEveryParam(),
                {"seed", ParamSpec::Type::Int, "0", 0, 4294967295.0, {}, "Seed of the shuffles."},
                {"threads", ParamSpec::Type::Int, "0", 0, 1024, {}, "Worker threads; 0 uses every core."}}};
 }
@@ -284,7 +285,11 @@ Result<std::unique_ptr<TunedModel>> SoftLabelMethod::fit(const TrainingData &dat
     w.endArray();
     writeTrainingResult(w, *result);
     w.endObject();
-    return std::unique_ptr<TunedModel>(std::make_unique<QueryAdapterModel>(module, nullptr, set.docs, w.str()));
+    AdapterDescription adapter;
+    adapter.tensors = moduleTensors(*module);
+    adapter.applyQueries = "q2 = normalize(q @ W.T)";
+    return std::unique_ptr<TunedModel>(
+        std::make_unique<QueryAdapterModel>(module, nullptr, set.docs, w.str(), std::move(adapter)));
 }
 
 } // namespace embtune::engine

@@ -9,12 +9,28 @@ TrainerOptions trainerOptionsFrom(const ParamValues &params, const TrainingData 
     options.batchSize = int(params.integer("batch_size"));
     options.scale = float(params.real("scale"));
     options.patience = int(params.integer("patience"));
+    if (params.all().count("label_smoothing"))
+        options.labelSmoothing = float(params.real("label_smoothing"));
+    if (params.all().count("eval_every"))
+        options.evaluateEverySteps = params.integer("eval_every");
     options.seed = uint64_t(params.integer("seed"));
     options.threads = int(params.integer("threads")) > 0 ? int(params.integer("threads")) : data.threads;
     options.adam.learningRate = params.real("lr");
     if (params.all().count("clip_norm"))
         options.adam.clipNorm = params.real("clip_norm");
     return options;
+}
+
+ParamSpec evalEveryParam()
+{
+    return {"eval_every", ParamSpec::Type::Int, "0", 0, 1e9, {},
+            "Evaluate dev nDCG@10 every N optimiser steps (and after the last); 0 = after every epoch."};
+}
+
+ParamSpec labelSmoothingParam()
+{
+    return {"label_smoothing", ParamSpec::Type::Double, "0", 0, 0.99, {},
+            "Label smoothing: this much target mass is spread evenly over the candidates."};
 }
 
 Status checkQueryVectors(const TrainingData &data)
@@ -41,6 +57,16 @@ void writeTrainingResult(JsonWriter &w, const TrainerResult &result)
     w.beginArray();
     for (const auto &epoch : result.history)
         w.value(epoch.devNdcg10);
+    w.endArray();
+    w.key("loss"); // the entry before training is 0
+    w.beginArray();
+    for (const auto &epoch : result.history)
+        w.value(epoch.loss);
+    w.endArray();
+    w.key("eval_steps");
+    w.beginArray();
+    for (const auto &epoch : result.history)
+        w.value(epoch.step);
     w.endArray();
 }
 

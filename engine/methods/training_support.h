@@ -9,14 +9,20 @@
 namespace embtune::engine {
 
 // Trainer options from the parameters epochs, batch_size, scale, patience, seed, threads, lr
-// and, when the method has it, clip_norm. threads 0 falls back to data.threads.
+// and, when the method has them, clip_norm eval_every and label_smoothing. threads 0 falls back to data.threads.
 TrainerOptions trainerOptionsFrom(const ParamValues &params, const TrainingData &data);
+
+// The parameter eval_every (dev evaluation every N steps; 0 = after every epoch).
+ParamSpec evalEveryParam();
+
+// The parameter label_smoothing (TrainerOptions::labelSmoothing).
+ParamSpec labelSmoothingParam();
 
 // Input error naming the first train or dev query without a query vector.
 Status checkQueryVectors(const TrainingData &data);
 
-// Writes best_epoch, best_dev_ndcg10, steps, ms_per_step and the dev_ndcg10 curve into an open
-// JSON object.
+// Writes best_epoch, best_dev_ndcg10, steps, ms_per_step and the dev_ndcg10, loss and eval_steps
+// curves (one entry per dev evaluation, the first before training) into an open JSON object.
 void writeTrainingResult(JsonWriter &w, const TrainerResult &result);
 
 } // namespace embtune::engine

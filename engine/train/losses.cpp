@@ -39,4 +39,18 @@ float softmaxCrossEntropy(const RowMatrixXf &queries, ConstMatrixMap docs, const
     return float(loss / double(b));
 }
 
+void smoothTargets(std::vector<SoftTarget> &targets, int32_t candidates, float epsilon)
+{
+    if (epsilon <= 0 || candidates <= 0)
+        return;
+    const float share = epsilon / float(candidates);
+    for (SoftTarget &target : targets) {
+        for (auto &entry : target)
+            entry.second *= 1 - epsilon;
+        target.reserve(target.size() + size_t(candidates));
+        for (int32_t j = 0; j < candidates; ++j)
+            target.emplace_back(j, share);
+    }
+}
+
 } // namespace embtune::engine

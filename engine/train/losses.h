@@ -26,4 +26,9 @@ inline float corpusSoftmaxLoss(const RowMatrixXf &queries, ConstMatrixMap docs, 
     return softmaxCrossEntropy(queries, docs, targets, scale, gradQueries, nullptr);
 }
 
+// Label smoothing: scales every target by (1 - epsilon) and spreads epsilon uniformly over the
+// `candidates` candidate rows 0..candidates-1 (a row may then appear twice in a target; the loss
+// adds the weights). epsilon 0 leaves the targets as they are.
+void smoothTargets(std::vector<SoftTarget> &targets, int32_t candidates, float epsilon);
+
 } // namespace embtune::engine

@@ -1,5 +1,7 @@
 #include "train/objectives.h"
 
+#include "search/exact_search.h"
+
 #include <algorithm>
 #include <numeric>
 #include <set>
@@ -32,6 +34,7 @@ float TwoTowerObjective::step(const std::vector<const TrainingPair *> &batch, co
     const RowMatrixXf q = m_queryModule.forward(queries);
     const RowMatrixXf d = m_docModule.forward(m_docs);
     RowMatrixXf gradQ, gradD;
+    smoothTargets(targets, int32_t(d.rows()), options.labelSmoothing);
     const float loss = softmaxCrossEntropy(q, ConstMatrixMap(d.data(), d.rows(), d.cols()), targets, options.scale,
                                            &gradQ, &gradD);
     m_queryModule.backward(gradQ);
@@ -68,6 +71,8 @@ float SharedModuleObjective::step(const std::vector<const TrainingPair *> &batch
         for (int32_t doc : m_hardNegatives[size_t(pair - m_pairs.data())])
             addCandidate(doc);
 
+    smoothTargets(targets, int32_t(candidates.size()), options.labelSmoothing);
+
     // Queries and candidates go through the module in one batch (one forward, one backward).
     const auto b = Eigen::Index(batch.size()), m = Eigen::Index(candidates.size());
     RowMatrixXf input(b + m, m_docs.cols());
@@ -85,6 +90,111 @@ float SharedModuleObjective::step(const std::vector<const TrainingPair *> &batch
     grad.topRows(b) = gradQ;
     grad.bottomRows(m) = gradC;
     m_module.backward(grad);
+    return loss;
+}
+
+SampledNegativesObjective::SampledNegativesObjective(Module &module, const RowMatrixXf &docs, ConstMatrixMap queries,
+                                                     const std::vector<TrainingPair> &pairs, NegativeSampling sampling,
+                                                     int count, int threads)
+    : m_module(module), m_docs(docs), m_queries(queries), m_sampling(sampling), m_count(std::max(count, 0)),
+      m_threads(threads)
+{
+    for (const TrainingPair &pair : pairs)
+        m_trainQueries.push_back(pair.query);
+    std::sort(m_trainQueries.begin(), m_trainQueries.end());
+    m_trainQueries.erase(std::unique(m_trainQueries.begin(), m_trainQueries.end()), m_trainQueries.end());
+    m_positives.resize(m_trainQueries.size());
+    m_negatives.resize(m_trainQueries.size());
+    for (const TrainingPair &pair : pairs) {
+        auto &positives = m_positives[size_t(
+            std::lower_bound(m_trainQueries.begin(), m_trainQueries.end(), pair.query) - m_trainQueries.begin())];
+        for (const auto &[doc, weight] : pair.target)
+            if (weight > 0)
+                positives.push_back(doc);
+    }
+    for (auto &positives : m_positives) {
+        std::sort(positives.begin(), positives.end());
+        positives.erase(std::unique(positives.begin(), positives.end()), positives.end());
+    }
+}
+
+const std::vector<int32_t> &SampledNegativesObjective::hardNegatives(int32_t query) const
+{
+    static const std::vector<int32_t> none;
+    const auto it = std::lower_bound(m_trainQueries.begin(), m_trainQueries.end(), query);
+    if (it == m_trainQueries.end() || *it != query)
+        return none;
+    return m_negatives[size_t(it - m_trainQueries.begin())];
+}
+
+bool SampledNegativesObjective::beginEpoch(int epoch, Progress *progress)
+{
+    (void)epoch;
+    if (m_sampling != NegativeSampling::Hardest || m_count == 0 || m_trainQueries.empty())
+        return true;
+    // Top (count + most positives) under the current weights, then drop the positives.
+    size_t mostPositives = 0;
+    for (const auto &positives : m_positives)
+        mostPositives = std::max(mostPositives, positives.size());
+    const FloatMatrix tuned(transformQueries(m_trainQueries));
+    std::vector<int32_t> rows(m_trainQueries.size());
+    std::iota(rows.begin(), rows.end(), 0);
+    ExactSearchOptions options;
+    options.k = int32_t(std::min<int64_t>(m_docs.rows(), int64_t(m_count) + int64_t(mostPositives)));
+    options.similarity = Similarity::Dot; // both sides are unit rows
+    options.threads = m_threads;
+    std::vector<int32_t> priority(size_t(m_docs.rows()));
+    std::iota(priority.begin(), priority.end(), 0);
+    // Borrows the documents (they outlive the objective); progress is checked after the search.
+    const FloatMatrix docs(m_docs.rows(), m_docs.cols(), m_docs.data(), nullptr);
+    auto ranking = exactSearch(docs, tuned, rows, priority, options);
+    if (!ranking || (progress && progress->shouldStop()))
+        return false;
+    for (size_t i = 0; i < m_trainQueries.size(); ++i) {
+        auto &negatives = m_negatives[i];
+        negatives.clear();
+        const int32_t *docs = ranking->docsOf(i);
+        for (int32_t r = 0; r < options.k && int(negatives.size()) < m_count; ++r)
+            if (docs[r] >= 0 && !std::binary_search(m_positives[i].begin(), m_positives[i].end(), docs[r]))
+                negatives.push_back(docs[r]);
+    }
+    return true;
+}
+
+float SampledNegativesObjective::step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options)
+{
+    std::vector<int32_t> candidates;
+    std::unordered_map<int32_t, int32_t> column;
+    auto addCandidate = [&](int32_t doc) {
+        auto [it, inserted] = column.try_emplace(doc, int32_t(candidates.size()));
+        if (inserted)
+            candidates.push_back(doc);
+        return it->second;
+    };
+    std::vector<SoftTarget> targets;
+    for (const TrainingPair *pair : batch) {
+        SoftTarget target;
+        for (const auto &[doc, weight] : pair->target)
+            target.emplace_back(addCandidate(doc), weight);
+        targets.push_back(std::move(target));
+    }
+    if (m_sampling == NegativeSampling::Hardest)
+        for (const TrainingPair *pair : batch)
+            for (int32_t doc : hardNegatives(pair->query))
+                addCandidate(doc);
+    smoothTargets(targets, int32_t(candidates.size()), options.labelSmoothing);
+
+    const auto b = Eigen::Index(batch.size()), m = Eigen::Index(candidates.size());
+    RowMatrixXf input(b, m_queries.cols()), c(m, m_docs.cols());
+    for (Eigen::Index i = 0; i < b; ++i)
+        input.row(i) = m_queries.row(batch[size_t(i)]->query);
+    for (Eigen::Index j = 0; j < m; ++j)
+        c.row(j) = m_docs.row(candidates[size_t(j)]);
+    const RowMatrixXf q = m_module.forward(input);
+    RowMatrixXf gradQ;
+    const float loss = softmaxCrossEntropy(q, ConstMatrixMap(c.data(), c.rows(), c.cols()), targets, options.scale,
+                                           &gradQ, nullptr);
+    m_module.backward(gradQ);
     return loss;
 }
 

@@ -51,6 +51,40 @@ private:
     std::vector<std::vector<int32_t>> m_hardNegatives;
 };
 
+// Query-side module over fixed documents with sampled candidates instead of the whole corpus:
+//   InBatch: the candidates of a batch are its pairs' positives (each document once);
+//   Hardest: the positives plus, for every pair, the `count` highest-scoring documents that are
+//            not positives of its query, mined over the whole corpus under the current weights
+//            at the start of every epoch (ADDER's "global hardest" negatives).
+// Softmax cross-entropy over the candidates (scale from the options, label smoothing over the
+// candidates). docs: n x d unit rows; docs, queries and pairs must outlive the objective.
+enum class NegativeSampling { Corpus, InBatch, Hardest };
+class SampledNegativesObjective : public TrainingObjective {
+public:
+    SampledNegativesObjective(Module &module, const RowMatrixXf &docs, ConstMatrixMap queries,
+                              const std::vector<TrainingPair> &pairs, NegativeSampling sampling, int count, int threads);
+    std::vector<Parameter *> parameters() override { return m_module.parameters(); }
+    bool beginEpoch(int epoch, Progress *progress) override;
+    float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) override;
+    RowMatrixXf transformQueries(const std::vector<int32_t> &queryIndices) const override
+    {
+        return m_module.apply(gatherRows(m_queries, queryIndices));
+    }
+    RowMatrixXf documents() const override { return m_docs; }
+    // The mined negatives of query `query` (empty before the first epoch or for InBatch).
+    const std::vector<int32_t> &hardNegatives(int32_t query) const;
+
+private:
+    Module &m_module;
+    const RowMatrixXf &m_docs;
+    ConstMatrixMap m_queries;
+    NegativeSampling m_sampling;
+    int m_count, m_threads;
+    std::vector<int32_t> m_trainQueries;                       // distinct, ascending
+    std::vector<std::vector<int32_t>> m_positives;             // per m_trainQueries entry, sorted
+    std::vector<std::vector<int32_t>> m_negatives;             // per m_trainQueries entry
+};
+
 // REFINE's hard negatives for each (query, positive) pair under the frozen vectors: rank the
 // corpus by score, drop the query's positives and the top `skipTop` ranks, keep documents whose
 // score lies in [lo, hi] (absolute cosine, or percentiles 0..100 of the query's scores when

@@ -90,6 +90,7 @@ float QueryModuleObjective::step(const std::vector<const TrainingPair *> &batch,
         m_batch.row(Eigen::Index(i)) = m_queries.row(batch[i]->query);
         targets.push_back(batch[i]->target);
     }
+    smoothTargets(targets, int32_t(m_docs.rows()), options.labelSmoothing);
     const RowMatrixXf transformed = m_module.forward(m_batch);
     const float loss = corpusSoftmaxLoss(transformed, ConstMatrixMap(m_docs.data(), m_docs.rows(), m_docs.cols()),
                                          targets, options.scale, &m_grad);
@@ -127,20 +128,44 @@ Result<TrainerResult> trainObjective(TrainingObjective &objective, ConstMatrixMa
     const int64_t stepsPerEpoch = int64_t((pairs.size() + size_t(options.batchSize) - 1) / size_t(options.batchSize));
     const int64_t totalSteps = stepsPerEpoch * options.epochs;
 
-    TrainerEpoch initial;
-    initial.devNdcg10 = devNdcg10(objective, queries, devQrels, tiePriority, threads);
-    result.history.push_back(initial);
-    result.bestDevNdcg10 = initial.devNdcg10;
-    auto best = snapshot(objective);
-    if (onEpoch)
-        onEpoch(initial);
+    // One evaluation point: record it, report it, keep the best weights; true = stop early.
     int sinceBest = 0;
+    std::vector<std::vector<float>> best;
+    auto evaluate = [&](TrainerEpoch record) {
+        record.devNdcg10 = devNdcg10(objective, queries, devQrels, tiePriority, threads);
+        record.step = result.steps;
+        result.history.push_back(record);
+        if (onEpoch)
+            onEpoch(record);
+        if (progress)
+            progress->report({"epoch", record.epoch, options.epochs,
+                              {{"loss", record.loss},
+                               {"dev_ndcg@10", record.devNdcg10},
+                               {"examples_per_second", record.examplesPerSecond},
+                               {"step", double(record.step)}}});
+        if (result.history.size() == 1 || record.devNdcg10 > result.bestDevNdcg10) {
+            result.bestDevNdcg10 = record.devNdcg10;
+            result.bestEpoch = record.epoch;
+            best = snapshot(objective);
+            sinceBest = 0;
+            return false;
+        }
+        return options.patience > 0 && ++sinceBest >= options.patience;
+    };
+    evaluate(TrainerEpoch{});
+
+    const int64_t evaluateEvery = options.evaluateEverySteps > 0 ? options.evaluateEverySteps : stepsPerEpoch;
     std::vector<const TrainingPair *> batch;
-    for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+    double lossSum = 0;          // since the last evaluation
+    int64_t lossSteps = 0, examples = 0;
+    double seconds = 0;
+    bool stop = false;
+    for (int epoch = 1; epoch <= options.epochs && !stop; ++epoch) {
         shuffle(order, rng);
-        const auto started = std::chrono::steady_clock::now();
-        double lossSum = 0;
-        for (int64_t s = 0; s < stepsPerEpoch; ++s) {
+        if (!objective.beginEpoch(epoch, progress))
+            return Error::cancelled();
+        for (int64_t s = 0; s < stepsPerEpoch && !stop; ++s) {
+            const auto started = std::chrono::steady_clock::now();
             const size_t begin = size_t(s) * size_t(options.batchSize);
             const size_t end = std::min(pairs.size(), begin + size_t(options.batchSize));
             batch.clear();
@@ -153,25 +178,25 @@ Result<TrainerResult> trainObjective(TrainingObjective &objective, ConstMatrixMa
             if (!ownOptimizer)
                 adam.step();
             ++result.steps;
+            ++lossSteps;
+            examples += int64_t(batch.size());
+            const double stepSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            seconds += stepSeconds;
+            result.trainSeconds += stepSeconds;
             if (progress && !progress->step("train", result.steps, totalSteps))
                 return Error::cancelled();
-        }
-        TrainerEpoch record;
-        record.epoch = epoch;
-        record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        result.trainSeconds += record.seconds;
-        record.loss = lossSum / double(stepsPerEpoch);
-        record.devNdcg10 = devNdcg10(objective, queries, devQrels, tiePriority, threads);
-        result.history.push_back(record);
-        if (onEpoch)
-            onEpoch(record);
-        if (record.devNdcg10 > result.bestDevNdcg10) {
-            result.bestDevNdcg10 = record.devNdcg10;
-            result.bestEpoch = epoch;
-            best = snapshot(objective);
-            sinceBest = 0;
-        } else if (options.patience > 0 && ++sinceBest >= options.patience) {
-            break;
+            const bool lastStep = epoch == options.epochs && s + 1 == stepsPerEpoch;
+            if (result.steps % evaluateEvery == 0 || lastStep) {
+                TrainerEpoch record;
+                record.epoch = epoch;
+                record.loss = lossSum / double(lossSteps);
+                record.seconds = seconds;
+                record.examplesPerSecond = seconds > 0 ? double(examples) / seconds : 0;
+                lossSum = 0;
+                lossSteps = examples = 0;
+                seconds = 0;
+                stop = evaluate(record);
+            }
         }
     }
     restore(objective, best);

@@ -3,7 +3,9 @@
 // a TrainingObjective that does forward + backward for a batch, Adam, dev nDCG@10 after every
 // epoch, early stopping with patience and restore of the best weights. Seeded: with threads = 1
 // the result is bit-for-bit reproducible. Progress reports phase "train" (done = steps, total =
-// all steps); cancel returns Cancelled and leaves no partial result.
+// all steps) and, after every dev evaluation, phase "epoch" (done = epoch, total = epochs) with
+// metrics loss, dev_ndcg@10, examples_per_second and step; cancel returns Cancelled and leaves no
+// partial result.
 
 #include "core/error.h"
 #include "core/progress.h"
@@ -23,16 +25,21 @@ struct TrainerOptions {
     int batchSize = 64;
     float scale = 20.0f;        // logits = scale * cos (temperature 1/scale)
     int patience = 0;           // evaluations without improvement before stopping; 0 = never stop early
+    int64_t evaluateEverySteps = 0; // dev evaluation every N steps (and after the last); 0 = after every epoch
+    float labelSmoothing = 0;   // epsilon spread over the candidates (smoothTargets), for objectives that use it
     uint64_t seed = 0;
     int threads = 0;
     AdamOptions adam;
 };
 
+// One dev evaluation point (after an epoch, or every N steps).
 struct TrainerEpoch {
     int epoch = 0;              // 0 = before training
-    double loss = 0;            // mean training loss over the epoch
+    int64_t step = 0;           // optimiser steps done at this point
+    double loss = 0;            // mean training loss since the previous evaluation
     double devNdcg10 = 0;
-    double seconds = 0;         // wall time of the epoch's steps
+    double seconds = 0;         // wall time of the steps since the previous evaluation
+    double examplesPerSecond = 0;
 };
 
 struct TrainerResult {
@@ -63,6 +70,14 @@ public:
     // Current tuned vectors of the given dataset queries (rows in the order of queryIndices).
     virtual RowMatrixXf transformQueries(const std::vector<int32_t> &queryIndices) const = 0;
     virtual RowMatrixXf documents() const = 0;
+    // Called before every epoch (1-based), e.g. to refresh mined negatives under the current
+    // weights. Returns false when progress asked to stop.
+    virtual bool beginEpoch(int epoch, Progress *progress)
+    {
+        (void)epoch;
+        (void)progress;
+        return true;
+    }
     // True when step() updates the parameters itself (e.g. sparse Adagrad); the trainer then
     // neither clears gradients nor runs Adam, and uses parameters() only to keep the best weights.
     virtual bool updatesItself() const { return false; }

@@ -4,11 +4,15 @@
 #include "train/adam.h"
 #include "train/losses.h"
 #include "train/module.h"
+#include "train/objectives.h"
 #include "train/trainer.h"
 
 #include <QtTest>
 
+#include <atomic>
+#include <chrono>
 #include <random>
+#include <thread>
 
 using namespace embtune::engine;
 
@@ -54,6 +58,29 @@ class TestTrainModules : public QObject {
                 QVERIFY2(std::abs(numeric - p->grad.data()[i]) < 2e-2 * std::max(1.0, std::abs(numeric)),
                          qPrintable(QString("%1 d%2[%3]: %4 vs %5").arg(what).arg(p->name.c_str()).arg(i).arg(numeric).arg(p->grad.data()[i])));
             }
+    }
+
+    // A small retrieval problem: query i's positive is document i.
+    struct Problem {
+        RowMatrixXf docs, queries;
+        std::vector<TrainingPair> pairs;
+        Qrels dev;
+        std::vector<int32_t> priority;
+    };
+    static Problem problem(int docs, int queries, int dim, int devFrom)
+    {
+        Problem p;
+        p.docs = normalizedRows(ConstMatrixMap(random(docs, dim, 31).data(), docs, dim));
+        p.queries = p.docs.topRows(queries) + random(queries, dim, 32, 0.8f / std::sqrt(float(dim)));
+        for (int i = 0; i < queries; ++i) {
+            if (i < devFrom)
+                p.pairs.push_back({i, {{i, 1.0f}}});
+            else
+                p.dev.queries.push_back({i, {{i, 1}}});
+        }
+        p.priority.resize(size_t(docs));
+        std::iota(p.priority.begin(), p.priority.end(), 0);
+        return p;
     }
 
 private slots:
@@ -149,6 +176,188 @@ private slots:
             QVERIFY2(std::abs(numeric - grad.data()[i]) < 1e-2 * std::max(1.0, std::abs(numeric)),
                      qPrintable(QString("dq[%1]: %2 vs %3").arg(i).arg(numeric).arg(grad.data()[i])));
         }
+    }
+
+    void labelSmoothing()
+    {
+        const RowMatrixXf docs = random(5, 3, 21);
+        const RowMatrixXf q = random(2, 3, 22, 0.5f);
+        std::vector<SoftTarget> targets{{{1, 1.0f}}, {{0, 0.25f}, {4, 0.75f}}};
+        const float eps = 0.2f;
+        smoothTargets(targets, 5, eps);
+        QCOMPARE(targets[0].size(), size_t(6));
+        double mass = 0;
+        for (const auto &[doc, w] : targets[1])
+            mass += w;
+        QVERIFY(std::abs(mass - 1.0) < 1e-6);
+        // Direct: (1 - eps) * CE(target) + eps * mean_j CE(j).
+        const ConstMatrixMap d(docs.data(), docs.rows(), docs.cols());
+        const float loss = corpusSoftmaxLoss(q, d, targets, 4.0f, nullptr);
+        const std::vector<SoftTarget> hard{{{1, 1.0f}}, {{0, 0.25f}, {4, 0.75f}}};
+        double direct = 0;
+        for (Eigen::Index i = 0; i < 2; ++i) {
+            double sum = 0;
+            for (Eigen::Index j = 0; j < 5; ++j)
+                sum += std::exp(4.0 * q.row(i).dot(docs.row(j)));
+            auto ce = [&](Eigen::Index j) { return -(4.0 * q.row(i).dot(docs.row(j)) - std::log(sum)); };
+            double target = 0, uniform = 0;
+            for (const auto &[doc, w] : hard[size_t(i)])
+                target += w * ce(doc);
+            for (Eigen::Index j = 0; j < 5; ++j)
+                uniform += ce(j) / 5;
+            direct += (1 - eps) * target + eps * uniform;
+        }
+        QVERIFY2(std::abs(loss - direct / 2) < 1e-4, qPrintable(QString("%1 vs %2").arg(loss).arg(direct / 2)));
+        std::vector<SoftTarget> unchanged = hard;
+        smoothTargets(unchanged, 5, 0.0f);
+        QCOMPARE(unchanged, hard);
+    }
+
+    void trainerReportsEveryEvaluation()
+    {
+        const Problem p = problem(50, 40, 8, 30);
+        TrainerOptions options;
+        options.epochs = 3;
+        options.batchSize = 10; // 3 steps per epoch
+        options.threads = 1;
+        std::vector<ProgressEvent> epochs;
+        Progress progress([&](const ProgressEvent &e) {
+            if (e.phase == "epoch")
+                epochs.push_back(e);
+            return true;
+        });
+        Sequential module;
+        module.add(std::make_unique<LinearMap>(8, 8));
+        module.add(std::make_unique<RowNormalize>());
+        auto result = trainQueryModule(module, p.docs, ConstMatrixMap(p.queries.data(), 40, 8), p.pairs, p.dev,
+                                       p.priority, options, &progress);
+        QVERIFY(result.ok());
+        QCOMPARE(result->history.size(), size_t(4));
+        QCOMPARE(epochs.size(), size_t(4));
+        for (size_t i = 0; i < epochs.size(); ++i) {
+            QCOMPARE(epochs[i].done, int64_t(i));
+            QCOMPARE(epochs[i].total, int64_t(3));
+            QCOMPARE(epochs[i].metrics.size(), size_t(4));
+            QCOMPARE(epochs[i].metrics[0].first, std::string("loss"));
+            QCOMPARE(epochs[i].metrics[0].second, result->history[i].loss);
+            QCOMPARE(epochs[i].metrics[1].first, std::string("dev_ndcg@10"));
+            QCOMPARE(epochs[i].metrics[1].second, result->history[i].devNdcg10);
+            QCOMPARE(epochs[i].metrics[3].second, double(3 * i));
+        }
+        QVERIFY(epochs[1].metrics[2].second > 0); // examples per second
+
+        // Every 2 steps: evaluations after steps 2, 4, 6, 8 and the last (9), plus the initial one.
+        options.evaluateEverySteps = 2;
+        Sequential again;
+        again.add(std::make_unique<LinearMap>(8, 8));
+        auto every = trainQueryModule(again, p.docs, ConstMatrixMap(p.queries.data(), 40, 8), p.pairs, p.dev,
+                                      p.priority, options, nullptr);
+        QVERIFY(every.ok());
+        std::vector<int64_t> steps;
+        for (const auto &e : every->history)
+            steps.push_back(e.step);
+        QCOMPARE(steps, (std::vector<int64_t>{0, 2, 4, 6, 8, 9}));
+    }
+
+    void hardestNegativesAreTheTopNonPositives()
+    {
+        const Problem p = problem(60, 20, 6, 20);
+        std::vector<TrainingPair> pairs = p.pairs;
+        pairs.push_back({3, {{7, 1.0f}}}); // query 3 has two positives: 3 and 7
+        Sequential module;
+        module.add(std::make_unique<LinearMap>(6, 6));
+        module.add(std::make_unique<RowNormalize>());
+        // Move W off the identity so the mining must use the current weights.
+        module.parameters()[0]->value += random(6, 6, 40, 0.3f);
+        const ConstMatrixMap queries(p.queries.data(), 20, 6);
+        SampledNegativesObjective objective(module, p.docs, queries, pairs, NegativeSampling::Hardest, 3, 1);
+        QVERIFY(objective.beginEpoch(1, nullptr));
+        for (int32_t q = 0; q < 20; ++q) {
+            const RowMatrixXf tuned = module.apply(RowMatrixXf(p.queries.row(q)));
+            std::vector<std::pair<float, int32_t>> scored;
+            for (int32_t d = 0; d < 60; ++d)
+                if (d != q && !(q == 3 && d == 7))
+                    scored.emplace_back(tuned.row(0).dot(p.docs.row(d)), d);
+            std::sort(scored.begin(), scored.end(), [](auto a, auto b) { return a.first > b.first; });
+            std::vector<int32_t> expected{scored[0].second, scored[1].second, scored[2].second};
+            QCOMPARE(objective.hardNegatives(q), expected);
+        }
+        // A step's gradient matches finite differences of its loss over the same candidates.
+        TrainerOptions options;
+        options.scale = 5.0f;
+        std::vector<const TrainingPair *> batch{&pairs[0], &pairs[3], &pairs[20]};
+        module.zeroGrad();
+        const float loss = objective.step(batch, options);
+        QVERIFY(std::isfinite(loss) && loss > 0);
+        Parameter *w = module.parameters()[0];
+        const RowMatrixXf grad = w->grad;
+        const float h = 1e-2f;
+        for (Eigen::Index i = 0; i < w->value.size(); i += 5) {
+            const float saved = w->value.data()[i];
+            w->value.data()[i] = saved + h;
+            const double up = objective.step(batch, options);
+            w->value.data()[i] = saved - h;
+            const double down = objective.step(batch, options);
+            w->value.data()[i] = saved;
+            const double numeric = (up - down) / (2 * h);
+            QVERIFY2(std::abs(numeric - grad.data()[i]) < 2e-2 * std::max(1.0, std::abs(numeric)),
+                     qPrintable(QString("dW[%1]: %2 vs %3").arg(i).arg(numeric).arg(grad.data()[i])));
+        }
+    }
+
+    void sampledNegativesLearn()
+    {
+        const Problem p = problem(200, 160, 16, 120);
+        const ConstMatrixMap queries(p.queries.data(), 160, 16);
+        for (NegativeSampling sampling : {NegativeSampling::InBatch, NegativeSampling::Hardest}) {
+            Sequential module;
+            module.add(std::make_unique<LinearMap>(16, 16));
+            module.add(std::make_unique<RowNormalize>());
+            SampledNegativesObjective objective(module, p.docs, queries, p.pairs, sampling, 4, 1);
+            TrainerOptions options;
+            options.epochs = 5;
+            options.batchSize = 16;
+            options.threads = 1;
+            options.adam.learningRate = 1e-2;
+            auto result = trainObjective(objective, queries, p.pairs, p.dev, p.priority, options, nullptr);
+            QVERIFY(result.ok());
+            QVERIFY(result->history.back().loss < result->history[1].loss);
+            QVERIFY(result->bestDevNdcg10 >= result->history[0].devNdcg10);
+        }
+    }
+
+    void cancelMidEpochReturnsWithinOneSecond()
+    {
+        // Large enough that training runs for many seconds; cancelled from another thread.
+        const Problem p = problem(4000, 3000, 64, 2900);
+        Sequential module;
+        module.add(std::make_unique<LinearMap>(64, 64));
+        module.add(std::make_unique<RowNormalize>());
+        TrainerOptions options;
+        options.epochs = 1000;
+        options.batchSize = 32;
+        std::atomic<int64_t> steps{0};
+        Progress progress([&](const ProgressEvent &e) {
+            if (e.phase == "train")
+                steps = e.done;
+            return true;
+        });
+        std::chrono::steady_clock::time_point cancelledAt;
+        std::thread canceller([&] {
+            while (steps.load() < 100) // well inside the first epoch (91 steps per epoch: the second)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            cancelledAt = std::chrono::steady_clock::now();
+            progress.cancel();
+        });
+        auto result = trainQueryModule(module, p.docs, ConstMatrixMap(p.queries.data(), 3000, 64), p.pairs, p.dev,
+                                       p.priority, options, &progress);
+        const auto returned = std::chrono::steady_clock::now();
+        canceller.join();
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, ErrorCode::Cancelled);
+        const double seconds = std::chrono::duration<double>(returned - cancelledAt).count();
+        QVERIFY2(seconds < 1.0, qPrintable(QString("returned %1 s after the cancel").arg(seconds)));
+        QVERIFY(steps.load() < 91 * 3);
     }
 
     void adamMatchesItsFormula()

@@ -32,6 +32,7 @@ void printUsage(FILE *to)
                  "  train      fit a tuning method on train/dev queries and evaluate it against the baseline\n"
                  "             --method ID --dataset DIR --embeddings DIR --train-queries FILE --dev-queries FILE\n"
                  "             [--eval-split test] [--param name=value ...] [--json FILE|-] [--export-embeddings DIR]\n"
+                 "             [--export-adapter FILE.safetensors]   (tuned vectors as .npy + ids; adapter tensors)\n"
                  "             [--threads N] [--expert DIR ...] [--list-methods]\n"
                  "             --method all|ID,ID,... prints a Markdown table (nDCG@10, recall@10, recall@100, time)\n"
                  "\n"

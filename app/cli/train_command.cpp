@@ -10,6 +10,7 @@
 #include "eval/retrieval_evaluation.h"
 #include "io/json_writer.h"
 #include "io/npy.h"
+#include "methods/adapter_export.h"
 #include "methods/method.h"
 
 #include <atomic>
@@ -89,7 +90,7 @@ int printResultsTable(const std::vector<const Method *> &methods, const Training
 int runTrain(const std::vector<std::string> &args)
 {
     CommandLine cl({"method", "dataset", "embeddings", "train-queries", "dev-queries", "eval-split", "json",
-                    "export-embeddings", "param", "threads", "seed", "expert"},
+                    "export-embeddings", "export-adapter", "param", "threads", "seed", "expert"},
                    {"list-methods", "quiet"});
     if (auto problem = cl.parse(args))
         return usage(*problem);
@@ -212,15 +213,16 @@ int runTrain(const std::vector<std::string> &args)
 
     if (cl.has("export-embeddings")) {
         const std::filesystem::path out(cl.value("export-embeddings"));
-        std::error_code ec;
-        std::filesystem::create_directories(out, ec);
-        const auto docs = tuned.docs.map();
-        for (Status s : {writeNpyMatrix((out / "corpus.npy").string(), docs),
-                         writeIdList((out / "corpus_ids.txt").string(), dataset->docIds.ids()),
+        for (Status s : {exportEmbeddingSet(tuned, *dataset, VectorFormat::Npy, out.string()),
                          writeFileAtomically((out / "run.json").string(), (*model)->reportJson() + "\n")})
             if (!s)
                 return fail(s.error());
     }
+    if (cl.has("export-adapter"))
+        if (Status s = writeAdapterSafetensors(cl.value("export-adapter"), **model, method->spec().id, *params,
+                                               *embeddings);
+            !s)
+            return fail(s.error());
 
     JsonWriter w;
     w.beginObject();

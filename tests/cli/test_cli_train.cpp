@@ -4,6 +4,12 @@
 #include "support/cli_run.h"
 #include "support/fixtures.h"
 
+#include "data/beir_reader.h"
+#include "embed/embedding_set.h"
+#include "embed/embedding_store.h"
+#include "io/npy.h"
+#include "methods/adapter_export.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
@@ -80,6 +86,92 @@ private slots:
         const Run third = run(QStringList(args) << "--threads" << "1");
         QCOMPARE(QJsonDocument::fromJson(again.out.toUtf8()).object()["tuned"],
                  QJsonDocument::fromJson(third.out.toUtf8()).object()["tuned"]);
+    }
+
+    // The adapter file holds what the formula in its metadata needs: applying it to the
+    // black-box query vectors gives the tuned query vectors the CLI exported, both in C++ and
+    // with docs/apply_adapter.py (NumPy) when python3 and NumPy are installed.
+    void adapterExports_data()
+    {
+        QTest::addColumn<QString>("method");
+        for (const char *method : {"linear", "adder", "adder2", "refine", "soft-label"})
+            QTest::newRow(method) << method;
+    }
+    void adapterExports()
+    {
+        using namespace embtune::engine;
+        QFETCH(QString, method);
+        const QString adapterPath = p(qPrintable("adapter-" + method + ".safetensors"));
+        const QString exportDir = p(qPrintable("tuned-" + method));
+        QStringList args = base(qPrintable(method)) << "--param" << "epochs=3" << "--export-adapter" << adapterPath
+                                                    << "--export-embeddings" << exportDir;
+        if (method == "soft-label")
+            args << "--expert" << p("emb");
+        const Run r = run(args);
+        QCOMPARE(r.exitCode, 0);
+        auto adapter = readAdapterSafetensors(adapterPath.toStdString());
+        QVERIFY2(adapter.ok(), adapter.ok() ? "" : adapter.error().message.c_str());
+        QCOMPARE(QString::fromStdString(adapter->metadata.at("method")), method);
+        QCOMPARE(adapter->metadata.at("base_dim"), std::string("2"));
+        QVERIFY(!adapter->metadata.at("apply_queries").empty());
+
+        auto dataset = readBeirDataset(p("beir").toStdString());
+        QVERIFY(dataset.ok());
+        auto original = readNpyEmbeddingSet(p("emb").toStdString(), *dataset);
+        auto tuned = importEmbeddingFolder(exportDir.toStdString(), *dataset);
+        QVERIFY(original.ok() && tuned.ok());
+        QCOMPARE(tuned->queries.rows(), original->queries.rows());
+        const RowMatrixXf q = original->queries.map();
+        RowMatrixXf expected;
+        auto tensor = [&](const char *name) {
+            const ModelTensor *t = adapter->find(name);
+            return t ? RowMatrixXf(Eigen::Map<const RowMatrixXf>(t->values.data(), t->shape[0], t->shape[1]))
+                     : RowMatrixXf();
+        };
+        if (method == "adder" || method == "adder2") {
+            const std::string prefix = method == "adder2" ? "q_" : "";
+            const RowMatrixXf k = tensor((prefix + "K").c_str()), v = tensor((prefix + "V").c_str());
+            QCOMPARE(k.cols(), Eigen::Index(2));
+            const QJsonObject settings =
+                QJsonDocument::fromJson(QByteArray::fromStdString(adapter->metadata.at("settings"))).object();
+            const float temperature = settings["temperature"].toString().toFloat();
+            QVERIFY(temperature > 0);
+            RowMatrixXf logits = q * k.transpose() / temperature;
+            for (Eigen::Index i = 0; i < logits.rows(); ++i) {
+                logits.row(i) = (logits.row(i).array() - logits.row(i).maxCoeff()).exp();
+                logits.row(i) /= logits.row(i).sum();
+            }
+            const RowMatrixXf raw = q + logits * v;
+            expected = normalizedRows(ConstMatrixMap(raw.data(), raw.rows(), raw.cols()));
+        } else {
+            const RowMatrixXf w = tensor("W");
+            QCOMPARE(w.rows(), Eigen::Index(2));
+            const RowMatrixXf raw = q * w.transpose();
+            expected = normalizedRows(ConstMatrixMap(raw.data(), raw.rows(), raw.cols()));
+        }
+        const RowMatrixXf got = tuned->queries.map();
+        QVERIFY2((got - expected).cwiseAbs().maxCoeff() < 1e-5,
+                 qPrintable(QString("max difference %1").arg((got - expected).cwiseAbs().maxCoeff())));
+
+        if (QProcess::execute("/usr/bin/python3", {"-c", "import numpy"}) != 0)
+            QSKIP("python3 with NumPy is not installed: the NumPy recipe (docs/apply_adapter.py) is not checked");
+        const QString out = p(qPrintable("numpy-" + method + ".npy"));
+        QCOMPARE(QProcess::execute("/usr/bin/python3", {EMBTUNE_SOURCE_DIR "/docs/apply_adapter.py", adapterPath,
+                                                         p("emb/queries.npy"), out}),
+                 0);
+        auto numpy = readNpyMatrix(out.toStdString());
+        QVERIFY(numpy.ok());
+        const RowMatrixXf applied = numpy->map(); // rows in the fixture's query_ids.txt order (dataset order)
+        QVERIFY2((applied - expected).cwiseAbs().maxCoeff() < 1e-5,
+                 qPrintable(QString("NumPy max difference %1").arg((applied - expected).cwiseAbs().maxCoeff())));
+    }
+
+    void nudgeHasNoAdapter()
+    {
+        const Run r = run(base("nudge-n") << "--export-adapter" << p("nudge.safetensors"));
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("export its tuned document vectors"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(p("nudge.safetensors")));
     }
 
     void fixedGammaAndTable()

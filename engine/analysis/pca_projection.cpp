@@ -1,0 +1,82 @@
+#include "analysis/pca_projection.h"
+
+#include <Eigen/Eigenvalues>
+
+#include <algorithm>
+#include <cassert>
+
+namespace embtune::engine {
+
+Result<PcaProjection> PcaProjection::fit(const std::vector<ConstMatrixMap> &parts, int components)
+{
+    int64_t n = 0;
+    const int64_t d = parts.empty() ? 0 : parts.front().cols();
+    for (const auto &part : parts) {
+        if (part.cols() != d)
+            return Error::input("PCA: the matrices have different dimensions (" + std::to_string(d) + " and " +
+                                std::to_string(part.cols()) + ")");
+        n += part.rows();
+    }
+    if (n == 0 || d == 0)
+        return Error::input("PCA needs at least one vector");
+    if (components < 1 || components > d)
+        return Error::input("PCA: components must be between 1 and the dimension " + std::to_string(d));
+
+    Eigen::VectorXd sum = Eigen::VectorXd::Zero(d);
+    Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(d, d);
+    constexpr int64_t block = 2048;
+    for (const auto &part : parts)
+        for (int64_t begin = 0; begin < part.rows(); begin += block) {
+            const int64_t count = std::min(block, part.rows() - begin);
+            const Eigen::MatrixXd rows = part.middleRows(begin, count).cast<double>();
+            if (!rows.allFinite())
+                return Error::input("PCA: a vector has a NaN or Inf value");
+            gram.selfadjointView<Eigen::Lower>().rankUpdate(rows.transpose());
+            sum += rows.colwise().sum().transpose();
+        }
+    gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
+    PcaProjection pca;
+    pca.m_mean = sum / double(n);
+    const Eigen::MatrixXd covariance = gram / double(n) - pca.m_mean * pca.m_mean.transpose();
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(covariance);
+    const Eigen::VectorXd values = eigen.eigenvalues().cwiseMax(0.0); // ascending
+    pca.m_totalVariance = values.sum();
+    pca.m_components.resize(d, components);
+    pca.m_variances.resize(components);
+    for (int c = 0; c < components; ++c) {
+        const int64_t source = d - 1 - c;
+        Eigen::VectorXd axis = eigen.eigenvectors().col(source);
+        Eigen::Index largest = 0;
+        axis.cwiseAbs().maxCoeff(&largest);
+        if (axis(largest) < 0)
+            axis = -axis;
+        pca.m_components.col(c) = axis;
+        pca.m_variances(c) = values(source);
+    }
+    return pca;
+}
+
+RowMatrixXf PcaProjection::apply(ConstMatrixMap x) const
+{
+    assert(x.cols() == dim());
+    RowMatrixXf out(x.rows(), m_components.cols());
+    constexpr int64_t block = 4096;
+    for (int64_t begin = 0; begin < x.rows(); begin += block) {
+        const int64_t count = std::min(block, x.rows() - begin);
+        const Eigen::MatrixXd centred = x.middleRows(begin, count).cast<double>().rowwise() - m_mean.transpose();
+        out.middleRows(begin, count) = (centred * m_components).cast<float>();
+    }
+    return out;
+}
+
+std::vector<int32_t> movedRows(ConstMatrixMap before, ConstMatrixMap after, double minDistance)
+{
+    assert(before.rows() == after.rows() && before.cols() == after.cols());
+    std::vector<int32_t> out;
+    for (int64_t i = 0; i < before.rows(); ++i)
+        if ((after.row(i).cast<double>() - before.row(i).cast<double>()).norm() > minDistance)
+            out.push_back(int32_t(i));
+    return out;
+}
+
+} // namespace embtune::engine

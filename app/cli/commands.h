@@ -10,5 +10,6 @@ namespace embtune::cli {
 int runEvaluate(const std::vector<std::string> &args);
 int runEmbed(const std::vector<std::string> &args);
 int runTrain(const std::vector<std::string> &args);
+int runSynth(const std::vector<std::string> &args);
 
 } // namespace embtune::cli

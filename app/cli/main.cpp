@@ -35,6 +35,15 @@ void printUsage(FILE *to)
                  "             [--export-adapter FILE.safetensors]   (tuned vectors as .npy + ids; adapter tensors)\n"
                  "             [--threads N] [--expert DIR ...] [--list-methods]\n"
                  "             --method all|ID,ID,... prints a Markdown table (nDCG@10, recall@10, recall@100, time)\n"
+                 "             --embedder lsa [--dim 256] [--seed 0] instead of --embeddings: fit the built-in LSA here\n"
+                 "             --train-source qrels|synth:DIR|qrels+synth:DIR [--synth-dev-fraction 0.1]: train on\n"
+                 "             generated queries (dev: --dev-queries, else held-out generated queries)\n"
+                 "  synth      generate training queries for the documents (a BEIR-style folder + manifest.json)\n"
+                 "             --dataset DIR --generator ict|title|keyphrase|llm --out DIR [--per-doc 1] [--docs N]\n"
+                 "             [--seed 0] [--terms 8] [--min-tokens 5] [--max-tokens 0] [--remove-prob 0.9]\n"
+                 "             llm: --model M [--base-url URL] [--prompt FILE] [--api-key-env VAR] [--cache DIR |\n"
+                 "             --no-cache] [--temperature 0.7] [--max-in-flight 4] [--timeout-ms 60000]\n"
+                 "             [--price-per-mtok P --confirm-above C [--yes]]\n"
                  "\n"
                  "exit codes: 0 ok, 1 input error, 2 usage error, 3 cancelled\n");
 }
@@ -66,6 +75,8 @@ int main(int argc, char **argv)
         return embtune::cli::runEmbed(args);
     if (command == "train")
         return embtune::cli::runTrain(args);
+    if (command == "synth")
+        return embtune::cli::runSynth(args);
     std::fprintf(stderr, "embtune-cli: unknown command \"%s\"\n\n", command.c_str());
     printUsage(stderr);
     return 2;

@@ -7,17 +7,24 @@
 #include "data/beir_reader.h"
 #include "embed/embedding_set.h"
 #include "embed/embedding_store.h"
+#include "embed/lsa_embedder.h"
 #include "eval/retrieval_evaluation.h"
 #include "io/json_writer.h"
 #include "io/npy.h"
 #include "methods/adapter_export.h"
 #include "methods/method.h"
+#include "synth/synthetic_set.h"
+#include "synth/synthetic_training.h"
 
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <optional>
+#include <tuple>
 
 using namespace embtune::engine;
 
@@ -85,12 +92,51 @@ int printResultsTable(const std::vector<const Method *> &methods, const Training
     return 0;
 }
 
+// What --train-source asks for: labelled qrels, a generated set, or both.
+struct TrainSource {
+    bool qrels = true;
+    std::string synthDir; // empty: no generated queries
+};
+
+std::optional<TrainSource> parseTrainSource(const std::string &text)
+{
+    if (text == "qrels")
+        return TrainSource{true, {}};
+    for (const auto &[prefix, withQrels] : {std::pair<std::string, bool>{"synth:", false}, {"qrels+synth:", true}})
+        if (text.size() > prefix.size() && text.compare(0, prefix.size(), prefix) == 0)
+            return TrainSource{withQrels, text.substr(prefix.size())};
+    return std::nullopt;
+}
+
+// The built-in LSA embedder fitted on the corpus: the embedding set (corpus and dataset queries)
+// and the fitted model, which embeds generated queries alike.
+Result<EmbeddingSet> lsaEmbeddings(const Dataset &dataset, LsaEmbedder &lsa, Progress *progress)
+{
+    auto docs = lsa.fit(documentTexts(dataset), progress);
+    if (!docs)
+        return docs.error();
+    auto queries = lsa.embed(dataset.queries, progress);
+    if (!queries)
+        return queries.error();
+    EmbeddingSet set;
+    set.name = "lsa" + std::to_string(lsa.dim());
+    set.source = "built-in";
+    set.docs = FloatMatrix(*docs);
+    set.queries = FloatMatrix(*queries);
+    set.hasQueryVector.assign(size_t(dataset.queryCount()), 1);
+    set.provenance.embedder = "lsa";
+    set.provenance.parameters = lsa.optionsJson();
+    set.provenance.normalized = true;
+    return set;
+}
+
 } // namespace
 
 int runTrain(const std::vector<std::string> &args)
 {
     CommandLine cl({"method", "dataset", "embeddings", "train-queries", "dev-queries", "eval-split", "json",
-                    "export-embeddings", "export-adapter", "param", "threads", "seed", "expert"},
+                    "export-embeddings", "export-adapter", "param", "threads", "seed", "expert", "embedder", "dim", "train-source",
+                    "synth-dev-fraction"},
                    {"list-methods", "quiet"});
     if (auto problem = cl.parse(args))
         return usage(*problem);
@@ -98,10 +144,20 @@ int runTrain(const std::vector<std::string> &args)
         printMethods(stdout);
         return 0;
     }
-    for (const char *required : {"method", "dataset", "embeddings", "train-queries", "dev-queries"})
-        if (!cl.has(required))
-            return usage("--method, --dataset, --embeddings, --train-queries and --dev-queries are required "
-                         "(--list-methods shows the methods and their parameters)");
+    const auto source = parseTrainSource(cl.value("train-source", "qrels"));
+    if (!source)
+        return usage("--train-source is qrels, synth:DIR or qrels+synth:DIR");
+    const bool synth = !source->synthDir.empty();
+    if (!cl.has("method") || !cl.has("dataset") || cl.has("embeddings") == cl.has("embedder") ||
+        (source->qrels && !cl.has("train-queries")) || (!synth && !cl.has("dev-queries")))
+        return usage("--method, --dataset, --embeddings DIR or --embedder lsa, --train-queries and --dev-queries are "
+                     "required (with --train-source synth:DIR, --train-queries is not and --dev-queries is optional; "
+                     "--list-methods shows the methods and their parameters)");
+    if (cl.has("embedder") && cl.value("embedder") != "lsa")
+        return usage("--embedder is lsa (the built-in embedder; other embedders: compute with `embtune-cli embed` "
+                     "and pass --embeddings DIR)");
+    if (!cl.has("embedder") && cl.has("dim"))
+        return usage("--dim applies to --embedder lsa");
     // A list of methods (or "all"): fit each with its defaults and print a Markdown results table.
     std::vector<const Method *> tableMethods;
     if (cl.value("method") == "all" || cl.value("method").find(',') != std::string::npos) {
@@ -144,6 +200,19 @@ int runTrain(const std::vector<std::string> &args)
     std::vector<int> numbers;
     const int threads = cl.has("threads") && parseIntList(cl.value("threads"), numbers) ? numbers[0] : 0;
     const bool quiet = cl.has("quiet");
+    std::vector<int> lsaDim, lsaSeed;
+    if ((cl.has("dim") && (!parseIntList(cl.value("dim"), lsaDim) || lsaDim.size() != 1 || lsaDim[0] < 1)) ||
+        (cl.has("seed") && (!parseIntList(cl.value("seed"), lsaSeed) || lsaSeed.size() != 1 || lsaSeed[0] < 0)))
+        return usage("--dim takes a positive integer and --seed a non-negative one");
+    double devFraction = 0.1;
+    if (cl.has("synth-dev-fraction")) {
+        char *end = nullptr;
+        const std::string text = cl.value("synth-dev-fraction");
+        devFraction = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0' || !(devFraction > 0 && devFraction < 1))
+            return usage("--synth-dev-fraction takes a number between 0 and 1 (exclusive)");
+    }
+    const uint64_t seed = lsaSeed.empty() ? 0 : uint64_t(lsaSeed[0]);
 
     std::signal(SIGINT, onInterrupt);
     Progress progress([](const ProgressEvent &) { return !g_stop.load(); });
@@ -154,9 +223,66 @@ int runTrain(const std::vector<std::string> &args)
         return fail(dataset.error());
     for (const auto &warning : loadReport.warnings)
         std::fprintf(stderr, "warning: %s\n", warning.c_str());
-    auto embeddings = importEmbeddingFolder(cl.value("embeddings"), *dataset);
+    // Embeddings: a precomputed folder, or the built-in LSA fitted here. Generated queries need an
+    // embedder: the LSA fitted here, or the LSA model an `embed` folder keeps in DIR/model.
+    std::unique_ptr<LsaEmbedder> lsa;
+    Result<EmbeddingSet> embeddings = Error::usage("no embeddings");
+    if (cl.has("embedder")) {
+        LsaOptions lsaOptions;
+        lsaOptions.dim = lsaDim.empty() ? 256 : lsaDim[0];
+        lsaOptions.seed = seed;
+        lsaOptions.threads = threads;
+        lsa = std::make_unique<LsaEmbedder>(lsaOptions);
+        embeddings = lsaEmbeddings(*dataset, *lsa, &progress);
+    } else {
+        embeddings = importEmbeddingFolder(cl.value("embeddings"), *dataset);
+        const std::filesystem::path model = std::filesystem::path(cl.value("embeddings")) / "model";
+        if (embeddings && synth && std::filesystem::exists(model / "lsa.json")) {
+            auto loaded = LsaEmbedder::load(model.string());
+            if (!loaded)
+                return fail(loaded.error());
+            lsa = std::move(*loaded);
+        }
+    }
     if (!embeddings)
         return fail(embeddings.error());
+    if (synth && !lsa)
+        return fail(Error::usage("--embeddings " + cl.value("embeddings") +
+                                 " holds precomputed vectors and no embedder model (model/lsa.json), so it cannot "
+                                 "embed the generated queries; use --embedder lsa, or an `embtune-cli embed` folder"));
+    std::vector<int32_t> synthTrain, synthDev;
+    std::optional<Dataset> augmented;
+    if (synth) {
+        auto set = readSyntheticSet(source->synthDir, *dataset);
+        if (!set)
+            return fail(set.error());
+        std::vector<int32_t> appended;
+        auto withSynth = appendSyntheticQueries(*dataset, *set, &appended);
+        if (!withSynth)
+            return fail(withSynth.error());
+        std::vector<std::string> texts;
+        texts.reserve(set->queries.size());
+        for (const SyntheticQuery &q : set->queries)
+            texts.push_back(q.text);
+        auto vectors = lsa->embed(texts, &progress);
+        if (!vectors)
+            return fail(vectors.error());
+        auto withVectors = appendQueryVectors(*embeddings, ConstMatrixMap(vectors->data(), vectors->rows(), vectors->cols()));
+        if (!withVectors)
+            return fail(withVectors.error());
+        embeddings = std::move(*withVectors);
+        augmented = std::move(*withSynth);
+        if (cl.has("dev-queries"))
+            synthTrain = appended;
+        else
+            std::tie(synthTrain, synthDev) = splitHeldOut(appended, devFraction, seed);
+        if (!quiet)
+            std::fprintf(stderr, "generated queries (%s): %zu for training, %zu held out for dev\n",
+                         set->generator.c_str(), synthTrain.size(), synthDev.size());
+    }
+    const Dataset &trainingSet = augmented ? *augmented : *dataset;
+    if (synth && cl.has("expert"))
+        return usage("--expert sets hold no vectors for generated queries; train with --train-source qrels");
     std::vector<EmbeddingSet> experts;
     for (const auto &dir : cl.values("expert")) {
         auto expert = importEmbeddingFolder(dir, *dataset);
@@ -164,25 +290,30 @@ int runTrain(const std::vector<std::string> &args)
             return fail(expert.error());
         experts.push_back(std::move(*expert));
     }
-    auto train = readQueryIdList(cl.value("train-queries"), *dataset);
+    Result<std::vector<int32_t>> train = std::vector<int32_t>{};
+    if (source->qrels)
+        train = readQueryIdList(cl.value("train-queries"), *dataset);
     if (!train)
         return fail(train.error());
-    auto dev = readQueryIdList(cl.value("dev-queries"), *dataset);
+    Result<std::vector<int32_t>> dev = synthDev;
+    if (cl.has("dev-queries"))
+        dev = readQueryIdList(cl.value("dev-queries"), *dataset);
     if (!dev)
         return fail(dev.error());
+    train->insert(train->end(), synthTrain.begin(), synthTrain.end());
 
     TrainingData data;
-    data.dataset = &*dataset;
+    data.dataset = &trainingSet;
     data.embeddings = &*embeddings;
     data.trainQueries = *train;
     data.devQueries = *dev;
-    data.trainQrels = dataset->judgementsFor(*train);
-    data.devQrels = dataset->judgementsFor(*dev);
+    data.trainQrels = trainingSet.judgementsFor(*train);
+    data.devQrels = trainingSet.judgementsFor(*dev);
     data.threads = threads;
     for (const EmbeddingSet &expert : experts)
         data.experts.push_back(&expert);
     if (data.trainQrels.queries.empty())
-        return fail(Error::input("no query of the training list has judgements", cl.value("train-queries")));
+        return fail(Error::input("no training query has judgements", synth ? source->synthDir : cl.value("train-queries")));
 
     if (!tableMethods.empty())
         return printResultsTable(tableMethods, data, *embeddings, cl.value("eval-split", "test"), threads, &progress);
@@ -197,23 +328,23 @@ int runTrain(const std::vector<std::string> &args)
     tuned.name = embeddings->name + "+" + method->spec().id;
     tuned.source = embeddings->source;
     tuned.docs = (*model)->tunedDocuments();
-    tuned.queries = FloatMatrix((*model)->transformDatasetQueries(*dataset, embeddings->queries.map()));
+    tuned.queries = FloatMatrix((*model)->transformDatasetQueries(trainingSet, embeddings->queries.map()));
     tuned.hasQueryVector = embeddings->hasQueryVector;
 
     EvaluationOptions options;
     options.split = cl.value("eval-split", "test");
     options.threads = threads;
-    auto baseline = evaluateEmbeddings(*dataset, *embeddings, options, &progress);
+    auto baseline = evaluateEmbeddings(trainingSet, *embeddings, options, &progress);
     if (!baseline)
         return fail(baseline.error());
     options.similarity = (*model)->similarity();
-    auto result = evaluateEmbeddings(*dataset, tuned, options, &progress);
+    auto result = evaluateEmbeddings(trainingSet, tuned, options, &progress);
     if (!result)
         return fail(result.error());
 
     if (cl.has("export-embeddings")) {
         const std::filesystem::path out(cl.value("export-embeddings"));
-        for (Status s : {exportEmbeddingSet(tuned, *dataset, VectorFormat::Npy, out.string()),
+        for (Status s : {exportEmbeddingSet(tuned, trainingSet, VectorFormat::Npy, out.string()),
                          writeFileAtomically((out / "run.json").string(), (*model)->reportJson() + "\n")})
             if (!s)
                 return fail(s.error());

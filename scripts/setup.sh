@@ -52,10 +52,12 @@ run)
     echo "(no ../shared/datasets/scifact here: pass --dataset DIR --embeddings DIR to evaluate your own data)"
     ;;
 test)
-    configure_and_build "$build"
+    # The benchmarks are run on purpose (ctest -L bench), not here: they are not built.
+    configure_and_build "$build" -DEMBTUNE_BUILD_BENCHMARKS=OFF
     (cd "$build" && QT_QPA_PLATFORM=offscreen ctest -LE bench --output-on-failure -j "$jobs")
     echo "== engine and CLI tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-    configure_and_build "$build-asan" -DEMBTUNE_GUI=OFF -DEMBTUNE_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    configure_and_build "$build-asan" -DEMBTUNE_GUI=OFF -DEMBTUNE_SANITIZE=ON -DEMBTUNE_BUILD_BENCHMARKS=OFF \
+        -DCMAKE_BUILD_TYPE=RelWithDebInfo
     (cd "$build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
         ctest -L "engine|cli" --output-on-failure -j "$jobs")
     ;;

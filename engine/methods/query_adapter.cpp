@@ -24,7 +24,9 @@ QueryAdapterMethod::QueryAdapterMethod(Kind kind) : m_kind(kind)
         {"threads", ParamSpec::Type::Int, "0", 0, 1024, {}, "Worker threads; 0 uses every core; 1 is bit-for-bit reproducible."},
     };
     if (kind != Kind::KeyValueBoth) {
-        common.push_back({"negatives", ParamSpec::Type::Choice, "corpus", 0, 0, {"corpus", "hardest", "in-batch"},
+        // METHODS.md: linear trains against the whole corpus; ADDER mines the global hardest negatives.
+        common.push_back({"negatives", ParamSpec::Type::Choice, kind == Kind::Linear ? "corpus" : "hardest", 0, 0,
+                          {"corpus", "hardest", "in-batch"},
                           "Candidates of the softmax: every document (corpus), the batch's positives plus each "
                           "pair's hardest documents under the current weights, mined every epoch (hardest), or "
                           "the batch's positives only (in-batch)."});

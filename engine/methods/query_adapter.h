@@ -5,8 +5,10 @@
 //   adder:  q' = normalize(q + V^T softmax(K q / t)), K, V h x d; V = 0 at start (ADDER)
 //   adder2: the same with separate (K_q, V_q) for queries and (K_c, V_c) for documents; the
 //           documents are re-encoded at every step (the index must be rebuilt after tuning)
-// Loss: softmax cross-entropy over the whole corpus (every document a negative), scale 20, one
-// (query, positive) pair per relevant document; dev nDCG@10 after each epoch selects the weights.
+// Loss: softmax cross-entropy, scale 20, one (query, positive) pair per relevant document, over
+// the whole corpus (linear's default), the batch's positives plus each pair's hardest negatives
+// mined under the current weights every epoch (adder's default, n_hard 4), or in-batch only;
+// adder2 always uses the whole re-encoded corpus. Dev nDCG@10 after each epoch selects the weights.
 
 #include "methods/method.h"
 #include "train/module.h"

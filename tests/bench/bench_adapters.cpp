@@ -56,7 +56,7 @@ int main()
                                                         " " + method + " 3"),
                                                 "ms_per_step"));
             ours = std::min(ours, msPerStep(capture(std::string(EMBTUNE_CLI_PATH) + " train --method " + method +
-                                                    " --param epochs=3 --param batch_size=64 --dataset " + dataset +
+                                                    " --param epochs=3 --param batch_size=64 --param negatives=corpus --dataset " + dataset +
                                                     " --embeddings " + embeddings + " --train-queries " + dataset +
                                                     "/splits/train.txt --dev-queries " + dataset +
                                                     "/splits/dev.txt --json -"),

@@ -10,6 +10,7 @@ namespace embtune::cli {
 int runEvaluate(const std::vector<std::string> &args);
 int runEmbed(const std::vector<std::string> &args);
 int runTrain(const std::vector<std::string> &args);
+int runRuns(const std::vector<std::string> &args);
 int runSynth(const std::vector<std::string> &args);
 
 } // namespace embtune::cli

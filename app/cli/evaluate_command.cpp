@@ -13,11 +13,14 @@
 #include "search/bm25.h"
 #include "search/hnsw_index.h"
 
+#include "run_recorder.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 
 using namespace embtune::engine;
 
@@ -272,7 +275,7 @@ Result<EvaluationReport> evaluateWithHnsw(const Dataset &dataset, const Embeddin
 int runEvaluate(const std::vector<std::string> &args)
 {
     CommandLine cl({"dataset", "embeddings", "embedder", "split", "k", "metrics", "similarity", "threads", "json",
-                    "search", "hnsw-m", "ef-construction", "ef", "hnsw-seed", "index", "save-index"},
+                    "search", "hnsw-m", "ef-construction", "ef", "hnsw-seed", "index", "save-index", "workspace"},
                    {"ignore-same-id", "per-query", "quiet"});
     if (auto problem = cl.parse(args))
         return usage(*problem);
@@ -362,6 +365,54 @@ int runEvaluate(const std::vector<std::string> &args)
     std::signal(SIGINT, onInterrupt);
     Progress progress([](const ProgressEvent &) { return !g_interrupted.load(); });
 
+    // --workspace DIR: the run is recorded there (opened first: a locked workspace fails fast).
+    std::optional<app::RunRecorder> recorder;
+    if (cl.has("workspace")) {
+        auto opened = app::RunRecorder::open(cl.value("workspace"));
+        if (!opened)
+            return fail(opened.error());
+        recorder.emplace(std::move(*opened));
+    }
+    auto beginRecord = [&](const Dataset &data, const EmbeddingSet *vectors) -> Status {
+        if (!recorder)
+            return {};
+        JsonWriter params(false), searchConfig(false);
+        params.beginObject();
+        params.key("split");
+        params.value(options.split);
+        params.key("k");
+        params.beginArray();
+        for (int k : options.ks)
+            params.value(k);
+        params.endArray();
+        params.key("ignore_same_id");
+        params.value(options.ignoreSameId);
+        params.endObject();
+        searchConfig.beginObject();
+        searchConfig.key("search");
+        searchConfig.value(vectors ? search : std::string("bm25"));
+        searchConfig.key("similarity");
+        searchConfig.value(similarityName(options.similarity));
+        if (hnsw) {
+            searchConfig.key("M");
+            searchConfig.value(summary.parameters.m);
+            searchConfig.key("ef_construction");
+            searchConfig.value(summary.parameters.efConstruction);
+            searchConfig.key("ef");
+            searchConfig.value(summary.parameters.efSearch);
+            searchConfig.key("index");
+            searchConfig.value(cl.value("index"));
+        }
+        searchConfig.endObject();
+        app::RunDescription description;
+        description.methodId = vectors ? "none" : "bm25";
+        description.paramsJson = params.str();
+        description.seed = hnsw ? int64_t(summary.parameters.seed) : 0;
+        description.codeVersion = std::string("embtune-cli ") + EMBTUNE_VERSION;
+        description.searchJson = searchConfig.str();
+        return recorder->begin(data, vectors, description);
+    };
+
     LoadReport loadReport;
     auto dataset = readBeirDataset(cl.value("dataset"), &loadReport, &progress);
     if (!dataset)
@@ -383,6 +434,8 @@ int runEvaluate(const std::vector<std::string> &args)
             return index.search(texts, queries, k, tiePriority, exclude, searchProgress);
         };
         sourceName = sourcePath = "bm25";
+        if (Status s = beginRecord(*dataset, nullptr); !s)
+            return fail(s.error());
         report = evaluateRankings(*dataset, bm25, options, &progress);
     } else {
         auto embeddings = readNpyEmbeddingSet(cl.value("embeddings"), *dataset);
@@ -390,6 +443,8 @@ int runEvaluate(const std::vector<std::string> &args)
             return fail(embeddings.error());
         sourceName = embeddings->name;
         sourcePath = embeddings->source;
+        if (Status s = beginRecord(*dataset, &*embeddings); !s)
+            return fail(s.error());
         if (!hnsw) {
             report = evaluateEmbeddings(*dataset, *embeddings, options, &progress);
         } else {
@@ -397,10 +452,19 @@ int runEvaluate(const std::vector<std::string> &args)
                                       cl.has("ef"), &progress, summary);
         }
     }
-    if (!report)
+    if (!report) {
+        if (recorder)
+            (void)recorder->fail(report.error());
         return fail(report.error());
+    }
     for (const auto &warning : report->warnings)
         std::fprintf(stderr, "warning: %s\n", warning.c_str());
+    if (recorder) {
+        const std::string summaryJson = reportJson(*dataset, sourcePath, options, *report, false, cl.has("embedder"),
+                                                   hnsw ? &summary : nullptr);
+        if (Status s = recorder->finish(*dataset, options, *report, summaryJson, 0); !s)
+            return fail(s.error());
+    }
 
     const std::string json = reportJson(*dataset, sourcePath, options, *report, cl.has("per-query"), cl.has("embedder"),
                                         hnsw ? &summary : nullptr);

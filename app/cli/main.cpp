@@ -44,6 +44,8 @@ void printUsage(FILE *to)
                  "             llm: --model M [--base-url URL] [--prompt FILE] [--api-key-env VAR] [--cache DIR |\n"
                  "             --no-cache] [--temperature 0.7] [--max-in-flight 4] [--timeout-ms 60000]\n"
                  "             [--price-per-mtok P --confirm-above C [--yes]]\n"
+                 "  runs       list the runs recorded in a workspace (evaluate/train --workspace DIR record them)\n"
+                 "             --workspace DIR [--json FILE|-] [--all (with deleted runs)]\n"
                  "\n"
                  "exit codes: 0 ok, 1 input error, 2 usage error, 3 cancelled\n");
 }
@@ -75,6 +77,8 @@ int main(int argc, char **argv)
         return embtune::cli::runEmbed(args);
     if (command == "train")
         return embtune::cli::runTrain(args);
+    if (command == "runs")
+        return embtune::cli::runRuns(args);
     if (command == "synth")
         return embtune::cli::runSynth(args);
     std::fprintf(stderr, "embtune-cli: unknown command \"%s\"\n\n", command.c_str());

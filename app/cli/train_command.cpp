@@ -13,6 +13,8 @@
 #include "io/npy.h"
 #include "methods/adapter_export.h"
 #include "methods/method.h"
+
+#include "run_recorder.h"
 #include "synth/synthetic_set.h"
 #include "synth/synthetic_training.h"
 
@@ -136,7 +138,7 @@ int runTrain(const std::vector<std::string> &args)
 {
     CommandLine cl({"method", "dataset", "embeddings", "train-queries", "dev-queries", "eval-split", "json",
                     "export-embeddings", "export-adapter", "param", "threads", "seed", "expert", "embedder", "dim", "train-source",
-                    "synth-dev-fraction"},
+                    "synth-dev-fraction", "workspace"},
                    {"list-methods", "quiet"});
     if (auto problem = cl.parse(args))
         return usage(*problem);
@@ -216,6 +218,22 @@ int runTrain(const std::vector<std::string> &args)
 
     std::signal(SIGINT, onInterrupt);
     Progress progress([](const ProgressEvent &) { return !g_stop.load(); });
+
+    // --workspace DIR: the run is recorded there (opened first: a locked workspace fails fast).
+    std::optional<app::RunRecorder> recorder;
+    if (cl.has("workspace")) {
+        if (!tableMethods.empty())
+            return usage("--workspace records the run of one method, not a list");
+        auto opened = app::RunRecorder::open(cl.value("workspace"));
+        if (!opened)
+            return fail(opened.error());
+        recorder.emplace(std::move(*opened));
+    }
+    auto failRun = [&](const Error &error) {
+        if (recorder)
+            (void)recorder->fail(error);
+        return fail(error);
+    };
 
     LoadReport loadReport;
     auto dataset = readBeirDataset(cl.value("dataset"), &loadReport, &progress);
@@ -318,10 +336,27 @@ int runTrain(const std::vector<std::string> &args)
     if (!tableMethods.empty())
         return printResultsTable(tableMethods, data, *embeddings, cl.value("eval-split", "test"), threads, &progress);
 
+    if (recorder) {
+        JsonWriter paramsJson(false);
+        paramsJson.beginObject();
+        for (const auto &[name, value] : params->all()) {
+            paramsJson.key(name);
+            paramsJson.value(value);
+        }
+        paramsJson.endObject();
+        app::RunDescription description;
+        description.methodId = method->spec().id;
+        description.paramsJson = paramsJson.str();
+        description.seed = params->all().count("seed") ? params->integer("seed") : 0;
+        description.codeVersion = std::string("embtune-cli ") + EMBTUNE_VERSION;
+        description.searchJson = R"({"search": "exact"})";
+        if (Status s = recorder->begin(*dataset, &*embeddings, description); !s)
+            return fail(s.error());
+    }
     const auto started = std::chrono::steady_clock::now();
     auto model = method->fit(data, *params, &progress);
     if (!model)
-        return fail(model.error());
+        return failRun(model.error());
     const double fitSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
     EmbeddingSet tuned;
@@ -336,11 +371,11 @@ int runTrain(const std::vector<std::string> &args)
     options.threads = threads;
     auto baseline = evaluateEmbeddings(trainingSet, *embeddings, options, &progress);
     if (!baseline)
-        return fail(baseline.error());
+        return failRun(baseline.error());
     options.similarity = (*model)->similarity();
     auto result = evaluateEmbeddings(trainingSet, tuned, options, &progress);
     if (!result)
-        return fail(result.error());
+        return failRun(result.error());
 
     if (cl.has("export-embeddings")) {
         const std::filesystem::path out(cl.value("export-embeddings"));
@@ -388,6 +423,18 @@ int runTrain(const std::vector<std::string> &args)
     w.key("fit");
     w.value((*model)->reportJson());
     w.endObject();
+    if (recorder) { // summary: this report; artifacts: the tuned document vectors and their ids
+        std::string ids;
+        for (const auto &id : trainingSet.docIds.ids())
+            ids.append(id).push_back('\n');
+        app::Workspace &ws = recorder->workspace();
+        for (auto artifact : {ws.storeRunMatrix(recorder->runId(), "tuned_documents", tuned.docs.map()),
+                              ws.storeRunFile(recorder->runId(), "document_ids", "document_ids.txt", ids)})
+            if (!artifact)
+                return failRun(artifact.error());
+        if (Status s = recorder->finish(trainingSet, options, *result, w.str(), fitSeconds); !s)
+            return fail(s.error());
+    }
     const std::string json = w.str() + "\n";
     if (cl.value("json") == "-") {
         std::fputs(json.c_str(), stdout);

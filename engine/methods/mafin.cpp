@@ -89,28 +89,15 @@ public:
 
     float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) override
     {
-        std::vector<int32_t> candidates;
-        std::unordered_map<int32_t, int32_t> column;
-        auto columnOf = [&](int32_t doc) {
-            auto [it, inserted] = column.try_emplace(doc, int32_t(candidates.size()));
-            if (inserted)
-                candidates.push_back(doc);
-            return it->second;
-        };
-        std::vector<SoftTarget> targets;
-        for (const TrainingPair *pair : batch) {
-            SoftTarget target;
-            for (const auto &[doc, weight] : pair->target)
-                target.emplace_back(columnOf(doc), weight);
-            targets.push_back(std::move(target));
-        }
+        BatchCandidates candidates;
+        std::vector<SoftTarget> targets = candidates.addPositives(batch);
         for (const TrainingPair *pair : batch) {
             const auto it = m_neighbours.find(pair->query);
             if (it != m_neighbours.end())
                 for (int32_t doc : it->second)
-                    columnOf(doc);
+                    candidates.add(doc);
         }
-        smoothTargets(targets, int32_t(candidates.size()), m_labelSmoothing);
+        smoothTargets(targets, candidates.size(), m_labelSmoothing);
         const auto b = Eigen::Index(batch.size()), m = Eigen::Index(candidates.size());
         RowMatrixXf qbb(b, m_queries.cols()), cbb(m, m_docs.cols());
         std::vector<const std::vector<uint32_t> *> qf, cf;
@@ -121,8 +108,8 @@ public:
             qt.row(i) = m_encoder.encode(*qf.back()).transpose();
         }
         for (Eigen::Index j = 0; j < m; ++j) {
-            cbb.row(j) = m_docs.row(candidates[size_t(j)]);
-            cf.push_back(&m_docFeatures[size_t(candidates[size_t(j)])]);
+            cbb.row(j) = m_docs.row(candidates.docs()[size_t(j)]);
+            cf.push_back(&m_docFeatures[size_t(candidates.docs()[size_t(j)])]);
             ct.row(j) = m_encoder.encode(*cf.back()).transpose();
         }
         const RowMatrixXf zq = concatenate(qbb, qt, m_lambda, m_weightBb);

@@ -52,26 +52,13 @@ SharedModuleObjective::SharedModuleObjective(Module &module, const RowMatrixXf &
 float SharedModuleObjective::step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options)
 {
     // Candidate rows: the batch's positives, then its hard negatives, each document once.
-    std::vector<int32_t> candidates;
-    std::unordered_map<int32_t, int32_t> column;
-    auto addCandidate = [&](int32_t doc) {
-        auto [it, inserted] = column.try_emplace(doc, int32_t(candidates.size()));
-        if (inserted)
-            candidates.push_back(doc);
-        return it->second;
-    };
-    std::vector<SoftTarget> targets;
-    for (const TrainingPair *pair : batch) {
-        SoftTarget target;
-        for (const auto &[doc, weight] : pair->target)
-            target.emplace_back(addCandidate(doc), weight);
-        targets.push_back(std::move(target));
-    }
+    BatchCandidates candidates;
+    std::vector<SoftTarget> targets = candidates.addPositives(batch);
     for (const TrainingPair *pair : batch)
         for (int32_t doc : m_hardNegatives[size_t(pair - m_pairs.data())])
-            addCandidate(doc);
+            candidates.add(doc);
 
-    smoothTargets(targets, int32_t(candidates.size()), options.labelSmoothing);
+    smoothTargets(targets, candidates.size(), options.labelSmoothing);
 
     // Queries and candidates go through the module in one batch (one forward, one backward).
     const auto b = Eigen::Index(batch.size()), m = Eigen::Index(candidates.size());
@@ -79,7 +66,7 @@ float SharedModuleObjective::step(const std::vector<const TrainingPair *> &batch
     for (Eigen::Index i = 0; i < b; ++i)
         input.row(i) = m_queries.row(batch[size_t(i)]->query);
     for (Eigen::Index j = 0; j < m; ++j)
-        input.row(b + j) = m_docs.row(candidates[size_t(j)]);
+        input.row(b + j) = m_docs.row(candidates.docs()[size_t(j)]);
     const RowMatrixXf encoded = m_module.forward(input);
     const RowMatrixXf q = encoded.topRows(b);
     const RowMatrixXf c = encoded.bottomRows(m);
@@ -163,33 +150,20 @@ bool SampledNegativesObjective::beginEpoch(int epoch, Progress *progress)
 
 float SampledNegativesObjective::step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options)
 {
-    std::vector<int32_t> candidates;
-    std::unordered_map<int32_t, int32_t> column;
-    auto addCandidate = [&](int32_t doc) {
-        auto [it, inserted] = column.try_emplace(doc, int32_t(candidates.size()));
-        if (inserted)
-            candidates.push_back(doc);
-        return it->second;
-    };
-    std::vector<SoftTarget> targets;
-    for (const TrainingPair *pair : batch) {
-        SoftTarget target;
-        for (const auto &[doc, weight] : pair->target)
-            target.emplace_back(addCandidate(doc), weight);
-        targets.push_back(std::move(target));
-    }
+    BatchCandidates candidates;
+    std::vector<SoftTarget> targets = candidates.addPositives(batch);
     if (m_sampling == NegativeSampling::Hardest)
         for (const TrainingPair *pair : batch)
             for (int32_t doc : hardNegatives(pair->query))
-                addCandidate(doc);
-    smoothTargets(targets, int32_t(candidates.size()), options.labelSmoothing);
+                candidates.add(doc);
+    smoothTargets(targets, candidates.size(), options.labelSmoothing);
 
     const auto b = Eigen::Index(batch.size()), m = Eigen::Index(candidates.size());
     RowMatrixXf input(b, m_queries.cols()), c(m, m_docs.cols());
     for (Eigen::Index i = 0; i < b; ++i)
         input.row(i) = m_queries.row(batch[size_t(i)]->query);
     for (Eigen::Index j = 0; j < m; ++j)
-        c.row(j) = m_docs.row(candidates[size_t(j)]);
+        c.row(j) = m_docs.row(candidates.docs()[size_t(j)]);
     const RowMatrixXf q = m_module.forward(input);
     RowMatrixXf gradQ;
     const float loss = softmaxCrossEntropy(q, ConstMatrixMap(c.data(), c.rows(), c.cols()), targets, options.scale,

@@ -58,6 +58,27 @@ void restore(TrainingObjective &objective, const std::vector<std::vector<float>>
 
 } // namespace
 
+std::vector<SoftTarget> BatchCandidates::addPositives(const std::vector<const TrainingPair *> &batch)
+{
+    std::vector<SoftTarget> targets;
+    targets.reserve(batch.size());
+    for (const TrainingPair *pair : batch) {
+        SoftTarget target;
+        for (const auto &[doc, weight] : pair->target)
+            target.emplace_back(add(doc), weight);
+        targets.push_back(std::move(target));
+    }
+    return targets;
+}
+
+int32_t BatchCandidates::add(int32_t doc)
+{
+    auto [it, inserted] = m_column.try_emplace(doc, int32_t(m_docs.size()));
+    if (inserted)
+        m_docs.push_back(doc);
+    return it->second;
+}
+
 RowMatrixXf gatherRows(ConstMatrixMap queries, const std::vector<int32_t> &indices)
 {
     RowMatrixXf out(Eigen::Index(indices.size()), queries.cols());

@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <random>
+#include <unordered_map>
 #include <vector>
 
 namespace embtune::engine {
@@ -81,6 +82,22 @@ public:
     // True when step() updates the parameters itself (e.g. sparse Adagrad); the trainer then
     // neither clears gradients nor runs Adam, and uses parameters() only to keep the best weights.
     virtual bool updatesItself() const { return false; }
+};
+
+// The candidate documents of a batch, each once, in the order first added; a document's
+// column is its position. Used by objectives whose softmax runs over sampled candidates.
+class BatchCandidates {
+public:
+    // Adds the positives of every pair first and returns the batch's targets over columns.
+    std::vector<SoftTarget> addPositives(const std::vector<const TrainingPair *> &batch);
+    // The column of `doc`, added when new.
+    int32_t add(int32_t doc);
+    const std::vector<int32_t> &docs() const { return m_docs; }
+    int32_t size() const { return int32_t(m_docs.size()); }
+
+private:
+    std::vector<int32_t> m_docs;
+    std::unordered_map<int32_t, int32_t> m_column;
 };
 
 // Rows of `queries` for the given indices.

@@ -8,6 +8,10 @@
 #include "data/beir_reader.h"
 #include "synth/query_generators.h"
 #include "synth/synthetic_set.h"
+#include "llm_query_generator.h"
+
+#include <QFile>
+#include <QStandardPaths>
 
 #include <algorithm>
 #include <atomic>
@@ -49,9 +53,61 @@ bool realOption(const CommandLine &cl, const char *name, double &target)
     return !text.empty() && *end == '\0' && target >= 0;
 }
 
-Result<SyntheticSet> runLlmGenerator(const CommandLine &, const Dataset &, const SynthOptions &, Progress *)
+// --generator llm: an OpenAI-compatible chat model writes --per-doc questions per document.
+Result<SyntheticSet> runLlmGenerator(const CommandLine &cl, const Dataset &dataset, const SynthOptions &options,
+                                     Progress *progress)
 {
-    return Error::usage("--generator llm is not available yet");
+    if (!cl.has("model"))
+        return Error::usage("--generator llm needs --model M (and --base-url URL unless it is api.openai.com)");
+    net::LlmGeneratorSettings settings;
+    if (cl.has("base-url"))
+        settings.baseUrl = QString::fromStdString(cl.value("base-url"));
+    settings.model = QString::fromStdString(cl.value("model"));
+    settings.questionsPerDocument = cl.has("per-doc") ? options.perDocument : 3;
+    settings.documents = options.documents;
+    settings.seed = options.seed;
+    double confirmAbove = 1.0;
+    if (!intOption(cl, "max-in-flight", settings.maxInFlight, 1) || !intOption(cl, "timeout-ms", settings.timeoutMs, 1) ||
+        !realOption(cl, "price-per-mtok", settings.pricePerMillionTokens) ||
+        !realOption(cl, "confirm-above", confirmAbove) || !realOption(cl, "temperature", settings.temperature))
+        return Error::usage("--max-in-flight and --timeout-ms take positive integers; --price-per-mtok, "
+                            "--confirm-above and --temperature non-negative numbers");
+    if (cl.has("prompt")) {
+        QFile file(QString::fromStdString(cl.value("prompt")));
+        if (!file.open(QIODevice::ReadOnly))
+            return Error::io("cannot read the prompt template: " + file.errorString().toStdString(), cl.value("prompt"));
+        settings.promptTemplate = QString::fromUtf8(file.readAll());
+    }
+    if (!cl.has("no-cache"))
+        settings.cacheDir = cl.has("cache") ? QString::fromStdString(cl.value("cache"))
+                                            : QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+                                                  QStringLiteral("/llm-questions");
+    net::ApiKeySource keySource;
+    if (cl.has("api-key-env"))
+        keySource.environmentVariable = QString::fromStdString(cl.value("api-key-env"));
+    keySource.keychainService.clear(); // the CLI reads keys from the environment only
+    auto key = net::loadApiKey(keySource);
+    net::LlmQueryGenerator generator(settings, key.ok() ? *key : net::ApiKey());
+    auto estimate = generator.estimate(dataset);
+    if (!estimate)
+        return estimate.error();
+    std::fprintf(stderr, "embtune-cli: %lld documents (%lld cached): %lld requests, about %lld tokens",
+                 (long long)estimate->documents, (long long)estimate->cachedDocuments, (long long)estimate->requests,
+                 (long long)estimate->estimatedTokens);
+    if (settings.pricePerMillionTokens > 0)
+        std::fprintf(stderr, ", estimated cost %.4f", estimate->estimatedCost);
+    std::fprintf(stderr, "\n");
+    if (estimate->needsConfirmation(confirmAbove) && !cl.has("yes"))
+        return Error::usage("the estimated cost exceeds --confirm-above " + std::to_string(confirmAbove) +
+                            "; pass --yes to go ahead");
+    auto set = generator.generate(dataset, progress);
+    if (set && !cl.has("quiet")) {
+        const net::LlmStats &stats = generator.lastStats();
+        std::fprintf(stderr, "llm: requests=%lld retries=%lld cached=%lld short_answers=%lld\n",
+                     (long long)stats.requests, (long long)stats.retries, (long long)stats.cachedDocuments,
+                     (long long)stats.shortAnswers);
+    }
+    return set;
 }
 
 } // namespace

@@ -10,6 +10,8 @@ namespace embtune::cli {
 int runEvaluate(const std::vector<std::string> &args);
 int runEmbed(const std::vector<std::string> &args);
 int runTrain(const std::vector<std::string> &args);
+int runAnalyze(const std::vector<std::string> &args);
+int runCompare(const std::vector<std::string> &args);
 int runRuns(const std::vector<std::string> &args);
 int runSynth(const std::vector<std::string> &args);
 

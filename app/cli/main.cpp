@@ -46,6 +46,16 @@ void printUsage(FILE *to)
                  "             [--price-per-mtok P --confirm-above C [--yes]]\n"
                  "  runs       list the runs recorded in a workspace (evaluate/train --workspace DIR record them)\n"
                  "             --workspace DIR [--json FILE|-] [--all (with deleted runs)]\n"
+                 "  analyze    anisotropy, cosine histograms and (with --method) the same after tuning; --ood: the\n"
+                 "             out-of-distribution report (k-means k=2 on the train queries, tune on cluster 0)\n"
+                 "             --dataset DIR --embeddings DIR [--split test] [--method ID --train-queries FILE\n"
+                 "             --dev-queries FILE [--param name=value ...]] [--ood] [--bins 40] [--random-pairs 10000]\n"
+                 "             [--seed 0] [--threads N] [--json FILE|-]\n"
+                 "  compare    significance of B - A per query: RUN_A RUN_B (files of evaluate/train --json F --per-query;\n"
+                 "             FILE#baseline|FILE#tuned for train) [--metric ndcg@10] [--permutations 10000]\n"
+                 "             [--bootstrap 10000] [--confidence 0.95] [--seed 0] [--json FILE|-]\n"
+                 "  runs       list the runs recorded in a workspace (evaluate/train --workspace DIR record them)\n"
+                 "             --workspace DIR [--json FILE|-] [--all (with deleted runs)]\n"
                  "\n"
                  "exit codes: 0 ok, 1 input error, 2 usage error, 3 cancelled\n");
 }
@@ -77,6 +87,10 @@ int main(int argc, char **argv)
         return embtune::cli::runEmbed(args);
     if (command == "train")
         return embtune::cli::runTrain(args);
+    if (command == "analyze")
+        return embtune::cli::runAnalyze(args);
+    if (command == "compare")
+        return embtune::cli::runCompare(args);
     if (command == "runs")
         return embtune::cli::runRuns(args);
     if (command == "synth")

@@ -139,7 +139,7 @@ int runTrain(const std::vector<std::string> &args)
     CommandLine cl({"method", "dataset", "embeddings", "train-queries", "dev-queries", "eval-split", "json",
                     "export-embeddings", "export-adapter", "param", "threads", "seed", "expert", "embedder", "dim", "train-source",
                     "synth-dev-fraction", "workspace"},
-                   {"list-methods", "quiet"});
+                   {"list-methods", "quiet", "per-query"});
     if (auto problem = cl.parse(args))
         return usage(*problem);
     if (cl.has("list-methods")) {
@@ -418,6 +418,27 @@ int runTrain(const std::vector<std::string> &args)
                 w.key(std::string(metricKey(m)) + "@" + std::to_string(k));
                 w.value(report->metrics.mean(m, k));
             }
+        w.endObject();
+    }
+    if (cl.has("per-query")) { // {"baseline"|"tuned": {query id: {metric@k: value}}}, read by `compare`
+        w.key("per_query");
+        w.beginObject();
+        for (const auto &[label, report] : {std::pair<const char *, const EvaluationReport *>{"baseline", &*baseline},
+                                            {"tuned", &*result}}) {
+            w.key(label);
+            w.beginObject();
+            for (size_t i = 0; i < report->metrics.queries.size(); ++i) {
+                w.key(trainingSet.queryIds.id(report->metrics.queries[i]));
+                w.beginObject();
+                for (Metric m : options.metrics)
+                    for (int k : options.ks) {
+                        w.key(std::string(metricKey(m)) + "@" + std::to_string(k));
+                        w.value(report->metrics.values(m, k)[i]);
+                    }
+                w.endObject();
+            }
+            w.endObject();
+        }
         w.endObject();
     }
     w.key("fit");

@@ -27,8 +27,13 @@ QString CommandLineRequest::validate() const
         return QStringLiteral("--bm25 needs --dataset");
     if (!split.isEmpty() && !evaluate && !bm25 && train.isEmpty())
         return QStringLiteral("--split is used with --evaluate, --bm25 or --train");
-    if (!view.isEmpty() && view != QStringLiteral("dataset") && view != QStringLiteral("embeddings"))
-        return QStringLiteral("--view is dataset or embeddings");
+    if (!view.isEmpty() && view != QStringLiteral("dataset") && view != QStringLiteral("embeddings") &&
+        view != QStringLiteral("runs"))
+        return QStringLiteral("--view is dataset, embeddings or runs");
+    if (!search.isEmpty() && search != QStringLiteral("exact") && search != QStringLiteral("hnsw"))
+        return QStringLiteral("--search is exact or hnsw");
+    if (!search.isEmpty() && !evaluate)
+        return QStringLiteral("--search is used with --evaluate");
     for (const QString &method : train)
         if (method.isEmpty())
             return QStringLiteral("--train takes a method id (e.g. nudge-n)");
@@ -75,7 +80,14 @@ void CommandLineRun::start()
             return true;
         });
     if (m_request.evaluate)
-        m_steps.push_back([this] { return m_window->evaluate(); });
+        m_steps.push_back([this] {
+            if (!m_request.search.isEmpty()) {
+                SearchSettings settings = m_window->searchSettings();
+                settings.hnsw = m_request.search == QStringLiteral("hnsw");
+                m_window->setSearchSettings(settings);
+            }
+            return m_window->evaluate();
+        });
     if (m_request.bm25)
         m_steps.push_back([this] { return m_window->evaluateBm25(); });
     for (const QString &method : m_request.train)
@@ -86,7 +98,9 @@ void CommandLineRun::start()
         });
     if (!m_request.view.isEmpty())
         m_steps.push_back([this] {
-            m_window->showTab(m_request.view == QStringLiteral("embeddings") ? 1 : 0);
+            m_window->showTab(m_request.view == QStringLiteral("runs")         ? 2
+                              : m_request.view == QStringLiteral("embeddings") ? 1
+                                                                               : 0);
             continueSoon();
             return true;
         });

@@ -1,6 +1,6 @@
 #pragma once
 // Runs the steps requested on the command line against a MainWindow, in order: open the dataset,
-// import embeddings, compute LSA embeddings, choose the split, evaluate the selected set,
+// import embeddings, compute LSA embeddings, choose the split, evaluate the selected set (exact or HNSW),
 // evaluate BM25, train each method, show a tab, save a screenshot. Emits finished() once after
 // the last step or the first failure.
 
@@ -22,9 +22,10 @@ struct CommandLineRequest {
     QList<int> computeLsaDims; // compute LSA embeddings of each dimension, in order (other options default)
     QString split;       // split to evaluate and train for; empty: the window's default ("test")
     bool evaluate = false; // evaluate the selected embeddings
+    QString search;        // "exact" or "hnsw" (default index parameters) for --evaluate; empty: the saved setting
     bool bm25 = false;     // evaluate BM25
     QStringList train;     // method ids, trained in order with default parameters and splits/{train,dev}.txt
-    QString view;          // tab to show: "dataset" or "embeddings"; empty: leave as is
+    QString view;          // tab to show: "dataset", "embeddings" or "runs"; empty: leave as is
     QString screenshot;  // PNG (or any image format Qt writes) of the window after the steps
 
     // Usage problem (e.g. --evaluate without --embeddings), or an empty string.

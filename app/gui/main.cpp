@@ -38,6 +38,11 @@ int main(int argc, char *argv[])
         QStringLiteral("dims"));
     const QCommandLineOption evaluateOption(QStringLiteral("evaluate"),
                                             QStringLiteral("Evaluate the selected embeddings once they are loaded."));
+    const QCommandLineOption searchOption(
+        QStringLiteral("search"),
+        QStringLiteral("Search with <backend> for --evaluate: exact, or hnsw (an HNSW index with the saved or default "
+                       "parameters M 16, ef_construction 200, ef 100; ANN recall against exact search is shown)."),
+        QStringLiteral("backend"));
     const QCommandLineOption bm25Option(QStringLiteral("bm25"),
                                         QStringLiteral("Evaluate the BM25 baseline (k1 0.9, b 0.4)."));
     const QCommandLineOption trainOption(
@@ -50,7 +55,7 @@ int main(int argc, char *argv[])
                                          QStringLiteral("Split to evaluate and train for (default: test)."),
                                          QStringLiteral("name"));
     const QCommandLineOption viewOption(QStringLiteral("view"),
-                                        QStringLiteral("Show the <tab> (dataset or embeddings) on the left."),
+                                        QStringLiteral("Show the <tab> (dataset, embeddings or runs) on the left."),
                                         QStringLiteral("tab"));
     const QCommandLineOption screenshotOption(
         QStringLiteral("screenshot"),
@@ -59,14 +64,15 @@ int main(int argc, char *argv[])
         QStringLiteral("file"));
     const QCommandLineOption noRestoreOption(QStringLiteral("no-restore"),
                                              QStringLiteral("Do not reopen the last dataset and embeddings."));
-    parser.addOptions({datasetOption, embeddingsOption, computeLsaOption, evaluateOption, bm25Option, trainOption,
-                       splitOption, viewOption, screenshotOption, noRestoreOption});
+    parser.addOptions({datasetOption, embeddingsOption, computeLsaOption, evaluateOption, searchOption, bm25Option,
+                       trainOption, splitOption, viewOption, screenshotOption, noRestoreOption});
     parser.process(app);
 
     embtune::gui::CommandLineRequest request;
     request.dataset = parser.value(datasetOption);
     request.embeddings = parser.value(embeddingsOption);
     request.evaluate = parser.isSet(evaluateOption);
+    request.search = parser.value(searchOption);
     request.bm25 = parser.isSet(bm25Option);
     for (const QString &value : parser.values(trainOption))
         for (const QString &method : value.split(QLatin1Char(','), Qt::SkipEmptyParts))

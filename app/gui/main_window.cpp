@@ -5,9 +5,12 @@
 #include "embeddings_panel.h"
 #include "gui_text.h"
 #include "jobs/job_progress.h"
+#include "jobs/training_queue.h"
 #include "metrics_chart_view.h"
 #include "metrics_table_model.h"
 #include "run_details_view.h"
+#include "training_runs_model.h"
+#include "training_runs_panel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -70,6 +73,9 @@ const QString sessionEmbeddingsKey = QStringLiteral("session/embeddingsKey");
 const QString sessionEmbeddingsDataset = QStringLiteral("session/embeddingsDataset");
 const QString sessionSplit = QStringLiteral("session/split");
 const QString recentDatasets = QStringLiteral("recent/datasets");
+const QString searchBackend = QStringLiteral("search/backend"); // "exact" or "hnsw"
+const QString hnswParameters = QStringLiteral("search/hnsw");   // "m=16;ef_construction=200;..."
+const QString maxConcurrentRuns = QStringLiteral("runs/maxConcurrent");
 } // namespace key
 
 bool looksLikeEmbeddingsFolder(const QString &dir)
@@ -140,6 +146,26 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     setWindowTitle(QStringLiteral("embtune"));
     setAcceptDrops(true);
 
+    m_searchSettings.hnsw = m_settings->value(key::searchBackend).toString() == QStringLiteral("hnsw");
+    {
+        std::map<std::string, std::string> values;
+        for (const QString &pair : m_settings->value(key::hnswParameters).toString().split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+            const QStringList parts = pair.split(QLatin1Char('='));
+            if (parts.size() == 2)
+                values[parts[0].toStdString()] = parts[1].toStdString();
+        }
+        // Saved values are checked against the form's ranges; anything unreadable takes the defaults.
+        if (auto checked = engine::ParamValues::parse(EvaluateDialog::parameterSpec(), values))
+            m_searchSettings.index = EvaluateDialog::hnswFrom(values);
+    }
+    m_trainingModel = new widgets::TrainingRunsModel(this);
+    m_trainingQueue = new TrainingQueue(m_trainingModel, this);
+    m_trainingQueue->setMaxConcurrent(
+        std::clamp(m_settings->value(key::maxConcurrentRuns, 1).toInt(), 1,
+                   widgets::TrainingRunsPanel::kMaxConcurrentLimit));
+    connect(m_trainingQueue, &TrainingQueue::runEnded, this, &MainWindow::onTrainingEnded);
+    connect(m_trainingQueue, &TrainingQueue::activeChanged, this, &MainWindow::updateActions);
+
     createActions();
     createMenus();
     createToolBar();
@@ -163,6 +189,9 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    // Running trainings hold pointers into the queue: cancel them and wait.
+    delete m_trainingQueue;
+    m_trainingQueue = nullptr;
     // Worker threads hold a pointer to m_jobProgress: stop and wait before anything is freed.
     if (m_jobWatcher) {
         m_jobProgress->cancel();
@@ -239,6 +268,27 @@ void MainWindow::createActions()
                                "k = 1..100 (Ctrl+E)"));
     m_evaluateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     connect(m_evaluateAction, &QAction::triggered, this, [this] { evaluate(); });
+
+    m_evaluateOptionsAction =
+        make(QIcon(), tr("Evaluate &with Search Options..."), QStringLiteral("actionEvaluateOptions"),
+             tr("Choose exact search or an HNSW index (M, ef_construction, ef_search, seed, threads), then evaluate "
+                "the selected embeddings; with HNSW the ANN recall against exact search, the index size and build "
+                "time are shown beside the metrics (Ctrl+Shift+E)"));
+    m_evaluateOptionsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    connect(m_evaluateOptionsAction, &QAction::triggered, this, &MainWindow::showEvaluateDialog);
+
+    m_saveIndexAction = make(s->standardIcon(QStyle::SP_DriveHDIcon), tr("Save HNSW &Index..."),
+                             QStringLiteral("actionSaveIndex"),
+                             tr("Save the HNSW index of the selected run in hnswlib's file format (Python's "
+                                "hnswlib.Index loads it) with a JSON sidecar: space, dim, M, ef_construction, ids "
+                                "(Ctrl+Shift+S)"));
+    m_saveIndexAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    connect(m_saveIndexAction, &QAction::triggered, this, &MainWindow::chooseSaveIndex);
+
+    m_clearEndedRunsAction = make(QIcon(), tr("Clear &Ended Training Runs"), QStringLiteral("actionClearEndedRuns"),
+                                  tr("Remove finished, cancelled and failed runs from the Runs tab (their results "
+                                     "stay in the comparison)"));
+    connect(m_clearEndedRunsAction, &QAction::triggered, this, [this] { m_trainingModel->removeEnded(); });
 
     m_evaluateBm25Action = make(QIcon(), tr("Evaluate &BM25"), QStringLiteral("actionEvaluateBm25"),
                                 tr("Evaluate the BM25 baseline (k1 0.9, b 0.4) on the split (Ctrl+B)"));
@@ -322,12 +372,15 @@ void MainWindow::createMenus()
 
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     run->addAction(m_evaluateAction);
+    run->addAction(m_evaluateOptionsAction);
     run->addAction(m_evaluateBm25Action);
     run->addAction(m_trainAction);
     run->addSeparator();
     run->addAction(m_exportTunedAction);
+    run->addAction(m_saveIndexAction);
     run->addAction(m_removeRunAction);
     run->addAction(m_clearRunsAction);
+    run->addAction(m_clearEndedRunsAction);
     run->addSeparator();
     run->addAction(m_cancelAction);
 
@@ -360,6 +413,22 @@ void MainWindow::createToolBar()
         if (!split.isEmpty() && m_options.saveSettings)
             m_settings->setValue(key::sessionSplit, split);
         updateActions();
+    });
+    auto *searchLabel = new QLabel(tr(" Search: "), bar);
+    m_searchCombo = new QComboBox(bar);
+    m_searchCombo->setObjectName(QStringLiteral("searchCombo"));
+    m_searchCombo->setToolTip(tr("How Evaluate searches the documents: exactly, or with an HNSW index (parameters: "
+                                 "Run > Evaluate with Search Options, Ctrl+Shift+E)"));
+    m_searchCombo->addItem(tr("Exact"), false);
+    m_searchCombo->addItem(tr("HNSW"), true);
+    m_searchCombo->setCurrentIndex(m_searchSettings.hnsw ? 1 : 0);
+    searchLabel->setBuddy(m_searchCombo);
+    bar->addWidget(searchLabel);
+    bar->addWidget(m_searchCombo);
+    connect(m_searchCombo, &QComboBox::currentIndexChanged, this, [this] {
+        SearchSettings settings = m_searchSettings;
+        settings.hnsw = m_searchCombo->currentData().toBool();
+        setSearchSettings(settings);
     });
     bar->addAction(m_evaluateAction);
     bar->addAction(m_trainAction);
@@ -405,6 +474,10 @@ void MainWindow::createCentralWidget()
     m_tabs->setObjectName(QStringLiteral("leftTabs"));
     m_tabs->addTab(withMargins(m_datasetPanel, m_tabs), tr("&Dataset"));
     m_tabs->addTab(withMargins(m_embeddingsPanel, m_tabs), tr("E&mbeddings"));
+    createRunsTab();
+    m_tabs->addTab(withMargins(m_runsPanel, m_tabs), tr("&Runs"));
+    m_tabs->setTabToolTip(2, tr("Training runs: queue, progress, cancel, and the live chart of training loss and "
+                                "dev nDCG@10 per epoch"));
     m_tabs->setTabToolTip(0, tr("Counts, queries and judged documents of the dataset"));
     m_tabs->setTabToolTip(1, tr("Embedding sets of the dataset: compute, import, export, remove; the selected set "
                                 "is evaluated and trained on"));
@@ -648,6 +721,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
         m_jobProgress->cancel();
         m_jobWatcher->waitForFinished();
     }
+    m_trainingQueue->cancelAllAndWait();
     writeSettings();
     event->accept();
 }
@@ -740,8 +814,9 @@ void MainWindow::updateActions()
     const QString runKey = currentRunKey();
     const auto run = m_runs.constFind(runKey);
 
-    m_openDatasetAction->setEnabled(!busy);
-    m_recentMenu->setEnabled(!busy);
+    const bool training = m_trainingQueue && m_trainingQueue->isActive();
+    m_openDatasetAction->setEnabled(!busy && !training);
+    m_recentMenu->setEnabled(!busy && !training);
     for (QAction *action : {m_importEmbeddingsAction, m_importFilesAction, m_computeLsaAction, m_computeRemoteAction})
         action->setEnabled(!busy && hasDataset);
     m_exportEmbeddingsAction->setEnabled(!busy && hasVectors);
@@ -752,6 +827,9 @@ void MainWindow::updateActions()
     m_evaluateBm25Action->setEnabled(!busy && hasDataset && hasSplit);
     m_trainAction->setEnabled(!busy && hasDataset && hasVectors && hasSplit);
     m_exportTunedAction->setEnabled(!busy && run != m_runs.constEnd() && run->tuned != nullptr);
+    m_evaluateOptionsAction->setEnabled(!busy && hasDataset && hasVectors && hasSplit);
+    m_saveIndexAction->setEnabled(!busy && run != m_runs.constEnd() && run->hnsw != nullptr);
+    m_clearEndedRunsAction->setEnabled(m_trainingModel->rowCount() > m_trainingModel->activeCount());
     m_removeRunAction->setEnabled(!runKey.isEmpty());
     m_clearRunsAction->setEnabled(!m_metricsModel->isEmpty());
     m_cancelAction->setEnabled(busy);
@@ -785,6 +863,41 @@ void MainWindow::updateEmbeddingsSummary()
         text += tr(" (memory-mapped)");
     m_embeddingsSummary->setText(text);
     m_embeddingsStatus->setText(tr("%1 (%2-d)").arg(row->name).arg(row->dim));
+}
+
+void MainWindow::setSearchSettings(const SearchSettings &settings)
+{
+    m_searchSettings = settings;
+    {
+        const QSignalBlocker blocker(m_searchCombo);
+        m_searchCombo->setCurrentIndex(settings.hnsw ? 1 : 0);
+    }
+    if (!m_options.saveSettings)
+        return;
+    m_settings->setValue(key::searchBackend, settings.hnsw ? QStringLiteral("hnsw") : QStringLiteral("exact"));
+    QStringList pairs;
+    for (const auto &[name, value] : EvaluateDialog::valuesOf(settings.index))
+        pairs << QStringLiteral("%1=%2").arg(fromStd(name), fromStd(value));
+    m_settings->setValue(key::hnswParameters, pairs.join(QLatin1Char(';')));
+}
+
+void MainWindow::setMaxConcurrentRuns(int runs)
+{
+    runs = std::clamp(runs, 1, widgets::TrainingRunsPanel::kMaxConcurrentLimit);
+    m_trainingQueue->setMaxConcurrent(runs);
+    m_runsPanel->setMaxConcurrent(runs);
+    if (m_options.saveSettings)
+        m_settings->setValue(key::maxConcurrentRuns, runs);
+}
+
+int MainWindow::maxConcurrentRuns() const
+{
+    return m_trainingQueue->maxConcurrent();
+}
+
+bool MainWindow::hasActiveTraining() const
+{
+    return m_trainingQueue->isActive();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -877,6 +990,11 @@ bool MainWindow::openDataset(const QString &dir)
     const QString title = tr("Cannot open dataset");
     if (refuseJob(title, false))
         return false;
+    if (m_trainingQueue->isActive()) {
+        showError(title, tr("Training runs are queued or running on the open dataset; wait for them or cancel them "
+                            "in the Runs tab first."));
+        return false;
+    }
     const QFileInfo info(dir);
     if (!info.isDir()) {
         showError(title, tr("%1: not a folder").arg(QDir::toNativeSeparators(dir)));

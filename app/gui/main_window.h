@@ -1,15 +1,20 @@
 #pragma once
 // The embtune main window: open a BEIR dataset; list, compute (built-in LSA or an
 // OpenAI-compatible API), import, export and
-// remove its embedding sets (Embeddings tab); evaluate the selected set or BM25 on a split; train
-// a tuning method; compare every run side by side (metrics table, recall/nDCG@k curves, run
-// details). Engine work runs on worker threads (app/gui/jobs); one job runs at a time and every
-// action that would start another is disabled meanwhile.
+// remove its embedding sets (Embeddings tab); evaluate the selected set or BM25 on a split, with
+// exact search or an HNSW index (ANN recall against exact search, index size and build time,
+// Save Index); train tuning methods through a queue of runs (Runs tab: status, progress, cancel,
+// live loss and dev nDCG@10 chart; at most "runs at once" train together); compare every run side
+// by side (metrics table, recall/nDCG@k curves, run details). Engine work runs on worker threads
+// (app/gui/jobs). One job (load, compute, import, export, evaluate, save) runs at a time and every
+// action that would start another is disabled meanwhile; training runs are queued beside it.
 //
 // Source files: main_window.cpp (window, actions, settings, job plumbing, dataset),
-// main_window_embeddings.cpp (Embeddings tab), main_window_runs.cpp (evaluate, BM25, train, runs).
+// main_window_embeddings.cpp (Embeddings tab), main_window_runs.cpp (evaluate, BM25, HNSW, train
+// and the Runs tab, the comparison).
 
 #include "data/dataset.h"
+#include "dialogs/evaluate_dialog.h"
 #include "embed/embedding_set.h"
 #include "embed/lsa_embedder.h"
 #include "eval/retrieval_evaluation.h"
@@ -42,12 +47,15 @@ class EmbeddingsPanel;
 class MetricsChartView;
 class MetricsTableModel;
 class RunDetailsView;
+class TrainingRunsModel;
+class TrainingRunsPanel;
 struct EmbeddingSetRow;
 } // namespace embtune::widgets
 
 namespace embtune::gui {
 
 class JobProgress;
+class TrainingQueue;
 
 // What to train (the Train dialog's result; also the command-line runner's --train).
 struct TrainRequest {
@@ -103,10 +111,23 @@ public:
     bool removeFromCache(const QString &key);
     // Evaluates the selected set (or BM25 when the BM25 entry is selected) on the current split.
     bool evaluate();
+    // How Evaluate searches (exact or HNSW with its parameters); persisted with QSettings.
+    SearchSettings searchSettings() const { return m_searchSettings; }
+    void setSearchSettings(const SearchSettings &settings);
+    // Saves the HNSW index of run `runKey` (an HNSW evaluation) as `path` + `path`.json.
+    bool saveHnswIndex(const QString &runKey, const QString &path);
     // Evaluates BM25 (k1 0.9, b 0.4) on the current split, whatever is selected.
     bool evaluateBm25();
-    // Trains on the selected set and evaluates the result beside the baseline.
+    // Queues a training run on the selected set (Runs tab); when it finishes, the tuned vectors
+    // are evaluated and added to the comparison beside the baseline (trainingFinished). Returns
+    // false (errorShown) when the request is invalid; trainingQueued gives the run's key.
     bool train(const TrainRequest &request);
+    // Cancels a queued or running training run; false when there is none with that key.
+    bool cancelTraining(const QString &trainingKey);
+    // Training runs that may run at once (QSettings "runs/maxConcurrent", default 1).
+    void setMaxConcurrentRuns(int runs);
+    int maxConcurrentRuns() const;
+    bool hasActiveTraining() const;
     // Exports the tuned document (and query) vectors of run `runKey`.
     bool exportTunedVectors(const QString &runKey, engine::VectorFormat format, const QString &dir);
     // Asks the running job to stop; it finishes with jobCancelled().
@@ -116,6 +137,7 @@ public:
     void showComputeLsaDialog();
     void showComputeRemoteDialog();
     void showTrainDialog();
+    void showEvaluateDialog();
 
     bool isBusy() const { return m_jobWatcher != nullptr; }
     bool errorDialogsEnabled() const { return m_errorDialogsEnabled; }
@@ -154,11 +176,15 @@ public:
     QAction *removeFromCacheAction() const { return m_removeFromCacheAction; }
     QAction *evaluateAction() const { return m_evaluateAction; }
     QAction *trainAction() const { return m_trainAction; }
+    QAction *evaluateOptionsAction() const { return m_evaluateOptionsAction; }
+    QAction *saveIndexAction() const { return m_saveIndexAction; }
     QAction *exportTunedAction() const { return m_exportTunedAction; }
     QAction *cancelAction() const { return m_cancelAction; }
 
     widgets::EmbeddingsPanel *embeddingsPanel() const { return m_embeddingsPanel; }
     widgets::MetricsTableModel *metricsModel() const { return m_metricsModel; }
+    widgets::TrainingRunsModel *trainingRunsModel() const { return m_trainingModel; }
+    widgets::TrainingRunsPanel *trainingRunsPanel() const { return m_runsPanel; }
 
 signals:
     void datasetLoaded(const QString &dir);
@@ -169,8 +195,14 @@ signals:
     void cacheEntryRemoved(const QString &key);
     // An evaluation (set or BM25) finished; its run is in the table.
     void evaluationFinished();
+    // A training run was queued under `trainingKey` (a row of trainingRunsModel()).
+    void trainingQueued(const QString &trainingKey);
     // A training finished; `runKey` is its run in the table.
     void trainingFinished(const QString &runKey);
+    // A training run was cancelled (queued or running); nothing was added to the comparison.
+    void trainingCancelled(const QString &trainingKey);
+    // An HNSW index was saved (`path` and `path`.json).
+    void indexSaved(const QString &path);
     void jobCancelled();
     // Every error reported to the user, as shown ("file:line: message" from the engine).
     void errorShown(const QString &message);
@@ -189,6 +221,13 @@ private:
         QString reportJson;                                   // fit report of a trained run
         std::shared_ptr<const engine::EvaluationReport> report;
         std::shared_ptr<const engine::EmbeddingSet> tuned;    // tuned vectors of a trained run
+        std::shared_ptr<const HnswEvaluation> hnsw;           // index and ANN recall of an HNSW evaluation
+    };
+    // What a queued training run needs when it ends.
+    struct TrainingContext {
+        QString setKey, methodId;
+        QStringList experts;
+        std::shared_ptr<const engine::Dataset> dataset;
     };
 
     void createActions();
@@ -207,6 +246,8 @@ private:
     void chooseEmbeddingFiles();
     void chooseExport();
     void chooseExportTuned();
+    void chooseSaveIndex();
+    void createRunsTab();
     void confirmRemoveFromCache();
     void showAbout();
 
@@ -249,8 +290,12 @@ private:
     RemoteRequest savedRemoteRequest() const;
     void saveRemoteRequest(const RemoteRequest &request);
     void onEvaluated(const QString &setKey, const EvaluationJobResult &result);
-    void onTrained(const QString &setKey, const QString &methodId, const QStringList &experts,
-                   const TrainJobResult &result);
+    void onTrainingEnded(const QString &trainingKey, const TrainJobResult &result);
+    // Adds the baseline of a finished run to the comparison, then (next event loop turn) the run
+    // itself with addTrainedRun, which emits trainingFinished.
+    void onTrained(const QString &trainingKey, const TrainingContext &context, const TrainJobResult &result);
+    void addTrainedRun(const QString &trainingKey, const TrainingContext &context, const TrainJobResult &result);
+    QString hnswSummary(const HnswEvaluation &hnsw) const;
 
     Options m_options;
     QSettings *m_settings = nullptr;
@@ -266,6 +311,11 @@ private:
     QHash<QString, std::shared_ptr<const engine::EmbeddingSet>> m_loadedSets; // by panel key
     QHash<QString, RunRecord> m_runs; // by run key (the metrics model has the order)
     int m_trainCount = 0;
+    int m_queuedCount = 0;
+    SearchSettings m_searchSettings;
+    QHash<QString, TrainingContext> m_trainingContexts; // by training key, while queued or running
+    widgets::TrainingRunsModel *m_trainingModel = nullptr;
+    TrainingQueue *m_trainingQueue = nullptr;
 
     JobProgress *m_jobProgress = nullptr;
     QFutureWatcherBase *m_jobWatcher = nullptr;
@@ -281,6 +331,9 @@ private:
     QAction *m_evaluateAction = nullptr;
     QAction *m_evaluateBm25Action = nullptr;
     QAction *m_trainAction = nullptr;
+    QAction *m_evaluateOptionsAction = nullptr;
+    QAction *m_saveIndexAction = nullptr;
+    QAction *m_clearEndedRunsAction = nullptr;
     QAction *m_exportTunedAction = nullptr;
     QAction *m_removeRunAction = nullptr;
     QAction *m_clearRunsAction = nullptr;
@@ -294,6 +347,8 @@ private:
     QTabWidget *m_tabs = nullptr;
     widgets::DatasetPanel *m_datasetPanel = nullptr;
     widgets::EmbeddingsPanel *m_embeddingsPanel = nullptr;
+    widgets::TrainingRunsPanel *m_runsPanel = nullptr;
+    QComboBox *m_searchCombo = nullptr;
     QLabel *m_embeddingsSummary = nullptr;
     QLabel *m_evaluationSummary = nullptr;
     QTableView *m_metricsTable = nullptr;

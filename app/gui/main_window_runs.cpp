@@ -12,15 +12,25 @@
 #include "metrics_chart_view.h"
 #include "metrics_table_model.h"
 #include "run_details_view.h"
+#include "jobs/training_queue.h"
+#include "training_runs_model.h"
+#include "training_runs_panel.h"
 
 #include <QComboBox>
+#include <QFileDialog>
+#include <QTabWidget>
 #include <QDir>
 #include <QFileInfo>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLocale>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+
+#include <algorithm>
 
 namespace embtune::gui {
 
@@ -31,9 +41,14 @@ const QString kExportFolderKey = QStringLiteral("paths/exportParent");
 
 using Row = widgets::EmbeddingSetRow;
 
-QString evaluationRunKey(const QString &setKey, const QString &split)
+QString evaluationRunKey(const QString &setKey, const QString &split, bool hnsw = false)
 {
-    return QStringLiteral("eval:%1|%2").arg(setKey, split);
+    return QStringLiteral("eval:%1|%2").arg(setKey, split) + (hnsw ? QStringLiteral("|hnsw") : QString());
+}
+
+QString bytesText(qint64 bytes)
+{
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
 
 QString ndcg10(const engine::EvaluationReport &report)
@@ -91,6 +106,23 @@ bool MainWindow::evaluate()
         return false;
     }
     const QString setKey = row->key;
+    if (m_searchSettings.hnsw) {
+        const HnswSettings &hnsw = m_searchSettings.index;
+        JobProgress *progress = beginJob(tr("Evaluating %1 on %2 with HNSW (M %3, ef_construction %4, ef %5)")
+                                             .arg(row->name, split)
+                                             .arg(hnsw.parameters.m)
+                                             .arg(hnsw.parameters.efConstruction)
+                                             .arg(hnsw.parameters.efSearch));
+        engine::EvaluationOptions options = evaluationOptions(split);
+        options.threads = hnsw.threads;
+        watchJob(evaluateHnswAsync(m_dataset, sourceOf(setKey), std::move(options), hnsw, progress),
+                 [this, setKey, dataset = m_dataset](const EvaluationJobResult &result) {
+                     if (dataset != m_dataset)
+                         return;
+                     onEvaluated(setKey, result);
+                 });
+        return true;
+    }
     JobProgress *progress = beginJob(tr("Evaluating %1 on %2").arg(row->name, split));
     watchJob(evaluateAsync(m_dataset, sourceOf(setKey), evaluationOptions(split), progress),
              [this, setKey, dataset = m_dataset](const EvaluationJobResult &result) {
@@ -142,12 +174,18 @@ void MainWindow::onEvaluated(const QString &setKey, const EvaluationJobResult &r
         const Row *row = m_embeddingsPanel->model()->find(setKey);
         const engine::EmbeddingSet *set = evaluated.embeddings.get();
         record.name = row ? row->name : fromStd(set->name);
-        record.description = tr("Embeddings %1 (%2, %3-d); exact cosine search; split %4, %5 queries")
+        record.description = tr("Embeddings %1 (%2, %3-d); %4; split %5, %6 queries")
                                  .arg(record.name, fromStd(set->provenance.embedder))
                                  .arg(set->dim())
-                                 .arg(split, count(qint64(report->metrics.queries.size())));
+                                 .arg(evaluated.hnsw ? tr("HNSW search (cosine)") : tr("exact cosine search"), split,
+                                      count(qint64(report->metrics.queries.size())));
+        if (evaluated.hnsw) {
+            record.name += tr(" (HNSW)");
+            record.hnsw = evaluated.hnsw;
+            record.description += QLatin1Char('\n') + hnswSummary(*evaluated.hnsw);
+        }
     }
-    const QString runKey = addRun(evaluationRunKey(setKey, split), std::move(record), split);
+    const QString runKey = addRun(evaluationRunKey(setKey, split, evaluated.hnsw != nullptr), std::move(record), split);
     selectRun(runKey);
     updateEvaluationSummary(runKey, result.warnings);
     statusBar()->showMessage(tr("Evaluated %1 queries of split %2: nDCG@10 = %3")
@@ -155,6 +193,112 @@ void MainWindow::onEvaluated(const QString &setKey, const EvaluationJobResult &r
                                  .arg(split, ndcg10(*report)),
                              kStatusTimeoutMs);
     emit evaluationFinished();
+}
+
+QString MainWindow::hnswSummary(const HnswEvaluation &hnsw) const
+{
+    QStringList recalls;
+    for (int k : {1, 10, 100})
+        if (const double recall = hnsw.annRecallAt(k); recall >= 0)
+            recalls << QStringLiteral("@%1 %2").arg(k).arg(recall, 0, 'f', 4);
+    return tr("HNSW index: space %1, M %2, ef_construction %3, ef_search %4, seed %5, threads %6\n"
+              "index %7 (%8 bytes), built in %9 s\n")
+               .arg(QString::fromLatin1(engine::hnswSpaceName(hnsw.parameters.space)))
+               .arg(hnsw.parameters.m)
+               .arg(hnsw.parameters.efConstruction)
+               .arg(hnsw.parameters.efSearch)
+               .arg(hnsw.parameters.seed)
+               .arg(hnsw.threads == 0 ? tr("all") : QString::number(hnsw.threads))
+               .arg(bytesText(hnsw.indexBytes), count(hnsw.indexBytes))
+               .arg(hnsw.buildSeconds, 0, 'f', 3) +
+           tr("ANN recall against exact search: %1 (exact search %2 s)")
+               .arg(recalls.join(QStringLiteral(", ")))
+               .arg(hnsw.exactSeconds, 0, 'f', 3);
+}
+
+void MainWindow::showEvaluateDialog()
+{
+    const QString title = tr("Cannot evaluate");
+    if (refuseJob(title, true))
+        return;
+    const Row *row = currentRow();
+    if (!row || row->origin == Row::Origin::Baseline) {
+        showError(title, tr("Select an embedding set with vectors in the Embeddings tab (BM25 is evaluated with "
+                            "Evaluate BM25, Ctrl+B)."));
+        return;
+    }
+    auto *dialog = new EvaluateDialog(m_searchSettings, row->name, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        setSearchSettings(dialog->settings());
+        evaluate();
+    });
+    dialog->open();
+}
+
+void MainWindow::chooseSaveIndex()
+{
+    const QString title = tr("Cannot save the index");
+    if (refuseJob(title, true))
+        return;
+    const QString runKey = currentRunKey();
+    const auto it = m_runs.constFind(runKey);
+    if (it == m_runs.constEnd() || !it->hnsw) {
+        showError(title, tr("Select a run evaluated with HNSW search in the table."));
+        return;
+    }
+    const QString parent = m_settings->value(kExportFolderKey, QDir::home().filePath(QStringLiteral("embtune-exports")))
+                               .toString();
+    QString name = it->name;
+    name.remove(QStringLiteral(" (HNSW)")).replace(QLatin1Char(' '), QLatin1Char('-'));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save HNSW Index"),
+                                                      QDir(parent).filePath(name + QStringLiteral(".hnsw")),
+                                                      tr("hnswlib index (*.hnsw *.bin);;All files (*)"));
+    if (!path.isEmpty())
+        saveHnswIndex(runKey, path);
+}
+
+bool MainWindow::saveHnswIndex(const QString &runKey, const QString &path)
+{
+    const QString title = tr("Cannot save the index");
+    if (refuseJob(title, true))
+        return false;
+    const auto it = m_runs.constFind(runKey);
+    if (it == m_runs.constEnd() || !it->hnsw) {
+        showError(title, tr("No HNSW run \"%1\".").arg(runKey));
+        return false;
+    }
+    if (path.trimmed().isEmpty()) {
+        showError(title, tr("Choose a file name."));
+        return false;
+    }
+    const QFileInfo target(path);
+    if (!QDir().mkpath(target.absolutePath())) {
+        showError(title, tr("%1: cannot create the folder").arg(QDir::toNativeSeparators(target.absolutePath())));
+        return false;
+    }
+    const QString file = target.absoluteFilePath();
+    JobProgress *progress = beginJob(tr("Saving the HNSW index of %1").arg(it->name));
+    watchJob(saveHnswIndexAsync(it->hnsw->index, file, progress), [this, runKey](const SaveIndexJobResult &result) {
+        if (handleJobError(result.error, tr("Cannot save the index")))
+            return;
+        if (m_options.saveSettings)
+            m_settings->setValue(kExportFolderKey, QFileInfo(result.value->indexFile).absolutePath());
+        if (auto run = m_runs.find(runKey); run != m_runs.end()) {
+            run->description += tr("\nsaved to %1 (+ %2)")
+                                    .arg(QDir::toNativeSeparators(result.value->indexFile),
+                                         QFileInfo(result.value->sidecarFile).fileName());
+            if (currentRunKey() == runKey)
+                showRunDetails(runKey);
+        }
+        statusBar()->showMessage(tr("Saved the HNSW index to %1 (%2) and its sidecar %3")
+                                     .arg(QDir::toNativeSeparators(result.value->indexFile),
+                                          bytesText(result.value->indexBytes),
+                                          QFileInfo(result.value->sidecarFile).fileName()),
+                                 kStatusTimeoutMs);
+        emit indexSaved(result.value->indexFile);
+    });
+    return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -252,28 +396,80 @@ bool MainWindow::train(const TrainRequest &request)
     spec.trainQueriesFile = trainFile;
     spec.devQueriesFile = devFile;
     spec.evaluation = evaluationOptions(split);
-    const QString setKey = row->key;
-    const QString methodId = request.methodId;
-    JobProgress *progress =
-        beginJob(tr("Training %1 on %2").arg(fromStd(method->spec().displayName), row->name));
-    watchJob(trainAsync(m_dataset, sourceOf(setKey), std::move(spec), progress),
-             [this, setKey, methodId, expertNames, dataset = m_dataset](const TrainJobResult &result) {
-                 if (dataset != m_dataset)
-                     return;
-                 onTrained(setKey, methodId, expertNames, result);
-             });
+
+    TrainingQueue::Run run;
+    run.key = QStringLiteral("training:%1").arg(++m_queuedCount);
+    run.name = QStringLiteral("%1 + %2").arg(row->name, fromStd(method->spec().displayName));
+    run.description = tr("%1 on %2\nparameters: %3\ntrain %4\ndev %5\nevaluated on split %6")
+                          .arg(fromStd(method->spec().displayName), row->name,
+                               changedParameters(method->spec(), request.params),
+                               QDir::toNativeSeparators(trainFile), QDir::toNativeSeparators(devFile), split);
+    if (!expertNames.isEmpty())
+        run.description += tr("\nexperts: %1").arg(expertNames.join(QStringLiteral(", ")));
+    run.dataset = m_dataset;
+    run.source = sourceOf(row->key);
+    run.spec = std::move(spec);
+    const QString trainingKey = run.key;
+    m_trainingContexts.insert(trainingKey, TrainingContext{row->key, request.methodId, expertNames, m_dataset});
+    m_trainingQueue->enqueue(std::move(run));
+    m_tabs->setCurrentWidget(m_runsPanel->parentWidget());
+    statusBar()->showMessage(tr("Queued %1 (%2 running, %3 waiting)")
+                                 .arg(m_trainingModel->find(trainingKey)->name)
+                                 .arg(m_trainingQueue->runningCount())
+                                 .arg(m_trainingQueue->queuedCount()),
+                             kStatusTimeoutMs);
+    updateActions();
+    emit trainingQueued(trainingKey);
     return true;
 }
 
-void MainWindow::onTrained(const QString &setKey, const QString &methodId, const QStringList &experts,
-                           const TrainJobResult &result)
+bool MainWindow::cancelTraining(const QString &trainingKey)
+{
+    return m_trainingQueue->cancel(trainingKey);
+}
+
+void MainWindow::createRunsTab()
+{
+    m_runsPanel = new widgets::TrainingRunsPanel(this);
+    m_runsPanel->setObjectName(QStringLiteral("runsPanel"));
+    m_runsPanel->setModel(m_trainingModel);
+    m_runsPanel->setMaxConcurrent(m_trainingQueue->maxConcurrent());
+    m_runsPanel->toolBar()->addAction(m_trainAction);
+    m_runsPanel->toolBar()->addAction(m_clearEndedRunsAction);
+    connect(m_runsPanel, &widgets::TrainingRunsPanel::cancelRequested, this, &MainWindow::cancelTraining);
+    connect(m_runsPanel, &widgets::TrainingRunsPanel::maxConcurrentChanged, this, &MainWindow::setMaxConcurrentRuns);
+    connect(m_runsPanel, &widgets::TrainingRunsPanel::runActivated, this, [this](const QString &key) {
+        if (const widgets::TrainingRunRow *row = m_trainingModel->find(key); row && !row->comparisonKey.isEmpty())
+            selectRun(row->comparisonKey);
+    });
+    connect(m_trainingModel, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateActions);
+}
+
+void MainWindow::onTrainingEnded(const QString &trainingKey, const TrainJobResult &result)
+{
+    const TrainingContext context = m_trainingContexts.take(trainingKey);
+    updateActions();
+    if (result.cancelled()) {
+        statusBar()->showMessage(tr("%1: cancelled").arg(m_trainingModel->find(trainingKey)
+                                                             ? m_trainingModel->find(trainingKey)->name
+                                                             : trainingKey),
+                                 kStatusTimeoutMs);
+        emit trainingCancelled(trainingKey);
+        emit jobCancelled();
+        return;
+    }
+    if (!context.dataset || context.dataset != m_dataset)
+        return;
+    onTrained(trainingKey, context, result);
+}
+
+void MainWindow::onTrained(const QString &trainingKey, const TrainingContext &context, const TrainJobResult &result)
 {
     if (handleJobError(result.error, tr("Training failed")))
         return;
     const TrainedRun &trained = *result.value;
+    const QString &setKey = context.setKey;
     rememberLoaded(setKey, trained.embeddings);
-    const engine::Method *method = engine::findMethod(methodId.toStdString());
-    const engine::MethodSpec &spec = method->spec();
     const Row *row = m_embeddingsPanel->model()->find(setKey);
     const QString setName = row ? row->name : fromStd(trained.embeddings->name);
     const QString split = fromStd(trained.result.split);
@@ -288,6 +484,22 @@ void MainWindow::onTrained(const QString &setKey, const QString &methodId, const
                                .arg(trained.embeddings->dim())
                                .arg(split, queries);
     addRun(evaluationRunKey(setKey, split), std::move(baseline), split);
+    // The tuned run in the next turn of the event loop: each half stays short (the first run of
+    // an empty comparison lays out the table and the chart).
+    QTimer::singleShot(0, this, [this, trainingKey, context, result] {
+        if (context.dataset == m_dataset)
+            addTrainedRun(trainingKey, context, result);
+    });
+}
+
+void MainWindow::addTrainedRun(const QString &trainingKey, const TrainingContext &context, const TrainJobResult &result)
+{
+    const TrainedRun &trained = *result.value;
+    const engine::MethodSpec &spec = engine::findMethod(context.methodId.toStdString())->spec();
+    const Row *row = m_embeddingsPanel->model()->find(context.setKey);
+    const QString setName = row ? row->name : fromStd(trained.embeddings->name);
+    const QString split = fromStd(trained.result.split);
+    const QString queries = count(qint64(trained.result.metrics.queries.size()));
 
     RunRecord record;
     record.name = QStringLiteral("%1 + %2").arg(setName, fromStd(spec.displayName));
@@ -306,9 +518,10 @@ void MainWindow::onTrained(const QString &setKey, const QString &methodId, const
             .arg(trained.devQueries)
             .arg(QString::fromLatin1(engine::similarityName(trained.similarity)), split, queries)
             .arg(trained.fitSeconds, 0, 'f', 3);
-    if (!experts.isEmpty())
-        record.description += tr("\nexperts: %1").arg(experts.join(QStringLiteral(", ")));
+    if (!context.experts.isEmpty())
+        record.description += tr("\nexperts: %1").arg(context.experts.join(QStringLiteral(", ")));
     const QString runKey = addRun(QStringLiteral("train:%1").arg(++m_trainCount), std::move(record), split);
+    m_trainingModel->setComparisonKey(trainingKey, runKey);
     m_evaluation = m_runs.value(runKey).report;
     selectRun(runKey);
     updateEvaluationSummary(runKey, result.warnings);
@@ -389,6 +602,17 @@ void MainWindow::updateEvaluationSummary(const QString &runKey, const QStringLis
                                count(report.judgedQueries), ndcg10(report))
                           .arg(report.searchSeconds, 0, 'f', 2)
                           .arg(m_metricsModel->runCount());
+    if (it->hnsw) {
+        const HnswEvaluation &hnsw = *it->hnsw;
+        summary += tr("<br>HNSW (M %1, ef_construction %2, ef %3): <b>ANN recall@10 %4</b> against exact search; "
+                      "index %5, built in %6 s.")
+                       .arg(hnsw.parameters.m)
+                       .arg(hnsw.parameters.efConstruction)
+                       .arg(hnsw.parameters.efSearch)
+                       .arg(hnsw.annRecallAt(10), 0, 'f', 4)
+                       .arg(bytesText(hnsw.indexBytes))
+                       .arg(hnsw.buildSeconds, 0, 'f', 2);
+    }
     for (const QString &warning : warnings)
         summary += QStringLiteral("<br><span style=\"color:#a15c00\">%1</span>").arg(warning.toHtmlEscaped());
     m_evaluationSummary->setText(summary);

@@ -1,7 +1,9 @@
 // The main window on the real SciFact dataset (../shared/datasets/scifact, skipped when absent):
 // open, import the lsa256 embeddings, evaluate from the toolbar button, check the metrics table
 // and the curves; cancel a running evaluation; BM25 beside it; Train NUDGE-N through the dialog
-// (Ctrl+T) and NUDGE-M, with the reference figures of REFERENCE.md next to the baseline.
+// (Ctrl+T) and NUDGE-M, with the reference figures of REFERENCE.md next to the baseline; HNSW
+// search (M 16, ef_construction 200, ef 100) against exact search with its ANN recall; a linear
+// adapter run in the Runs tab with the event loop measured throughout.
 
 #include "main_window.h"
 #include "metrics_table_model.h"
@@ -10,6 +12,9 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QElapsedTimer>
+#include <QRegularExpression>
+#include <QTimer>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
@@ -26,6 +31,8 @@
 #include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QScatterSeries>
+
+#include <cmath>
 
 using embtune::gui::MainWindow;
 using embtune::engine::Metric;
@@ -65,6 +72,8 @@ private slots:
     void openImportEvaluate();
     void cancelEvaluation();
     void bm25AndTraining();
+    void hnswAgainstExact();
+    void linearRunKeepsEventLoopResponsive();
     void cleanupTestCase();
 
 private:
@@ -273,6 +282,75 @@ void TestMainWindow::bm25AndTraining()
         return visible;
     };
     QTRY_COMPARE(legendEntries(), 4); // one per run
+}
+
+void TestMainWindow::hnswAgainstExact()
+{
+    MainWindow &window = *m_window;
+    QVERIFY(window.embeddings());
+    QSignalSpy errors(&window, &MainWindow::errorShown);
+    QSignalSpy evaluated(&window, &MainWindow::evaluationFinished);
+    auto *table = window.findChild<QTableView *>(QStringLiteral("metricsTable"));
+    embtune::gui::SearchSettings settings;
+    settings.hnsw = true; // the defaults: M 16, ef_construction 200, ef 100, seed 100
+    QCOMPARE(settings.index.parameters.m, 16);
+    QCOMPARE(settings.index.parameters.efConstruction, 200);
+    QCOMPARE(settings.index.parameters.efSearch, 100);
+    window.setSearchSettings(settings);
+    QVERIFY(window.evaluate());
+    QTRY_VERIFY_WITH_TIMEOUT(evaluated.count() + errors.count() == 1 && !window.isBusy(), kTimeoutMs);
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+    window.setSearchSettings({});
+
+    const double exact = metricCell(table, QStringLiteral("lsa256"), QStringLiteral("nDCG@10")).toDouble();
+    const QString hnsw = metricCell(table, QStringLiteral("lsa256 (HNSW)"), QStringLiteral("nDCG@10"));
+    const QString summary = window.findChild<QLabel *>(QStringLiteral("evaluationSummary"))->text();
+    qInfo("SciFact lsa256 nDCG@10: exact %.4f, HNSW %s; %s", exact, qPrintable(hnsw), qPrintable(summary));
+    QVERIFY2(std::abs(hnsw.toDouble() - exact) <= 0.003, qPrintable(hnsw));
+    const QRegularExpressionMatch recall =
+        QRegularExpression(QStringLiteral("ANN recall@10 ([0-9.]+)")).match(summary);
+    QVERIFY2(recall.hasMatch(), qPrintable(summary));
+    QVERIFY2(recall.captured(1).toDouble() >= 0.99, qPrintable(recall.captured(1)));
+    QVERIFY(window.saveIndexAction()->isEnabled());
+}
+
+void TestMainWindow::linearRunKeepsEventLoopResponsive()
+{
+    MainWindow &window = *m_window;
+    QVERIFY(window.embeddings());
+    QSignalSpy errors(&window, &MainWindow::errorShown);
+    QSignalSpy trained(&window, &MainWindow::trainingFinished);
+    window.showTab(2); // the Runs tab with the live chart, painted once before the run
+    QTest::qWait(100);
+    // A 5 ms timer on the GUI thread: the largest gap between its ticks over the whole run.
+    QElapsedTimer clock;
+    qint64 last = 0, maxGap = 0;
+    QTimer ticker;
+    ticker.setTimerType(Qt::PreciseTimer);
+    ticker.setInterval(5);
+    connect(&ticker, &QTimer::timeout, this, [&] {
+        const qint64 now = clock.nsecsElapsed();
+        maxGap = std::max(maxGap, now - last);
+        last = now;
+    });
+    clock.start();
+    ticker.start();
+    embtune::gui::TrainRequest request;
+    request.methodId = QStringLiteral("linear");
+    request.params = {{"threads", "1"}}; // METHODS.md's defaults otherwise (30 epochs)
+    QVERIFY(window.train(request));
+    QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() == 1, kTimeoutMs);
+    QTest::qWait(100);
+    ticker.stop();
+    maxGap = std::max(maxGap, clock.nsecsElapsed() - last);
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+    const double stallMs = double(maxGap) / 1e6;
+    qInfo("SciFact linear (1 thread): %.1f s, largest event-loop stall %.1f ms; nDCG@10 %s",
+          double(clock.elapsed()) / 1000,
+          stallMs,
+          qPrintable(metricCell(window.findChild<QTableView *>(QStringLiteral("metricsTable")),
+                                QStringLiteral("lsa256 + Linear adapter"), QStringLiteral("nDCG@10"))));
+    QVERIFY2(stallMs <= 50.0, qPrintable(QStringLiteral("event loop stalled %1 ms").arg(stallMs)));
 }
 
 void TestMainWindow::cleanupTestCase()

@@ -4,6 +4,7 @@
 #include "data/dataset_hash.h"
 #include "jobs/job_progress.h"
 #include "methods/method.h"
+#include "search/ann_recall.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -13,6 +14,7 @@
 #include <QJsonObject>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <new>
@@ -130,7 +132,35 @@ QString missingQueryVectorsWarning(const engine::EmbeddingSet &set, const engine
     return QStringLiteral("%1 of %2 queries have no vector").arg(missing).arg(dataset.queryCount());
 }
 
+double secondsSince(std::chrono::steady_clock::time_point start)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The first k columns of `ranking` (k <= ranking.k).
+engine::Ranking firstColumns(const engine::Ranking &ranking, int32_t k)
+{
+    engine::Ranking out;
+    out.k = k;
+    out.queries = ranking.queries;
+    out.docs.reserve(ranking.size() * size_t(k));
+    out.scores.reserve(ranking.size() * size_t(k));
+    for (size_t row = 0; row < ranking.size(); ++row) {
+        out.docs.insert(out.docs.end(), ranking.docsOf(row), ranking.docsOf(row) + k);
+        out.scores.insert(out.scores.end(), ranking.scoresOf(row), ranking.scoresOf(row) + k);
+    }
+    return out;
+}
+
 } // namespace
+
+double HnswEvaluation::annRecallAt(int k) const
+{
+    for (const auto &[at, recall] : annRecall)
+        if (at == k)
+            return recall;
+    return -1;
+}
 
 std::string lsaSetName(const engine::LsaOptions &options)
 {
@@ -324,9 +354,109 @@ QFuture<EvaluationJobResult> evaluateAsync(std::shared_ptr<const engine::Dataset
                 if (!report)
                     return report.error();
                 out.warnings = toStringList(report->warnings);
-                return EvaluatedRun{std::move(*report), *set};
+                return EvaluatedRun{std::move(*report), *set, nullptr};
             });
         });
+}
+
+QFuture<EvaluationJobResult> evaluateHnswAsync(std::shared_ptr<const engine::Dataset> dataset, EmbeddingsSource source,
+                                               engine::EvaluationOptions options, HnswSettings hnsw,
+                                               JobProgress *progress)
+{
+    return QtConcurrent::run([dataset = std::move(dataset), source = std::move(source), options = std::move(options),
+                              hnsw, progress]() {
+        return runEngineCall<EvaluatedRun>(progress, [&](EvaluationJobResult &out) -> engine::Result<EvaluatedRun> {
+            engine::Progress engineProgress(callbackOf(progress));
+            auto set = resolve(source, *dataset);
+            if (!set)
+                return set.error();
+            const engine::EmbeddingSet &embeddings = **set;
+            auto outcome = std::make_shared<HnswEvaluation>();
+            outcome->threads = hnsw.threads;
+            engine::HnswParameters parameters = hnsw.parameters;
+            parameters.space = options.similarity == engine::Similarity::Cosine ? engine::HnswSpace::Cosine
+                                                                                : engine::HnswSpace::InnerProduct;
+            const auto buildStart = std::chrono::steady_clock::now();
+            auto index = engine::HnswIndex::build(embeddings.docs, dataset->docIds.ids(), parameters, hnsw.threads,
+                                                  &engineProgress);
+            if (!index)
+                return index.error();
+            outcome->buildSeconds = secondsSince(buildStart);
+            outcome->parameters = index->parameters();
+            outcome->indexBytes = index->indexBytes();
+            outcome->index = std::make_shared<engine::HnswIndex>(std::move(*index));
+
+            // The lists are searched at least 10 deep, for recall@10 when the ks stop below it.
+            const int32_t maxK = *std::max_element(options.ks.begin(), options.ks.end());
+            const int32_t depth = std::max(maxK, 10);
+            const engine::HnswIndex &hnswIndex = *outcome->index;
+            engine::Ranking annRanking;
+            const engine::RankingSource search = [&](const std::vector<int32_t> &queries, int32_t k,
+                                                     const std::vector<int32_t> &exclude,
+                                                     engine::Progress *searchProgress) -> engine::Result<engine::Ranking> {
+                auto ranking = hnswIndex.search(embeddings.queries, queries, std::max(k, depth), hnsw.threads, exclude,
+                                                searchProgress);
+                if (!ranking)
+                    return ranking.error();
+                annRanking = std::move(*ranking);
+                return firstColumns(annRanking, k);
+            };
+            const engine::QueryAvailability available{[&](int32_t q) { return embeddings.hasQuery(q); },
+                                                      "have no query vector", embeddings.source};
+            auto report = engine::evaluateRankings(*dataset, search, options, &engineProgress, available);
+            if (!report)
+                return report.error();
+
+            std::vector<int32_t> exclude;
+            if (options.ignoreSameId)
+                for (int32_t q : annRanking.queries)
+                    exclude.push_back(dataset->docIds.find(dataset->queryIds.id(q)));
+            engine::ExactSearchOptions exactOptions;
+            exactOptions.k = annRanking.k;
+            exactOptions.similarity = options.similarity;
+            exactOptions.threads = options.threads;
+            const auto exactStart = std::chrono::steady_clock::now();
+            auto exact = engine::exactSearch(embeddings.docs, embeddings.queries, annRanking.queries,
+                                             engine::tiePriorityByIdDescending(dataset->docIds.ids()), exactOptions,
+                                             exclude, &engineProgress);
+            if (!exact)
+                return exact.error();
+            outcome->exactSeconds = secondsSince(exactStart);
+            std::vector<int> recallKs{10};
+            for (int k : options.ks)
+                if (k <= annRanking.k)
+                    recallKs.push_back(k);
+            std::sort(recallKs.begin(), recallKs.end());
+            recallKs.erase(std::unique(recallKs.begin(), recallKs.end()), recallKs.end());
+            for (int k : recallKs) {
+                auto recall = engine::annRecall(annRanking, *exact, k);
+                if (!recall)
+                    return recall.error();
+                outcome->annRecall.emplace_back(k, *recall);
+            }
+            out.warnings = toStringList(report->warnings);
+            EvaluatedRun run{std::move(*report), *set, nullptr};
+            run.hnsw = std::move(outcome);
+            return run;
+        });
+    });
+}
+
+QFuture<SaveIndexJobResult> saveHnswIndexAsync(std::shared_ptr<engine::HnswIndex> index, QString path,
+                                               JobProgress *progress)
+{
+    return QtConcurrent::run([index = std::move(index), path = std::move(path), progress]() {
+        return runEngineCall<SavedIndex>(progress, [&](SaveIndexJobResult &) -> engine::Result<SavedIndex> {
+            const std::string file = localPath(path);
+            if (engine::Status saved = index->save(file); !saved)
+                return saved.error();
+            SavedIndex out;
+            out.indexFile = path;
+            out.sidecarFile = QString::fromStdString(engine::HnswIndex::sidecarPath(file));
+            out.indexBytes = QFileInfo(path).size();
+            return out;
+        });
+    });
 }
 
 QFuture<EvaluationJobResult> evaluateBm25Async(std::shared_ptr<const engine::Dataset> dataset,
@@ -355,7 +485,7 @@ QFuture<EvaluationJobResult> evaluateBm25Async(std::shared_ptr<const engine::Dat
             if (!report)
                 return report.error();
             out.warnings = toStringList(report->warnings);
-            return EvaluatedRun{std::move(*report), nullptr};
+            return EvaluatedRun{std::move(*report), nullptr, nullptr};
         });
     });
 }

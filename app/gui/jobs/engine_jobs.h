@@ -12,6 +12,7 @@
 #include "eval/retrieval_evaluation.h"
 #include "io/vector_file.h"
 #include "search/bm25.h"
+#include "search/hnsw_index.h"
 
 #include <QFuture>
 #include <QString>
@@ -76,9 +77,37 @@ struct CacheListing {
     std::vector<engine::StoredSetInfo> cachedSets; // entries for the dataset's texts, newest first
 };
 
+// Search with an HNSW index instead of exact search (evaluateHnswAsync).
+struct HnswSettings {
+    engine::HnswParameters parameters; // space is chosen from the evaluation's similarity
+    int threads = 0;                   // build and search threads; 0 = all, 1 = deterministic build
+};
+
+// What an HNSW evaluation measured beside the metrics.
+struct HnswEvaluation {
+    engine::HnswParameters parameters;
+    int threads = 0;
+    double buildSeconds = 0;      // HnswIndex::build
+    double exactSeconds = 0;      // the exact search of the same queries, for the ANN recall
+    int64_t indexBytes = 0;       // size of the hnswlib file the index saves to
+    std::vector<std::pair<int, double>> annRecall; // (k, recall@k of the HNSW lists against exact), k ascending
+    // The index, for Save Index. save() is a write: the index serialises it with its own lock.
+    std::shared_ptr<engine::HnswIndex> index;
+
+    // recall@k for k, or -1 when it was not measured.
+    double annRecallAt(int k) const;
+};
+
 struct EvaluatedRun {
     engine::EvaluationReport report;
     std::shared_ptr<const engine::EmbeddingSet> embeddings; // the set evaluated (null for BM25)
+    std::shared_ptr<const HnswEvaluation> hnsw;             // set when searched with HNSW
+};
+
+// An index written by saveHnswIndexAsync.
+struct SavedIndex {
+    QString indexFile, sidecarFile;
+    int64_t indexBytes = 0;
 };
 
 // What to train; see app/cli/train_command.cpp for the same flow on the command line.
@@ -109,6 +138,7 @@ using ExportJobResult = JobResult<ExportedEmbeddings>;
 using CacheJobResult = JobResult<CacheListing>;
 using EvaluationJobResult = JobResult<EvaluatedRun>;
 using TrainJobResult = JobResult<TrainedRun>;
+using SaveIndexJobResult = JobResult<SavedIndex>;
 
 // Display name of an LSA set: "lsa256", plus the options that differ from the defaults
 // ("lsa2 min_df=1").
@@ -139,6 +169,18 @@ QFuture<CacheJobResult> removeCachedAsync(QString cacheRoot, std::string dataset
 // evaluateEmbeddings(*dataset, set, options).
 QFuture<EvaluationJobResult> evaluateAsync(std::shared_ptr<const engine::Dataset> dataset, EmbeddingsSource source,
                                            engine::EvaluationOptions options, JobProgress *progress);
+
+// HnswIndex::build over the set's documents (progress phase "index", cancellable), evaluateRankings
+// with HNSW search, then exactSearch of the same queries and annRecall at every k <= 100 of
+// options.ks and at 10. Labels are document indices (the index is built over the dataset's ids).
+QFuture<EvaluationJobResult> evaluateHnswAsync(std::shared_ptr<const engine::Dataset> dataset, EmbeddingsSource source,
+                                               engine::EvaluationOptions options, HnswSettings hnsw,
+                                               JobProgress *progress);
+
+// index->save(path): the hnswlib file and its JSON sidecar (HnswIndex::sidecarPath).
+// Not cancellable once started.
+QFuture<SaveIndexJobResult> saveHnswIndexAsync(std::shared_ptr<engine::HnswIndex> index, QString path,
+                                               JobProgress *progress);
 
 // Bm25Index::build over documentTexts + evaluateRankings with BM25 search of the query texts.
 // The index build takes no Progress: a cancel is honoured before and after it.

@@ -54,7 +54,9 @@ TrainingChartView::TrainingChartView(QWidget *parent)
     m_ndcgAxis = new QValueAxis(chart);
     m_ndcgAxis->setTitleText(tr("dev nDCG@10"));
     m_ndcgAxis->setLabelFormat(QStringLiteral("%.2f"));
-    m_ndcgAxis->setTickCount(6);
+    m_ndcgAxis->setTickType(QValueAxis::TicksDynamic);
+    m_ndcgAxis->setTickAnchor(0);
+    m_ndcgAxis->setTickInterval(0.1);
     m_ndcgAxis->setTitleBrush(kNdcgColor);
     chart->addAxis(m_epochAxis, Qt::AlignBottom);
     chart->addAxis(m_lossAxis, Qt::AlignLeft);
@@ -173,6 +175,10 @@ void TrainingChartView::redraw()
         const double high = std::min(1.0, std::ceil((maxNdcg + 0.01) / 0.05) * 0.05);
         setRange(m_ndcgAxis, low, std::max(high, low + 0.05));
     }
+    // Grid lines on multiples of 0.05 (0.1 for wide ranges).
+    const double ndcgInterval = m_ndcgAxis->max() - m_ndcgAxis->min() > 0.31 ? 0.1 : 0.05;
+    if (m_ndcgAxis->tickInterval() != ndcgInterval)
+        m_ndcgAxis->setTickInterval(ndcgInterval);
     const QString title = row ? tr("%1: training loss and dev nDCG@10 per epoch").arg(row->name)
                               : tr("Training loss and dev nDCG@10 per epoch (select a run)");
     if (chart()->title() != title)

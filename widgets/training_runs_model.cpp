@@ -92,14 +92,14 @@ QVariant TrainingRunsModel::data(const QModelIndex &index, int role) const
         if (row.status == Status::Running && row.phase != QStringLiteral("train") && !row.phase.isEmpty())
             return row.phase;
         if (row.total > 0)
-            return tr("step %1/%2").arg(QLocale().toString(row.done), QLocale().toString(row.total));
+            return QStringLiteral("%1/%2").arg(QLocale().toString(row.done), QLocale().toString(row.total));
         return row.status == Status::Finished ? tr("done") : QString();
     case EpochColumn:
         return row.epoch < 0 ? QStringLiteral("-") : QStringLiteral("%1/%2").arg(row.epoch).arg(row.epochs);
     case LossColumn:
-        return figure(row.loss, 4);
+        return figure(row.loss, 3);
     case DevNdcgColumn:
-        return figure(row.devNdcg10, 4);
+        return figure(row.devNdcg10, 3);
     case SpeedColumn:
         return std::isfinite(row.examplesPerSecond) ? QLocale().toString(qint64(std::llround(row.examplesPerSecond)))
                                                     : QStringLiteral("-");
@@ -114,11 +114,13 @@ QVariant TrainingRunsModel::headerData(int section, Qt::Orientation orientation,
         return {};
     if (role == Qt::ToolTipRole) {
         switch (section) {
-        case ProgressColumn: return tr("Training steps done of all steps (epochs x batches), or the current phase");
+        case ProgressColumn: return tr("Training steps done / all steps (epochs x batches), or the current phase");
         case EpochColumn: return tr("Last dev evaluation: epoch / epochs (0 = before training)");
         case LossColumn: return tr("Mean training loss of the last epoch");
-        case DevNdcgColumn: return tr("nDCG@10 on the dev queries after the last epoch");
+        case NameColumn: return tr("Embedding set + method; hover a run for its parameters");
+        case DevNdcgColumn: return tr("Dev nDCG@10: nDCG@10 on the dev queries after the last epoch");
         case SpeedColumn: return tr("Training examples per second in the last epoch");
+        case CancelColumn: return tr("Cancel a queued or running run");
         default: return {};
         }
     }
@@ -127,11 +129,11 @@ QVariant TrainingRunsModel::headerData(int section, Qt::Orientation orientation,
     switch (section) {
     case NameColumn: return tr("Run");
     case StatusColumn: return tr("Status");
-    case ProgressColumn: return tr("Progress");
+    case ProgressColumn: return tr("Steps");
     case EpochColumn: return tr("Epoch");
     case LossColumn: return tr("Loss");
-    case DevNdcgColumn: return tr("Dev nDCG@10");
-    case SpeedColumn: return tr("Examples/s");
+    case DevNdcgColumn: return tr("Dev nDCG");
+    case SpeedColumn: return tr("Ex/s");
     case CancelColumn: return QString();
     default: return {};
     }

@@ -123,15 +123,16 @@ void TrainingRunsPanel::setModel(TrainingRunsModel *model)
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setSectionResizeMode(TrainingRunsModel::NameColumn, QHeaderView::Stretch);
     const QFontMetrics metrics = m_view->fontMetrics();
-    const auto widthOf = [&](const QString &sample) { return metrics.horizontalAdvance(sample) + 20; };
-    header->resizeSection(TrainingRunsModel::StatusColumn, widthOf(QStringLiteral("cancelled__")));
-    header->resizeSection(TrainingRunsModel::ProgressColumn, widthOf(QStringLiteral("step 00,000/00,000")));
-    header->resizeSection(TrainingRunsModel::EpochColumn, widthOf(QStringLiteral("000/000")));
-    header->resizeSection(TrainingRunsModel::LossColumn, widthOf(QStringLiteral("0.00000")));
-    header->resizeSection(TrainingRunsModel::DevNdcgColumn, widthOf(QStringLiteral("Dev nDCG@10")));
-    header->resizeSection(TrainingRunsModel::SpeedColumn, widthOf(QStringLiteral("Examples/s")));
-    header->resizeSection(TrainingRunsModel::CancelColumn, widthOf(QStringLiteral("Cancel")) + 16);
-    header->setMinimumSectionSize(40);
+    const auto widthOf = [&](const QString &sample) { return metrics.horizontalAdvance(sample) + 14; };
+    header->setMinimumSectionSize(24);
+    header->resizeSection(TrainingRunsModel::StatusColumn, widthOf(QStringLiteral("cancelled")));
+    header->resizeSection(TrainingRunsModel::ProgressColumn, widthOf(QStringLiteral("00,000/00,000")));
+    header->resizeSection(TrainingRunsModel::EpochColumn, widthOf(QStringLiteral("00/00")));
+    header->resizeSection(TrainingRunsModel::LossColumn, widthOf(QStringLiteral("0.000")));
+    header->resizeSection(TrainingRunsModel::DevNdcgColumn, widthOf(QStringLiteral("Dev nDCG")));
+    header->resizeSection(TrainingRunsModel::SpeedColumn, widthOf(QStringLiteral("00,000")));
+    header->resizeSection(TrainingRunsModel::CancelColumn, 28);
+    m_view->setTextElideMode(Qt::ElideMiddle);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &TrainingRunsPanel::onCurrentChanged);
     connect(model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first) {
@@ -208,7 +209,7 @@ void TrainingRunsPanel::updateCancelButtons()
             button->setObjectName(QStringLiteral("cancelRun"));
             button->setIcon(style()->standardIcon(QStyle::SP_BrowserStop));
             button->setText(tr("Cancel"));
-            button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+            button->setToolButtonStyle(Qt::ToolButtonIconOnly);
             button->setAutoRaise(true);
             const QString key = run.key;
             button->setToolTip(tr("Cancel %1").arg(run.name));

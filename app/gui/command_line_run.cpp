@@ -30,8 +30,9 @@ QString CommandLineRequest::validate() const
     if (!view.isEmpty() && view != QStringLiteral("dataset") && view != QStringLiteral("embeddings") &&
         view != QStringLiteral("runs"))
         return QStringLiteral("--view is dataset, embeddings or runs");
-    if (!search.isEmpty() && search != QStringLiteral("exact") && search != QStringLiteral("hnsw"))
-        return QStringLiteral("--search is exact or hnsw");
+    for (const QString &backend : search)
+        if (backend != QStringLiteral("exact") && backend != QStringLiteral("hnsw"))
+            return QStringLiteral("--search takes exact and/or hnsw");
     if (!search.isEmpty() && !evaluate)
         return QStringLiteral("--search is used with --evaluate");
     for (const QString &method : train)
@@ -79,15 +80,16 @@ void CommandLineRun::start()
             continueSoon();
             return true;
         });
+    if (m_request.evaluate && m_request.search.isEmpty())
+        m_steps.push_back([this] { return m_window->evaluate(); });
     if (m_request.evaluate)
-        m_steps.push_back([this] {
-            if (!m_request.search.isEmpty()) {
+        for (const QString &backend : m_request.search)
+            m_steps.push_back([this, backend] {
                 SearchSettings settings = m_window->searchSettings();
-                settings.hnsw = m_request.search == QStringLiteral("hnsw");
+                settings.hnsw = backend == QStringLiteral("hnsw");
                 m_window->setSearchSettings(settings);
-            }
-            return m_window->evaluate();
-        });
+                return m_window->evaluate();
+            });
     if (m_request.bm25)
         m_steps.push_back([this] { return m_window->evaluateBm25(); });
     for (const QString &method : m_request.train)

@@ -22,7 +22,8 @@ struct CommandLineRequest {
     QList<int> computeLsaDims; // compute LSA embeddings of each dimension, in order (other options default)
     QString split;       // split to evaluate and train for; empty: the window's default ("test")
     bool evaluate = false; // evaluate the selected embeddings
-    QString search;        // "exact" or "hnsw" (default index parameters) for --evaluate; empty: the saved setting
+    QStringList search;    // "exact" and/or "hnsw" (default index parameters): --evaluate with each, in order;
+                           // empty: once with the saved setting
     bool bm25 = false;     // evaluate BM25
     QStringList train;     // method ids, trained in order with default parameters and splits/{train,dev}.txt
     QString view;          // tab to show: "dataset", "embeddings" or "runs"; empty: leave as is

@@ -40,9 +40,10 @@ int main(int argc, char *argv[])
                                             QStringLiteral("Evaluate the selected embeddings once they are loaded."));
     const QCommandLineOption searchOption(
         QStringLiteral("search"),
-        QStringLiteral("Search with <backend> for --evaluate: exact, or hnsw (an HNSW index with the saved or default "
-                       "parameters M 16, ef_construction 200, ef 100; ANN recall against exact search is shown)."),
-        QStringLiteral("backend"));
+        QStringLiteral("Search with <backends> for --evaluate, each in turn: exact and/or hnsw (an HNSW index with the "
+                       "saved or default parameters M 16, ef_construction 200, ef 100; ANN recall against exact "
+                       "search is shown), e.g. exact,hnsw."),
+        QStringLiteral("backends"));
     const QCommandLineOption bm25Option(QStringLiteral("bm25"),
                                         QStringLiteral("Evaluate the BM25 baseline (k1 0.9, b 0.4)."));
     const QCommandLineOption trainOption(
@@ -72,7 +73,9 @@ int main(int argc, char *argv[])
     request.dataset = parser.value(datasetOption);
     request.embeddings = parser.value(embeddingsOption);
     request.evaluate = parser.isSet(evaluateOption);
-    request.search = parser.value(searchOption);
+    for (const QString &value : parser.values(searchOption))
+        for (const QString &backend : value.split(QLatin1Char(','), Qt::SkipEmptyParts))
+            request.search << backend.trimmed();
     request.bm25 = parser.isSet(bm25Option);
     for (const QString &value : parser.values(trainOption))
         for (const QString &method : value.split(QLatin1Char(','), Qt::SkipEmptyParts))

@@ -510,7 +510,7 @@ void MainWindow::createCentralWidget()
     m_metricsTable->setSelectionMode(QAbstractItemView::SingleSelection);
     m_metricsTable->setAlternatingRowColors(true);
     m_metricsTable->setContextMenuPolicy(Qt::ActionsContextMenu);
-    m_metricsTable->addActions({m_exportTunedAction, m_removeRunAction, m_clearRunsAction});
+    m_metricsTable->addActions({m_exportTunedAction, m_saveIndexAction, m_removeRunAction, m_clearRunsAction});
     m_metricsTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_metricsTable->horizontalHeader()->setMinimumSectionSize(20);
     m_metricsTable->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);

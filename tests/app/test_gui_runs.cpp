@@ -89,7 +89,7 @@ bool writeSyntheticDataset(const QString &dir)
     for (int d = 0; d < kDocs; ++d) {
         for (int c = 0; c < kDim; ++c)
             docs[size_t(d) * kDim + c] = centres[size_t(d % 40) * kDim + c] + 0.6f * normal(random);
-        docIds.push_back("d" + std::to_string(d));
+        docIds.push_back(QStringLiteral("d%1").arg(d).toStdString());
         corpus += "{\"_id\": \"d" + QByteArray::number(d) + "\", \"title\": \"Document " + QByteArray::number(d) +
                   "\", \"text\": \"synthetic text " + QByteArray::number(d % 40) + "\"}\n";
     }
@@ -515,7 +515,7 @@ void TestGuiRuns::trainingRunsModelCurve()
     QCOMPARE(model.index(0, 0).data(TrainingRunsModel::ProgressRole).toInt(), -1);
     model.setProgress(QStringLiteral("a"), QStringLiteral("train"), 25, 100);
     QCOMPARE(model.index(0, 0).data(TrainingRunsModel::ProgressRole).toInt(), 250);
-    QCOMPARE(model.index(0, TrainingRunsModel::ProgressColumn).data().toString(), QStringLiteral("step 25/100"));
+    QCOMPARE(model.index(0, TrainingRunsModel::ProgressColumn).data().toString(), QStringLiteral("25/100"));
     QSignalSpy curve(&model, &TrainingRunsModel::curveChanged);
     model.addEpochs(QStringLiteral("a"), {{0, 2, std::nan(""), 0.5, std::nan("")}, {1, 2, 1.25, 0.55, 1000}});
     model.addEpochs(QStringLiteral("a"), {{1, 2, 1.20, 0.56, 1100}});
@@ -523,7 +523,7 @@ void TestGuiRuns::trainingRunsModelCurve()
     QCOMPARE(model.find(QStringLiteral("a"))->curve.size(), 2);
     QCOMPARE(model.find(QStringLiteral("a"))->curve.last().loss, 1.20);
     QCOMPARE(model.index(0, TrainingRunsModel::EpochColumn).data().toString(), QStringLiteral("1/2"));
-    QCOMPARE(model.index(0, TrainingRunsModel::LossColumn).data().toString(), QStringLiteral("1.2000"));
+    QCOMPARE(model.index(0, TrainingRunsModel::LossColumn).data().toString(), QStringLiteral("1.200"));
     model.setStatus(QStringLiteral("a"), TrainingRunRow::Status::Failed, QStringLiteral("boom"));
     QCOMPARE(model.activeCount(), 0);
     QCOMPARE(model.index(0, TrainingRunsModel::StatusColumn).data().toString(), QStringLiteral("failed: boom"));

@@ -149,7 +149,8 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     m_searchSettings.hnsw = m_settings->value(key::searchBackend).toString() == QStringLiteral("hnsw");
     {
         std::map<std::string, std::string> values;
-        for (const QString &pair : m_settings->value(key::hnswParameters).toString().split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+        const QString saved = m_settings->value(key::hnswParameters).toString();
+        for (const QString &pair : saved.split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
             const QStringList parts = pair.split(QLatin1Char('='));
             if (parts.size() == 2)
                 values[parts[0].toStdString()] = parts[1].toStdString();
@@ -264,7 +265,7 @@ void MainWindow::createActions()
 
     m_evaluateAction = make(s->standardIcon(QStyle::SP_MediaPlay), tr("&Evaluate"), QStringLiteral("actionEvaluate"),
                             tr("Rank the documents for every judged query of the split with the selected embeddings "
-                               "(exact cosine search) or BM25, and compute nDCG, recall, R_cap, P, MRR and MAP at "
+                               "(exact search or an HNSW index, as the Search box says) or BM25, and compute nDCG, recall, R_cap, P, MRR and MAP at "
                                "k = 1..100 (Ctrl+E)"));
     m_evaluateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     connect(m_evaluateAction, &QAction::triggered, this, [this] { evaluate(); });
@@ -475,7 +476,7 @@ void MainWindow::createCentralWidget()
     m_tabs->addTab(withMargins(m_datasetPanel, m_tabs), tr("&Dataset"));
     m_tabs->addTab(withMargins(m_embeddingsPanel, m_tabs), tr("E&mbeddings"));
     createRunsTab();
-    m_tabs->addTab(withMargins(m_runsPanel, m_tabs), tr("&Runs"));
+    m_tabs->addTab(withMargins(m_runsPanel, m_tabs), tr("Ru&ns"));
     m_tabs->setTabToolTip(2, tr("Training runs: queue, progress, cancel, and the live chart of training loss and "
                                 "dev nDCG@10 per epoch"));
     m_tabs->setTabToolTip(0, tr("Counts, queries and judged documents of the dataset"));

@@ -7,6 +7,7 @@
 // epochs; Evaluate with HNSW through the dialog matches exact search and shows ANN recall, and
 // Save Index writes the hnswlib file and its sidecar.
 
+#include "command_line_run.h"
 #include "jobs/training_queue.h"
 #include "main_window.h"
 #include "metrics_table_model.h"
@@ -28,11 +29,13 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -150,7 +153,8 @@ public:
         QObject::connect(&m_timer, &QTimer::timeout, this, [this] {
             const qint64 now = m_clock.nsecsElapsed();
             if (now - m_last > 20000000)
-                m_gaps.append(QStringLiteral("%1 ms at %2").arg((now - m_last) / 1e6, 0, 'f', 1).arg(now / 1e6, 0, 'f', 0));
+                m_gaps.append(
+                    QStringLiteral("%1 ms at %2").arg((now - m_last) / 1e6, 0, 'f', 1).arg(now / 1e6, 0, 'f', 0));
             m_maxGapNs = std::max(m_maxGapNs, now - m_last);
             m_last = now;
             ++m_ticks;
@@ -207,6 +211,9 @@ private slots:
     void queuedRunsOneAtATime();
     void hnswEvaluationThroughDialog();
     void trainingRunsModelCurve();
+    void failedRunShowsError();
+    void cancelHnswBuild();
+    void commandLineSearchAndRunsView();
 
 private:
     std::unique_ptr<MainWindow> openWindow();
@@ -529,6 +536,111 @@ void TestGuiRuns::trainingRunsModelCurve()
     QCOMPARE(model.index(0, TrainingRunsModel::StatusColumn).data().toString(), QStringLiteral("failed: boom"));
     model.removeEnded();
     QCOMPARE(model.rowCount(), 0);
+}
+
+void TestGuiRuns::failedRunShowsError()
+{
+    // A dev list naming an unknown query: the run fails on its worker thread; the error names the
+    // file and is shown in a dialog; the run is marked failed and nothing joins the comparison.
+    auto window = openWindow();
+    QVERIFY(window);
+    window->setErrorDialogsEnabled(true);
+    const QString badDev = m_dir.filePath(QStringLiteral("bad-dev.txt"));
+    QVERIFY(writeText(badDev, "q401\nno-such-query\n"));
+    QSignalSpy errors(window.get(), &MainWindow::errorShown);
+    QSignalSpy queued(window.get(), &MainWindow::trainingQueued);
+    TrainRequest request = linearRequest(3, 32);
+    request.devQueriesFile = badDev;
+    QVERIFY(window->train(request));
+    QVERIFY(QTest::qWaitFor([&] { return errors.count() == 1; }, kTimeoutMs));
+    const QString message = errors.first().first().toString();
+    QVERIFY2(message.contains(QStringLiteral("bad-dev.txt")) && message.contains(QStringLiteral("no-such-query")),
+             qPrintable(message));
+    QMessageBox *box = nullptr;
+    QVERIFY(QTest::qWaitFor([&] {
+        box = window->findChild<QMessageBox *>(QStringLiteral("errorBox"));
+        return box && box->isVisible();
+    }));
+    QCOMPARE(box->text(), message);
+    const TrainingRunRow *row = window->trainingRunsModel()->find(queued.first().first().toString());
+    QCOMPARE(row->status, TrainingRunRow::Status::Failed);
+    QVERIFY(window->runKeys().isEmpty());
+    QVERIFY(!window->hasActiveTraining());
+    box->close();
+
+    // An unknown method is refused before anything is queued.
+    request.methodId = QStringLiteral("no-such-method");
+    window->setErrorDialogsEnabled(false);
+    QVERIFY(!window->train(request));
+    QCOMPARE(queued.count(), 1);
+    QVERIFY(errors.last().first().toString().contains(QStringLiteral("linear")));
+}
+
+void TestGuiRuns::cancelHnswBuild()
+{
+    // A slow build (large M and ef_construction, one thread): Cancel while the status bar shows
+    // its progress; the job ends cancelled and no run is added.
+    auto window = openWindow();
+    QVERIFY(window);
+    embtune::gui::SearchSettings settings;
+    settings.hnsw = true;
+    settings.index.parameters.m = 64;
+    settings.index.parameters.efConstruction = 4000;
+    settings.index.threads = 1;
+    window->setSearchSettings(settings);
+    QSignalSpy cancelled(window.get(), &MainWindow::jobCancelled);
+    QSignalSpy evaluated(window.get(), &MainWindow::evaluationFinished);
+    QVERIFY(window->evaluate());
+    auto *progress = window->findChild<QProgressBar *>(QStringLiteral("jobProgress"));
+    auto *label = window->findChild<QLabel *>(QStringLiteral("jobLabel"));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return evaluated.count() > 0 ||
+                   (label->text().endsWith(QStringLiteral(": index")) && progress->maximum() == 1000);
+        },
+        kTimeoutMs));
+    QVERIFY2(evaluated.isEmpty(), "the build finished before it could be cancelled");
+    QElapsedTimer clock;
+    clock.start();
+    window->cancelAction()->trigger();
+    QVERIFY(QTest::qWaitFor([&] { return !window->isBusy(); }, kTimeoutMs));
+    qInfo("HNSW build cancelled in %lld ms", clock.elapsed());
+    QCOMPARE(cancelled.count(), 1);
+    QCOMPARE(evaluated.count(), 0);
+    QVERIFY(window->runKeys().isEmpty());
+}
+
+void TestGuiRuns::commandLineSearchAndRunsView()
+{
+    using embtune::gui::CommandLineRequest;
+    CommandLineRequest request;
+    request.dataset = m_dataset;
+    request.embeddings = m_dataset + QStringLiteral("/embeddings/syn");
+    request.search = {QStringLiteral("hnsw")};
+    QCOMPARE(request.validate(), QStringLiteral("--search is used with --evaluate"));
+    request.evaluate = true;
+    request.search = {QStringLiteral("exact"), QStringLiteral("fast")};
+    QCOMPARE(request.validate(), QStringLiteral("--search takes exact and/or hnsw"));
+    request.search = {QStringLiteral("exact"), QStringLiteral("hnsw")};
+    request.view = QStringLiteral("runs");
+    QCOMPARE(request.validate(), QString());
+
+    // Both evaluations run, then the Runs tab is shown.
+    MainWindow::Options options;
+    options.settingsFile = m_settings;
+    options.restoreSession = false;
+    options.saveSettings = false;
+    MainWindow window(options);
+    window.setErrorDialogsEnabled(false);
+    window.show();
+    embtune::gui::CommandLineRun run(&window, request);
+    QSignalSpy finished(&run, &embtune::gui::CommandLineRun::finished);
+    run.start();
+    QVERIFY(QTest::qWaitFor([&] { return finished.count() == 1; }, kTimeoutMs));
+    QCOMPARE(finished.first().first().toInt(), 0);
+    QCOMPARE(window.runKeys().size(), 2);
+    QVERIFY(window.runKeys().last().endsWith(QStringLiteral("|hnsw")));
+    QCOMPARE(window.findChild<QTabWidget *>(QStringLiteral("leftTabs"))->currentIndex(), 2);
 }
 
 QTEST_MAIN(TestGuiRuns)

@@ -391,9 +391,9 @@ QFuture<EvaluationJobResult> evaluateHnswAsync(std::shared_ptr<const engine::Dat
             const int32_t depth = std::max(maxK, 10);
             const engine::HnswIndex &hnswIndex = *outcome->index;
             engine::Ranking annRanking;
-            const engine::RankingSource search = [&](const std::vector<int32_t> &queries, int32_t k,
-                                                     const std::vector<int32_t> &exclude,
-                                                     engine::Progress *searchProgress) -> engine::Result<engine::Ranking> {
+            const engine::RankingSource search =
+                [&](const std::vector<int32_t> &queries, int32_t k, const std::vector<int32_t> &exclude,
+                    engine::Progress *searchProgress) -> engine::Result<engine::Ranking> {
                 auto ranking = hnswIndex.search(embeddings.queries, queries, std::max(k, depth), hnsw.threads, exclude,
                                                 searchProgress);
                 if (!ranking)

@@ -423,6 +423,24 @@ void TestGuiRuns::queuedRunsOneAtATime()
     window->findChild<QAction *>(QStringLiteral("actionClearEndedRuns"))->trigger();
     QCOMPARE(model->rowCount(), 0);
     QCOMPARE(window->runKeys().size(), 3);
+
+    // Two at once: both start together; the setting is restored by the next window.
+    spin->setValue(2);
+    mostRunning = 0;
+    QVERIFY(window->train(linearRequest(30, 8)));
+    QVERIFY(window->train(linearRequest(30, 8)));
+    QCOMPARE(model->find(queued.at(2).first().toString())->status, TrainingRunRow::Status::Running);
+    QCOMPARE(model->find(queued.at(3).first().toString())->status, TrainingRunRow::Status::Running);
+    QVERIFY(QTest::qWaitFor([&] { return finished.count() == 4; }, kTimeoutMs));
+    QCOMPARE(mostRunning, 2);
+    QCOMPARE(window->runKeys().size(), 5);
+    window.reset();
+    MainWindow::Options options;
+    options.settingsFile = m_settings;
+    options.restoreSession = false;
+    MainWindow next(options);
+    QCOMPARE(next.maxConcurrentRuns(), 2);
+    QCOMPARE(next.trainingRunsPanel()->findChild<QSpinBox *>(QStringLiteral("maxConcurrentRuns"))->value(), 2);
 }
 
 void TestGuiRuns::hnswEvaluationThroughDialog()

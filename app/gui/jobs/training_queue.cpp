@@ -76,15 +76,6 @@ bool TrainingQueue::cancel(const QString &key)
     return true;
 }
 
-void TrainingQueue::cancelAll()
-{
-    const QList<Run> queued = m_queued;
-    for (const Run &run : queued)
-        cancel(run.key);
-    for (const QString &key : m_running.keys())
-        cancel(key);
-}
-
 void TrainingQueue::cancelAllAndWait()
 {
     m_queued.clear();

@@ -54,8 +54,6 @@ public:
     void enqueue(Run run);
     // False when `key` is neither queued nor running.
     bool cancel(const QString &key);
-    // Cancels every queued and running run (without waiting).
-    void cancelAll();
     // Cancels every run and blocks until the running ones have returned.
     void cancelAllAndWait();
 

@@ -55,11 +55,11 @@ test)
     # The benchmarks are run on purpose (ctest -L bench), not here: they are not built.
     configure_and_build "$build" -DEMBTUNE_BUILD_BENCHMARKS=OFF
     (cd "$build" && QT_QPA_PLATFORM=offscreen ctest -LE bench --output-on-failure -j "$jobs")
-    echo "== engine and CLI tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+    echo "== engine, CLI and workspace tests under AddressSanitizer + UndefinedBehaviorSanitizer"
     configure_and_build "$build-asan" -DEMBTUNE_GUI=OFF -DEMBTUNE_SANITIZE=ON -DEMBTUNE_BUILD_BENCHMARKS=OFF \
         -DCMAKE_BUILD_TYPE=RelWithDebInfo
     (cd "$build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-        ctest -L "engine|cli" --output-on-failure -j "$jobs")
+        ctest -L "engine|cli|workspace" --output-on-failure -j "$jobs")
     ;;
 *)
     echo "usage: scripts/setup.sh run|test" >&2

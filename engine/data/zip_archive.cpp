@@ -1,0 +1,208 @@
+#include "data/zip_archive.h"
+
+#include <zip.h>
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <vector>
+
+namespace embtune::engine {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ZipCloser {
+    void operator()(zip_t *archive) const { zip_discard(archive); }
+};
+struct ZipFileCloser {
+    void operator()(zip_file_t *file) const { zip_fclose(file); }
+};
+using ZipPtr = std::unique_ptr<zip_t, ZipCloser>;
+using ZipFilePtr = std::unique_ptr<zip_file_t, ZipFileCloser>;
+
+std::string zipErrorText(int code)
+{
+    zip_error_t error;
+    zip_error_init_with_code(&error, code);
+    std::string text = zip_error_strerror(&error);
+    zip_error_fini(&error);
+    return text;
+}
+
+Result<ZipPtr> openArchive(const std::string &zipPath)
+{
+    std::error_code ec;
+    if (!fs::is_regular_file(zipPath, ec))
+        return Error::io("no such file", zipPath);
+    int code = 0;
+    zip_t *archive = zip_open(zipPath.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &code);
+    if (!archive) {
+        if (code == ZIP_ER_OPEN || code == ZIP_ER_READ)
+            return Error::io("cannot read the archive: " + zipErrorText(code), zipPath);
+        return Error::input("not a readable zip archive (truncated or damaged download?): " + zipErrorText(code),
+                            zipPath);
+    }
+    return ZipPtr(archive);
+}
+
+// Reads and validates the entries of an open archive.
+Result<std::vector<ZipEntryInfo>> entriesOf(zip_t *archive, const std::string &zipPath)
+{
+    const zip_int64_t count = zip_get_num_entries(archive, 0);
+    std::vector<ZipEntryInfo> entries;
+    entries.reserve(size_t(std::max<zip_int64_t>(count, 0)));
+    for (zip_int64_t i = 0; i < count; ++i) {
+        zip_stat_t st;
+        zip_stat_init(&st);
+        if (zip_stat_index(archive, zip_uint64_t(i), 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME))
+            return Error::input("entry " + std::to_string(i + 1) + " cannot be read: " +
+                                    zip_strerror(archive), zipPath, i + 1);
+        ZipEntryInfo entry;
+        entry.name = st.name;
+        entry.size = (st.valid & ZIP_STAT_SIZE) ? int64_t(st.size) : 0;
+        entry.isDirectory = !entry.name.empty() && entry.name.back() == '/';
+        if (const std::string reason = unsafeZipEntryReason(entry.name); !reason.empty())
+            return Error::input("refusing entry \"" + entry.name + "\": " + reason, zipPath, i + 1);
+        zip_uint8_t system = 0;
+        zip_uint32_t attributes = 0;
+        if (zip_file_get_external_attributes(archive, zip_uint64_t(i), 0, &system, &attributes) == 0 &&
+            system == ZIP_OPSYS_UNIX) {
+            const mode_t mode = mode_t(attributes >> 16);
+            if (S_ISLNK(mode))
+                return Error::input("refusing entry \"" + entry.name + "\": a symbolic link", zipPath, i + 1);
+            if (mode != 0 && !S_ISREG(mode) && !S_ISDIR(mode))
+                return Error::input("refusing entry \"" + entry.name + "\": not a regular file or folder", zipPath,
+                                    i + 1);
+        }
+        if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
+            return Error::input("refusing entry \"" + entry.name + "\": encrypted", zipPath, i + 1);
+        entries.push_back(std::move(entry));
+    }
+    return entries;
+}
+
+} // namespace
+
+std::string unsafeZipEntryReason(const std::string &entryName)
+{
+    if (entryName.empty())
+        return "empty name";
+    if (entryName.find('\0') != std::string::npos)
+        return "NUL in the name";
+    if (entryName.find('\\') != std::string::npos)
+        return "backslash in the name (a Windows path)";
+    if (entryName.front() == '/')
+        return "absolute path, outside the target folder";
+    if (entryName.size() >= 2 && entryName[1] == ':')
+        return "drive letter, outside the target folder";
+    size_t start = 0;
+    while (start <= entryName.size()) {
+        size_t end = entryName.find('/', start);
+        if (end == std::string::npos)
+            end = entryName.size();
+        if (entryName.compare(start, end - start, "..") == 0)
+            return "'..' component, outside the target folder";
+        start = end + 1;
+    }
+    return {};
+}
+
+Result<std::vector<ZipEntryInfo>> listZip(const std::string &zipPath)
+{
+    auto archive = openArchive(zipPath);
+    if (!archive)
+        return archive.error();
+    return entriesOf(archive->get(), zipPath);
+}
+
+Result<std::vector<std::string>> extractZip(const std::string &zipPath, const std::string &targetDir,
+                                            Progress *progress)
+{
+    auto archive = openArchive(zipPath);
+    if (!archive)
+        return archive.error();
+    auto entries = entriesOf(archive->get(), zipPath);
+    if (!entries)
+        return entries.error();
+    int64_t total = 0;
+    for (const ZipEntryInfo &entry : *entries)
+        total += entry.size;
+
+    std::error_code ec;
+    const fs::path root = fs::absolute(targetDir, ec);
+    fs::create_directories(root, ec);
+    if (ec)
+        return Error::io("cannot create the folder: " + ec.message(), root.string());
+
+    std::vector<std::string> written;
+    std::vector<char> buffer(1 << 16);
+    int64_t done = 0;
+    for (size_t i = 0; i < entries->size(); ++i) {
+        const ZipEntryInfo &entry = (*entries)[i];
+        const fs::path target = (root / entry.name).lexically_normal();
+        if (entry.isDirectory) {
+            fs::create_directories(target, ec);
+            if (ec)
+                return Error::io("cannot create the folder: " + ec.message(), target.string());
+            continue;
+        }
+        fs::create_directories(target.parent_path(), ec);
+        if (ec)
+            return Error::io("cannot create the folder: " + ec.message(), target.parent_path().string());
+        ZipFilePtr file(zip_fopen_index(archive->get(), zip_uint64_t(i), 0));
+        if (!file)
+            return Error::input("entry \"" + entry.name + "\" cannot be opened: " + zip_strerror(archive->get()),
+                                zipPath, int64_t(i) + 1);
+        const fs::path part = target.string() + ".part";
+        {
+            std::ofstream out(part, std::ios::binary | std::ios::trunc);
+            if (!out)
+                return Error::io("cannot write", part.string());
+            int64_t entryBytes = 0;
+            for (;;) {
+                const zip_int64_t n = zip_fread(file.get(), buffer.data(), buffer.size());
+                if (n < 0) {
+                    const std::string why = zip_file_strerror(file.get());
+                    out.close();
+                    fs::remove(part, ec);
+                    return Error::input("entry \"" + entry.name + "\" is damaged: " + why, zipPath, int64_t(i) + 1);
+                }
+                if (n == 0)
+                    break;
+                out.write(buffer.data(), std::streamsize(n));
+                entryBytes += n;
+                done += n;
+                if (progress && !progress->step("unzip", done, total)) {
+                    out.close();
+                    fs::remove(part, ec);
+                    return Error::cancelled();
+                }
+            }
+            out.close();
+            if (!out) {
+                fs::remove(part, ec);
+                return Error::io("cannot write", part.string());
+            }
+            if (entryBytes != entry.size) {
+                fs::remove(part, ec);
+                return Error::input("entry \"" + entry.name + "\" is truncated: " + std::to_string(entryBytes) +
+                                        " of " + std::to_string(entry.size) + " bytes",
+                                    zipPath, int64_t(i) + 1);
+            }
+        }
+        fs::rename(part, target, ec);
+        if (ec)
+            return Error::io("cannot rename to the final name: " + ec.message(), target.string());
+        written.push_back(entry.name);
+    }
+    if (progress)
+        progress->step("unzip", total, total);
+    return written;
+}
+
+} // namespace embtune::engine

@@ -3,6 +3,7 @@
 #include "batch_planner.h"
 #include "chat_protocol.h"
 #include "embeddings_protocol.h"
+#include "http_exchange.h"
 #include "retry_policy.h"
 
 #include "data/dataset_hash.h"
@@ -14,9 +15,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
-#include <QHostAddress>
 #include <QNetworkAccessManager>
-#include <QNetworkProxyFactory>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QSaveFile>
@@ -40,60 +39,6 @@ using engine::SyntheticSet;
 namespace {
 
 const std::string kPhase = "llm";
-
-QString normalizedBaseUrl(const QString &baseUrl)
-{
-    QUrl url(baseUrl.trimmed(), QUrl::StrictMode);
-    if (!url.isValid())
-        return {};
-    url.setUserInfo({});
-    url.setQuery(QString());
-    url.setFragment(QString());
-    QString path = url.path();
-    while (path.endsWith('/'))
-        path.chop(1);
-    if (path.endsWith(QLatin1String("/v1")))
-        path.chop(3);
-    while (path.endsWith('/'))
-        path.chop(1);
-    url.setPath(path);
-    return url.toString(QUrl::FullyEncoded);
-}
-
-bool isLoopbackHost(const QString &host)
-{
-    return host == QLatin1String("localhost") || QHostAddress(host).isLoopback();
-}
-
-// The system's proxies, except for loopback hosts (always direct).
-class LoopbackDirectProxyFactory final : public QNetworkProxyFactory {
-public:
-    QList<QNetworkProxy> queryProxy(const QNetworkProxyQuery &query) override
-    {
-        if (isLoopbackHost(query.peerHostName()))
-            return {QNetworkProxy(QNetworkProxy::NoProxy)};
-        return systemProxyForQuery(query);
-    }
-};
-
-bool isTransientTransportError(QNetworkReply::NetworkError error)
-{
-    switch (error) {
-    case QNetworkReply::ConnectionRefusedError:
-    case QNetworkReply::RemoteHostClosedError:
-    case QNetworkReply::TimeoutError:
-    case QNetworkReply::TemporaryNetworkFailureError:
-    case QNetworkReply::NetworkSessionFailedError:
-    case QNetworkReply::UnknownNetworkError:
-    case QNetworkReply::ProxyConnectionClosedError:
-    case QNetworkReply::ProxyTimeoutError:
-    case QNetworkReply::UnknownProxyError:
-    case QNetworkReply::UnknownServerError:
-        return true;
-    default:
-        return false;
-    }
-}
 
 // Questions of a cache file (one per line), or nullopt when there is none.
 std::optional<std::vector<std::string>> readCached(const QString &path)
@@ -156,12 +101,7 @@ public:
             m_ready.push_back(i);
         if (m_requests.empty())
             return {};
-        m_manager = std::make_unique<QNetworkAccessManager>();
-        m_manager->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-        if (m_settings.useSystemProxy)
-            m_manager->setProxyFactory(new LoopbackDirectProxyFactory); // owned by the manager
-        else
-            m_manager->setProxy(QNetworkProxy::NoProxy);
+        m_manager = newApiNetworkManager(m_settings.useSystemProxy);
         m_clock.start();
         QTimer heartbeat;
         QObject::connect(&heartbeat, &QTimer::timeout, &m_context, [this] { (void)report(); });
@@ -233,13 +173,7 @@ private:
     void send(size_t r)
     {
         DocRequest &request = m_requests[r];
-        QNetworkRequest http(m_endpoint);
-        http.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        http.setRawHeader("Accept", "application/json");
-        if (!m_key.isEmpty())
-            http.setRawHeader("Authorization", m_key.authorizationHeader());
-        http.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
-        http.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+        const QNetworkRequest http = jsonPostRequest(m_endpoint, m_key);
         ++request.attempts;
         ++m_stats.requests;
         request.timedOut = false;
@@ -276,52 +210,18 @@ private:
         reply->deleteLater();
         if (m_state != State::Running)
             return;
-        const std::string url = m_endpoint.toDisplayString(QUrl::RemoveUserInfo).toStdString();
-        if (request.timedOut) {
-            retry(r, "no complete response from " + url + " within " + std::to_string(m_settings.timeoutMs) + " ms",
-                  std::nullopt);
+        ReplyOutcome outcome = classifyReply(*reply, request.timedOut, m_settings.timeoutMs, m_endpoint);
+        switch (outcome.kind) {
+        case ReplyOutcome::Kind::Success:
+            accept(r, outcome.body);
+            return;
+        case ReplyOutcome::Kind::Retry:
+            retry(r, outcome.reason, outcome.retryAfterMs);
+            return;
+        case ReplyOutcome::Kind::Fail:
+            finish(State::Failed, Error::io(describe(request) + " failed: " + outcome.reason));
             return;
         }
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
-        if (status == 0) {
-            const std::string reason = "cannot reach " + url + ": " + reply->errorString().toStdString();
-            if (isTransientTransportError(reply->error()))
-                retry(r, reason, std::nullopt);
-            else
-                finish(State::Failed, Error::io(reason));
-            return;
-        }
-        if (status >= 200 && status < 300) {
-            if (reply->error() != QNetworkReply::NoError) {
-                retry(r, "the response from " + url + " was cut short: " + reply->errorString().toStdString(),
-                      std::nullopt);
-                return;
-            }
-            accept(r, body);
-            return;
-        }
-        std::string reason = "HTTP " + std::to_string(status) + " from " + url;
-        const std::string message = serverErrorMessage(body);
-        if (!message.empty())
-            reason += ": " + message;
-        if (RetryPolicy::isRetryableStatus(status)) {
-            std::optional<int64_t> retryAfter;
-            if (reply->hasRawHeader("retry-after-ms")) {
-                bool ok = false;
-                const double ms = reply->rawHeader("retry-after-ms").trimmed().toDouble(&ok);
-                if (ok && ms >= 0)
-                    retryAfter = int64_t(ms);
-            }
-            if (!retryAfter && reply->hasRawHeader("Retry-After"))
-                retryAfter = RetryPolicy::parseRetryAfter(reply->rawHeader("Retry-After"),
-                                                          QDateTime::currentDateTimeUtc());
-            retry(r, reason, retryAfter);
-            return;
-        }
-        if (status == 401 || status == 403)
-            reason += " (check the API key and its permissions)";
-        finish(State::Failed, Error::io(describe(request) + " failed: " + reason));
     }
 
     void retry(size_t r, const std::string &reason, std::optional<int64_t> retryAfterMs)
@@ -413,7 +313,7 @@ private:
 LlmQueryGenerator::LlmQueryGenerator(LlmGeneratorSettings settings, ApiKey key)
     : m_settings(std::move(settings))
     , m_key(std::move(key))
-    , m_baseUrl(normalizedBaseUrl(m_settings.baseUrl))
+    , m_baseUrl(normalizedApiBaseUrl(m_settings.baseUrl))
 {
     if (!m_baseUrl.isEmpty()) {
         m_endpoint = QUrl(m_settings.baseUrl.trimmed(), QUrl::StrictMode);
@@ -447,9 +347,8 @@ Status LlmQueryGenerator::validate() const
         return Error::usage("backoff, Retry-After cap and price must not be negative; temperature lies in [0, 2]");
     if (auto rendered = renderQuestionPrompt(promptTemplate(), "", "", 1); !rendered)
         return rendered.error();
-    if (!m_key.isEmpty() && scheme == "http" && !s.allowPlainHttpWithKey && !isLoopbackHost(m_endpoint.host()))
-        return Error::usage("refusing to send the API key over plain http to " + m_endpoint.host().toStdString() +
-                            ": use https, or allow plain http explicitly");
+    if (Status transport = checkKeyTransport(m_endpoint, m_key, s.allowPlainHttpWithKey); !transport)
+        return transport;
     return {};
 }
 

@@ -2,16 +2,15 @@
 
 #include "batch_planner.h"
 #include "embedding_cache.h"
+#include "http_exchange.h"
 #include "retry_policy.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QHostAddress>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
-#include <QNetworkProxyFactory>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QTimer>
@@ -62,38 +61,6 @@ UniqueTexts findUnique(const std::vector<std::string> &texts)
     return out;
 }
 
-bool isTransientTransportError(QNetworkReply::NetworkError error)
-{
-    switch (error) {
-    case QNetworkReply::ConnectionRefusedError:
-    case QNetworkReply::RemoteHostClosedError:
-    case QNetworkReply::TimeoutError:
-    case QNetworkReply::TemporaryNetworkFailureError:
-    case QNetworkReply::NetworkSessionFailedError:
-    case QNetworkReply::UnknownNetworkError:
-    case QNetworkReply::ProxyConnectionClosedError:
-    case QNetworkReply::ProxyTimeoutError:
-    case QNetworkReply::UnknownProxyError:
-    case QNetworkReply::UnknownServerError:
-        return true;
-    default:
-        return false;
-    }
-}
-
-// The system's proxy settings (on Linux the http_proxy/https_proxy/no_proxy variables), except
-// for loopback hosts, which are always reached directly.
-class SystemProxyFactory final : public QNetworkProxyFactory {
-public:
-    QList<QNetworkProxy> queryProxy(const QNetworkProxyQuery &query) override
-    {
-        const QString host = query.peerHostName();
-        if (host == QLatin1String("localhost") || QHostAddress(host).isLoopback())
-            return {QNetworkProxy(QNetworkProxy::NoProxy)};
-        return systemProxyForQuery(query);
-    }
-};
-
 // One request's worth of distinct texts.
 struct Batch {
     std::vector<int64_t> items; // distinct-text ids
@@ -137,12 +104,7 @@ public:
         }
         if (m_batches.empty())
             return {};
-        m_manager = std::make_unique<QNetworkAccessManager>();
-        m_manager->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-        if (m_settings.useSystemProxy)
-            m_manager->setProxyFactory(new SystemProxyFactory); // owned by the manager
-        else
-            m_manager->setProxy(QNetworkProxy::NoProxy);
+        m_manager = newApiNetworkManager(m_settings.useSystemProxy);
         m_clock.start();
 
         QTimer heartbeat;
@@ -230,13 +192,7 @@ private:
             batch.body = embeddingsRequestBody(m_settings.model, inputs, m_settings.dimensions,
                                                m_settings.encodingFormat);
         }
-        QNetworkRequest request(m_endpoint);
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        request.setRawHeader("Accept", "application/json");
-        if (!m_key.isEmpty())
-            request.setRawHeader("Authorization", m_key.authorizationHeader());
-        request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
-        request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+        const QNetworkRequest request = jsonPostRequest(m_endpoint, m_key);
         ++batch.attempts;
         ++m_stats.requests;
         batch.timedOut = false;
@@ -269,59 +225,18 @@ private:
         if (m_state != State::Running)
             return;
 
-        const std::string url = m_endpoint.toDisplayString(QUrl::RemoveUserInfo).toStdString();
-        if (batch.timedOut) {
-            retry(b, "no complete response from " + url + " within " + std::to_string(m_settings.timeoutMs) + " ms",
-                  std::nullopt);
+        ReplyOutcome outcome = classifyReply(*reply, batch.timedOut, m_settings.timeoutMs, m_endpoint);
+        switch (outcome.kind) {
+        case ReplyOutcome::Kind::Success:
+            accept(b, outcome.body);
+            return;
+        case ReplyOutcome::Kind::Retry:
+            retry(b, outcome.reason, outcome.retryAfterMs);
+            return;
+        case ReplyOutcome::Kind::Fail:
+            finish(State::Failed, Error::io("request for " + describeItems(batch) + " failed: " + outcome.reason));
             return;
         }
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
-        if (status == 0) {
-            const std::string reason = "cannot reach " + url + ": " + reply->errorString().toStdString();
-            if (isTransientTransportError(reply->error()))
-                retry(b, reason, std::nullopt);
-            else
-                finish(State::Failed, Error::io(reason));
-            return;
-        }
-        if (status >= 200 && status < 300) {
-            if (reply->error() != QNetworkReply::NoError) {
-                retry(b, "the response from " + url + " was cut short: " + reply->errorString().toStdString(),
-                      std::nullopt);
-                return;
-            }
-            accept(b, body);
-            return;
-        }
-
-        const QString phrase = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
-        std::string reason = "HTTP " + std::to_string(status);
-        if (!phrase.isEmpty())
-            reason += " (" + phrase.toStdString() + ")";
-        reason += " from " + url;
-        const std::string message = serverErrorMessage(body);
-        if (!message.empty())
-            reason += ": " + message;
-        if (RetryPolicy::isRetryableStatus(status)) {
-            std::optional<int64_t> retryAfter;
-            if (reply->hasRawHeader("retry-after-ms")) {
-                bool ok = false;
-                const double ms = reply->rawHeader("retry-after-ms").trimmed().toDouble(&ok);
-                if (ok && ms >= 0)
-                    retryAfter = int64_t(ms);
-            }
-            if (!retryAfter && reply->hasRawHeader("Retry-After"))
-                retryAfter = RetryPolicy::parseRetryAfter(reply->rawHeader("Retry-After"),
-                                                          QDateTime::currentDateTimeUtc());
-            retry(b, reason, retryAfter);
-            return;
-        }
-        if (status == 401 || status == 403)
-            reason += " (check the API key and its permissions)";
-        else if (status >= 300 && status < 400 && reply->hasRawHeader("Location"))
-            reason += " (redirected to " + reply->rawHeader("Location").toStdString() + "; use that base URL)";
-        finish(State::Failed, Error::io("request for " + describeItems(batch) + " failed: " + reason));
     }
 
     void retry(size_t b, const std::string &reason, std::optional<int64_t> retryAfterMs)
@@ -426,25 +341,6 @@ private:
     std::optional<Error> m_failure;
 };
 
-QString normalizeBaseUrl(const QString &baseUrl)
-{
-    QUrl url(baseUrl.trimmed(), QUrl::StrictMode);
-    if (!url.isValid())
-        return {};
-    url.setUserInfo({});
-    url.setQuery(QString());
-    url.setFragment(QString());
-    QString path = url.path();
-    while (path.endsWith('/'))
-        path.chop(1);
-    if (path.endsWith(QLatin1String("/v1")))
-        path.chop(3);
-    while (path.endsWith('/'))
-        path.chop(1);
-    url.setPath(path);
-    return url.toString(QUrl::FullyEncoded);
-}
-
 QByteArray identityJson(const QString &baseUrl, const RemoteEmbedderSettings &settings)
 {
     const QJsonObject object{{"base_url", baseUrl}, {"model", settings.model}, {"dimensions", settings.dimensions}};
@@ -456,7 +352,7 @@ QByteArray identityJson(const QString &baseUrl, const RemoteEmbedderSettings &se
 RemoteEmbedder::RemoteEmbedder(RemoteEmbedderSettings settings, ApiKey key)
     : m_settings(std::move(settings))
     , m_key(std::move(key))
-    , m_baseUrl(normalizeBaseUrl(m_settings.baseUrl))
+    , m_baseUrl(normalizedApiBaseUrl(m_settings.baseUrl))
 {
     if (!m_baseUrl.isEmpty()) {
         m_endpoint = QUrl(m_settings.baseUrl.trimmed(), QUrl::StrictMode);
@@ -482,13 +378,8 @@ Status RemoteEmbedder::validate() const
         return Error::usage("batch items, batch tokens, requests in flight, time-out and attempts must be positive");
     if (s.initialBackoffMs < 0 || s.maxBackoffMs < 0 || s.maxRetryAfterMs < 0 || s.pricePerMillionTokens < 0)
         return Error::usage("backoff, Retry-After cap and price must not be negative");
-    if (!m_key.isEmpty() && scheme == "http" && !s.allowPlainHttpWithKey) {
-        const QHostAddress address(m_endpoint.host());
-        const bool loopback = m_endpoint.host() == QLatin1String("localhost") || address.isLoopback();
-        if (!loopback)
-            return Error::usage("refusing to send the API key over plain http to " + m_endpoint.host().toStdString() +
-                                ": use https, or allow plain http explicitly");
-    }
+    if (Status transport = checkKeyTransport(m_endpoint, m_key, s.allowPlainHttpWithKey); !transport)
+        return transport;
     return {};
 }
 

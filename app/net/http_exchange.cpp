@@ -1,0 +1,151 @@
+#include "http_exchange.h"
+
+#include "embeddings_protocol.h"
+#include "retry_policy.h"
+
+#include <QDateTime>
+#include <QHostAddress>
+#include <QNetworkAccessManager>
+#include <QNetworkProxyFactory>
+
+namespace embtune::net {
+namespace {
+
+class LoopbackDirectProxyFactory final : public QNetworkProxyFactory {
+public:
+    QList<QNetworkProxy> queryProxy(const QNetworkProxyQuery &query) override
+    {
+        if (isLoopbackHost(query.peerHostName()))
+            return {QNetworkProxy(QNetworkProxy::NoProxy)};
+        return systemProxyForQuery(query);
+    }
+};
+
+std::optional<int64_t> serverRetryAfter(const QNetworkReply &reply)
+{
+    if (reply.hasRawHeader("retry-after-ms")) {
+        bool ok = false;
+        const double ms = reply.rawHeader("retry-after-ms").trimmed().toDouble(&ok);
+        if (ok && ms >= 0)
+            return int64_t(ms);
+    }
+    if (reply.hasRawHeader("Retry-After"))
+        return RetryPolicy::parseRetryAfter(reply.rawHeader("Retry-After"), QDateTime::currentDateTimeUtc());
+    return std::nullopt;
+}
+
+} // namespace
+
+bool isLoopbackHost(const QString &host)
+{
+    return host == QLatin1String("localhost") || QHostAddress(host).isLoopback();
+}
+
+engine::Status checkKeyTransport(const QUrl &endpoint, const ApiKey &key, bool allowPlainHttpWithKey)
+{
+    if (key.isEmpty() || endpoint.scheme().toLower() != QLatin1String("http") || allowPlainHttpWithKey ||
+        isLoopbackHost(endpoint.host()))
+        return {};
+    return engine::Error::usage("refusing to send the API key over plain http to " + endpoint.host().toStdString() +
+                                ": use https, or allow plain http explicitly");
+}
+
+QString normalizedApiBaseUrl(const QString &baseUrl)
+{
+    QUrl url(baseUrl.trimmed(), QUrl::StrictMode);
+    if (!url.isValid())
+        return {};
+    url.setUserInfo({});
+    url.setQuery(QString());
+    url.setFragment(QString());
+    QString path = url.path();
+    while (path.endsWith('/'))
+        path.chop(1);
+    if (path.endsWith(QLatin1String("/v1")))
+        path.chop(3);
+    while (path.endsWith('/'))
+        path.chop(1);
+    url.setPath(path);
+    return url.toString(QUrl::FullyEncoded);
+}
+
+std::unique_ptr<QNetworkAccessManager> newApiNetworkManager(bool useSystemProxy)
+{
+    auto manager = std::make_unique<QNetworkAccessManager>();
+    manager->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    if (useSystemProxy)
+        manager->setProxyFactory(new LoopbackDirectProxyFactory); // owned by the manager
+    else
+        manager->setProxy(QNetworkProxy::NoProxy);
+    return manager;
+}
+
+QNetworkRequest jsonPostRequest(const QUrl &endpoint, const ApiKey &key)
+{
+    QNetworkRequest request(endpoint);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setRawHeader("Accept", "application/json");
+    if (!key.isEmpty())
+        request.setRawHeader("Authorization", key.authorizationHeader());
+    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
+    return request;
+}
+
+bool isTransientTransportError(QNetworkReply::NetworkError error)
+{
+    switch (error) {
+    case QNetworkReply::ConnectionRefusedError:
+    case QNetworkReply::RemoteHostClosedError:
+    case QNetworkReply::TimeoutError:
+    case QNetworkReply::TemporaryNetworkFailureError:
+    case QNetworkReply::NetworkSessionFailedError:
+    case QNetworkReply::UnknownNetworkError:
+    case QNetworkReply::ProxyConnectionClosedError:
+    case QNetworkReply::ProxyTimeoutError:
+    case QNetworkReply::UnknownProxyError:
+    case QNetworkReply::UnknownServerError:
+        return true;
+    default:
+        return false;
+    }
+}
+
+ReplyOutcome classifyReply(QNetworkReply &reply, bool timedOut, int timeoutMs, const QUrl &endpoint)
+{
+    using Kind = ReplyOutcome::Kind;
+    const std::string url = endpoint.toDisplayString(QUrl::RemoveUserInfo).toStdString();
+    if (timedOut)
+        return {Kind::Retry, {}, "no complete response from " + url + " within " + std::to_string(timeoutMs) + " ms",
+                std::nullopt};
+    const int status = reply.attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    QByteArray body = reply.isOpen() ? reply.readAll() : QByteArray();
+    if (status == 0) {
+        const std::string reason = "cannot reach " + url + ": " + reply.errorString().toStdString();
+        return {isTransientTransportError(reply.error()) ? Kind::Retry : Kind::Fail, {}, reason, std::nullopt};
+    }
+    if (status >= 200 && status < 300) {
+        if (reply.error() != QNetworkReply::NoError)
+            return {Kind::Retry, {},
+                    "the response from " + url + " was cut short: " + reply.errorString().toStdString(),
+                    std::nullopt};
+        return {Kind::Success, std::move(body), {}, std::nullopt};
+    }
+    const QString phrase = reply.attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+    std::string reason = "HTTP " + std::to_string(status);
+    if (!phrase.isEmpty())
+        reason += " (" + phrase.toStdString() + ")";
+    reason += " from " + url;
+    const std::string message = serverErrorMessage(body);
+    if (!message.empty())
+        reason += ": " + message;
+    if (RetryPolicy::isRetryableStatus(status))
+        return {Kind::Retry, {}, reason, serverRetryAfter(reply)};
+    if (status == 401 || status == 403)
+        reason += " (check the API key and its permissions)";
+    else if (status >= 300 && status < 400 && reply.hasRawHeader("Location"))
+        reason += " (redirected to " + reply.rawHeader("Location").toStdString() + "; use that base URL)";
+    return {Kind::Fail, {}, reason, std::nullopt};
+}
+
+} // namespace embtune::net

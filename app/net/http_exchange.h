@@ -1,0 +1,63 @@
+#pragma once
+// What every OpenAI-compatible client of embtune_net does the same way around one JSON POST:
+// the base URL it is given, the network access manager it sends with, the request it sends and
+// how a finished reply is classified (success, retry with an optional server-given delay, or a
+// failure for good). Callers own the scheduling (batches, in-flight limits, backoff).
+// Functions are reentrant; objects belong to the calling thread, as QtNetwork's do.
+
+#include "api_key.h"
+
+#include "core/error.h"
+
+#include <QByteArray>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QString>
+#include <QUrl>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+class QNetworkAccessManager;
+
+namespace embtune::net {
+
+// `baseUrl` trimmed, without user info, query, fragment, trailing slashes and a trailing /v1
+// (so "http://h/v1/" and "http://h" name the same server); empty when it is not a valid URL.
+QString normalizedApiBaseUrl(const QString &baseUrl);
+
+// "localhost" or a loopback address.
+bool isLoopbackHost(const QString &host);
+
+// An API key may travel over plain http only to a loopback host unless the user allows it:
+// a usage error naming the host otherwise.
+engine::Status checkKeyTransport(const QUrl &endpoint, const ApiKey &key, bool allowPlainHttpWithKey);
+
+// A manager that never follows redirects (they are reported) and, with useSystemProxy, uses the
+// system's proxies (Linux: http_proxy, https_proxy, no_proxy) except for loopback hosts, which
+// are always reached directly; without it, no proxy at all.
+std::unique_ptr<QNetworkAccessManager> newApiNetworkManager(bool useSystemProxy);
+
+// A POST of JSON to `endpoint` with Accept: application/json, the key's Authorization header
+// (none for an empty key) and no HTTP cache.
+QNetworkRequest jsonPostRequest(const QUrl &endpoint, const ApiKey &key);
+
+// Transport errors worth another attempt (refused or dropped connections, time-outs, proxies).
+bool isTransientTransportError(QNetworkReply::NetworkError error);
+
+struct ReplyOutcome {
+    enum class Kind { Success, Retry, Fail };
+    Kind kind = Kind::Fail;
+    QByteArray body;                    // Success: the response body
+    std::string reason;                 // Retry, Fail: what happened, naming the URL (never the key)
+    std::optional<int64_t> retryAfterMs; // Retry: the server's retry-after-ms or Retry-After, if any
+};
+
+// Classifies a finished reply. timedOut: the caller aborted it after timeoutMs.
+// 2xx -> Success (Retry when the body was cut short); 408, 429, 5xx and transient transport
+// errors -> Retry; anything else -> Fail, with a hint for 401/403 and for redirects.
+ReplyOutcome classifyReply(QNetworkReply &reply, bool timedOut, int timeoutMs, const QUrl &endpoint);
+
+} // namespace embtune::net

@@ -1,23 +1,33 @@
 // embtune-cli synth: generates training queries for a dataset's documents (ict, title, keyphrase,
 // or an OpenAI-compatible chat model) and writes them as a generated-query folder
-// (engine/synth/synthetic_set.h): queries.jsonl + qrels/train.tsv + manifest.json.
+// (engine/synth/synthetic_set.h): queries.jsonl + qrels/train.tsv + manifest.json, into --out DIR
+// and/or a workspace (--workspace W --name NAME: artifacts/query_sets/<id>/ + a query_sets
+// record). With --workspace W, --list lists the workspace's sets and --export NAME --out DIR
+// writes one as a BEIR dataset folder (engine/synth/synthetic_export.h).
 
 #include "command_line.h"
 #include "commands.h"
 
 #include "data/beir_reader.h"
+#include "data/dataset_hash.h"
+#include "io/json_writer.h"
 #include "synth/query_generators.h"
+#include "synth/synthetic_export.h"
 #include "synth/synthetic_set.h"
 #include "llm_query_generator.h"
+#include "run_recorder.h"
+#include "workspace.h"
 
 #include <QFile>
 #include <QStandardPaths>
 
 #include <algorithm>
 #include <atomic>
+#include <ctime>
 #include <cstdlib>
 #include <csignal>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 using namespace embtune::engine;
@@ -110,18 +120,119 @@ Result<SyntheticSet> runLlmGenerator(const CommandLine &cl, const Dataset &datas
     return set;
 }
 
+
+// The query_sets record's params_json: the generator's parameters (JSON text, as in the
+// manifest), the seed (decimal text: 64 bits), the dataset texts hash and the counts.
+std::string querySetParamsJson(const SyntheticSet &set)
+{
+    JsonWriter w(false);
+    w.beginObject();
+    w.key("parameters");
+    w.value(set.parametersJson);
+    w.key("seed");
+    w.value(std::to_string(set.seed));
+    w.key("dataset_hash");
+    w.value(set.datasetHash);
+    w.key("documents_sampled");
+    w.value(set.documentsSampled);
+    w.key("documents_with_queries");
+    w.value(set.documentsWithQueries());
+    w.key("queries");
+    w.value(int64_t(set.queries.size()));
+    w.endObject();
+    return w.str();
+}
+
+// --workspace W --list: one line per query set.
+int listQuerySets(const std::string &folder)
+{
+    auto ws = app::Workspace::open(folder);
+    if (!ws)
+        return reportError(ws.error());
+    auto sets = ws->querySets();
+    if (!sets)
+        return reportError(sets.error());
+    auto datasets = ws->datasets();
+    if (!datasets)
+        return reportError(datasets.error());
+    std::printf("%-4s %-24s %-10s %8s  %-16s %s\n", "id", "name", "generator", "queries", "created", "dataset");
+    for (const app::QuerySetRecord &r : *sets) {
+        std::string dataset;
+        for (const app::DatasetRecord &d : *datasets)
+            if (d.id == r.datasetId)
+                dataset = d.name;
+        char created[32] = "";
+        const std::time_t seconds = std::time_t(r.createdAt / 1000);
+        std::tm utc{};
+        if (gmtime_r(&seconds, &utc))
+            std::strftime(created, sizeof created, "%Y-%m-%d %H:%M", &utc);
+        std::printf("%-4lld %-24s %-10s %8lld  %-16s %s\n", (long long)r.id, r.name.c_str(), r.generator.c_str(),
+                    (long long)r.count, created, dataset.c_str());
+    }
+    return 0;
+}
+
+// --workspace W --export NAME --out DIR [--dataset D]: the set as a BEIR folder. The dataset is
+// --dataset, else the folder the workspace recorded for the set's dataset.
+int exportQuerySet(const CommandLine &cl)
+{
+    auto ws = app::Workspace::open(cl.value("workspace"));
+    if (!ws)
+        return reportError(ws.error());
+    auto record = ws->querySetNamed(cl.value("export"));
+    if (!record)
+        return reportError(record.error());
+    if (!*record)
+        return reportError(Error::input("no query set named \"" + cl.value("export") + "\" in the workspace",
+                                        ws->databasePath()));
+    std::string datasetDir = cl.value("dataset");
+    if (datasetDir.empty()) {
+        auto datasets = ws->datasets();
+        if (!datasets)
+            return reportError(datasets.error());
+        for (const app::DatasetRecord &d : *datasets)
+            if (d.id == (*record)->datasetId)
+                datasetDir = d.path;
+    }
+    auto dataset = readBeirDataset(datasetDir);
+    if (!dataset)
+        return reportError(dataset.error());
+    auto set = readSyntheticSet(ws->folder() + "/" + (*record)->folder, *dataset);
+    if (!set)
+        return reportError(set.error());
+    if (Status s = exportSyntheticSetAsBeir(*set, *dataset, cl.value("out")); !s)
+        return reportError(s.error());
+    if (!cl.has("quiet"))
+        std::printf("%s: %zu queries and %d documents -> %s\n", (*record)->name.c_str(), set->queries.size(),
+                    dataset->docCount(), cl.value("out").c_str());
+    return 0;
+}
+
 } // namespace
 
 int runSynth(const std::vector<std::string> &args)
 {
     CommandLine cl({"dataset", "generator", "out", "per-doc", "docs", "seed", "terms", "min-tokens", "max-tokens",
                     "remove-prob", "threads", "model", "base-url", "prompt", "api-key-env", "cache", "max-in-flight",
-                    "timeout-ms", "price-per-mtok", "confirm-above", "temperature"},
-                   {"quiet", "yes", "no-cache"});
+                    "timeout-ms", "price-per-mtok", "confirm-above", "temperature", "workspace", "name", "export"},
+                   {"quiet", "yes", "no-cache", "list"});
     if (auto problem = cl.parse(args))
         return usage(*problem);
-    if (!cl.has("dataset") || !cl.has("out") || !cl.has("generator"))
-        return usage("--dataset DIR, --generator ict|title|keyphrase|llm and --out DIR are required");
+    if ((cl.has("list") || cl.has("export")) && !cl.has("workspace"))
+        return usage("--list and --export NAME apply to a workspace (--workspace DIR)");
+    if (cl.has("list"))
+        return listQuerySets(cl.value("workspace"));
+    if (cl.has("export")) {
+        if (!cl.has("out"))
+            return usage("--export NAME needs --out DIR");
+        return exportQuerySet(cl);
+    }
+    if (cl.has("workspace") != cl.has("name"))
+        return usage("--workspace DIR and --name NAME go together (the generated set is stored in the workspace "
+                     "under that name)");
+    if (!cl.has("dataset") || !(cl.has("out") || cl.has("workspace")) || !cl.has("generator"))
+        return usage("--dataset DIR, --generator ict|title|keyphrase|llm and --out DIR (or --workspace DIR --name "
+                     "NAME) are required");
     SynthOptions options;
     options.generator = cl.value("generator");
     int docs = 0, seed = 0;
@@ -147,6 +258,19 @@ int runSynth(const std::vector<std::string> &args)
     }
     const bool quiet = cl.has("quiet");
     std::signal(SIGINT, [](int) { g_synthInterrupted.store(true); });
+    // The workspace first: a locked workspace or a taken name fails before any generation.
+    std::optional<app::Workspace> workspace;
+    if (cl.has("workspace")) {
+        auto opened = app::Workspace::open(cl.value("workspace"), app::Workspace::OpenMode::OpenOrCreate);
+        if (!opened)
+            return reportError(opened.error());
+        workspace.emplace(std::move(*opened));
+        auto taken = workspace->querySetNamed(cl.value("name"));
+        if (!taken)
+            return reportError(taken.error());
+        if (*taken)
+            return usage("the workspace already has a query set named \"" + cl.value("name") + "\"");
+    }
 
     LoadReport report;
     auto dataset = readBeirDataset(cl.value("dataset"), &report);
@@ -171,12 +295,31 @@ int runSynth(const std::vector<std::string> &args)
     if (set->queries.empty())
         return reportError(Error::input("no query was generated (" + options.generator +
                                         ": no document qualified; for ict check --min-tokens/--max-tokens)"));
-    if (Status s = writeSyntheticSet(*set, *dataset, cl.value("out")); !s)
-        return reportError(s.error());
+    if (cl.has("out"))
+        if (Status s = writeSyntheticSet(*set, *dataset, cl.value("out")); !s)
+            return reportError(s.error());
+    std::string destination = cl.value("out");
+    if (workspace) {
+        auto datasetId = workspace->addDataset(app::datasetRecordOf(*dataset));
+        if (!datasetId)
+            return reportError(datasetId.error());
+        app::QuerySetRecord record;
+        record.datasetId = *datasetId;
+        record.name = cl.value("name");
+        record.generator = set->generator;
+        record.paramsJson = querySetParamsJson(*set);
+        record.count = int64_t(set->queries.size());
+        auto stored = workspace->storeQuerySet(
+            record, [&](const std::string &dir) { return writeSyntheticSet(*set, *dataset, dir); });
+        if (!stored)
+            return reportError(stored.error());
+        destination = cl.value("workspace") + " (query set " + std::to_string(stored->id) + " \"" + stored->name +
+                      "\", " + stored->folder + ")";
+    }
     if (!quiet)
         std::printf("%s: %zu queries from %lld of %lld sampled documents -> %s\n", set->generator.c_str(),
                     set->queries.size(), (long long)set->documentsWithQueries(), (long long)set->documentsSampled,
-                    cl.value("out").c_str());
+                    destination.c_str());
     return 0;
 }
 

@@ -148,7 +148,8 @@ int runTrain(const std::vector<std::string> &args)
     }
     const auto source = parseTrainSource(cl.value("train-source", "qrels"));
     if (!source)
-        return usage("--train-source is qrels, synth:DIR or qrels+synth:DIR");
+        return usage("--train-source is qrels, synth:DIR or qrels+synth:DIR (DIR: a generated-set folder, or the name of a "
+                     "query set of --workspace)");
     const bool synth = !source->synthDir.empty();
     if (!cl.has("method") || !cl.has("dataset") || cl.has("embeddings") == cl.has("embedder") ||
         (source->qrels && !cl.has("train-queries")) || (!synth && !cl.has("dev-queries")))
@@ -271,7 +272,22 @@ int runTrain(const std::vector<std::string> &args)
     std::vector<int32_t> synthTrain, synthDev;
     std::optional<Dataset> augmented;
     if (synth) {
-        auto set = readSyntheticSet(source->synthDir, *dataset);
+        // synth:NAME: an existing path is a generated-set folder; otherwise a query set of --workspace.
+        std::string synthDir = source->synthDir;
+        if (!std::filesystem::exists(synthDir)) {
+            if (!recorder)
+                return fail(Error::io("no such generated-set folder (a query set name needs --workspace DIR)",
+                                      synthDir));
+            auto named = recorder->workspace().querySetNamed(synthDir);
+            if (!named)
+                return fail(named.error());
+            if (!*named)
+                return fail(Error::input("no generated-set folder and no query set named \"" + synthDir +
+                                             "\" in the workspace",
+                                         recorder->workspace().databasePath()));
+            synthDir = (std::filesystem::path(recorder->workspace().folder()) / (*named)->folder).string();
+        }
+        auto set = readSyntheticSet(synthDir, *dataset);
         if (!set)
             return fail(set.error());
         std::vector<int32_t> appended;

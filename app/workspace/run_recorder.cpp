@@ -11,6 +11,19 @@ using embtune::engine::Status;
 
 namespace embtune::app {
 
+DatasetRecord datasetRecordOf(const engine::Dataset &dataset)
+{
+    DatasetRecord d;
+    d.path = dataset.path;
+    d.name = dataset.name;
+    d.hash = engine::datasetHash(dataset);
+    d.documents = dataset.docCount();
+    d.queries = dataset.queryCount();
+    for (const auto &[name, qrels] : dataset.splits)
+        d.judgements += qrels.judgementCount();
+    return d;
+}
+
 Result<RunRecorder> RunRecorder::open(const std::string &folder)
 {
     auto ws = Workspace::open(folder, Workspace::OpenMode::OpenOrCreate);
@@ -22,15 +35,7 @@ Result<RunRecorder> RunRecorder::open(const std::string &folder)
 Status RunRecorder::begin(const engine::Dataset &dataset, const engine::EmbeddingSet *embeddings,
                           const RunDescription &description)
 {
-    DatasetRecord d;
-    d.path = dataset.path;
-    d.name = dataset.name;
-    d.hash = engine::datasetHash(dataset);
-    d.documents = dataset.docCount();
-    d.queries = dataset.queryCount();
-    for (const auto &[name, qrels] : dataset.splits)
-        d.judgements += qrels.judgementCount();
-    auto datasetId = m_workspace.addDataset(d);
+    auto datasetId = m_workspace.addDataset(datasetRecordOf(dataset));
     if (!datasetId)
         return datasetId.error();
 

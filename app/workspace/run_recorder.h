@@ -14,6 +14,9 @@
 
 namespace embtune::app {
 
+// The workspace record of `dataset`: its path, name, datasetHash and counts.
+DatasetRecord datasetRecordOf(const engine::Dataset &dataset);
+
 struct RunDescription {
     std::string methodId;         // "none" (the vectors as they are), "bm25" or a method id
     std::string paramsJson = "{}";

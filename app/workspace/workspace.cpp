@@ -3,6 +3,7 @@
 #include "durable_file.h"
 #include "workspace_schema.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <filesystem>
@@ -342,6 +343,100 @@ Result<std::vector<QuerySetRecord>> Workspace::querySets(int64_t datasetId) cons
         out.push_back({q->integer(0), q->integer(1), q->text(2), q->text(3), q->text(4), q->text(5), q->integer(6),
                        q->integer(7)});
     }
+}
+
+Result<QuerySetRecord> Workspace::storeQuerySet(QuerySetRecord record,
+                                                const std::function<Status(const std::string &dir)> &write)
+{
+    if (record.name.empty())
+        return Error::usage("a query set needs a name");
+    SqliteTransaction transaction(m_db);
+    if (!transaction.begun())
+        return transaction.begun().error();
+    auto taken = m_db.prepare("SELECT count(*) FROM query_sets WHERE name = ?1");
+    if (!taken)
+        return taken.error();
+    taken->bind(1, record.name);
+    if (auto row = taken->step(); !row)
+        return row.error();
+    if (taken->integer(0) > 0)
+        return Error::usage("the workspace already has a query set named \"" + record.name + "\"");
+    record.folder = "pending";
+    record.createdAt = record.createdAt ? record.createdAt : nowMs();
+    auto insert = m_db.prepare("INSERT INTO query_sets(dataset_id, name, generator, params_json, folder, count, "
+                               "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (!insert)
+        return insert.error();
+    insert->bind(1, record.datasetId).bind(2, record.name).bind(3, record.generator).bind(4, record.paramsJson);
+    insert->bind(5, record.folder).bind(6, record.count).bind(7, record.createdAt);
+    if (Status s = insert->run(); !s)
+        return s.error();
+    record.id = m_db.lastInsertId();
+    record.folder = std::string(kArtifactsFolder) + "/query_sets/" + std::to_string(record.id);
+    const fs::path final = fs::path(m_folder) / record.folder;
+    const fs::path temp = final.parent_path() / (".tmp-" + std::to_string(record.id));
+    std::error_code ec;
+    fs::remove_all(temp, ec);
+    fs::create_directories(temp, ec);
+    if (ec)
+        return Error::io("cannot create the query set folder: " + ec.message(), temp.string());
+    if (Status s = write(temp.string()); !s) {
+        fs::remove_all(temp, ec);
+        return s.error();
+    }
+    fs::remove_all(final, ec); // left by a crash after a rename whose record was never committed
+    fs::rename(temp, final, ec);
+    if (ec) {
+        fs::remove_all(temp, ec);
+        return Error::io("cannot move the query set into place: " + ec.message(), final.string());
+    }
+    auto update = m_db.prepare("UPDATE query_sets SET folder = ?1 WHERE id = ?2");
+    if (!update)
+        return update.error();
+    if (Status s = update->bind(1, record.folder).bind(2, record.id).run(); !s)
+        return s.error();
+    if (Status s = transaction.commit(); !s) {
+        fs::remove_all(final, ec);
+        return s.error();
+    }
+    return record;
+}
+
+Result<std::optional<QuerySetRecord>> Workspace::querySetNamed(const std::string &name) const
+{
+    auto all = querySets();
+    if (!all)
+        return all.error();
+    for (QuerySetRecord &r : *all)
+        if (r.name == name)
+            return std::optional<QuerySetRecord>(std::move(r));
+    return std::optional<QuerySetRecord>();
+}
+
+Status Workspace::deleteQuerySet(int64_t id)
+{
+    auto all = querySets();
+    if (!all)
+        return all.error();
+    const auto found = std::find_if(all->begin(), all->end(), [id](const QuerySetRecord &r) { return r.id == id; });
+    if (found == all->end())
+        return Error::usage("no query set with id " + std::to_string(id));
+    SqliteTransaction transaction(m_db);
+    if (!transaction.begun())
+        return transaction.begun();
+    auto remove = m_db.prepare("DELETE FROM query_sets WHERE id = ?1");
+    if (!remove)
+        return remove.error();
+    if (Status s = remove->bind(1, id).run(); !s)
+        return s;
+    if (Status s = transaction.commit(); !s)
+        return s;
+    const std::string prefix = std::string(kArtifactsFolder) + "/";
+    if (found->folder.compare(0, prefix.size(), prefix) == 0 && found->folder.find("..") == std::string::npos) {
+        std::error_code ec;
+        fs::remove_all(fs::path(m_folder) / found->folder, ec);
+    }
+    return {};
 }
 
 Result<int64_t> Workspace::createRun(const RunRecord &r)

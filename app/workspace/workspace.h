@@ -20,6 +20,7 @@
 #include "core/matrix.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,6 +65,16 @@ public:
 
     engine::Result<int64_t> addQuerySet(const QuerySetRecord &record);
     engine::Result<std::vector<QuerySetRecord>> querySets(int64_t datasetId = 0) const;
+    // Stores a query set with its folder: `write` fills a temporary folder under
+    // artifacts/query_sets/, which is renamed to artifacts/query_sets/<id>/ before the record
+    // (record.folder set to that path) is committed, so a crash leaves no half-written set on
+    // record. Refuses an empty name or a name another query set of the workspace has.
+    engine::Result<QuerySetRecord> storeQuerySet(QuerySetRecord record,
+                                                 const std::function<engine::Status(const std::string &dir)> &write);
+    // The query set named `name`; std::nullopt when there is none.
+    engine::Result<std::optional<QuerySetRecord>> querySetNamed(const std::string &name) const;
+    // Removes the record of query set `id` and its folder (when it is under artifacts/).
+    engine::Status deleteQuerySet(int64_t id);
 
     // Runs. createRun stores `record` (status Queued or Running; its id is ignored).
     engine::Result<int64_t> createRun(const RunRecord &record);

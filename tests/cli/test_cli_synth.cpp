@@ -6,6 +6,9 @@
 #include "support/cli_run.h"
 #include "support/fixtures.h"
 
+#include "data/beir_reader.h"
+#include "workspace.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
@@ -96,6 +99,98 @@ private slots:
                     "--train-source", "synth:" + synth, "--dev-queries", p("beir/splits/dev.txt"), "--param",
                     "epochs=2", "--threads", "1", "--quiet"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    }
+
+    // synth --workspace W --name NAME stores the set in the workspace; --list shows it; --export
+    // writes a BEIR folder the BEIR reader loads; train --workspace W --train-source synth:NAME
+    // trains on it; names that do not resolve are input errors.
+    void workspaceSets()
+    {
+        const QString ws = p("ws");
+        CliRun r = runCli({"synth", "--dataset", p("beir"), "--generator", "ict", "--per-doc", "2", "--seed", "4",
+                           "--workspace", ws, "--name", "ict-a"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("query set 1 \"ict-a\""), qPrintable(r.out));
+        {
+            auto opened = embtune::app::Workspace::open(ws.toStdString());
+            QVERIFY2(opened.ok(), opened.ok() ? "" : opened.error().toString().c_str());
+            auto sets = opened->querySets();
+            QVERIFY(sets.ok());
+            QCOMPARE(sets->size(), size_t(1));
+            const embtune::app::QuerySetRecord &record = sets->front();
+            QCOMPARE(record.name, std::string("ict-a"));
+            QCOMPARE(record.generator, std::string("ict"));
+            QCOMPARE(record.count, int64_t(14));
+            QCOMPARE(record.folder, std::string("artifacts/query_sets/1"));
+            const QJsonObject params = QJsonDocument::fromJson(QByteArray::fromStdString(record.paramsJson)).object();
+            QCOMPARE(params["seed"].toString(), QStringLiteral("4"));
+            QCOMPARE(params["queries"].toInt(), 14);
+            QCOMPARE(params["documents_sampled"].toInt(), 8);
+            QVERIFY(params["parameters"].toString().contains("remove"));
+            QVERIFY(QFile::exists(ws + "/artifacts/query_sets/1/manifest.json"));
+        }
+        // A taken name, --name without --workspace, --list/--export without a workspace: usage.
+        r = runCli({"synth", "--dataset", p("beir"), "--generator", "title", "--workspace", ws, "--name", "ict-a"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("already has a query set named"), qPrintable(r.err));
+        QCOMPARE(runCli({"synth", "--dataset", p("beir"), "--generator", "title", "--name", "t"}).exitCode, 2);
+        QCOMPARE(runCli({"synth", "--list"}).exitCode, 2);
+        QCOMPARE(runCli({"synth", "--workspace", ws, "--export", "ict-a"}).exitCode, 2);
+        QCOMPARE(runCli({"synth", "--dataset", p("beir"), "--generator", "title", "--workspace", ws, "--name",
+                         "titles", "--quiet"})
+                     .exitCode,
+                 0);
+
+        r = runCli({"synth", "--workspace", ws, "--list"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3); // header + two sets
+        QVERIFY2(lines[1].contains("ict-a") && lines[1].contains(" 14 ") && lines[1].contains("beir"), qPrintable(r.out));
+        QVERIFY2(lines[2].contains("titles") && lines[2].contains("title") && lines[2].contains(" 8 "), qPrintable(r.out));
+
+        // Export: a BEIR folder with the corpus, the generated queries and their qrels.
+        const QString exported = p("ict-a-beir");
+        r = runCli({"synth", "--workspace", ws, "--export", "ict-a", "--out", exported});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        auto beir = embtune::engine::readBeirDataset(exported.toStdString());
+        QVERIFY2(beir.ok(), beir.ok() ? "" : beir.error().toString().c_str());
+        QCOMPARE(beir->docCount(), 8);
+        QCOMPARE(beir->queryCount(), 14);
+        const embtune::engine::Qrels *train = beir->split("train");
+        QVERIFY(train);
+        QCOMPARE(int(train->queries.size()), 14);
+        for (const auto &judged : train->queries) {
+            QCOMPARE(judged.relevantCount(), 1);
+            // ict:<doc id>:<k>: the positive is the document the query was generated from.
+            const std::string &id = beir->queryIds.id(judged.query);
+            const std::string doc = id.substr(4, id.rfind(':') - 4);
+            QCOMPARE(beir->docIds.id(judged.judged.front().doc), doc);
+        }
+        r = runCli({"synth", "--workspace", ws, "--export", "nope", "--out", p("nope")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no query set named \"nope\""), qPrintable(r.err));
+
+        // Training on a set of the workspace by name (held-out generated dev queries); the run is
+        // recorded in the same workspace.
+        r = runCli({"train", "--method", "linear", "--dataset", p("beir"), "--embedder", "lsa", "--dim", "4",
+                    "--train-source", "synth:ict-a", "--workspace", ws, "--param", "epochs=2", "--threads", "1",
+                    "--json", "-"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("generated queries (ict)"), qPrintable(r.err));
+        QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).object()["queries"].toInt(), 2);
+        // A folder path still works beside the workspace; an unknown name does not.
+        r = runCli({"train", "--method", "linear", "--dataset", p("beir"), "--embedder", "lsa", "--dim", "4",
+                    "--train-source", "synth:" + p("synth-ict"), "--workspace", ws, "--param", "epochs=1",
+                    "--threads", "1", "--quiet"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = runCli({"train", "--method", "linear", "--dataset", p("beir"), "--embedder", "lsa", "--dim", "4",
+                    "--train-source", "synth:unknown", "--workspace", ws, "--quiet"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no query set named \"unknown\""), qPrintable(r.err));
+        r = runCli({"train", "--method", "linear", "--dataset", p("beir"), "--embedder", "lsa", "--dim", "4",
+                    "--train-source", "synth:ict-a", "--quiet"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("needs --workspace"), qPrintable(r.err));
     }
 
     void errors()

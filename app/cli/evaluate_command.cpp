@@ -6,6 +6,7 @@
 
 #include "data/beir_reader.h"
 #include "embed/embedding_set.h"
+#include "eval/hnsw_evaluation.h"
 #include "eval/retrieval_evaluation.h"
 #include "io/json_writer.h"
 #include "io/npy.h"
@@ -60,21 +61,6 @@ struct HnswSummary {
 double secondsSince(std::chrono::steady_clock::time_point start)
 {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// The first k columns of `ranking`.
-Ranking truncated(const Ranking &ranking, int32_t k)
-{
-    if (ranking.k == k)
-        return ranking;
-    Ranking out;
-    out.k = k;
-    out.queries = ranking.queries;
-    for (size_t row = 0; row < ranking.size(); ++row) {
-        out.docs.insert(out.docs.end(), ranking.docsOf(row), ranking.docsOf(row) + k);
-        out.scores.insert(out.scores.end(), ranking.scoresOf(row), ranking.scoresOf(row) + k);
-    }
-    return out;
 }
 
 std::string reportJson(const Dataset &dataset, const std::string &embeddings, const EvaluationOptions &options,
@@ -170,9 +156,9 @@ std::string reportJson(const Dataset &dataset, const std::string &embeddings, co
     return w.str() + "\n";
 }
 
-// Builds (or loads) an HNSW index over the documents, evaluates its rankings, then searches the
-// same queries exactly and records recall@k of the HNSW lists for every k of the list up to 100,
-// and for 10. Fills `summary`.
+// Builds (or loads) an HNSW index over the documents and evaluates with it
+// (evaluateWithHnswIndex: the rankings, and recall@k of the HNSW lists against exact search).
+// Fills `summary`.
 Result<EvaluationReport> evaluateWithHnsw(const Dataset &dataset, const EmbeddingSet &embeddings,
                                           const EvaluationOptions &options, const std::string &indexPath,
                                           const std::string &savePath, bool efGiven, Progress *progress,
@@ -207,67 +193,12 @@ Result<EvaluationReport> evaluateWithHnsw(const Dataset &dataset, const Embeddin
         summary.savedTo = savePath;
     }
 
-    // Labels are document indices unless a loaded index was edited (insert/remove) elsewhere.
-    std::vector<int32_t> labelToDoc;
-    if (const std::vector<std::string> ids = index->ids(); ids != dataset.docIds.ids()) {
-        labelToDoc.reserve(ids.size());
-        for (const auto &id : ids)
-            labelToDoc.push_back(dataset.docIds.find(id));
-    }
-    const int32_t maxK = *std::max_element(options.ks.begin(), options.ks.end());
-    const int32_t depth = std::max(maxK, 10);
-    Ranking annRanking;
-    RankingSource source = [&](const std::vector<int32_t> &queries, int32_t k, const std::vector<int32_t> &exclude,
-                               Progress *searchProgress) -> Result<Ranking> {
-        std::vector<int32_t> excludeLabels = exclude;
-        if (!labelToDoc.empty())
-            for (int32_t &doc : excludeLabels)
-                doc = doc < 0 ? -1 : index->labelOf(dataset.docIds.id(doc));
-        auto ranking = index->search(embeddings.queries, queries, std::max(k, depth), options.threads, excludeLabels,
-                                     searchProgress);
-        if (!ranking)
-            return ranking.error();
-        if (!labelToDoc.empty())
-            for (int32_t &label : ranking->docs)
-                label = label < 0 ? -1 : labelToDoc[size_t(label)];
-        annRanking = std::move(*ranking);
-        return truncated(annRanking, k);
-    };
-    QueryAvailability available{[&](int32_t q) { return embeddings.hasQuery(q); }, "have no query vector",
-                                embeddings.source};
-    auto report = evaluateRankings(dataset, source, options, progress, available);
-    if (!report)
-        return report;
-
-    // The exact lists of the same queries, for the recall of the HNSW lists.
-    std::vector<int32_t> exclude;
-    if (options.ignoreSameId)
-        for (int32_t q : annRanking.queries)
-            exclude.push_back(dataset.docIds.find(dataset.queryIds.id(q)));
-    ExactSearchOptions exactOptions;
-    exactOptions.k = annRanking.k;
-    exactOptions.similarity = options.similarity;
-    exactOptions.threads = options.threads;
-    const auto exactStart = std::chrono::steady_clock::now();
-    auto exact = exactSearch(embeddings.docs, embeddings.queries, annRanking.queries,
-                             tiePriorityByIdDescending(dataset.docIds.ids()), exactOptions, exclude, progress);
-    if (!exact)
-        return exact.error();
-    summary.exactSeconds = secondsSince(exactStart);
-    std::vector<int> recallKs;
-    for (int k : options.ks)
-        if (k <= 100)
-            recallKs.push_back(k);
-    recallKs.push_back(10);
-    std::sort(recallKs.begin(), recallKs.end());
-    recallKs.erase(std::unique(recallKs.begin(), recallKs.end()), recallKs.end());
-    for (int k : recallKs) {
-        auto recall = annRecall(annRanking, *exact, k);
-        if (!recall)
-            return recall.error();
-        summary.annRecall.emplace_back(k, *recall);
-    }
-    return report;
+    auto evaluation = evaluateWithHnswIndex(dataset, embeddings, *index, options, progress);
+    if (!evaluation)
+        return evaluation.error();
+    summary.exactSeconds = evaluation->exactSeconds;
+    summary.annRecall = evaluation->annRecall;
+    return std::move(evaluation->report);
 }
 
 } // namespace

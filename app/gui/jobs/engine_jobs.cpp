@@ -2,9 +2,9 @@
 
 #include "data/beir_reader.h"
 #include "data/dataset_hash.h"
+#include "eval/hnsw_evaluation.h"
 #include "jobs/job_progress.h"
 #include "methods/method.h"
-#include "search/ann_recall.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -135,21 +135,6 @@ QString missingQueryVectorsWarning(const engine::EmbeddingSet &set, const engine
 double secondsSince(std::chrono::steady_clock::time_point start)
 {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-// The first k columns of `ranking` (k <= ranking.k).
-engine::Ranking firstColumns(const engine::Ranking &ranking, int32_t k)
-{
-    engine::Ranking out;
-    out.k = k;
-    out.queries = ranking.queries;
-    out.docs.reserve(ranking.size() * size_t(k));
-    out.scores.reserve(ranking.size() * size_t(k));
-    for (size_t row = 0; row < ranking.size(); ++row) {
-        out.docs.insert(out.docs.end(), ranking.docsOf(row), ranking.docsOf(row) + k);
-        out.scores.insert(out.scores.end(), ranking.scoresOf(row), ranking.scoresOf(row) + k);
-    }
-    return out;
 }
 
 } // namespace
@@ -386,56 +371,17 @@ QFuture<EvaluationJobResult> evaluateHnswAsync(std::shared_ptr<const engine::Dat
             outcome->indexBytes = index->indexBytes();
             outcome->index = std::make_shared<engine::HnswIndex>(std::move(*index));
 
-            // The lists are searched at least 10 deep, for recall@10 when the ks stop below it.
-            const int32_t maxK = *std::max_element(options.ks.begin(), options.ks.end());
-            const int32_t depth = std::max(maxK, 10);
-            const engine::HnswIndex &hnswIndex = *outcome->index;
-            engine::Ranking annRanking;
-            const engine::RankingSource search =
-                [&](const std::vector<int32_t> &queries, int32_t k, const std::vector<int32_t> &exclude,
-                    engine::Progress *searchProgress) -> engine::Result<engine::Ranking> {
-                auto ranking = hnswIndex.search(embeddings.queries, queries, std::max(k, depth), hnsw.threads, exclude,
-                                                searchProgress);
-                if (!ranking)
-                    return ranking.error();
-                annRanking = std::move(*ranking);
-                return firstColumns(annRanking, k);
-            };
-            const engine::QueryAvailability available{[&](int32_t q) { return embeddings.hasQuery(q); },
-                                                      "have no query vector", embeddings.source};
-            auto report = engine::evaluateRankings(*dataset, search, options, &engineProgress, available);
-            if (!report)
-                return report.error();
-
-            std::vector<int32_t> exclude;
-            if (options.ignoreSameId)
-                for (int32_t q : annRanking.queries)
-                    exclude.push_back(dataset->docIds.find(dataset->queryIds.id(q)));
-            engine::ExactSearchOptions exactOptions;
-            exactOptions.k = annRanking.k;
-            exactOptions.similarity = options.similarity;
-            exactOptions.threads = options.threads;
-            const auto exactStart = std::chrono::steady_clock::now();
-            auto exact = engine::exactSearch(embeddings.docs, embeddings.queries, annRanking.queries,
-                                             engine::tiePriorityByIdDescending(dataset->docIds.ids()), exactOptions,
-                                             exclude, &engineProgress);
-            if (!exact)
-                return exact.error();
-            outcome->exactSeconds = secondsSince(exactStart);
-            std::vector<int> recallKs{10};
-            for (int k : options.ks)
-                if (k <= annRanking.k)
-                    recallKs.push_back(k);
-            std::sort(recallKs.begin(), recallKs.end());
-            recallKs.erase(std::unique(recallKs.begin(), recallKs.end()), recallKs.end());
-            for (int k : recallKs) {
-                auto recall = engine::annRecall(annRanking, *exact, k);
-                if (!recall)
-                    return recall.error();
-                outcome->annRecall.emplace_back(k, *recall);
-            }
-            out.warnings = toStringList(report->warnings);
-            EvaluatedRun run{std::move(*report), *set, nullptr};
+            engine::EvaluationOptions searchOptions = options;
+            searchOptions.threads = hnsw.threads;
+            auto evaluation = engine::evaluateWithHnswIndex(*dataset, embeddings, *outcome->index, searchOptions,
+                                                            &engineProgress);
+            if (!evaluation)
+                return evaluation.error();
+            outcome->exactSeconds = evaluation->exactSeconds;
+            outcome->annRecall = evaluation->annRecall;
+            auto report = std::move(evaluation->report);
+            out.warnings = toStringList(report.warnings);
+            EvaluatedRun run{std::move(report), *set, nullptr};
             run.hnsw = std::move(outcome);
             return run;
         });

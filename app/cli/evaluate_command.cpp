@@ -37,14 +37,12 @@ void onInterrupt(int)
 
 int fail(const Error &error)
 {
-    std::fprintf(stderr, "embtune-cli: %s\n", error.toString().c_str());
-    return exitCodeFor(error);
+    return reportError(error);
 }
 
 int usage(const std::string &message)
 {
-    std::fprintf(stderr, "embtune-cli evaluate: %s\n", message.c_str());
-    return 2;
+    return reportUsage("evaluate", message);
 }
 
 // What an HNSW evaluation adds to the report.

@@ -203,6 +203,7 @@ MafinMethod::MafinMethod(bool lambda) : m_lambda(lambda)
         {"scale", ParamSpec::Type::Double, "20", 0.01, 1000, {}, "Logits are scale x cosine."},
         {"patience", ParamSpec::Type::Int, "0", 0, 10000, {}, "Dev evaluations without a better nDCG@10 before stopping; 0 = off."},
         evalEveryParam(),
+        positivesParam(),
         {"seed", ParamSpec::Type::Int, "0", 0, 4294967295.0, {}, "Seed of the table and the shuffles."},
         {"threads", ParamSpec::Type::Int, "0", 0, 1024, {}, "Worker threads for the dev search; 0 uses every core."}};
     if (!lambda) {
@@ -240,7 +241,7 @@ Result<std::unique_ptr<TunedModel>> MafinMethod::fit(const TrainingData &data, c
     for (const auto &text : dataset.queries)
         queryFeatures.push_back(encoder->features(text));
 
-    const std::vector<TrainingPair> pairs = pairsFromQrels(data.trainQrels);
+    const std::vector<TrainingPair> pairs = trainingPairs(params, data.trainQrels);
     const auto tiePriority = tiePriorityByIdDescending(dataset.docIds.ids());
     std::unordered_map<int32_t, std::vector<int32_t>> neighbours;
     const int k = int(params.integer("neighbours"));

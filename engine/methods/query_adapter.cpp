@@ -18,6 +18,7 @@ QueryAdapterMethod::QueryAdapterMethod(Kind kind) : m_kind(kind)
         {"patience", ParamSpec::Type::Int, "0", 0, 10000, {},
          "Dev evaluations without a better nDCG@10 before stopping; 0 trains to the end (the best is kept)."},
         evalEveryParam(),
+        positivesParam(),
         labelSmoothingParam(),
         {"clip_norm", ParamSpec::Type::Double, "0", 0, 1e6, {}, "Clip the global gradient norm to this; 0 = off."},
         {"seed", ParamSpec::Type::Int, "0", 0, 4294967295.0, {}, "Seed of the shuffles and initial weights."},
@@ -89,7 +90,7 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
     const TrainerOptions options = trainerOptionsFrom(params, data);
 
     const RowMatrixXf docs = normalizedRows(set.docs.map());
-    const std::vector<TrainingPair> pairs = pairsFromQrels(data.trainQrels);
+    const std::vector<TrainingPair> pairs = trainingPairs(params, data.trainQrels);
     const auto tiePriority = tiePriorityByIdDescending(data.dataset->docIds.ids());
     Result<TrainerResult> result = Error::usage("no objective");
     if (docModule) {

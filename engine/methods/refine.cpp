@@ -25,6 +25,7 @@ RefineMethod::RefineMethod()
                {"scale", ParamSpec::Type::Double, "20", 0.01, 1000, {}, "Logits are scale x cosine."},
                {"patience", ParamSpec::Type::Int, "0", 0, 10000, {}, "Dev evaluations without a better nDCG@10 before stopping; 0 = off."},
                evalEveryParam(),
+               positivesParam(),
                labelSmoothingParam(),
                {"seed", ParamSpec::Type::Int, "0", 0, 4294967295.0, {}, "Seed of the shuffles and the negative sampling."},
                {"threads", ParamSpec::Type::Int, "0", 0, 1024, {}, "Worker threads; 0 uses every core."}}};
@@ -46,7 +47,7 @@ Result<std::unique_ptr<TunedModel>> RefineMethod::fit(const TrainingData &data, 
     module->add(std::make_unique<RowNormalize>());
 
     const RowMatrixXf docs = normalizedRows(set.docs.map());
-    const std::vector<TrainingPair> pairs = pairsFromQrels(data.trainQrels);
+    const std::vector<TrainingPair> pairs = trainingPairs(params, data.trainQrels);
     BandOptions band;
     band.skipTop = int(params.integer("skip_top"));
     band.lo = params.real("band_lo");

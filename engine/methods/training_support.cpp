@@ -33,6 +33,19 @@ ParamSpec labelSmoothingParam()
             "Label smoothing: this much target mass is spread evenly over the candidates."};
 }
 
+ParamSpec positivesParam()
+{
+    return {"positives", ParamSpec::Type::Choice, "each", 0, 0, {"each", "soft"},
+            "Queries with several relevant documents: one training pair per document (each), or one pair whose "
+            "target is spread over them by gain (soft)."};
+}
+
+std::vector<TrainingPair> trainingPairs(const ParamValues &params, const Qrels &qrels)
+{
+    const bool soft = params.all().count("positives") && params.text("positives") == "soft";
+    return pairsFromQrels(qrels, soft ? PositiveTargets::Soft : PositiveTargets::Each);
+}
+
 Status checkQueryVectors(const TrainingData &data)
 {
     const EmbeddingSet &set = *data.embeddings;

@@ -18,6 +18,10 @@ ParamSpec evalEveryParam();
 // The parameter label_smoothing (TrainerOptions::labelSmoothing).
 ParamSpec labelSmoothingParam();
 
+// The parameter positives (each | soft) and the training pairs it selects (pairsFromQrels).
+ParamSpec positivesParam();
+std::vector<TrainingPair> trainingPairs(const ParamValues &params, const Qrels &qrels);
+
 // Input error naming the first train or dev query without a query vector.
 Status checkQueryVectors(const TrainingData &data);
 

@@ -87,13 +87,28 @@ RowMatrixXf gatherRows(ConstMatrixMap queries, const std::vector<int32_t> &indic
     return out;
 }
 
-std::vector<TrainingPair> pairsFromQrels(const Qrels &qrels)
+std::vector<TrainingPair> pairsFromQrels(const Qrels &qrels, PositiveTargets targets)
 {
     std::vector<TrainingPair> pairs;
-    for (const auto &q : qrels.queries)
+    for (const auto &q : qrels.queries) {
+        if (targets == PositiveTargets::Each) {
+            for (const auto &j : q.judged)
+                if (j.gain > 0)
+                    pairs.push_back({q.query, {{j.doc, 1.0f}}});
+            continue;
+        }
+        double sum = 0;
         for (const auto &j : q.judged)
             if (j.gain > 0)
-                pairs.push_back({q.query, {{j.doc, 1.0f}}});
+                sum += j.gain;
+        if (sum <= 0)
+            continue;
+        TrainingPair pair{q.query, {}};
+        for (const auto &j : q.judged)
+            if (j.gain > 0)
+                pair.target.emplace_back(j.doc, float(j.gain / sum));
+        pairs.push_back(std::move(pair));
+    }
     return pairs;
 }
 

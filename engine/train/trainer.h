@@ -57,8 +57,11 @@ struct TrainingPair {
     SoftTarget target;
 };
 
-// The (query, positive) pairs of `qrels`: one pair per relevant document (as the PyTorch peer).
-std::vector<TrainingPair> pairsFromQrels(const Qrels &qrels);
+// The training pairs of `qrels`. Each: one pair per relevant document with a hard target (as the
+// PyTorch peer). Soft: one pair per query whose target spreads over its relevant documents in
+// proportion to their gains, P*(d|q) = gain(q,d) / sum of gains (METHODS.md, several positives).
+enum class PositiveTargets { Each, Soft };
+std::vector<TrainingPair> pairsFromQrels(const Qrels &qrels, PositiveTargets targets = PositiveTargets::Each);
 
 // What a method trains: its parameters, one forward + backward pass per batch, and its current
 // view of queries and documents for the dev evaluation (scored by dot product).

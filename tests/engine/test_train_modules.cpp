@@ -360,6 +360,25 @@ private slots:
         QVERIFY(steps.load() < 91 * 3);
     }
 
+    void pairsFromQrelsEachAndSoft()
+    {
+        Qrels qrels;
+        qrels.queries.push_back({4, {{3, 0}, {7, 2}, {9, 1}}});
+        qrels.queries.push_back({5, {{1, 0}}}); // no relevant document: no pair
+        const auto each = pairsFromQrels(qrels);
+        QCOMPARE(each.size(), size_t(2));
+        QCOMPARE(each[0].query, 4);
+        QCOMPARE(each[0].target, (SoftTarget{{7, 1.0f}}));
+        QCOMPARE(each[1].target, (SoftTarget{{9, 1.0f}}));
+        const auto soft = pairsFromQrels(qrels, PositiveTargets::Soft);
+        QCOMPARE(soft.size(), size_t(1));
+        QCOMPARE(soft[0].query, 4);
+        QCOMPARE(soft[0].target.size(), size_t(2));
+        QCOMPARE(soft[0].target[0].first, 7);
+        QVERIFY(std::abs(soft[0].target[0].second - 2.0f / 3.0f) < 1e-6f);
+        QVERIFY(std::abs(soft[0].target[1].second - 1.0f / 3.0f) < 1e-6f);
+    }
+
     void adamMatchesItsFormula()
     {
         Parameter p{"w", RowMatrixXf::Constant(1, 2, 1.0f), RowMatrixXf::Zero(1, 2)};

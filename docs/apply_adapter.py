@@ -4,7 +4,7 @@ query vectors with NumPy alone.
 
 usage: apply_adapter.py ADAPTER.safetensors QUERIES.npy OUT.npy [--documents]
 Rows of QUERIES.npy are black-box vectors of the embedder the adapter was trained on; with
---documents the document-side formula is applied (adder2, refine). The formulas are also
+--documents the document-side formula is applied (adder2, refine, linear with sides=both). The formulas are also
 written in the adapter's metadata (apply_queries, apply_documents).
 """
 import json
@@ -40,13 +40,11 @@ def softmax(x):
 def apply(x, tensors, metadata, documents=False):
     method = metadata["method"]
     settings = json.loads(metadata.get("settings", "{}"))
+    if documents and not metadata.get("apply_documents"):
+        return x  # documents are used as they are
     if method in ("linear", "soft-label", "refine"):
-        if documents and method != "refine":
-            return x  # documents are used as they are
         return normalize(x @ tensors["W"].T)
     if method == "adder":
-        if documents:
-            return x
         return normalize(x + softmax(x @ tensors["K"].T / float(settings["temperature"])) @ tensors["V"])
     if method == "adder2":
         k, v = ("c_K", "c_V") if documents else ("q_K", "q_V")

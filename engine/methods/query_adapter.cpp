@@ -34,6 +34,10 @@ QueryAdapterMethod::QueryAdapterMethod(Kind kind) : m_kind(kind)
         common.push_back({"n_hard", ParamSpec::Type::Int, "4", 0, 1000, {},
                           "Hardest negatives per pair with negatives = hardest."});
     }
+    if (kind == Kind::Linear)
+        common.push_back({"sides", ParamSpec::Type::Choice, "queries", 0, 0, {"queries", "both"},
+                          "Apply W to queries only (the index stays valid) or to documents too (re-index); with "
+                          "both, negatives are corpus (every document re-encoded at each step) or in-batch."});
     if (kind == Kind::Linear) {
         m_spec = {"linear", "Linear adapter",
                   "Learns a d x d matrix W applied to queries, q' = normalize(W q), starting from the identity; "
@@ -93,7 +97,15 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
     const std::vector<TrainingPair> pairs = trainingPairs(params, data.trainQrels);
     const auto tiePriority = tiePriorityByIdDescending(data.dataset->docIds.ids());
     Result<TrainerResult> result = Error::usage("no objective");
-    if (docModule) {
+    const bool bothSides = m_kind == Kind::Linear && params.text("sides") == "both";
+    if (bothSides) {
+        const std::string &negatives = params.text("negatives");
+        if (negatives == "hardest")
+            return Error::usage("linear with sides=both takes negatives=corpus or negatives=in-batch");
+        SharedModuleObjective objective(*module, docs, set.queries.map(), pairs,
+                                        std::vector<std::vector<int32_t>>(pairs.size()), negatives == "corpus");
+        result = trainObjective(objective, set.queries.map(), pairs, data.devQrels, tiePriority, options, progress);
+    } else if (docModule) {
         TwoTowerObjective objective(*module, *docModule, docs, set.queries.map());
         result = trainObjective(objective, set.queries.map(), pairs, data.devQrels, tiePriority, options, progress);
     } else {
@@ -123,6 +135,8 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
     switch (m_kind) {
     case Kind::Linear:
         adapter.applyQueries = "q2 = normalize(q @ W.T)";
+        if (bothSides)
+            adapter.applyDocuments = "d2 = normalize(d @ W.T)";
         break;
     case Kind::KeyValue:
         adapter.applyQueries = "q2 = normalize(q + softmax(q @ K.T / temperature) @ V)";
@@ -137,7 +151,8 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
     if (m_kind != Kind::Linear)
         adapter.settings["temperature"] = params.text("temperature");
     return std::unique_ptr<TunedModel>(
-        std::make_unique<QueryAdapterModel>(module, docModule, set.docs, w.str(), std::move(adapter)));
+        std::make_unique<QueryAdapterModel>(module, bothSides ? module : docModule, set.docs, w.str(),
+                                            std::move(adapter)));
 }
 
 std::vector<ModelTensor> moduleTensors(Module &module)

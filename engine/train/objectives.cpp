@@ -44,8 +44,9 @@ float TwoTowerObjective::step(const std::vector<const TrainingPair *> &batch, co
 
 SharedModuleObjective::SharedModuleObjective(Module &module, const RowMatrixXf &docs, ConstMatrixMap queries,
                                              const std::vector<TrainingPair> &pairs,
-                                             std::vector<std::vector<int32_t>> hardNegatives)
-    : m_module(module), m_docs(docs), m_queries(queries), m_pairs(pairs), m_hardNegatives(std::move(hardNegatives))
+                                             std::vector<std::vector<int32_t>> hardNegatives, bool everyDocument)
+    : m_module(module), m_docs(docs), m_queries(queries), m_pairs(pairs), m_hardNegatives(std::move(hardNegatives)),
+      m_everyDocument(everyDocument)
 {
 }
 
@@ -53,10 +54,18 @@ float SharedModuleObjective::step(const std::vector<const TrainingPair *> &batch
 {
     // Candidate rows: the batch's positives, then its hard negatives, each document once.
     BatchCandidates candidates;
-    std::vector<SoftTarget> targets = candidates.addPositives(batch);
-    for (const TrainingPair *pair : batch)
-        for (int32_t doc : m_hardNegatives[size_t(pair - m_pairs.data())])
-            candidates.add(doc);
+    std::vector<SoftTarget> targets;
+    if (m_everyDocument) {
+        for (int32_t doc = 0; doc < int32_t(m_docs.rows()); ++doc)
+            candidates.add(doc); // column = document row
+        for (const TrainingPair *pair : batch)
+            targets.push_back(pair->target);
+    } else {
+        targets = candidates.addPositives(batch);
+        for (const TrainingPair *pair : batch)
+            for (int32_t doc : m_hardNegatives[size_t(pair - m_pairs.data())])
+                candidates.add(doc);
+    }
 
     smoothTargets(targets, candidates.size(), options.labelSmoothing);
 

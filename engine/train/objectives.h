@@ -33,8 +33,11 @@ private:
 // hardNegatives[p] are document rows for pairs[p] (the `pairs` vector given to trainObjective).
 class SharedModuleObjective : public TrainingObjective {
 public:
+    // everyDocument: the candidates are the whole corpus, re-encoded at every step (hardNegatives
+    // is then ignored and may be empty).
     SharedModuleObjective(Module &module, const RowMatrixXf &docs, ConstMatrixMap queries,
-                          const std::vector<TrainingPair> &pairs, std::vector<std::vector<int32_t>> hardNegatives);
+                          const std::vector<TrainingPair> &pairs, std::vector<std::vector<int32_t>> hardNegatives,
+                          bool everyDocument = false);
     std::vector<Parameter *> parameters() override { return m_module.parameters(); }
     float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) override;
     RowMatrixXf transformQueries(const std::vector<int32_t> &queryIndices) const override
@@ -49,6 +52,7 @@ private:
     ConstMatrixMap m_queries;
     const std::vector<TrainingPair> &m_pairs;
     std::vector<std::vector<int32_t>> m_hardNegatives;
+    bool m_everyDocument;
 };
 
 // Query-side module over fixed documents with sampled candidates instead of the whole corpus:

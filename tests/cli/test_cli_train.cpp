@@ -94,17 +94,22 @@ private slots:
     void adapterExports_data()
     {
         QTest::addColumn<QString>("method");
+        QTest::addColumn<QStringList>("extra");
         for (const char *method : {"linear", "adder", "adder2", "refine", "soft-label"})
-            QTest::newRow(method) << method;
+            QTest::newRow(method) << method << QStringList();
+        QTest::newRow("linear sides=both") << "linear" << QStringList{"--param", "sides=both"};
+        QTest::newRow("adder in-batch") << "adder" << QStringList{"--param", "negatives=in-batch"};
     }
     void adapterExports()
     {
         using namespace embtune::engine;
         QFETCH(QString, method);
-        const QString adapterPath = p(qPrintable("adapter-" + method + ".safetensors"));
-        const QString exportDir = p(qPrintable("tuned-" + method));
+        QFETCH(QStringList, extra);
+        const QString tag = method + QString::number(extra.size());
+        const QString adapterPath = p(qPrintable("adapter-" + tag + ".safetensors"));
+        const QString exportDir = p(qPrintable("tuned-" + tag));
         QStringList args = base(qPrintable(method)) << "--param" << "epochs=3" << "--export-adapter" << adapterPath
-                                                    << "--export-embeddings" << exportDir;
+                                                    << "--export-embeddings" << exportDir << extra;
         if (method == "soft-label")
             args << "--expert" << p("emb");
         const Run r = run(args);
@@ -153,9 +158,24 @@ private slots:
         QVERIFY2((got - expected).cwiseAbs().maxCoeff() < 1e-5,
                  qPrintable(QString("max difference %1").arg((got - expected).cwiseAbs().maxCoeff())));
 
+        // Documents: the document formula where the adapter has one, else the black-box vectors.
+        const bool documentSide = !adapter->metadata.at("apply_documents").empty();
+        QCOMPARE(documentSide, method == "adder2" || method == "refine" || (!extra.isEmpty() && extra[1] == "sides=both"));
+        if (method != "adder2") {
+            const RowMatrixXf d = original->docs.map();
+            RowMatrixXf expectedDocs = d;
+            if (documentSide) {
+                const RowMatrixXf raw = d * tensor("W").transpose();
+                expectedDocs = normalizedRows(ConstMatrixMap(raw.data(), raw.rows(), raw.cols()));
+            }
+            const RowMatrixXf gotDocs = tuned->docs.map();
+            QVERIFY2((gotDocs - expectedDocs).cwiseAbs().maxCoeff() < 1e-5,
+                     qPrintable(QString("documents: max difference %1").arg((gotDocs - expectedDocs).cwiseAbs().maxCoeff())));
+        }
+
         if (QProcess::execute("/usr/bin/python3", {"-c", "import numpy"}) != 0)
             QSKIP("python3 with NumPy is not installed: the NumPy recipe (docs/apply_adapter.py) is not checked");
-        const QString out = p(qPrintable("numpy-" + method + ".npy"));
+        const QString out = p(qPrintable("numpy-" + tag + ".npy"));
         QCOMPARE(QProcess::execute("/usr/bin/python3", {EMBTUNE_SOURCE_DIR "/docs/apply_adapter.py", adapterPath,
                                                          p("emb/queries.npy"), out}),
                  0);

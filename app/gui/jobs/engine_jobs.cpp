@@ -4,6 +4,7 @@
 #include "data/dataset_hash.h"
 #include "eval/hnsw_evaluation.h"
 #include "jobs/job_progress.h"
+#include "jobs/worker_priority.h"
 #include "methods/method.h"
 
 #include <QDateTime>
@@ -57,6 +58,7 @@ JobResult<T> runEngineCall(JobProgress *progress, Call &&call)
         out.error = engine::Error::cancelled();
         return out;
     }
+    yieldToGuiThread();
     const auto started = std::chrono::steady_clock::now();
     try {
         engine::Result<T> result = call(out);

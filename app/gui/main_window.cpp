@@ -347,6 +347,7 @@ void MainWindow::createActions()
     m_aboutQtAction = new QAction(tr("About &Qt"), this);
     m_aboutQtAction->setMenuRole(QAction::AboutQtRole);
     connect(m_aboutQtAction, &QAction::triggered, qApp, &QApplication::aboutQt);
+    createSynthActions();
 }
 
 void MainWindow::createMenus()
@@ -361,6 +362,9 @@ void MainWindow::createMenus()
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     edit->addAction(m_findQueryAction);
+
+    QMenu *data = menuBar()->addMenu(tr("Data&set"));
+    data->addAction(m_generateQueriesAction);
 
     QMenu *embeddings = menuBar()->addMenu(tr("E&mbeddings"));
     embeddings->addAction(m_computeLsaAction);
@@ -477,6 +481,7 @@ void MainWindow::createCentralWidget()
     m_tabs->addTab(withMargins(m_embeddingsPanel, m_tabs), tr("E&mbeddings"));
     createRunsTab();
     m_tabs->addTab(withMargins(m_runsPanel, m_tabs), tr("Ru&ns"));
+    createGeneratedQueriesTab();
     m_tabs->setTabToolTip(2, tr("Training runs: queue, progress, cancel, and the live chart of training loss and "
                                 "dev nDCG@10 per epoch"));
     m_tabs->setTabToolTip(0, tr("Counts, queries and judged documents of the dataset"));
@@ -833,6 +838,7 @@ void MainWindow::updateActions()
     m_clearEndedRunsAction->setEnabled(m_trainingModel->rowCount() > m_trainingModel->activeCount());
     m_removeRunAction->setEnabled(!runKey.isEmpty());
     m_clearRunsAction->setEnabled(!m_metricsModel->isEmpty());
+    m_generateQueriesAction->setEnabled(!busy && hasDataset);
     m_cancelAction->setEnabled(busy);
 }
 
@@ -1055,6 +1061,7 @@ void MainWindow::onDatasetLoaded(const QString &dir, const OpenedDatasetJobResul
     onEmbeddingsSelected(m_embeddingsPanel->currentKey());
 
     m_datasetPanel->setDataset(m_dataset, result.warnings);
+    refreshGeneratedSets();
     if (!m_datasetPanel->selectFirstJudgedQuery(currentSplit()))
         m_datasetPanel->selectFirstJudgedQuery();
     updateEmbeddingsSummary();

@@ -21,6 +21,8 @@
 #include "io/vector_file.h"
 #include "jobs/engine_jobs.h"
 #include "jobs/remote_jobs.h"
+#include "generated_set_store.h"
+#include "jobs/synth_jobs.h"
 
 #include <QFutureWatcher>
 #include <QHash>
@@ -44,6 +46,7 @@ class QToolButton;
 namespace embtune::widgets {
 class DatasetPanel;
 class EmbeddingsPanel;
+class GeneratedQueriesPanel;
 class MetricsChartView;
 class MetricsTableModel;
 class RunDetailsView;
@@ -64,6 +67,11 @@ struct TrainRequest {
     QString trainQueriesFile, devQueriesFile;  // empty: the dataset's splits/train.txt, splits/dev.txt
     QString split;                             // empty: the window's split
     QStringList expertKeys;                    // Embeddings panel keys of expert sets (soft-label)
+    // Name of a generated query set whose queries train (embedded like the set's queries; see
+    // generatedTrainingProblem()); empty: the labelled training queries only. Dev: the dev file,
+    // or held-out generated queries when the dataset has none.
+    QString generatedSet;
+    bool withLabelled = false;                 // with generatedSet: the labelled training queries train too
 };
 
 class MainWindow : public QMainWindow {
@@ -139,6 +147,25 @@ public:
     void showTrainDialog();
     void showEvaluateDialog();
 
+    // Generated training queries (main_window_synth.cpp). Sets live in the workspace given to
+    // setGeneratedSetWorkspace (not owned; null: the app's data folder, GeneratedSetStore).
+    void showGenerateQueriesDialog();
+    // Generates a set on a worker thread (llm: key and cost estimate first, "confirmCostBox" above
+    // request.confirmAbove), stores it under request.name and lists it (queriesGenerated).
+    bool generateQueries(const SynthRequest &request);
+    // Writes set `name` as a BEIR folder (generatedSetExported).
+    bool exportGeneratedSet(const QString &name, const QString &dir);
+    // Deletes set `name` (no confirmation; the panel's action asks first).
+    bool deleteGeneratedSet(const QString &name);
+    QStringList generatedSetNames() const;
+    void setGeneratedSetWorkspace(app::Workspace *workspace);
+    GeneratedSetStore &generatedSetStore() { return m_generatedStore; }
+    // Why the selected set cannot train on generated queries (empty when it can): the generated
+    // queries need the set's embedder (the built-in LSA with its model, or the set's API).
+    QString generatedTrainingProblem() const;
+    QAction *generateQueriesAction() const { return m_generateQueriesAction; }
+    widgets::GeneratedQueriesPanel *generatedQueriesPanel() const { return m_generatedPanel; }
+
     bool isBusy() const { return m_jobWatcher != nullptr; }
     bool errorDialogsEnabled() const { return m_errorDialogsEnabled; }
     void setErrorDialogsEnabled(bool enabled) { m_errorDialogsEnabled = enabled; }
@@ -201,6 +228,10 @@ signals:
     void trainingFinished(const QString &runKey);
     // A training run was cancelled (queued or running); nothing was added to the comparison.
     void trainingCancelled(const QString &trainingKey);
+    // A generated query set was stored and listed; exported as a BEIR folder; deleted.
+    void queriesGenerated(const QString &name);
+    void generatedSetExported(const QString &dir);
+    void generatedSetDeleted(const QString &name);
     // An HNSW index was saved (`path` and `path`.json).
     void indexSaved(const QString &path);
     void jobCancelled();
@@ -296,6 +327,17 @@ private:
     void onTrained(const QString &trainingKey, const TrainingContext &context, const TrainJobResult &result);
     void addTrainedRun(const QString &trainingKey, const TrainingContext &context, const TrainJobResult &result);
     QString hnswSummary(const HnswEvaluation &hnsw) const;
+    // Generated queries (main_window_synth.cpp).
+    void createSynthActions();
+    void createGeneratedQueriesTab();
+    void refreshGeneratedSets();
+    void browseGeneratedSet(const QString &name);
+    const GeneratedSetInfo *findGeneratedSet(const QString &name) const;
+    engine::Result<std::shared_ptr<const engine::SyntheticSet>> loadGeneratedSet(const QString &name);
+    void startQueryGeneration(const SynthRequest &request, std::shared_ptr<net::LlmQueryGenerator> llm);
+    // Sets spec.fitInput for request.generatedSet and `note` to a line for the run's description;
+    // false (errorShown) when it cannot.
+    bool applyGeneratedQueries(const TrainRequest &request, TrainSpec &spec, QString *note);
 
     Options m_options;
     QSettings *m_settings = nullptr;
@@ -361,6 +403,13 @@ private:
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_resultsSplitter = nullptr;
     QSplitter *m_chartSplitter = nullptr;
+
+    GeneratedSetStore m_generatedStore{GeneratedSetStore::defaultRoot()};
+    QList<GeneratedSetInfo> m_generatedSets;           // of the open dataset
+    std::shared_ptr<const engine::SyntheticSet> m_browsedSet;
+    QString m_browsedSetName;
+    QAction *m_generateQueriesAction = nullptr;
+    widgets::GeneratedQueriesPanel *m_generatedPanel = nullptr;
 
     QLabel *m_jobLabel = nullptr;
     QProgressBar *m_progressBar = nullptr;

@@ -326,6 +326,7 @@ void MainWindow::showTrainDialog()
     const QString lastMethod = m_settings->value(QStringLiteral("train/method")).toString();
     if (!lastMethod.isEmpty())
         dialog->setMethod(lastMethod);
+    dialog->setTrainingQueries(generatedSetNames(), generatedTrainingProblem());
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         TrainRequest request;
         request.methodId = dialog->methodId();
@@ -334,6 +335,8 @@ void MainWindow::showTrainDialog()
         request.devQueriesFile = dialog->devQueriesFile();
         request.split = dialog->split();
         request.expertKeys = dialog->expertKeys();
+        request.generatedSet = dialog->generatedSet();
+        request.withLabelled = dialog->labelledQueries();
         if (m_options.saveSettings)
             m_settings->setValue(QStringLiteral("train/method"), request.methodId);
         train(request);
@@ -369,7 +372,7 @@ bool MainWindow::train(const TrainRequest &request)
     const QString devFile = request.devQueriesFile.isEmpty()
                                 ? TrainDialog::defaultQueryFile(m_datasetPath, QStringLiteral("dev"))
                                 : request.devQueriesFile;
-    if (trainFile.isEmpty() || devFile.isEmpty()) {
+    if (request.generatedSet.isEmpty() && (trainFile.isEmpty() || devFile.isEmpty())) {
         showError(title, tr("Choose the train and dev query files (the dataset has no splits/train.txt and "
                             "splits/dev.txt)."));
         return false;
@@ -396,6 +399,9 @@ bool MainWindow::train(const TrainRequest &request)
     spec.trainQueriesFile = trainFile;
     spec.devQueriesFile = devFile;
     spec.evaluation = evaluationOptions(split);
+    QString generatedNote;
+    if (!request.generatedSet.isEmpty() && !applyGeneratedQueries(request, spec, &generatedNote))
+        return false;
 
     TrainingQueue::Run run;
     run.key = QStringLiteral("training:%1").arg(++m_queuedCount);
@@ -406,6 +412,7 @@ bool MainWindow::train(const TrainRequest &request)
                                QDir::toNativeSeparators(trainFile), QDir::toNativeSeparators(devFile), split);
     if (!expertNames.isEmpty())
         run.description += tr("\nexperts: %1").arg(expertNames.join(QStringLiteral(", ")));
+    run.description += generatedNote;
     run.dataset = m_dataset;
     run.source = sourceOf(row->key);
     run.spec = std::move(spec);

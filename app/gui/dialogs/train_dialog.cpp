@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QStandardItemModel>
 #include <QGroupBox>
 #include <QLabel>
 #include <QListWidget>
@@ -78,6 +79,20 @@ TrainDialog::TrainDialog(const QString &datasetDir, const QStringList &splits, c
     embeddings->setObjectName(QStringLiteral("trainEmbeddings"));
     embeddings->setToolTip(tr("The embedding set selected in the Embeddings panel"));
     dataLayout->addRow(tr("Embeddings:"), embeddings);
+    m_trainingQueries = new QComboBox(this);
+    m_trainingQueries->setObjectName(QStringLiteral("trainingQueriesCombo"));
+    m_trainingQueries->setToolTip(tr("Which queries train: the labelled training queries (qrels), a generated "
+                                     "query set (Dataset > Generate Training Queries), or both"));
+    m_trainingQueries->addItem(tr("Labelled queries (qrels)"), QStringList{QString(), QStringLiteral("1")});
+    m_trainingQueriesNote = new QLabel(this);
+    m_trainingQueriesNote->setObjectName(QStringLiteral("trainingQueriesNote"));
+    m_trainingQueriesNote->setWordWrap(true);
+    m_trainingQueriesNote->setForegroundRole(QPalette::PlaceholderText);
+    m_trainingQueriesNote->hide();
+    auto *trainingQueries = new QVBoxLayout;
+    trainingQueries->addWidget(m_trainingQueries);
+    trainingQueries->addWidget(m_trainingQueriesNote);
+    dataLayout->addRow(tr("Training &queries:"), trainingQueries);
     dataLayout->addRow(tr("&Train queries:"), m_train);
     dataLayout->addRow(tr("&Dev queries:"), m_dev);
     dataLayout->addRow(tr("&Evaluate on split:"), m_split);
@@ -114,6 +129,7 @@ TrainDialog::TrainDialog(const QString &datasetDir, const QStringList &splits, c
     connect(m_train, &widgets::PathEdit::pathChanged, this, &TrainDialog::validate);
     connect(m_dev, &widgets::PathEdit::pathChanged, this, &TrainDialog::validate);
     connect(m_split, &QComboBox::currentTextChanged, this, &TrainDialog::validate);
+    connect(m_trainingQueries, &QComboBox::currentIndexChanged, this, &TrainDialog::validate);
 
     auto *methodRow = new QFormLayout;
     methodRow->addRow(tr("&Method:"), m_method);
@@ -208,20 +224,68 @@ void TrainDialog::onMethodChanged()
     validate();
 }
 
+void TrainDialog::setTrainingQueries(const QStringList &generatedSets, const QString &disabledReason)
+{
+    const QSignalBlocker blocker(m_trainingQueries);
+    while (m_trainingQueries->count() > 1)
+        m_trainingQueries->removeItem(1);
+    for (const QString &name : generatedSets) {
+        m_trainingQueries->addItem(tr("Generated: %1").arg(name), QStringList{name, QString()});
+        m_trainingQueries->addItem(tr("Labelled + generated: %1").arg(name), QStringList{name, QStringLiteral("1")});
+    }
+    if (auto *model = qobject_cast<QStandardItemModel *>(m_trainingQueries->model()))
+        for (int i = 1; i < m_trainingQueries->count(); ++i)
+            model->item(i)->setEnabled(disabledReason.isEmpty());
+    m_trainingQueries->setCurrentIndex(0);
+    QString note;
+    if (generatedSets.isEmpty())
+        note = tr("No generated query sets for this dataset: Dataset > Generate Training Queries makes one.");
+    else if (!disabledReason.isEmpty())
+        note = tr("Generated sets are disabled: %1").arg(disabledReason);
+    else
+        note = tr("Generated queries are embedded like the dataset's queries; without a dev file, a tenth of them "
+                  "is held out for dev.");
+    m_trainingQueriesNote->setText(note);
+    m_trainingQueriesNote->setVisible(true);
+    validate();
+}
+
+QString TrainDialog::generatedSet() const
+{
+    return m_trainingQueries->currentData().toStringList().value(0);
+}
+
+bool TrainDialog::labelledQueries() const
+{
+    return !m_trainingQueries->currentData().toStringList().value(1).isEmpty();
+}
+
+bool TrainDialog::setTrainingQueriesChoice(const QString &generatedSet, bool withLabelled)
+{
+    const QStringList wanted{generatedSet, withLabelled || generatedSet.isEmpty() ? QStringLiteral("1") : QString()};
+    const int index = m_trainingQueries->findData(wanted);
+    auto *model = qobject_cast<QStandardItemModel *>(m_trainingQueries->model());
+    if (index < 0 || (model && !model->item(index)->isEnabled()))
+        return false;
+    m_trainingQueries->setCurrentIndex(index);
+    return true;
+}
+
 void TrainDialog::validate()
 {
+    m_train->setEnabled(labelledQueries());
     QString problem;
     if (methodId().isEmpty())
         problem = tr("No tuning method is registered.");
     else if (!m_form->isValid())
         problem = tr("Fix the parameter above.");
-    else if (trainQueriesFile().isEmpty())
+    else if (labelledQueries() && trainQueriesFile().isEmpty())
         problem = tr("Choose the file of training query ids.");
-    else if (!QFileInfo(trainQueriesFile()).isFile())
+    else if (labelledQueries() && !QFileInfo(trainQueriesFile()).isFile())
         problem = tr("%1: no such file").arg(trainQueriesFile());
-    else if (devQueriesFile().isEmpty())
+    else if (generatedSet().isEmpty() && devQueriesFile().isEmpty())
         problem = tr("Choose the file of dev query ids.");
-    else if (!QFileInfo(devQueriesFile()).isFile())
+    else if (!devQueriesFile().isEmpty() && !QFileInfo(devQueriesFile()).isFile())
         problem = tr("%1: no such file").arg(devQueriesFile());
     else if (split().isEmpty())
         problem = tr("The dataset has no qrels split to evaluate on.");

@@ -47,6 +47,16 @@ public:
     // Keys of the checked expert sets.
     QStringList expertKeys() const;
     void setExpertKeys(const QStringList &keys);
+    // "Training queries": labelled (the train file), a generated set, or both. `generatedSets`
+    // are the names offered; a non-empty `disabledReason` disables the generated choices and is
+    // shown beside them.
+    void setTrainingQueries(const QStringList &generatedSets, const QString &disabledReason);
+    // The generated set chosen (empty: labelled queries only).
+    QString generatedSet() const;
+    // Whether the labelled training queries train (always true without a generated set).
+    bool labelledQueries() const;
+    // Selects the choice for (generated set, with labelled); false when it is not offered or disabled.
+    bool setTrainingQueriesChoice(const QString &generatedSet, bool withLabelled);
 
     // Why Train is disabled (empty when it is enabled).
     QString problem() const { return m_problem; }
@@ -66,6 +76,8 @@ private:
     widgets::PathEdit *m_dev = nullptr;
     QComboBox *m_split = nullptr;
     QListWidget *m_experts = nullptr;
+    QComboBox *m_trainingQueries = nullptr;
+    QLabel *m_trainingQueriesNote = nullptr;
     QLabel *m_problemLabel = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
     QString m_problem;

@@ -454,12 +454,22 @@ QFuture<TrainJobResult> trainAsync(std::shared_ptr<const engine::Dataset> datase
                 auto set = resolve(source, *dataset);
                 if (!set)
                     return set.error();
-                auto train = engine::readQueryIdList(localPath(spec.trainQueriesFile), *dataset);
+                std::optional<FitInput> fit;
+                if (spec.fitInput) {
+                    auto built = spec.fitInput(*dataset, *set, &engineProgress);
+                    if (!built)
+                        return built.error();
+                    fit = std::move(*built);
+                }
+                auto train = fit ? engine::Result<std::vector<int32_t>>(fit->trainQueries)
+                                 : engine::readQueryIdList(localPath(spec.trainQueriesFile), *dataset);
                 if (!train)
                     return train.error();
-                auto dev = engine::readQueryIdList(localPath(spec.devQueriesFile), *dataset);
+                auto dev = fit ? engine::Result<std::vector<int32_t>>(fit->devQueries)
+                               : engine::readQueryIdList(localPath(spec.devQueriesFile), *dataset);
                 if (!dev)
                     return dev.error();
+                const engine::Dataset &fitDataset = fit ? *fit->dataset : *dataset;
 
                 std::vector<std::shared_ptr<const engine::EmbeddingSet>> experts;
                 for (const EmbeddingsSource &expert : spec.experts) {
@@ -470,14 +480,14 @@ QFuture<TrainJobResult> trainAsync(std::shared_ptr<const engine::Dataset> datase
                 }
 
                 engine::TrainingData data;
-                data.dataset = dataset.get();
-                data.embeddings = set->get();
+                data.dataset = &fitDataset;
+                data.embeddings = fit ? fit->embeddings.get() : set->get();
                 for (const auto &expert : experts)
                     data.experts.push_back(expert.get());
                 data.trainQueries = *train;
                 data.devQueries = *dev;
-                data.trainQrels = dataset->judgementsFor(*train);
-                data.devQrels = dataset->judgementsFor(*dev);
+                data.trainQrels = fitDataset.judgementsFor(*train);
+                data.devQrels = fitDataset.judgementsFor(*dev);
                 if (data.trainQrels.queries.empty())
                     return engine::Error::input("no query of the training list has judgements",
                                                 localPath(spec.trainQueriesFile));

@@ -18,6 +18,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -110,6 +111,19 @@ struct SavedIndex {
     int64_t indexBytes = 0;
 };
 
+// What a method fits on when it is not the trained set itself (generated training queries,
+// app/gui/jobs/synth_jobs.h): the dataset with queries appended, the set with their vectors and
+// the dense query indices (of `dataset`) to train and select on.
+struct FitInput {
+    std::shared_ptr<const engine::Dataset> dataset;
+    std::shared_ptr<const engine::EmbeddingSet> embeddings;
+    std::vector<int32_t> trainQueries, devQueries;
+};
+// Builds a FitInput on the worker thread from the dataset and the loaded set.
+using FitInputBuilder = std::function<engine::Result<FitInput>(const engine::Dataset &,
+                                                               std::shared_ptr<const engine::EmbeddingSet>,
+                                                               engine::Progress *)>;
+
 // What to train; see app/cli/train_command.cpp for the same flow on the command line.
 struct TrainSpec {
     std::string methodId;
@@ -117,6 +131,9 @@ struct TrainSpec {
     QString trainQueriesFile, devQueriesFile;  // one query id per line
     engine::EvaluationOptions evaluation;      // split, ks, metrics (similarity: the model's)
     std::vector<EmbeddingsSource> experts;     // other sets, for methods that take experts
+    // Set: the method fits on what it builds (the query files are not read); the baseline, the
+    // tuned vectors and the evaluation stay on the dataset and the set.
+    FitInputBuilder fitInput;
 };
 
 struct TrainedRun {

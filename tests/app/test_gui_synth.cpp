@@ -1,0 +1,485 @@
+// Generated training queries in the GUI, offscreen on a fixture the test writes (eight documents
+// on four topics): generate ICT queries through the dialog, the Generated Queries tab lists the
+// set and browses it (query, source document, filter, document text), a new MainWindow (restart)
+// lists it again, the export is a BEIR folder readBeirDataset loads, training with the generated
+// set runs to the end with an LSA set computed in the test (and matches the same flow run on the
+// engine directly), an imported set without an embedder disables generated training with the
+// reason, deletion, and sets stored in a workspace.
+
+#include "main_window.h"
+
+#include "data/beir_reader.h"
+#include "dialogs/train_dialog.h"
+#include "embedding_set_list_model.h"
+#include "embeddings_panel.h"
+#include "embed/lsa_embedder.h"
+#include "eval/retrieval_evaluation.h"
+#include "generated_queries_model.h"
+#include "generated_queries_panel.h"
+#include "io/npy.h"
+#include "methods/method.h"
+#include "synth/query_generators.h"
+#include "synth/synthetic_training.h"
+#include "workspace.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBrowser>
+
+#include <functional>
+
+using embtune::gui::MainWindow;
+namespace engine = embtune::engine;
+namespace widgets = embtune::widgets;
+
+namespace {
+
+constexpr int kTimeoutMs = 60000;
+
+bool writeText(const QString &path, const QByteArray &content)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
+}
+
+std::string local(const QString &path)
+{
+    return QFile::encodeName(path).toStdString();
+}
+
+// Eight documents on four topics, two sentences each; test queries q1, q2; dev query q2.
+bool writeTopicDataset(const QString &dir)
+{
+    const char *topics[4][2] = {
+        {"Coral reefs bleach when warm ocean water stresses the algae. Reef fish lose their shelter quickly.",
+         "Warm ocean water makes coral reefs bleach and lose algae. Fish on the reef suffer as well."},
+        {"Protein folding depends on chaperones inside the cell. Misfolded proteins aggregate in disease.",
+         "Chaperones help protein folding in the cell. Aggregates of misfolded proteins cause disease."},
+        {"Solar panels convert sunlight into electric current efficiently. Cheap silicon cells spread fast.",
+         "Silicon solar cells turn sunlight into electric current. Panels became cheap and spread widely."},
+        {"Vaccines train the immune system to recognise a virus early. Antibodies then block infection.",
+         "The immune system learns to recognise a virus from vaccines. Antibodies block later infection."}};
+    QByteArray corpus;
+    for (int t = 0; t < 4; ++t)
+        for (int k = 0; k < 2; ++k)
+            corpus += QStringLiteral("{\"_id\": \"d%1\", \"title\": \"Topic %2\", \"text\": \"%3\"}\n")
+                          .arg(2 * t + k)
+                          .arg(t)
+                          .arg(QString::fromLatin1(topics[t][k]))
+                          .toUtf8();
+    return writeText(dir + "/corpus.jsonl", corpus) &&
+           writeText(dir + "/queries.jsonl", "{\"_id\": \"q1\", \"text\": \"why do coral reefs bleach\"}\n"
+                                             "{\"_id\": \"q2\", \"text\": \"how do vaccines block a virus\"}\n") &&
+           writeText(dir + "/qrels/test.tsv", "query-id\tcorpus-id\tscore\nq1\td0\t1\nq1\td1\t1\nq2\td6\t1\n") &&
+           writeText(dir + "/splits/dev.txt", "q2\n");
+}
+
+template <typename T = QDialog>
+T *findDialog(const QString &name)
+{
+    for (QWidget *widget : QApplication::topLevelWidgets())
+        if (auto *dialog = qobject_cast<T *>(widget); dialog && dialog->objectName() == name && dialog->isVisible())
+            return dialog;
+    return nullptr;
+}
+
+} // namespace
+
+class TestGuiSynth : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void generateBrowseRestartExportTrain();
+    void importedSetCannotTrainOnGeneratedQueries();
+    void workspaceStoresSets();
+
+private:
+    std::unique_ptr<MainWindow> makeWindow();
+    bool openAndWait(MainWindow &window, const QString &dir);
+    template <typename Signal>
+    bool runAndWait(MainWindow &window, Signal signal, const std::function<bool()> &start);
+    bool computeLsa(MainWindow &window);
+
+    QTemporaryDir m_dir;
+    QString m_dataset;
+    QString m_settings;
+};
+
+void TestGuiSynth::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_dataset = m_dir.filePath(QStringLiteral("topics"));
+    QVERIFY(writeTopicDataset(m_dataset));
+    m_settings = m_dir.filePath(QStringLiteral("settings.ini"));
+}
+
+void TestGuiSynth::init()
+{
+    // Never the user's folders: a cache and a data folder per test function.
+    const QString name = QString::fromLatin1(QTest::currentTestFunction());
+    qputenv("EMBTUNE_CACHE_DIR", QFile::encodeName(m_dir.filePath(QStringLiteral("cache-") + name)));
+    qputenv("EMBTUNE_DATA_DIR", QFile::encodeName(m_dir.filePath(QStringLiteral("data-") + name)));
+}
+
+void TestGuiSynth::cleanup()
+{
+    for (QWidget *widget : QApplication::topLevelWidgets())
+        if (qobject_cast<QDialog *>(widget))
+            widget->close();
+}
+
+std::unique_ptr<MainWindow> TestGuiSynth::makeWindow()
+{
+    MainWindow::Options options;
+    options.settingsFile = m_settings;
+    options.restoreSession = false;
+    auto window = std::make_unique<MainWindow>(options);
+    window->setErrorDialogsEnabled(false);
+    window->resize(1200, 800);
+    window->show();
+    return window;
+}
+
+bool TestGuiSynth::openAndWait(MainWindow &window, const QString &dir)
+{
+    QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
+    QSignalSpy errors(&window, &MainWindow::errorShown);
+    if (!window.openDataset(dir))
+        return false;
+    return QTest::qWaitFor([&] { return loaded.count() + errors.count() > 0; }, kTimeoutMs) && loaded.count() == 1;
+}
+
+template <typename Signal>
+bool TestGuiSynth::runAndWait(MainWindow &window, Signal signal, const std::function<bool()> &start)
+{
+    QSignalSpy done(&window, signal);
+    QSignalSpy errors(&window, &MainWindow::errorShown);
+    QSignalSpy cancelled(&window, &MainWindow::jobCancelled);
+    if (!start())
+        return false;
+    const bool finished = QTest::qWaitFor(
+        [&] { return done.count() + errors.count() + cancelled.count() > 0 && !window.isBusy(); }, kTimeoutMs);
+    if (!errors.isEmpty())
+        qWarning("error: %s", qPrintable(errors.first().first().toString()));
+    return finished && done.count() == 1 && errors.isEmpty() && cancelled.isEmpty();
+}
+
+bool TestGuiSynth::computeLsa(MainWindow &window)
+{
+    engine::LsaOptions options;
+    options.dim = 4;
+    return runAndWait(window, &MainWindow::embeddingsComputed, [&] { return window.computeLsa(options); });
+}
+
+void TestGuiSynth::generateBrowseRestartExportTrain()
+{
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, m_dataset));
+    QVERIFY(window->generateQueriesAction()->isEnabled());
+    widgets::GeneratedQueriesPanel *panel = window->generatedQueriesPanel();
+    QCOMPARE(panel->setCount(), 0);
+
+    // The dialog: ICT, two queries per document, named "ict-a".
+    window->generateQueriesAction()->trigger();
+    QDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = findDialog(QStringLiteral("synthDialog"))));
+    auto *generator = dialog->findChild<QComboBox *>(QStringLiteral("synthGenerator"));
+    QCOMPARE(generator->currentData().toString(), QStringLiteral("ict"));
+    dialog->findChild<QSpinBox *>(QStringLiteral("synthPerDocument"))->setValue(2);
+    auto *name = dialog->findChild<QLineEdit *>(QStringLiteral("synthName"));
+    QCOMPARE(name->text(), QStringLiteral("ict-2")); // suggested from the options
+    name->clear();
+    QTest::keyClicks(name, QStringLiteral("bad/name"));
+    QPushButton *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    QVERIFY(!ok->isEnabled()); // "/" is not allowed
+    name->clear();
+    QTest::keyClicks(name, QStringLiteral("ict-a"));
+    QVERIFY(ok->isEnabled());
+    QSignalSpy generated(window.get(), &MainWindow::queriesGenerated);
+    QSignalSpy errors(window.get(), &MainWindow::errorShown);
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(generated.count() + errors.count() == 1 && !window->isBusy(), kTimeoutMs);
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+    QCOMPARE(generated.first().first().toString(), QStringLiteral("ict-a"));
+
+    // Listed and browsed: the same queries as the engine's generator, with their source document.
+    QCOMPARE(panel->setCount(), 1);
+    QCOMPARE(panel->currentSet(), QStringLiteral("ict-a"));
+    engine::SynthOptions options;
+    options.perDocument = 2;
+    auto expected = engine::generateQueries(*window->dataset(), options);
+    QVERIFY(expected.ok());
+    QCOMPARE(expected->queries.size(), size_t(14));
+    widgets::GeneratedQueriesModel *model = panel->queriesModel();
+    QCOMPARE(model->rowCount(), 14);
+    for (int r = 0; r < model->rowCount(); ++r) {
+        const engine::SyntheticQuery &q = expected->queries[size_t(r)];
+        QCOMPARE(model->index(r, widgets::GeneratedQueriesModel::QueryColumn).data().toString(),
+                 QString::fromStdString(q.text));
+        QCOMPARE(model->index(r, widgets::GeneratedQueriesModel::DocumentColumn).data().toString(),
+                 QString::fromStdString(window->dataset()->docIds.id(q.doc)));
+        QCOMPARE(model->index(r, widgets::GeneratedQueriesModel::TitleColumn).data().toString(),
+                 QString::fromStdString(window->dataset()->docs[size_t(q.doc)].title));
+    }
+    // The filter matches query text, document id and title, ignoring case.
+    QTest::keyClicks(panel->filterEdit(), QStringLiteral("CORAL"));
+    QSortFilterProxyModel *filtered = panel->filteredQueries();
+    QVERIFY(filtered->rowCount() > 0 && filtered->rowCount() < 14);
+    for (int r = 0; r < filtered->rowCount(); ++r)
+        QVERIFY(filtered->index(r, 0).data().toString().contains(QStringLiteral("coral"), Qt::CaseInsensitive));
+    panel->filterEdit()->clear();
+    QCOMPARE(filtered->rowCount(), 14);
+    QTest::keyClicks(panel->filterEdit(), QStringLiteral("d7"));
+    QCOMPARE(filtered->rowCount(), 1); // d7's one sentence long enough, found by the document id
+    // Double-click shows the source document's text.
+    QTableView *queries = panel->queriesView();
+    const QRect cell = queries->visualRect(filtered->index(0, 0));
+    QVERIFY(queries->isVisible() && cell.isValid());
+    QTest::mouseClick(queries->viewport(), Qt::LeftButton, {}, cell.center()); // the view wants a press first
+    QTest::mouseDClick(queries->viewport(), Qt::LeftButton, {}, cell.center());
+    QTRY_VERIFY(panel->documentView()->toPlainText().contains(QStringLiteral("Antibodies block later infection")));
+    panel->filterEdit()->clear();
+    QVERIFY(!panel->grab().isNull());
+
+    // Restart: a new window lists the set again for the same dataset.
+    window.reset();
+    window = makeWindow();
+    QVERIFY(openAndWait(*window, m_dataset));
+    panel = window->generatedQueriesPanel();
+    QCOMPARE(window->generatedSetNames(), QStringList{QStringLiteral("ict-a")});
+    QVERIFY(panel->selectSet(QStringLiteral("ict-a")));
+    QCOMPARE(panel->queriesModel()->rowCount(), 14);
+
+    // Export: a BEIR folder the reader loads (corpus, the generated queries, qrels/train.tsv).
+    const QString exported = m_dir.filePath(QStringLiteral("exported"));
+    QVERIFY(runAndWait(*window, &MainWindow::generatedSetExported,
+                       [&] { return window->exportGeneratedSet(QStringLiteral("ict-a"), exported); }));
+    auto beir = engine::readBeirDataset(local(exported));
+    QVERIFY2(beir.ok(), beir.ok() ? "" : beir.error().toString().c_str());
+    QCOMPARE(beir->docCount(), 8);
+    QCOMPARE(beir->queryCount(), 14);
+    const engine::Qrels *train = beir->split("train");
+    QVERIFY(train);
+    QCOMPARE(int(train->queries.size()), 14);
+    for (const engine::QueryJudgements &judged : train->queries) {
+        const std::string &id = beir->queryIds.id(judged.query);
+        const auto found = std::find_if(expected->queries.begin(), expected->queries.end(),
+                                        [&](const engine::SyntheticQuery &q) { return q.id == id; });
+        QVERIFY(found != expected->queries.end());
+        QCOMPARE(beir->queries[size_t(judged.query)], found->text);
+        QCOMPARE(judged.relevantCount(), 1);
+        QCOMPARE(beir->docIds.id(judged.judged.front().doc), window->dataset()->docIds.id(found->doc));
+    }
+
+    // Training with the generated set: an LSA set computed here (its model is fitted again,
+    // checked and saved beside the cache entry), labelled dev queries (splits/dev.txt).
+    QVERIFY(computeLsa(*window));
+    QVERIFY(window->generatedTrainingProblem().isEmpty());
+    window->trainAction()->trigger();
+    QTRY_VERIFY((dialog = findDialog(QStringLiteral("trainDialog"))));
+    auto *train_dialog = qobject_cast<embtune::gui::TrainDialog *>(dialog);
+    QVERIFY(train_dialog);
+    auto *method = dialog->findChild<QComboBox *>(QStringLiteral("trainMethod"));
+    method->setCurrentIndex(method->findData(QStringLiteral("linear")));
+    auto *choice = dialog->findChild<QComboBox *>(QStringLiteral("trainingQueriesCombo"));
+    QCOMPARE(choice->count(), 3); // labelled; generated ict-a; labelled + generated ict-a
+    ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    QVERIFY(!ok->isEnabled()); // labelled queries: the dataset has no splits/train.txt
+    QVERIFY(train_dialog->setTrainingQueriesChoice(QStringLiteral("ict-a"), false));
+    QVERIFY2(ok->isEnabled(), qPrintable(train_dialog->problem()));
+    auto *epochs = dialog->findChild<QWidget *>(QStringLiteral("param_epochs"));
+    QVERIFY(epochs);
+    if (auto *spin = qobject_cast<QSpinBox *>(epochs))
+        spin->setValue(3);
+    else if (auto *edit = qobject_cast<QLineEdit *>(epochs)) {
+        edit->clear();
+        QTest::keyClicks(edit, QStringLiteral("3"));
+    }
+    QVERIFY2(ok->isEnabled(), qPrintable(train_dialog->problem()));
+    QSignalSpy trained(window.get(), &MainWindow::trainingFinished);
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT((trained.count() + errors.count() >= 1) && !window->hasActiveTraining(), kTimeoutMs);
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+    QTRY_COMPARE(trained.count(), 1);
+    const double guiTuned = window->evaluation()->metrics.mean(engine::Metric::Ndcg, 10);
+
+    // The LSA model was saved beside the cache entry for the next run.
+    const widgets::EmbeddingSetRow *row = nullptr;
+    for (const widgets::EmbeddingSetRow &r : window->embeddingsPanel()->model()->rows())
+        if (r.key == window->currentEmbeddingsKey())
+            row = &r;
+    QVERIFY(row);
+    QVERIFY2(QFile::exists(row->location + "/model/lsa.json"), qPrintable(row->location));
+
+    // The same flow on the engine directly: LSA 4 on the documents, generated queries appended and
+    // embedded with it, linear adapter with 3 epochs, dev q2, evaluated on test.
+    const engine::Dataset &dataset = *window->dataset();
+    engine::LsaOptions lsaOptions;
+    lsaOptions.dim = 4;
+    engine::LsaEmbedder lsa(lsaOptions);
+    auto docs = lsa.fit(engine::documentTexts(dataset), nullptr);
+    auto queryVectors = lsa.embed(dataset.queries, nullptr);
+    QVERIFY(docs && queryVectors);
+    engine::EmbeddingSet base;
+    base.docs = engine::FloatMatrix(*docs);
+    base.queries = engine::FloatMatrix(*queryVectors);
+    base.hasQueryVector.assign(size_t(dataset.queryCount()), 1);
+    std::vector<int32_t> appended;
+    auto augmented = engine::appendSyntheticQueries(dataset, *expected, &appended);
+    QVERIFY(augmented);
+    std::vector<std::string> texts;
+    for (const engine::SyntheticQuery &q : expected->queries)
+        texts.push_back(q.text);
+    auto generatedVectors = lsa.embed(texts, nullptr);
+    QVERIFY(generatedVectors);
+    auto withVectors = engine::appendQueryVectors(
+        base, engine::ConstMatrixMap(generatedVectors->data(), generatedVectors->rows(), generatedVectors->cols()));
+    QVERIFY(withVectors);
+    auto dev = engine::readQueryIdList(local(m_dataset + "/splits/dev.txt"), dataset);
+    QVERIFY(dev);
+    engine::TrainingData data;
+    data.dataset = &*augmented;
+    data.embeddings = &*withVectors;
+    data.trainQueries = appended;
+    data.devQueries = *dev;
+    data.trainQrels = augmented->judgementsFor(appended);
+    data.devQrels = augmented->judgementsFor(*dev);
+    const engine::Method *linear = engine::findMethod("linear");
+    auto params = engine::ParamValues::parse(linear->spec(), {{"epochs", "3"}});
+    QVERIFY(params);
+    auto fitted = linear->fit(data, *params, nullptr);
+    QVERIFY(fitted);
+    engine::EmbeddingSet tuned = base;
+    tuned.docs = (*fitted)->tunedDocuments();
+    tuned.queries = engine::FloatMatrix((*fitted)->transformDatasetQueries(dataset, base.queries.map()));
+    engine::EvaluationOptions evaluation;
+    evaluation.split = "test";
+    evaluation.similarity = (*fitted)->similarity();
+    auto reference = engine::evaluateEmbeddings(dataset, tuned, evaluation, nullptr);
+    QVERIFY(reference);
+    qInfo("generated ict-a, linear: GUI nDCG@10 %.5f, engine %.5f", guiTuned,
+          reference->metrics.mean(engine::Metric::Ndcg, 10));
+    QVERIFY(std::abs(guiTuned - reference->metrics.mean(engine::Metric::Ndcg, 10)) < 1e-6);
+
+    // Delete: the set and its folder are gone, also after a restart.
+    const QString folder = QDir(embtune::gui::GeneratedSetStore::defaultRoot()).absolutePath();
+    QVERIFY(runAndWait(*window, &MainWindow::generatedSetDeleted,
+                       [&] { return window->deleteGeneratedSet(QStringLiteral("ict-a")); }));
+    QCOMPARE(window->generatedQueriesPanel()->setCount(), 0);
+    QVERIFY(QDir(folder).entryList({QStringLiteral("*")}, QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name).size() <= 1);
+    window.reset();
+    window = makeWindow();
+    QVERIFY(openAndWait(*window, m_dataset));
+    QVERIFY(window->generatedSetNames().isEmpty());
+}
+
+void TestGuiSynth::importedSetCannotTrainOnGeneratedQueries()
+{
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, m_dataset));
+    embtune::gui::SynthRequest request;
+    request.name = QStringLiteral("titles");
+    request.options.generator = "title";
+    QVERIFY(runAndWait(*window, &MainWindow::queriesGenerated, [&] { return window->generateQueries(request); }));
+    QCOMPARE(window->generatedQueriesPanel()->queriesModel()->rowCount(), 8);
+    // A taken name is refused before any work.
+    QSignalSpy errors(window.get(), &MainWindow::errorShown);
+    QVERIFY(!window->generateQueries(request));
+    QVERIFY(errors.last().first().toString().contains(QStringLiteral("already")));
+
+    // Vectors imported without an embedder: no way to embed generated queries alike.
+    const QString vectors = m_dir.filePath(QStringLiteral("imported"));
+    QDir().mkpath(vectors);
+    std::vector<float> values(8 * 3, 0.5f);
+    QVERIFY(engine::writeNpyMatrix(local(vectors + "/corpus.npy"), engine::FloatMatrix(8, 3, values).map()).ok());
+    QVERIFY(writeText(vectors + "/corpus_ids.txt", "d0\nd1\nd2\nd3\nd4\nd5\nd6\nd7\n"));
+    QVERIFY(runAndWait(*window, &MainWindow::embeddingsLoaded, [&] { return window->importEmbeddings(vectors); }));
+    const QString problem = window->generatedTrainingProblem();
+    QVERIFY2(problem.contains(QStringLiteral("computed outside embtune")), qPrintable(problem));
+
+    window->trainAction()->trigger();
+    QDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = findDialog(QStringLiteral("trainDialog"))));
+    auto *trainDialog = qobject_cast<embtune::gui::TrainDialog *>(dialog);
+    auto *choice = dialog->findChild<QComboBox *>(QStringLiteral("trainingQueriesCombo"));
+    QCOMPARE(choice->count(), 3);
+    auto *items = qobject_cast<QStandardItemModel *>(choice->model());
+    QVERIFY(items && !items->item(1)->isEnabled() && !items->item(2)->isEnabled());
+    QVERIFY(!trainDialog->setTrainingQueriesChoice(QStringLiteral("titles"), false));
+    auto *note = dialog->findChild<QLabel *>(QStringLiteral("trainingQueriesNote"));
+    QVERIFY2(note->text().contains(QStringLiteral("computed outside embtune")), qPrintable(note->text()));
+    dialog->reject();
+
+    // Asked directly, train() refuses with the same reason.
+    embtune::gui::TrainRequest train;
+    train.methodId = QStringLiteral("linear");
+    train.generatedSet = QStringLiteral("titles");
+    QVERIFY(!window->train(train));
+    QVERIFY(errors.last().first().toString().contains(QStringLiteral("computed outside embtune")));
+    QVERIFY(window->deleteGeneratedSet(QStringLiteral("titles")));
+}
+
+void TestGuiSynth::workspaceStoresSets()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("workspace"));
+    {
+        auto ws = embtune::app::Workspace::open(local(folder), embtune::app::Workspace::OpenMode::OpenOrCreate);
+        QVERIFY(ws.ok());
+        auto window = makeWindow();
+        QVERIFY(openAndWait(*window, m_dataset));
+        window->setGeneratedSetWorkspace(&*ws);
+        embtune::gui::SynthRequest request;
+        request.name = QStringLiteral("keyphrases");
+        request.options.generator = "keyphrase";
+        request.options.terms = 3;
+        QVERIFY(runAndWait(*window, &MainWindow::queriesGenerated, [&] { return window->generateQueries(request); }));
+        auto sets = ws->querySets();
+        QVERIFY(sets.ok());
+        QCOMPARE(sets->size(), size_t(1));
+        QCOMPARE(sets->front().name, std::string("keyphrases"));
+        QCOMPARE(sets->front().generator, std::string("keyphrase"));
+        QCOMPARE(sets->front().count, int64_t(8));
+        QVERIFY(QFile::exists(folder + "/" + QString::fromStdString(sets->front().folder) + "/manifest.json"));
+        // Without the workspace the data folder holds no such set.
+        window->setGeneratedSetWorkspace(nullptr);
+        QVERIFY(window->generatedSetNames().isEmpty());
+        window->setGeneratedSetWorkspace(&*ws);
+        QCOMPARE(window->generatedSetNames(), QStringList{QStringLiteral("keyphrases")});
+        window->setGeneratedSetWorkspace(nullptr);
+    }
+    // Reopened (restart): listed again; deleted with its record and folder.
+    auto ws = embtune::app::Workspace::open(local(folder));
+    QVERIFY(ws.ok());
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, m_dataset));
+    window->setGeneratedSetWorkspace(&*ws);
+    QCOMPARE(window->generatedSetNames(), QStringList{QStringLiteral("keyphrases")});
+    QCOMPARE(window->generatedQueriesPanel()->setCount(), 1);
+    const std::string setFolder = ws->querySets()->front().folder;
+    QVERIFY(window->deleteGeneratedSet(QStringLiteral("keyphrases")));
+    QVERIFY(ws->querySets()->empty());
+    QVERIFY(!QFile::exists(folder + "/" + QString::fromStdString(setFolder)));
+    window->setGeneratedSetWorkspace(nullptr);
+}
+
+QTEST_MAIN(TestGuiSynth)
+#include "test_gui_synth.moc"

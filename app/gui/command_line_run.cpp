@@ -38,6 +38,11 @@ QString CommandLineRequest::validate() const
     for (const QString &method : train)
         if (method.isEmpty())
             return QStringLiteral("--train takes a method id (e.g. nudge-n)");
+    if (!params.isEmpty() && train.isEmpty())
+        return QStringLiteral("--param is used with --train");
+    for (const QString &param : params)
+        if (param.indexOf(QLatin1Char('=')) <= 0)
+            return QStringLiteral("--param takes name=value, not \"%1\"").arg(param);
     return {};
 }
 
@@ -61,6 +66,22 @@ void CommandLineRun::start()
         fail(problem);
         return;
     }
+    if (!m_request.workspace.isEmpty())
+        m_steps.push_back([this] {
+            // Restoring a workspace may open its dataset: wait for the whole restore.
+            m_waiting = true;
+            auto *connection = new QMetaObject::Connection;
+            *connection = connect(m_window, &MainWindow::workspaceRestored, this, [this, connection] {
+                disconnect(*connection);
+                delete connection;
+                m_waiting = false;
+                continueSoon();
+            });
+            const QDir dir(m_request.workspace);
+            const bool ok = dir.exists() && !dir.isEmpty() ? m_window->openWorkspace(m_request.workspace)
+                                                           : m_window->newWorkspace(m_request.workspace);
+            return ok;
+        });
     if (!m_request.dataset.isEmpty())
         m_steps.push_back([this] { return m_window->openDataset(m_request.dataset); });
     if (!m_request.embeddings.isEmpty())
@@ -96,6 +117,9 @@ void CommandLineRun::start()
         m_steps.push_back([this, method] {
             TrainRequest request;
             request.methodId = method;
+            for (const QString &param : m_request.params)
+                request.params[param.section(QLatin1Char('='), 0, 0).toStdString()] =
+                    param.section(QLatin1Char('='), 1).toStdString();
             return m_window->train(request);
         });
     if (!m_request.view.isEmpty())
@@ -116,7 +140,7 @@ void CommandLineRun::continueSoon()
 
 void CommandLineRun::next()
 {
-    if (m_done)
+    if (m_done || m_waiting)
         return;
     if (m_next < m_steps.size()) {
         // A step that cannot start has reported through errorShown (which calls fail()).

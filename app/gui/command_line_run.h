@@ -26,12 +26,14 @@ struct CommandLineRequest {
                            // empty: once with the saved setting
     bool bm25 = false;     // evaluate BM25
     QStringList train;     // method ids, trained in order with default parameters and splits/{train,dev}.txt
+    QStringList params;    // "name=value" parameters of every --train method (the others keep their defaults)
+    QString workspace;     // workspace folder opened (or created when absent or empty) first; runs are recorded in it
     QString view;          // tab to show: "dataset", "embeddings" or "runs"; empty: leave as is
     QString screenshot;  // PNG (or any image format Qt writes) of the window after the steps
 
     // Usage problem (e.g. --evaluate without --embeddings), or an empty string.
     QString validate() const;
-    bool hasSteps() const { return !dataset.isEmpty() || !screenshot.isEmpty(); }
+    bool hasSteps() const { return !dataset.isEmpty() || !screenshot.isEmpty() || !workspace.isEmpty(); }
 };
 
 class CommandLineRun : public QObject {
@@ -60,6 +62,7 @@ private:
     std::vector<std::function<bool()>> m_steps;
     size_t m_next = 0;
     bool m_done = false;
+    bool m_waiting = false; // a step waits for a signal of its own: the window's other signals are ignored
 };
 
 } // namespace embtune::gui

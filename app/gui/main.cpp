@@ -52,6 +52,15 @@ int main(int argc, char *argv[])
                        "embeddings with default parameters and the dataset's splits/train.txt and splits/dev.txt, "
                        "and compare it with the baseline."),
         QStringLiteral("method"));
+    const QCommandLineOption workspaceOption(
+        QStringLiteral("workspace"),
+        QStringLiteral("Open the workspace <dir> first (created when absent or empty): its dataset, runs and view are "
+                       "restored, and every run is recorded in it."),
+        QStringLiteral("dir"));
+    const QCommandLineOption paramOption(
+        QStringLiteral("param"),
+        QStringLiteral("Parameter name=value of the --train methods (repeat for several), e.g. epochs=20."),
+        QStringLiteral("name=value"));
     const QCommandLineOption splitOption(QStringLiteral("split"),
                                          QStringLiteral("Split to evaluate and train for (default: test)."),
                                          QStringLiteral("name"));
@@ -67,6 +76,7 @@ int main(int argc, char *argv[])
                                              QStringLiteral("Do not reopen the last dataset and embeddings."));
     parser.addOptions({datasetOption, embeddingsOption, computeLsaOption, evaluateOption, searchOption, bm25Option,
                        trainOption, splitOption, viewOption, screenshotOption, noRestoreOption});
+    parser.addOptions({workspaceOption, paramOption});
     parser.process(app);
 
     embtune::gui::CommandLineRequest request;
@@ -90,6 +100,8 @@ int main(int argc, char *argv[])
             }
         }
     request.view = parser.value(viewOption);
+    request.workspace = parser.value(workspaceOption);
+    request.params = parser.values(paramOption);
     request.split = parser.value(splitOption);
     request.screenshot = parser.value(screenshotOption);
     if (const QString problem = request.validate(); !problem.isEmpty()) {
@@ -99,7 +111,8 @@ int main(int argc, char *argv[])
     const bool screenshot = !request.screenshot.isEmpty();
 
     embtune::gui::MainWindow::Options options;
-    options.restoreSession = !parser.isSet(noRestoreOption) && request.dataset.isEmpty() && !screenshot;
+    options.restoreSession =
+        !parser.isSet(noRestoreOption) && request.dataset.isEmpty() && request.workspace.isEmpty() && !screenshot;
     // A scripted screenshot is reproducible: fixed size, no restored or saved state.
     options.restoreWindow = !screenshot;
     options.saveSettings = !screenshot;

@@ -172,6 +172,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     createToolBar();
     createCentralWidget();
     createStatusBar();
+    createWorkspaceUi();
     {
         // Default size (before any restored geometry): 1400x900, or 90% of a smaller screen.
         QSize size(1400, 900);
@@ -310,14 +311,7 @@ void MainWindow::createActions()
     m_removeRunAction = make(QIcon(), tr("Remove &Run"), QStringLiteral("actionRemoveRun"),
                              tr("Remove the selected run from the comparison"));
     connect(m_removeRunAction, &QAction::triggered, this, [this] {
-        const QString runKey = currentRunKey();
-        if (runKey.isEmpty())
-            return;
-        m_metricsModel->removeRun(runKey);
-        m_runs.remove(runKey);
-        if (m_metricsModel->isEmpty())
-            clearRuns(tr("Evaluate (Ctrl+E) or train (Ctrl+T) to compare runs."));
-        updateActions();
+        removeRun(currentRunKey()); // undoable (main_window_workspace.cpp)
     });
     m_clearRunsAction = make(QIcon(), tr("C&lear Runs"), QStringLiteral("actionClearRuns"),
                              tr("Remove every run from the comparison"));
@@ -757,12 +751,17 @@ void MainWindow::showAbout()
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 {
-    if (!droppedFolder(event->mimeData()).isEmpty() && !isBusy())
+    if ((!droppedFolder(event->mimeData()).isEmpty() || !droppedWorkspaceOrArchive(event->mimeData()).isEmpty()) &&
+        !isBusy())
         event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent *event)
 {
+    if (const QString path = droppedWorkspaceOrArchive(event->mimeData()); !path.isEmpty() && handleWorkspaceDrop(path)) {
+        event->acceptProposedAction();
+        return;
+    }
     const QString dir = droppedFolder(event->mimeData());
     if (dir.isEmpty())
         return;

@@ -21,12 +21,15 @@
 #include "io/vector_file.h"
 #include "jobs/engine_jobs.h"
 #include "jobs/remote_jobs.h"
+#include "dialogs/settings_dialog.h"
+#include "workspace_session.h"
 #include "generated_set_store.h"
 #include "jobs/synth_jobs.h"
 
 #include <QFutureWatcher>
 #include <QHash>
 #include <QMainWindow>
+#include <QUrl>
 
 #include <map>
 #include <memory>
@@ -41,6 +44,9 @@ class QSettings;
 class QSplitter;
 class QTabWidget;
 class QTableView;
+class QJsonObject;
+class QMimeData;
+class QUndoStack;
 class QToolButton;
 
 namespace embtune::widgets {
@@ -59,6 +65,8 @@ namespace embtune::gui {
 
 class JobProgress;
 class TrainingQueue;
+class WelcomePage;
+struct WorkspaceState;
 
 // What to train (the Train dialog's result; also the command-line runner's --train).
 struct TrainRequest {
@@ -182,6 +190,34 @@ public:
     // Selects a run of the comparison (shows its details); false when there is no such run.
     bool selectRun(const QString &runKey);
 
+    // Workspace (main_window_workspace.cpp). While one is open, every run of the comparison and
+    // every training run (queued -> running -> finished / failed / cancelled) is recorded in it,
+    // with per-query metrics, log and tuned vectors, and the view state is saved as it changes;
+    // opening it restores the dataset, the embeddings, the runs and the view (workspaceRestored).
+    // Each returns false (errorShown) when it cannot; never while a job or training runs.
+    bool newWorkspace(const QString &folder);
+    bool openWorkspace(const QString &folder);
+    // Creates a workspace at `folder` (absent or empty) holding the runs of the comparison, and keeps it open.
+    bool saveRunsToWorkspace(const QString &folder);
+    void closeWorkspace();
+    QString workspaceFolder() const; // empty when none is open
+    WorkspaceSession *workspaceSession() const;
+    QUndoStack *undoStack() const;
+    // Removes run `runKey` from the comparison and the workspace; undoable (Edit > Undo, Ctrl+Z).
+    bool removeRun(const QString &runKey);
+    // Unzips a BEIR archive beside it (safe unzip; a folder already there is reused), then opens it.
+    bool openDatasetArchive(const QString &zipPath);
+    // Downloads BEIR dataset `name` (from `url`, default its public URL) into `folder`/<name>.zip,
+    // verifies `sha256` when given, unzips and opens it. datasetDownloaded tells when the file is there.
+    bool downloadDataset(const QString &name, const QString &folder, const QByteArray &sha256 = {},
+                         const QUrl &url = {});
+    WelcomePage *welcomePage() const;
+    // The welcome page is shown while no dataset or workspace is open and no job runs.
+    bool isWelcomeShown() const;
+    void showSettingsDialog();
+    // "system", "light" or "dark" (View > Theme); persisted.
+    void setTheme(const QString &theme);
+
     std::shared_ptr<const engine::Dataset> dataset() const { return m_dataset; }
     // The vectors of the selected set; null when none is selected, it is BM25 or not loaded yet.
     std::shared_ptr<const engine::EmbeddingSet> embeddings() const;
@@ -238,6 +274,11 @@ signals:
     // Every error reported to the user, as shown ("file:line: message" from the engine).
     void errorShown(const QString &message);
     void busyChanged(bool busy);
+    void workspaceOpened(const QString &folder);
+    // The runs and view of the workspace are back (also when it had none).
+    void workspaceRestored(const QString &folder);
+    void workspaceClosed();
+    void datasetDownloaded(const QString &zipFile);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -327,6 +368,32 @@ private:
     void onTrained(const QString &trainingKey, const TrainingContext &context, const TrainJobResult &result);
     void addTrainedRun(const QString &trainingKey, const TrainingContext &context, const TrainJobResult &result);
     QString hnswSummary(const HnswEvaluation &hnsw) const;
+
+    // Workspace, welcome page, settings (main_window_workspace.cpp).
+    void createWorkspaceUi();
+    void updateWelcome();
+    void updateWorkspaceActions();
+    void addRecentWorkspace(const QString &folder);
+    void rebuildRecentWorkspacesMenu();
+    bool refuseWorkspaceChange(const QString &title);
+    bool openWorkspaceFolder(const QString &folder, bool create);
+    void restoreWorkspaceRuns();
+    WorkspaceSession::RunStart runStartOf(const QString &setKey, const QString &methodId) const;
+    WorkspaceSession::RunResult runResultOf(const QString &runKey, const RunRecord &record, const QString &split,
+                                            double trainSeconds) const;
+    void recordAddedRun(const QString &key, const QString &split);
+    void recordQueuedTraining(const QString &trainingKey);
+    void recordTrainingStatus();
+    void recordEndedTraining(const QString &trainingKey, const TrainJobResult &result);
+    void recordFinishedTraining(const QString &runKey);
+    void saveViewState();
+    void applyViewState(const QJsonObject &view);
+    static QString datasetFolderIn(const QString &dir, const QString &preferred);
+    // A dropped workspace folder or .zip file (first URL), or an empty string.
+    static QString droppedWorkspaceOrArchive(const QMimeData *mime);
+    bool handleWorkspaceDrop(const QString &path);
+    void applySettings(const SettingsDialog::Values &values);
+    void applyTheme(const QString &theme);
     // Generated queries (main_window_synth.cpp).
     void createSynthActions();
     void createGeneratedQueriesTab();
@@ -340,6 +407,7 @@ private:
     bool applyGeneratedQueries(const TrainRequest &request, TrainSpec &spec, QString *note);
 
     Options m_options;
+    WorkspaceState *m_ws = nullptr; // a child QObject
     QSettings *m_settings = nullptr;
     bool m_errorDialogsEnabled = true;
     QString m_cacheRoot;

@@ -548,6 +548,7 @@ QString MainWindow::addRun(const QString &key, RunRecord record, const QString &
     m_metricsModel->setRun(key, record.name, split, record.report->metrics, record.description);
     m_runs.insert(key, std::move(record));
     updateActions();
+    recordAddedRun(key, split); // into the open workspace (main_window_workspace.cpp)
     return key;
 }
 

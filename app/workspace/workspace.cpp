@@ -526,6 +526,24 @@ Status Workspace::endRun(int64_t runId, RunStatus status, const std::string &mes
     return setStatus(runId, status, "finished_at", message, 0, {});
 }
 
+Status Workspace::setRunParameters(int64_t runId, const std::string &paramsJson, int64_t seed)
+{
+    SqliteTransaction transaction(m_db);
+    if (!transaction.begun())
+        return transaction.begun();
+    if (Status s = requireRun(runId); !s)
+        return s;
+    auto update = m_db.prepare("UPDATE runs SET params_json = ?2, seed = ?3 WHERE id = ?1 AND status IN ('queued', 'running')");
+    if (!update)
+        return update.error();
+    update->bind(1, runId).bind(2, paramsJson).bind(3, seed);
+    if (Status s = update->run(); !s)
+        return s;
+    if (m_db.changes() == 0)
+        return Error::usage("run " + std::to_string(runId) + " has already ended; its parameters cannot change");
+    return transaction.commit();
+}
+
 Result<RunRecord> Workspace::run(int64_t runId) const
 {
     auto q = m_db.prepare(std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?1");

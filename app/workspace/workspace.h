@@ -84,6 +84,8 @@ public:
     engine::Status finishRun(int64_t runId, const std::string &summaryJson, double trainSeconds);
     // Running/Queued -> Failed, Cancelled or Interrupted with a message (may be empty).
     engine::Status endRun(int64_t runId, RunStatus status, const std::string &message);
+    // Sets the parameters and seed of a run that has not ended (e.g. known once it trained).
+    engine::Status setRunParameters(int64_t runId, const std::string &paramsJson, int64_t seed);
     engine::Result<RunRecord> run(int64_t runId) const;
     // Runs in id order; soft-deleted ones only when asked.
     engine::Result<std::vector<RunRecord>> runs(bool includeDeleted = false) const;

@@ -6,6 +6,7 @@
 // adapter run in the Runs tab with the event loop measured throughout.
 
 #include "main_window.h"
+#include "support/fixtures.h"
 #include "metrics_table_model.h"
 #include "run_details_view.h"
 
@@ -41,9 +42,10 @@ namespace {
 
 constexpr int kTimeoutMs = 180000;
 
+// ../shared/datasets/scifact, or under $EMBTUNE_SHARED_DIR when set (support/fixtures.h).
 QString scifactDir()
 {
-    return QDir::cleanPath(QStringLiteral(EMBTUNE_SHARED_DIR "/datasets/scifact"));
+    return QDir::cleanPath(embtune::test::sharedDir() + QStringLiteral("/datasets/scifact"));
 }
 
 // Display text of the metrics table cell of run `run` (row header) and `column` ("nDCG@10").

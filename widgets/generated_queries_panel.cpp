@@ -91,13 +91,16 @@ GeneratedQueriesPanel::GeneratedQueriesPanel(QWidget *parent) : QWidget(parent)
     });
     m_count = new QLabel(this);
     m_count->setObjectName(QStringLiteral("generatedQueryCount"));
+    m_count->setSizePolicy(QSizePolicy::Minimum, QSizePolicy::Preferred);
+    m_filter->setMinimumWidth(120);
     m_queriesView = makeTable(this, QStringLiteral("generatedQueriesView"));
     m_queriesView->setModel(m_proxy);
     m_queriesView->setWordWrap(false);
     m_queriesView->horizontalHeader()->setSectionResizeMode(GeneratedQueriesModel::QueryColumn, QHeaderView::Stretch);
     m_queriesView->horizontalHeader()->setSectionResizeMode(GeneratedQueriesModel::DocumentColumn,
                                                             QHeaderView::ResizeToContents);
-    m_queriesView->horizontalHeader()->setSectionResizeMode(GeneratedQueriesModel::TitleColumn, QHeaderView::Stretch);
+    m_queriesView->horizontalHeader()->setSectionResizeMode(GeneratedQueriesModel::TitleColumn, QHeaderView::Interactive);
+    m_queriesView->horizontalHeader()->resizeSection(GeneratedQueriesModel::TitleColumn, 160);
     m_queriesView->setToolTip(tr("Double-click a query to read its source document"));
     connect(m_queriesView, &QAbstractItemView::doubleClicked, this,
             [this](const QModelIndex &index) { showDocumentOfRow(index.row()); });
@@ -126,7 +129,7 @@ GeneratedQueriesPanel::GeneratedQueriesPanel(QWidget *parent) : QWidget(parent)
     splitter->setChildrenCollapsible(false);
 
     auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(m_toolBar);
     layout->addWidget(splitter, 1);
     m_exportAction->setEnabled(false);

@@ -147,7 +147,9 @@ SynthDialog::SynthDialog(qint64 documents, const QStringList &takenNames, QWidge
     auto *promptRow = new QVBoxLayout;
     promptRow->addWidget(m_prompt);
     promptRow->addWidget(resetPrompt, 0, Qt::AlignRight);
-    llmForm->addRow(tr("Prompt &template:"), promptRow);
+    auto *promptLabel = new QLabel(tr("Prompt &template:"), this);
+    promptLabel->setBuddy(m_prompt);
+    llmForm->addRow(promptLabel, promptRow);
     llmForm->addRow(tr("API &key from:"), m_keySource);
     llmForm->addRow(tr("&Variable:"), m_keyVariable);
     llmForm->addRow(tr("Keychain ser&vice:"), m_keychainService);

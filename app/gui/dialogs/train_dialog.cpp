@@ -16,6 +16,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace embtune::gui {
 
 QString TrainDialog::defaultQueryFile(const QString &datasetDir, const QString &name)
@@ -92,7 +94,9 @@ TrainDialog::TrainDialog(const QString &datasetDir, const QStringList &splits, c
     auto *trainingQueries = new QVBoxLayout;
     trainingQueries->addWidget(m_trainingQueries);
     trainingQueries->addWidget(m_trainingQueriesNote);
-    dataLayout->addRow(tr("Training &queries:"), trainingQueries);
+    auto *trainingQueriesLabel = new QLabel(tr("Training &queries:"), this);
+    trainingQueriesLabel->setBuddy(m_trainingQueries);
+    dataLayout->addRow(trainingQueriesLabel, trainingQueries);
     dataLayout->addRow(tr("&Train queries:"), m_train);
     dataLayout->addRow(tr("&Dev queries:"), m_dev);
     dataLayout->addRow(tr("&Evaluate on split:"), m_split);
@@ -248,6 +252,7 @@ void TrainDialog::setTrainingQueries(const QStringList &generatedSets, const QSt
     m_trainingQueriesNote->setText(note);
     m_trainingQueriesNote->setVisible(true);
     validate();
+    resize(width(), std::max(height(), sizeHint().height()));
 }
 
 QString TrainDialog::generatedSet() const

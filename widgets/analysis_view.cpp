@@ -71,10 +71,16 @@ AnalysisView::AnalysisView(QWidget *parent)
     m_oodTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_oodTable->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_oodTable->setColumnCount(6);
+    for (int c = 0; c < 3; ++c)
+        m_oodTable->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     m_oodTable->setHorizontalHeaderLabels(
-        {tr("test cluster"), tr("queries"), tr("run"), tr("nDCG@10"), tr("R@10"), tr("R@100")});
+        {tr("cluster"), tr("queries"), tr("run"), tr("nDCG@10"), tr("R@10"), tr("R@100")});
+    m_oodTable->horizontalHeaderItem(0)->setToolTip(
+        tr("Test queries by their nearest k-means centroid: 0 = the cluster tuned on (in-distribution), 1 = the "
+           "other (out-of-distribution)"));
     m_oodTable->setMinimumHeight(m_oodTable->horizontalHeader()->sizeHint().height() +
                                  4 * m_oodTable->verticalHeader()->defaultSectionSize() + 4);
+    m_oodTable->setMaximumHeight(m_oodTable->minimumHeight());
     auto *oodGroup = new QGroupBox(tr("Out of distribution (k-means k = 2 on the train queries)"), this);
     auto *oodLayout = new QVBoxLayout(oodGroup);
     auto *oodRow = new QHBoxLayout;
@@ -156,6 +162,7 @@ AnalysisView::AnalysisView(QWidget *parent)
     left->setStretchFactor(0, 0);
     left->setStretchFactor(1, 1);
     left->setStretchFactor(2, 0);
+    left->setSizes({cardGroup->sizeHint().height(), 400, oodGroup->sizeHint().height()});
     left->setChildrenCollapsible(false);
     auto *columns = new QSplitter(Qt::Horizontal, this);
     columns->setObjectName(QStringLiteral("analysisSplitter"));
@@ -163,6 +170,7 @@ AnalysisView::AnalysisView(QWidget *parent)
     columns->addWidget(scatterGroup);
     columns->setStretchFactor(0, 2);
     columns->setStretchFactor(1, 3);
+    columns->setSizes({500, 800});
     columns->setChildrenCollapsible(false);
 
     auto *layout = new QVBoxLayout(this);
@@ -411,7 +419,7 @@ void AnalysisView::setOodReport(const engine::OodReport &report, const QString &
         for (const auto &[label, run] : {std::pair<QString, const engine::MetricResults *>{tr("baseline"), &report.baseline},
                                          {methodName, &report.tuned}}) {
             const bool tuned = run == &report.tuned;
-            QStringList cells{cluster == 0 ? tr("0 (in-distribution)") : tr("1 (out-of-distribution)"),
+            QStringList cells{cluster == 0 ? tr("0 in-dist.") : tr("1 out-of-dist."),
                               QString::number(report.testQueries(cluster)), label};
             QList<double> values;
             for (const auto &[metric, k] : {std::pair{engine::Metric::Ndcg, 10}, std::pair{engine::Metric::Recall, 10},

@@ -37,10 +37,15 @@ AnisotropyCard::AnisotropyCard(QWidget *parent)
     for (int r = 0; r < RowCount; ++r)
         verticalHeaderItem(r)->setToolTip(tips[r]);
     clearStats();
-    // Exactly the rows, no scrolling.
-    setMinimumHeight(horizontalHeader()->sizeHint().height() + RowCount * verticalHeader()->defaultSectionSize() +
-                     2 * frameWidth() + 2);
-    setMaximumHeight(minimumHeight());
+}
+
+void AnisotropyCard::fitHeight()
+{
+    // Exactly the header and the rows, no scrolling.
+    const int height = horizontalHeader()->sizeHint().height() + RowCount * verticalHeader()->defaultSectionSize() +
+                       2 * frameWidth() + 2;
+    setMinimumHeight(height);
+    setMaximumHeight(height);
 }
 
 double AnisotropyCard::valueOf(const engine::AnisotropyStats &stats, Row row)
@@ -66,6 +71,7 @@ void AnisotropyCard::clearStats()
     for (int r = 0; r < RowCount; ++r)
         for (int c = 0; c < 2; ++c)
             setItem(r, c, new QTableWidgetItem(QStringLiteral("-")));
+    fitHeight();
 }
 
 void AnisotropyCard::setStats(const engine::AnisotropyStats &documentsBefore,
@@ -76,7 +82,7 @@ void AnisotropyCard::setStats(const engine::AnisotropyStats &documentsBefore,
     QStringList headers;
     if (documentsAfter && queriesAfter) {
         columns = {&documentsBefore, documentsAfter, &queriesBefore, queriesAfter};
-        headers = {tr("docs before"), tr("docs after"), tr("queries before"), tr("queries after")};
+        headers = {tr("documents\nbefore"), tr("documents\nafter"), tr("queries\nbefore"), tr("queries\nafter")};
     } else {
         columns = {&documentsBefore, &queriesBefore};
         headers = {tr("documents"), tr("queries")};
@@ -101,6 +107,7 @@ void AnisotropyCard::setStats(const engine::AnisotropyStats &documentsBefore,
             item->setToolTip(QString::number(value, 'g', 10));
             setItem(r, c, item);
         }
+    fitHeight();
 }
 
 } // namespace embtune::widgets

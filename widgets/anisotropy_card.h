@@ -25,6 +25,9 @@ public:
 
     // The value of statistic `row` in a stats struct.
     static double valueOf(const engine::AnisotropyStats &stats, Row row);
+
+private:
+    void fitHeight();
 };
 
 } // namespace embtune::widgets

@@ -2,6 +2,7 @@
 
 #include <QtCharts/QChart>
 #include <QtCharts/QLegend>
+#include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QValueAxis>
 
@@ -36,6 +37,9 @@ HistogramChartView::HistogramChartView(QWidget *parent)
     m_shareAxis = new QValueAxis(chart);
     m_shareAxis->setTitleText(tr("share of pairs"));
     m_shareAxis->setLabelFormat(QStringLiteral("%.2f"));
+    m_shareAxis->setTickType(QValueAxis::TicksDynamic);
+    m_shareAxis->setTickAnchor(0);
+    m_shareAxis->setTickInterval(0.2);
     chart->addAxis(m_cosineAxis, Qt::AlignBottom);
     chart->addAxis(m_shareAxis, Qt::AlignLeft);
     setChart(chart);
@@ -69,6 +73,7 @@ QList<QLineSeries *> HistogramChartView::series() const
 void HistogramChartView::clear()
 {
     chart()->removeAllSeries();
+    chart()->setTitle({});
     m_cosineAxis->setRange(-1, 1);
     m_shareAxis->setRange(0, 1);
 }
@@ -80,7 +85,8 @@ void HistogramChartView::setDistributions(const engine::SimilarityDistributions 
     double lo = 1, hi = -1, top = 0;
     auto add = [&](const engine::Histogram &histogram, const QString &name, const QColor &color, bool dashed) {
         auto *series = new QLineSeries;
-        series->setName(QStringLiteral("%1 (%2)").arg(name).arg(histogram.count));
+        series->setName(name);
+        series->setProperty("pairs", qint64(histogram.count));
         const QList<QPointF> points = sharePoints(histogram);
         series->append(points);
         QPen pen(color, dashed ? 1.6 : 2.2);
@@ -90,6 +96,10 @@ void HistogramChartView::setDistributions(const engine::SimilarityDistributions 
         chart()->addSeries(series);
         series->attachAxis(m_cosineAxis);
         series->attachAxis(m_shareAxis);
+        // With before and after, the legend lists the distributions once (the solid "after" lines).
+        if (dashed)
+            for (QLegendMarker *marker : chart()->legend()->markers(series))
+                marker->setVisible(false);
         for (const QPointF &p : points) {
             top = std::max(top, p.y());
             if (p.y() > 0) {
@@ -98,21 +108,26 @@ void HistogramChartView::setDistributions(const engine::SimilarityDistributions 
             }
         }
     };
-    const QString beforeText = after ? tr("before") : tr("baseline");
-    add(before.relevant, tr("relevant, %1").arg(beforeText), kRelevantColor, after != nullptr);
-    add(before.random, tr("random, %1").arg(beforeText), kRandomColor, after != nullptr);
-    add(before.hardNegative, tr("top-10 non-relevant, %1").arg(beforeText), kHardNegativeColor, after != nullptr);
+    const bool both = after != nullptr;
+    add(before.relevant, both ? tr("relevant, before") : tr("relevant"), kRelevantColor, both);
+    add(before.random, both ? tr("random, before") : tr("random"), kRandomColor, both);
+    add(before.hardNegative, both ? tr("top-10 non-relevant, before") : tr("top-10 non-rel."), kHardNegativeColor,
+        both);
     if (after) {
-        add(after->relevant, tr("relevant, after"), kRelevantColor, false);
-        add(after->random, tr("random, after"), kRandomColor, false);
-        add(after->hardNegative, tr("top-10 non-relevant, after"), kHardNegativeColor, false);
+        add(after->relevant, tr("relevant"), kRelevantColor, false);
+        add(after->random, tr("random"), kRandomColor, false);
+        add(after->hardNegative, tr("top-10 non-rel."), kHardNegativeColor, false);
     }
+    chart()->setTitle(both ? tr("dashed: before tuning, solid: after") : QString());
     // The occupied part of [-1, 1] on a 0.1 grid; the share axis up to the tallest bin.
     if (lo < hi) {
         m_cosineAxis->setRange(std::max(-1.0, std::floor(lo * 10) / 10), std::min(1.0, std::ceil(hi * 10) / 10));
         m_cosineAxis->setTickInterval(m_cosineAxis->max() - m_cosineAxis->min() > 1.01 ? 0.2 : 0.1);
     }
-    m_shareAxis->setRange(0, top > 0 ? std::ceil(top * 1.1 * 20) / 20 : 1);
+    // Ticks every 0.05, 0.1 or 0.2 (about five), the range up to the next tick above the tallest bin.
+    const double interval = top > 0.6 ? 0.2 : top > 0.25 ? 0.1 : 0.05;
+    m_shareAxis->setTickInterval(interval);
+    m_shareAxis->setRange(0, top > 0 ? std::ceil(top * 1.05 / interval) * interval : 1);
 }
 
 } // namespace embtune::widgets

@@ -26,6 +26,7 @@ public:
     void clear();
 
     // The series, in order: relevant, random, top-10 non-relevant (before), then the same after.
+    // Each series' property "pairs" holds its histogram's count.
     QList<QLineSeries *> series() const;
     QValueAxis *cosineAxis() const { return m_cosineAxis; }
     QValueAxis *shareAxis() const { return m_shareAxis; }

@@ -1,10 +1,13 @@
 #include "command_line_run.h"
 
+#include "analysis_view.h"
 #include "main_window.h"
 
 #include <QDir>
 #include <QFileInfo>
+#include <QDockWidget>
 #include <QPixmap>
+#include <QPushButton>
 #include <QTimer>
 
 namespace embtune::gui {
@@ -12,6 +15,8 @@ namespace embtune::gui {
 QString CommandLineRequest::validate() const
 {
     const bool hasVectors = !embeddings.isEmpty() || !computeLsaDims.isEmpty();
+    if (analysis && !evaluate && train.isEmpty())
+        return QStringLiteral("--analysis needs a run: --evaluate or --train");
     if (!embeddings.isEmpty() && dataset.isEmpty())
         return QStringLiteral("--embeddings needs --dataset");
     for (int dim : computeLsaDims)
@@ -56,6 +61,8 @@ CommandLineRun::CommandLineRun(MainWindow *window, CommandLineRequest request, Q
     connect(m_window, &MainWindow::embeddingsComputed, this, &CommandLineRun::next);
     connect(m_window, &MainWindow::evaluationFinished, this, &CommandLineRun::next);
     connect(m_window, &MainWindow::trainingFinished, this, &CommandLineRun::next);
+    connect(m_window, &MainWindow::analysisFinished, this, &CommandLineRun::next);
+    connect(m_window, &MainWindow::oodReportFinished, this, &CommandLineRun::next);
     connect(m_window, &MainWindow::errorShown, this, &CommandLineRun::fail);
     connect(m_window, &MainWindow::jobCancelled, this, [this] { fail(QStringLiteral("cancelled")); });
 }
@@ -130,6 +137,16 @@ void CommandLineRun::start()
             continueSoon();
             return true;
         });
+    if (m_request.analysis) {
+        m_steps.push_back([this] { return m_window->showAnalysis(); });
+        // A trained run: its OOD report too.
+        m_steps.push_back([this] {
+            if (m_window->analysisView()->oodButton()->isEnabled())
+                return m_window->runOodReport();
+            continueSoon();
+            return true;
+        });
+    }
     next();
 }
 
@@ -165,7 +182,11 @@ void CommandLineRun::saveScreenshot()
         fail(QStringLiteral("cannot create the folder %1").arg(target.absolutePath()));
         return;
     }
-    const QPixmap pixmap = m_window->grab();
+    // With --analysis the analysis view (a window of its own when it floats) is the subject.
+    QWidget *subject = m_window;
+    if (m_request.analysis && m_window->analysisDock()->isFloating())
+        subject = m_window->analysisDock();
+    const QPixmap pixmap = subject->grab();
     if (pixmap.isNull() || !pixmap.save(target.absoluteFilePath())) {
         fail(QStringLiteral("cannot write the screenshot %1").arg(target.absoluteFilePath()));
         return;

@@ -30,6 +30,7 @@ struct CommandLineRequest {
     QString workspace;     // workspace folder opened (or created when absent or empty) first; runs are recorded in it
     QString view;          // tab to show: "dataset", "embeddings" or "runs"; empty: leave as is
     QString screenshot;  // PNG (or any image format Qt writes) of the window after the steps
+    bool analysis = false; // last step: the analysis view of the selected (last) run, once computed
 
     // Usage problem (e.g. --evaluate without --embeddings), or an empty string.
     QString validate() const;

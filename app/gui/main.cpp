@@ -77,6 +77,10 @@ int main(int argc, char *argv[])
     parser.addOptions({datasetOption, embeddingsOption, computeLsaOption, evaluateOption, searchOption, bm25Option,
                        trainOption, splitOption, viewOption, screenshotOption, noRestoreOption});
     parser.addOptions({workspaceOption, paramOption});
+    const QCommandLineOption analysisOption(
+        QStringLiteral("analysis"),
+        QStringLiteral("After the other steps, open the analysis view of the last run (Ctrl+4) and wait for it."));
+    parser.addOption(analysisOption);
     parser.process(app);
 
     embtune::gui::CommandLineRequest request;
@@ -104,6 +108,7 @@ int main(int argc, char *argv[])
     request.params = parser.values(paramOption);
     request.split = parser.value(splitOption);
     request.screenshot = parser.value(screenshotOption);
+    request.analysis = parser.isSet(analysisOption);
     if (const QString problem = request.validate(); !problem.isEmpty()) {
         std::fprintf(stderr, "embtune: %s\n", qPrintable(problem));
         return 2;

@@ -173,6 +173,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     createCentralWidget();
     createStatusBar();
     createWorkspaceUi();
+    createAnalysisDock();
     {
         // Default size (before any restored geometry): 1400x900, or 90% of a smaller screen.
         QSize size(1400, 900);
@@ -837,6 +838,7 @@ void MainWindow::updateActions()
     m_clearEndedRunsAction->setEnabled(m_trainingModel->rowCount() > m_trainingModel->activeCount());
     m_removeRunAction->setEnabled(!runKey.isEmpty());
     m_clearRunsAction->setEnabled(!m_metricsModel->isEmpty());
+    m_analysisAction->setEnabled(!busy && run != m_runs.constEnd() && run->base != nullptr);
     m_generateQueriesAction->setEnabled(!busy && hasDataset);
     m_cancelAction->setEnabled(busy);
 }

@@ -19,6 +19,7 @@
 #include "embed/lsa_embedder.h"
 #include "eval/retrieval_evaluation.h"
 #include "io/vector_file.h"
+#include "jobs/analysis_jobs.h"
 #include "jobs/engine_jobs.h"
 #include "jobs/remote_jobs.h"
 #include "dialogs/settings_dialog.h"
@@ -37,6 +38,7 @@
 
 class QAction;
 class QComboBox;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
@@ -50,6 +52,7 @@ class QUndoStack;
 class QToolButton;
 
 namespace embtune::widgets {
+class AnalysisView;
 class DatasetPanel;
 class EmbeddingsPanel;
 class GeneratedQueriesPanel;
@@ -59,6 +62,7 @@ class RunDetailsView;
 class TrainingRunsModel;
 class TrainingRunsPanel;
 struct EmbeddingSetRow;
+struct RunAnalysis;
 } // namespace embtune::widgets
 
 namespace embtune::gui {
@@ -138,6 +142,15 @@ public:
     // are evaluated and added to the comparison beside the baseline (trainingFinished). Returns
     // false (errorShown) when the request is invalid; trainingQueued gives the run's key.
     bool train(const TrainRequest &request);
+    // Analysis view (main_window_analysis.cpp): shows the dock and analyses run `runKey` (empty:
+    // the selected run) on a worker thread, or shows its earlier analysis; analysisFinished tells
+    // when it is shown. False (errorShown) when the run has no vectors or a job is running.
+    bool showAnalysis(const QString &runKey = {});
+    // The out-of-distribution report of the analysed trained run (the method refitted on cluster 0).
+    bool runOodReport();
+    widgets::AnalysisView *analysisView() const { return m_analysisView; }
+    QDockWidget *analysisDock() const { return m_analysisDock; }
+    QAction *analysisAction() const { return m_analysisAction; }
     // Cancels a queued or running training run; false when there is none with that key.
     bool cancelTraining(const QString &trainingKey);
     // Training runs that may run at once (QSettings "runs/maxConcurrent", default 1).
@@ -268,6 +281,9 @@ signals:
     void queriesGenerated(const QString &name);
     void generatedSetExported(const QString &dir);
     void generatedSetDeleted(const QString &name);
+    // The analysis view shows run `runKey`; the OOD report of it is in the view.
+    void analysisFinished(const QString &runKey);
+    void oodReportFinished(const QString &runKey);
     // An HNSW index was saved (`path` and `path`.json).
     void indexSaved(const QString &path);
     void jobCancelled();
@@ -294,12 +310,19 @@ private:
         std::shared_ptr<const engine::EvaluationReport> report;
         std::shared_ptr<const engine::EmbeddingSet> tuned;    // tuned vectors of a trained run
         std::shared_ptr<const HnswEvaluation> hnsw;           // index and ANN recall of an HNSW evaluation
+        // For the analysis view: the set the run searched (null for BM25) and, for a trained
+        // run, what the OOD report refits.
+        std::shared_ptr<const engine::EmbeddingSet> base;
+        QString methodId, trainQueriesFile, devQueriesFile;
+        std::map<std::string, std::string> params;
+        engine::Similarity similarity = engine::Similarity::Cosine;
     };
     // What a queued training run needs when it ends.
     struct TrainingContext {
         QString setKey, methodId;
         QStringList experts;
         std::shared_ptr<const engine::Dataset> dataset;
+        QString trainQueriesFile, devQueriesFile;
     };
 
     void createActions();
@@ -368,6 +391,8 @@ private:
     void onTrained(const QString &trainingKey, const TrainingContext &context, const TrainJobResult &result);
     void addTrainedRun(const QString &trainingKey, const TrainingContext &context, const TrainJobResult &result);
     QString hnswSummary(const HnswEvaluation &hnsw) const;
+    void createAnalysisDock();
+    void onAnalyzed(const QString &runKey, const AnalysisJobResult &result);
 
     // Workspace, welcome page, settings (main_window_workspace.cpp).
     void createWorkspaceUi();
@@ -478,6 +503,17 @@ private:
     QString m_browsedSetName;
     QAction *m_generateQueriesAction = nullptr;
     widgets::GeneratedQueriesPanel *m_generatedPanel = nullptr;
+
+    QDockWidget *m_analysisDock = nullptr;
+    widgets::AnalysisView *m_analysisView = nullptr;
+    QAction *m_analysisAction = nullptr;
+    QString m_analysisRunKey; // run shown in the analysis view
+    // Analyses by run key, with the vectors they were made from (recomputed when those change).
+    struct CachedAnalysis {
+        std::shared_ptr<const widgets::RunAnalysis> analysis;
+        std::shared_ptr<const engine::EmbeddingSet> base, tuned;
+    };
+    QHash<QString, CachedAnalysis> m_analyses;
 
     QLabel *m_jobLabel = nullptr;
     QProgressBar *m_progressBar = nullptr;

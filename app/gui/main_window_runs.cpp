@@ -166,6 +166,7 @@ void MainWindow::onEvaluated(const QString &setKey, const EvaluationJobResult &r
 
     RunRecord record;
     record.report = report;
+    record.base = evaluated.embeddings;
     if (bm25) {
         record.name = QStringLiteral("BM25");
         record.description = tr("BM25 (k1 0.9, b 0.4, Lucene idf) over title + text; split %1, %2 queries")
@@ -417,7 +418,8 @@ bool MainWindow::train(const TrainRequest &request)
     run.source = sourceOf(row->key);
     run.spec = std::move(spec);
     const QString trainingKey = run.key;
-    m_trainingContexts.insert(trainingKey, TrainingContext{row->key, request.methodId, expertNames, m_dataset});
+    m_trainingContexts.insert(trainingKey,
+                              TrainingContext{row->key, request.methodId, expertNames, m_dataset, trainFile, devFile});
     m_trainingQueue->enqueue(std::move(run));
     m_tabs->setCurrentWidget(m_runsPanel->parentWidget());
     statusBar()->showMessage(tr("Queued %1 (%2 running, %3 waiting)")
@@ -486,6 +488,7 @@ void MainWindow::onTrained(const QString &trainingKey, const TrainingContext &co
     RunRecord baseline;
     baseline.name = setName;
     baseline.report = std::shared_ptr<const engine::EvaluationReport>(result.value, &trained.baseline);
+    baseline.base = trained.embeddings;
     baseline.description = tr("Embeddings %1 (%2, %3-d); exact cosine search; split %4, %5 queries")
                                .arg(setName, fromStd(trained.embeddings->provenance.embedder))
                                .arg(trained.embeddings->dim())
@@ -517,6 +520,12 @@ void MainWindow::addTrainedRun(const QString &trainingKey, const TrainingContext
         record.name += QStringLiteral(" #%1").arg(same + 1);
     record.report = std::shared_ptr<const engine::EvaluationReport>(result.value, &trained.result);
     record.tuned = trained.tuned;
+    record.base = trained.embeddings;
+    record.methodId = context.methodId;
+    record.params = trained.params;
+    record.similarity = trained.similarity;
+    record.trainQueriesFile = context.trainQueriesFile;
+    record.devQueriesFile = context.devQueriesFile;
     record.reportJson = fromStd(trained.reportJson);
     record.description =
         tr("%1 on %2\nparameters: %3\ntrain %4 queries, dev %5 queries\n%6 search; split %7, %8 queries; fit %9 s")

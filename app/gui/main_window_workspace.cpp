@@ -352,6 +352,14 @@ void MainWindow::createWorkspaceUi()
     connect(ws.welcome, &WelcomePage::openWorkspaceRequested, ws.openAction, &QAction::trigger);
     connect(ws.welcome, &WelcomePage::workspaceActivated, this, [this](const QString &dir) { openWorkspace(dir); });
     connect(ws.welcome, &WelcomePage::datasetActivated, this, [this](const QString &dir) { openDataset(dir); });
+    for (auto [signal, listKey] : {std::pair{&WelcomePage::recentWorkspaceRemoved, key::recentWorkspaces},
+                                   std::pair{&WelcomePage::recentDatasetRemoved, key::recentDatasets}})
+        connect(ws.welcome, signal, this, [this, listKey](const QString &dir) {
+            QStringList recent = m_settings->value(listKey).toStringList();
+            recent.removeAll(dir);
+            m_settings->setValue(listKey, recent);
+            updateWelcome();
+        });
     connect(ws.welcome, &WelcomePage::downloadRequested, this,
             [this](const QString &name, const QString &folder, const QByteArray &sha) {
                 downloadDataset(name, folder, sha);

@@ -13,12 +13,15 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QLocale>
+#include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
 #include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <functional>
 
 namespace embtune::gui {
 
@@ -53,6 +56,24 @@ void fillList(QListWidget *list, const QStringList &folders, const QString &empt
     }
 }
 
+// Context menu of a recent list: Open, Show Path, Remove from List.
+void addContextMenu(QListWidget *list, const std::function<void(const QString &)> &open,
+                    const std::function<void(const QString &)> &remove)
+{
+    list->setContextMenuPolicy(Qt::CustomContextMenu);
+    QObject::connect(list, &QListWidget::customContextMenuRequested, list, [list, open, remove](const QPoint &at) {
+        QListWidgetItem *item = list->itemAt(at);
+        const QString folder = item ? item->data(Qt::UserRole).toString() : QString();
+        if (folder.isEmpty())
+            return;
+        QMenu menu(list);
+        QAction *openAction = menu.addAction(WelcomePage::tr("&Open"), [open, folder] { open(folder); });
+        openAction->setEnabled(item->flags() & Qt::ItemIsEnabled);
+        menu.addAction(WelcomePage::tr("&Remove from List"), [remove, folder] { remove(folder); });
+        menu.exec(list->viewport()->mapToGlobal(at));
+    });
+}
+
 } // namespace
 
 WelcomePage::WelcomePage(QWidget *parent)
@@ -72,7 +93,7 @@ WelcomePage::WelcomePage(QWidget *parent)
     auto *openFolder = bigButton(s->standardIcon(QStyle::SP_DirOpenIcon), tr("Open BEIR Dataset &Folder..."),
                                  tr("A folder with corpus.jsonl, queries.jsonl and qrels/<split>.tsv (Ctrl+O)"), start);
     openFolder->setObjectName(QStringLiteral("welcomeOpenFolder"));
-    auto *openZip = bigButton(s->standardIcon(QStyle::SP_FileIcon), tr("Open BEIR Dataset &.zip..."),
+    auto *openZip = bigButton(s->standardIcon(QStyle::SP_FileIcon), tr("Open BEIR Dataset &Archive (.zip)..."),
                               tr("A BEIR archive as downloaded: it is unzipped beside the file (entries outside the "
                                  "target folder are refused), then opened"),
                               start);
@@ -143,6 +164,7 @@ WelcomePage::WelcomePage(QWidget *parent)
     m_status->setObjectName(QStringLiteral("downloadStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->hide();
     connect(m_downloadButton, &QPushButton::clicked, this, [this] {
         emit downloadRequested(datasetName(), downloadFolder(), expectedSha256());
     });
@@ -178,6 +200,12 @@ WelcomePage::WelcomePage(QWidget *parent)
         if (const QString folder = item->data(Qt::UserRole).toString(); !folder.isEmpty())
             emit datasetActivated(folder);
     });
+    addContextMenu(
+        m_workspaces, [this](const QString &folder) { emit workspaceActivated(folder); },
+        [this](const QString &folder) { emit recentWorkspaceRemoved(folder); });
+    addContextMenu(
+        m_datasets, [this](const QString &folder) { emit datasetActivated(folder); },
+        [this](const QString &folder) { emit recentDatasetRemoved(folder); });
     auto *recentLayout = new QVBoxLayout(recent);
     recentLayout->addWidget(new QLabel(tr("<b>Workspaces</b>"), recent));
     recentLayout->addWidget(m_workspaces);
@@ -198,11 +226,11 @@ WelcomePage::WelcomePage(QWidget *parent)
     content->setMaximumWidth(1100);
     auto *contentLayout = new QVBoxLayout(content);
     contentLayout->addWidget(title);
-    contentLayout->addLayout(columns, 1);
+    contentLayout->addLayout(columns);
+    contentLayout->addStretch(1);
 
-    m_workspaces->setMaximumHeight(240);
-    m_datasets->setMaximumHeight(240);
-    recentLayout->addStretch(1);
+    m_workspaces->setMaximumHeight(200);
+    m_datasets->setMaximumHeight(200);
 
     auto *outer = new QHBoxLayout(this);
     outer->setContentsMargins(24, 16, 24, 16);
@@ -257,21 +285,20 @@ void WelcomePage::setDownloadProgress(qint64 received, qint64 total)
     const QLocale locale;
     if (total <= 0) {
         m_progress->setRange(0, 0);
-        m_status->setText(tr("%1 received").arg(locale.formattedDataSize(received)));
+        setDownloadStatus(tr("%1 received").arg(locale.formattedDataSize(received)));
         return;
     }
     m_progress->setRange(0, 1000);
     m_progress->setValue(int(received * 1000 / total));
     m_progress->setFormat(QStringLiteral("%p%"));
-    m_status->setStyleSheet(QString());
-    m_status->setText(
-        tr("%1 of %2").arg(locale.formattedDataSize(received), locale.formattedDataSize(total)));
+    setDownloadStatus(tr("%1 of %2").arg(locale.formattedDataSize(received), locale.formattedDataSize(total)));
 }
 
 void WelcomePage::setDownloadStatus(const QString &text, bool error)
 {
     m_status->setStyleSheet(error ? QStringLiteral("color: #b3261e;") : QString());
     m_status->setText(text);
+    m_status->setVisible(!text.isEmpty());
 }
 
 } // namespace embtune::gui

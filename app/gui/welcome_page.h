@@ -42,6 +42,9 @@ signals:
     void openWorkspaceRequested();
     void workspaceActivated(const QString &folder);
     void datasetActivated(const QString &folder);
+    // "Remove from List" of a recent list's context menu.
+    void recentWorkspaceRemoved(const QString &folder);
+    void recentDatasetRemoved(const QString &folder);
     void downloadRequested(const QString &name, const QString &folder, const QByteArray &sha256);
     void cancelDownloadRequested();
 

@@ -4,7 +4,9 @@
 // lists it again, the export is a BEIR folder readBeirDataset loads, training with the generated
 // set runs to the end with an LSA set computed in the test (and matches the same flow run on the
 // engine directly), an imported set without an embedder disables generated training with the
-// reason, deletion, and sets stored in a workspace.
+// reason, deletion, and sets stored in a workspace; with a set computed through an
+// OpenAI-compatible API (a loopback server the test starts), the generated queries are embedded
+// through the same API.
 
 #include "main_window.h"
 
@@ -20,6 +22,7 @@
 #include "methods/method.h"
 #include "synth/query_generators.h"
 #include "synth/synthetic_training.h"
+#include "support/http_test_server.h"
 #include "workspace.h"
 
 #include <QApplication>
@@ -27,11 +30,16 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QCryptographicHash>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
@@ -41,6 +49,7 @@
 #include <QTest>
 #include <QTextBrowser>
 
+#include <cmath>
 #include <functional>
 
 using embtune::gui::MainWindow;
@@ -90,6 +99,34 @@ bool writeTopicDataset(const QString &dir)
            writeText(dir + "/splits/dev.txt", "q2\n");
 }
 
+// An OpenAI-compatible embeddings endpoint: a deterministic unit 4-d vector per text.
+embtune::test::HttpResponse embeddingsAnswer(const embtune::test::HttpRequest &request)
+{
+    const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+    const QJsonArray inputs = body.value(QStringLiteral("input")).toArray();
+    QJsonArray data;
+    for (qsizetype i = 0; i < inputs.size(); ++i) {
+        const QByteArray digest = QCryptographicHash::hash(inputs[i].toString().toUtf8(), QCryptographicHash::Md5);
+        double v[4], norm = 0;
+        for (int k = 0; k < 4; ++k) {
+            v[k] = double(static_cast<unsigned char>(digest[k])) - 127.5;
+            norm += v[k] * v[k];
+        }
+        QJsonArray vector;
+        for (double x : v)
+            vector.append(x / std::sqrt(norm));
+        data.append(QJsonObject{{QStringLiteral("object"), QStringLiteral("embedding")},
+                                {QStringLiteral("index"), int(i)},
+                                {QStringLiteral("embedding"), vector}});
+    }
+    embtune::test::HttpResponse response;
+    response.body = QJsonDocument(QJsonObject{{QStringLiteral("object"), QStringLiteral("list")},
+                                              {QStringLiteral("data"), data},
+                                              {QStringLiteral("model"), body.value(QStringLiteral("model"))}})
+                        .toJson(QJsonDocument::Compact);
+    return response;
+}
+
 template <typename T = QDialog>
 T *findDialog(const QString &name)
 {
@@ -111,6 +148,7 @@ private slots:
     void generateBrowseRestartExportTrain();
     void importedSetCannotTrainOnGeneratedQueries();
     void workspaceStoresSets();
+    void apiSetEmbedsGeneratedQueriesThroughTheApi();
 
 private:
     std::unique_ptr<MainWindow> makeWindow();
@@ -479,6 +517,56 @@ void TestGuiSynth::workspaceStoresSets()
     QVERIFY(ws->querySets()->empty());
     QVERIFY(!QFile::exists(folder + "/" + QString::fromStdString(setFolder)));
     window->setGeneratedSetWorkspace(nullptr);
+}
+
+void TestGuiSynth::apiSetEmbedsGeneratedQueriesThroughTheApi()
+{
+    embtune::test::HttpTestServer server(embeddingsAnswer);
+    QVERIFY(server.isListening());
+    qputenv("EMBTUNE_SYNTH_TEST_KEY", "sk-synth-test");
+    {
+        // Where the key is, as the Compute via API dialog saves it (never the key itself).
+        QSettings settings(m_settings, QSettings::IniFormat);
+        settings.setValue(QStringLiteral("remote/keySource"), QStringLiteral("environment"));
+        settings.setValue(QStringLiteral("remote/keyVariable"), QStringLiteral("EMBTUNE_SYNTH_TEST_KEY"));
+    }
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, m_dataset));
+    embtune::gui::RemoteRequest remote;
+    remote.settings.baseUrl = server.baseUrl().toString();
+    remote.settings.model = QStringLiteral("emb-test");
+    remote.keySource.environmentVariable = QStringLiteral("EMBTUNE_SYNTH_TEST_KEY");
+    remote.keySource.keychainService.clear();
+    QVERIFY(runAndWait(*window, &MainWindow::embeddingsComputed, [&] { return window->computeRemote(remote); }));
+    const size_t before = server.requests().size();
+
+    embtune::gui::SynthRequest titles;
+    titles.name = QStringLiteral("titles");
+    titles.options.generator = "title";
+    QVERIFY(runAndWait(*window, &MainWindow::queriesGenerated, [&] { return window->generateQueries(titles); }));
+    QVERIFY2(window->generatedTrainingProblem().isEmpty(), qPrintable(window->generatedTrainingProblem()));
+    embtune::gui::TrainRequest train;
+    train.methodId = QStringLiteral("linear");
+    train.params = {{"epochs", "2"}};
+    train.generatedSet = QStringLiteral("titles");
+    QSignalSpy trained(window.get(), &MainWindow::trainingFinished);
+    QSignalSpy errors(window.get(), &MainWindow::errorShown);
+    QVERIFY(window->train(train));
+    QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() >= 1 && !window->hasActiveTraining(), kTimeoutMs);
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+    QTRY_COMPARE(trained.count(), 1);
+
+    // The generated queries (the titles "Topic 0" .. "Topic 3") went to the same endpoint and model.
+    QSet<QString> sent;
+    const auto requests = server.requests();
+    for (size_t i = before; i < requests.size(); ++i) {
+        const QJsonObject body = QJsonDocument::fromJson(requests[i].body).object();
+        QCOMPARE(body.value(QStringLiteral("model")).toString(), QStringLiteral("emb-test"));
+        for (const QJsonValue &input : body.value(QStringLiteral("input")).toArray())
+            sent.insert(input.toString());
+    }
+    for (int t = 0; t < 4; ++t)
+        QVERIFY2(sent.contains(QStringLiteral("Topic %1").arg(t)), qPrintable(QStringList(sent.values()).join('|')));
 }
 
 QTEST_MAIN(TestGuiSynth)

@@ -12,7 +12,7 @@ build="${BUILD_DIR:-$root/build}"
 jobs="${JOBS:-$(nproc)}"
 shared="$root/../shared"
 
-packages=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev libeigen3-dev libhnswlib-dev
+packages=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev libeigen3-dev libhnswlib-dev
           libsimdjson-dev libsqlite3-dev libzip-dev qtkeychain-qt6-dev python3-numpy python3-hnswlib xvfb xauth)
 
 install_missing() {

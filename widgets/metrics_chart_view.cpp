@@ -6,9 +6,14 @@
 #include <QtCharts/QLegend>
 #include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
+#include <QtCharts/QLogValueAxis>
 #include <QtCharts/QValueAxis>
 
+#include <QFile>
+#include <QPainter>
 #include <QPen>
+#include <QPixmap>
+#include <QSvgGenerator>
 
 #include <algorithm>
 #include <cmath>
@@ -34,13 +39,20 @@ MetricsChartView::MetricsChartView(QWidget *parent)
     chart->legend()->setShowToolTips(true);
     chart->setMargins(QMargins(4, 4, 4, 4));
 
-    m_kAxis = new QValueAxis(chart);
+    // Both k axes belong to the view; the chart holds the one in use.
+    m_kAxis = new QValueAxis(this);
     m_kAxis->setTitleText(tr("k (rank cutoff)"));
     m_kAxis->setLabelFormat(QStringLiteral("%.0f"));
     m_kAxis->setTickType(QValueAxis::TicksDynamic);
     m_kAxis->setTickAnchor(0);
     m_kAxis->setTruncateLabels(false); // "100" at the right edge, next to the legend
-    m_scoreAxis = new QValueAxis(chart);
+    m_logKAxis = new QLogValueAxis(this);
+    m_logKAxis->setTitleText(tr("k (rank cutoff, log scale)"));
+    m_logKAxis->setBase(10.0);
+    m_logKAxis->setLabelFormat(QStringLiteral("%g"));
+    m_logKAxis->setMinorTickCount(8);
+    m_logKAxis->setTruncateLabels(false);
+    m_scoreAxis = new QValueAxis(this);
     m_scoreAxis->setTitleText(tr("mean over queries"));
     m_scoreAxis->setRange(0.0, 1.0);
     m_scoreAxis->setTickCount(11);
@@ -57,7 +69,7 @@ MetricsChartView::MetricsChartView(QWidget *parent)
 
 QString MetricsChartView::seriesSuffix(engine::Metric metric)
 {
-    return metric == engine::Metric::Recall ? QStringLiteral(" \u00b7 recall@k") : QStringLiteral(" \u00b7 nDCG@k");
+    return QStringLiteral(" \u00b7 %1@k").arg(QString::fromLatin1(engine::metricName(metric)));
 }
 
 void MetricsChartView::setModel(MetricsTableModel *model)
@@ -92,6 +104,49 @@ void MetricsChartView::setCurves(Curves curves)
     rebuild();
 }
 
+void MetricsChartView::setMetric(engine::Metric metric)
+{
+    if (m_curves == Curves::Single && m_metric == metric)
+        return;
+    m_metric = metric;
+    m_curves = Curves::Single;
+    updateTitle();
+    rebuild();
+}
+
+void MetricsChartView::setLogK(bool logK)
+{
+    if (m_logK == logK)
+        return;
+    m_logK = logK;
+    QChart *chart = this->chart();
+    chart->removeAllSeries();
+    m_series.clear();
+    chart->removeAxis(logK ? static_cast<QAbstractAxis *>(m_kAxis) : m_logKAxis);
+    chart->addAxis(logK ? static_cast<QAbstractAxis *>(m_logKAxis) : m_kAxis, Qt::AlignBottom);
+    updateTitle();
+    rebuild();
+}
+
+void MetricsChartView::setVisibleRuns(const QStringList &runKeys)
+{
+    const QSet<QString> keys(runKeys.begin(), runKeys.end());
+    if (m_filterRuns && keys == m_visibleRuns)
+        return;
+    m_filterRuns = true;
+    m_visibleRuns = keys;
+    rebuild();
+}
+
+void MetricsChartView::clearVisibleRuns()
+{
+    if (!m_filterRuns)
+        return;
+    m_filterRuns = false;
+    m_visibleRuns.clear();
+    rebuild();
+}
+
 void MetricsChartView::setTitle(const QString &title)
 {
     m_title = title;
@@ -100,27 +155,48 @@ void MetricsChartView::setTitle(const QString &title)
 
 void MetricsChartView::updateTitle()
 {
-    const QString styles = m_curves == Curves::Both   ? tr("nDCG@k solid, recall@k dashed")
-                           : m_curves == Curves::Ndcg ? tr("nDCG@k")
-                                                      : tr("recall@k");
+    QString styles = m_curves == Curves::Both     ? tr("nDCG@k solid, recall@k dashed")
+                     : m_curves == Curves::Ndcg   ? tr("nDCG@k")
+                     : m_curves == Curves::Recall ? tr("recall@k")
+                                                  : QStringLiteral("%1@k").arg(QString::fromLatin1(engine::metricName(m_metric)));
+    if (m_logK)
+        styles += tr(", log k");
     chart()->setTitle(QStringLiteral("%1 (%2)").arg(m_title.isEmpty() ? defaultTitle() : m_title, styles));
+}
+
+QList<engine::Metric> MetricsChartView::drawnMetrics() const
+{
+    switch (m_curves) {
+    case Curves::Both:
+        return {engine::Metric::Ndcg, engine::Metric::Recall};
+    case Curves::Ndcg:
+        return {engine::Metric::Ndcg};
+    case Curves::Recall:
+        return {engine::Metric::Recall};
+    case Curves::Single:
+        return {m_metric};
+    }
+    return {};
 }
 
 QLineSeries *MetricsChartView::series(const QString &runKey, engine::Metric metric) const
 {
     for (const RunSeries &run : m_series)
-        if (run.key == runKey)
-            return metric == engine::Metric::Recall ? run.recall : metric == engine::Metric::Ndcg ? run.ndcg : nullptr;
+        if (run.key == runKey) {
+            const auto it = run.series.find(metric);
+            return it == run.series.end() ? nullptr : it->second;
+        }
     return nullptr;
 }
 
 QList<QLineSeries *> MetricsChartView::allSeries() const
 {
+    const QList<engine::Metric> metrics = drawnMetrics();
     QList<QLineSeries *> out;
     for (const RunSeries &run : m_series)
-        for (QLineSeries *series : {run.ndcg, run.recall})
-            if (series)
-                out.append(series);
+        for (engine::Metric metric : metrics)
+            if (const auto it = run.series.find(metric); it != run.series.end())
+                out.append(it->second);
     return out;
 }
 
@@ -140,6 +216,7 @@ void MetricsChartView::setKRange(int maxK)
     // A little room after the last tick, so its label is not cut by the legend beside the plot.
     m_kAxis->setRange(0, maxK + 0.35 * interval);
     m_kAxis->setTickInterval(interval);
+    m_logKAxis->setRange(1.0, std::max(2.0, maxK * 1.08));
 }
 
 void MetricsChartView::rebuild()
@@ -152,16 +229,18 @@ void MetricsChartView::rebuild()
         setKRange(100);
         return;
     }
+    QAbstractAxis *kAxis = m_logK ? static_cast<QAbstractAxis *>(m_logKAxis) : m_kAxis;
+    const QList<engine::Metric> metrics = drawnMetrics();
     int maxK = 1;
     for (int row = 0; row < m_model->runCount(); ++row) {
         RunSeries run;
         run.key = m_model->runKey(row);
+        if (m_filterRuns && !m_visibleRuns.contains(run.key))
+            continue;
         const QString label = m_model->runLabel(row);
         const QColor color = m_model->runColor(row);
-        for (engine::Metric metric : {engine::Metric::Ndcg, engine::Metric::Recall}) {
-            if ((metric == engine::Metric::Ndcg && m_curves == Curves::Recall) ||
-                (metric == engine::Metric::Recall && m_curves == Curves::Ndcg))
-                continue;
+        bool first = true;
+        for (engine::Metric metric : metrics) {
             const QList<QPointF> points = m_model->curve(row, metric);
             if (points.isEmpty())
                 continue;
@@ -169,25 +248,54 @@ void MetricsChartView::rebuild()
             auto *series = new QLineSeries(chart);
             series->setName(label + seriesSuffix(metric));
             QPen pen(color, 2.25);
-            if (metric == engine::Metric::Recall)
+            if (m_curves == Curves::Both && metric == engine::Metric::Recall)
                 pen.setStyle(Qt::DashLine);
             series->setPen(pen);
             series->replace(points);
             chart->addSeries(series);
-            series->attachAxis(m_kAxis);
+            series->attachAxis(kAxis);
             series->attachAxis(m_scoreAxis);
-            (metric == engine::Metric::Ndcg ? run.ndcg : run.recall) = series;
+            run.series[metric] = series;
+            const QString key = run.key;
+            connect(series, &QLineSeries::clicked, this, [this, key, metric](const QPointF &point) {
+                emit pointClicked(key, metric, std::clamp(int(std::lround(point.x())), 1, 100000));
+            });
             // One legend entry per run, labelled with the run; the line style tells the metric.
             const QList<QLegendMarker *> markers = chart->legend()->markers(series);
             for (QLegendMarker *marker : markers) {
-                const bool first = (metric == engine::Metric::Ndcg) || !run.ndcg;
                 marker->setVisible(first);
                 marker->setLabel(label);
             }
+            first = false;
         }
         m_series.append(run);
     }
     setKRange(maxK);
+}
+
+bool MetricsChartView::saveImage(const QString &path)
+{
+    const QPixmap pixmap = grab();
+    return !pixmap.isNull() && pixmap.save(path);
+}
+
+bool MetricsChartView::saveSvg(const QString &path)
+{
+    {
+        QFile probe(path);
+        if (!probe.open(QIODevice::WriteOnly))
+            return false;
+    }
+    QSvgGenerator generator;
+    generator.setFileName(path);
+    generator.setSize(size());
+    generator.setViewBox(rect());
+    generator.setTitle(chart()->title());
+    QPainter painter;
+    if (!painter.begin(&generator))
+        return false;
+    render(&painter);
+    return painter.end();
 }
 
 } // namespace embtune::widgets

@@ -1,5 +1,7 @@
 #include "metrics_table_model.h"
 
+#include "eval/comparison_table.h"
+
 #include <QFont>
 #include <QIcon>
 #include <QLocale>
@@ -85,6 +87,81 @@ QString MetricsTableModel::formatValue(double value)
     return QString::number(value, 'f', 4);
 }
 
+QString MetricsTableModel::formatDelta(double delta)
+{
+    return QString::asprintf("%+.4f", delta);
+}
+
+void MetricsTableModel::emitAllChanged()
+{
+    if (!m_runs.isEmpty() && !m_columns.isEmpty())
+        emit dataChanged(index(0, 0), index(int(m_runs.size()) - 1, int(m_columns.size()) - 1));
+    if (!m_runs.isEmpty())
+        emit headerDataChanged(Qt::Vertical, 0, int(m_runs.size()) - 1);
+}
+
+void MetricsTableModel::setBaseline(const QString &key)
+{
+    const QString before = baselineKey();
+    m_baselineKey = rowOfRun(key) >= 0 ? key : QString();
+    if (baselineKey() == before)
+        return;
+    for (Run &run : m_runs)
+        run.significance.clear();
+    emitAllChanged();
+    emit baselineChanged(baselineKey());
+}
+
+QString MetricsTableModel::baselineKey() const
+{
+    if (!m_baselineKey.isEmpty())
+        return m_baselineKey;
+    return m_runs.isEmpty() ? QString() : m_runs.front().key;
+}
+
+int MetricsTableModel::baselineRow() const
+{
+    return m_runs.isEmpty() ? -1 : std::max(rowOfRun(baselineKey()), 0);
+}
+
+void MetricsTableModel::setCellText(CellText text)
+{
+    if (m_cellText == text)
+        return;
+    m_cellText = text;
+    emitAllChanged();
+}
+
+void MetricsTableModel::setSignificance(const QString &runKey, engine::Metric metric, int k,
+                                        const Significance &significance)
+{
+    const int row = rowOfRun(runKey);
+    if (row < 0)
+        return;
+    m_runs[row].significance[{metric, k}] = significance;
+    const int column = columnOf(metric, k);
+    if (column >= 0)
+        emit dataChanged(index(row, column), index(row, column));
+}
+
+void MetricsTableModel::clearSignificance()
+{
+    for (Run &run : m_runs)
+        run.significance.clear();
+    emitAllChanged();
+}
+
+std::optional<MetricsTableModel::Significance> MetricsTableModel::significance(int row, engine::Metric metric,
+                                                                               int k) const
+{
+    if (row < 0 || row >= m_runs.size())
+        return std::nullopt;
+    const auto it = m_runs[row].significance.find({metric, k});
+    if (it == m_runs[row].significance.end())
+        return std::nullopt;
+    return it->second;
+}
+
 QColor MetricsTableModel::nextColor()
 {
     return kPalette[m_colorsUsed++ % int(std::size(kPalette))];
@@ -106,6 +183,10 @@ int MetricsTableModel::setRun(const QString &key, const QString &name, const QSt
     int row = rowOfRun(key);
     if (row >= 0) {
         run.color = m_runs[row].color;
+        // New values: markers against (or of) this run no longer hold.
+        if (key == baselineKey())
+            for (Run &other : m_runs)
+                other.significance.clear();
         m_runs[row] = std::move(run);
     } else {
         run.color = nextColor();
@@ -126,14 +207,18 @@ bool MetricsTableModel::removeRun(const QString &key)
     const int row = rowOfRun(key);
     if (row < 0)
         return false;
+    const bool wasBaseline = key == baselineKey();
     beginRemoveRows({}, row, row);
     m_runs.removeAt(row);
     endRemoveRows();
-    if (!m_runs.isEmpty()) {
-        if (!m_columns.isEmpty())
-            emit dataChanged(index(0, 0), index(int(m_runs.size()) - 1, int(m_columns.size()) - 1));
-        emit headerDataChanged(Qt::Vertical, 0, int(m_runs.size()) - 1);
+    if (wasBaseline) {
+        m_baselineKey.clear();
+        for (Run &run : m_runs)
+            run.significance.clear();
     }
+    emitAllChanged();
+    if (wasBaseline)
+        emit baselineChanged(baselineKey());
     return true;
 }
 
@@ -142,6 +227,7 @@ void MetricsTableModel::clear()
     beginResetModel();
     m_runs.clear();
     m_colorsUsed = 0;
+    m_baselineKey.clear();
     endResetModel();
 }
 
@@ -279,11 +365,29 @@ QVariant MetricsTableModel::data(const QModelIndex &index, int role) const
     const double *value = find(index.row(), index.column());
     if (!value)
         return {};
+    const int baseRow = baselineRow();
+    const double *reference = index.row() == baseRow ? nullptr : find(baseRow, index.column());
+    const auto tested = m_runs[index.row()].significance.find({column.metric, column.k});
+    const bool hasTest = tested != m_runs[index.row()].significance.end();
     switch (role) {
-    case Qt::DisplayRole:
-        return formatValue(*value);
+    case Qt::DisplayRole: {
+        QString text;
+        if (m_cellText == CellText::Delta && reference)
+            text = formatDelta(*value - *reference);
+        else if (m_cellText == CellText::ValueAndDelta && reference)
+            text = QStringLiteral("%1 %2").arg(formatValue(*value), formatDelta(*value - *reference));
+        else
+            text = formatValue(*value);
+        if (hasTest)
+            text += QString::fromStdString(engine::significanceMarker(tested->second.pValue));
+        return text;
+    }
     case ValueRole:
         return *value;
+    case DeltaRole:
+        return reference ? QVariant(*value - *reference) : QVariant();
+    case PValueRole:
+        return hasTest ? QVariant(tested->second.pValue) : QVariant();
     case Qt::FontRole: {
         const std::optional<double> top = best(index.column());
         if (!top || formatValue(*value) != formatValue(*top))
@@ -296,10 +400,24 @@ QVariant MetricsTableModel::data(const QModelIndex &index, int role) const
         const Run &run = m_runs[index.row()];
         QString tip = tr("%1: %2 = %3").arg(runLabel(index.row()), columnTitle(column),
                                              QString::number(*value, 'g', QLocale::FloatingPointShortest));
-        if (index.row() > 0)
-            if (const double *reference = find(0, index.column()))
-                tip += tr("\n%1 vs %2").arg(QString::asprintf("%+.4f", *value - *reference), runLabel(0));
+        if (reference)
+            tip += tr("\n%1 vs %2").arg(formatDelta(*value - *reference), runLabel(baseRow));
+        else if (index.row() == baseRow && m_runs.size() > 1)
+            tip += tr("\nbaseline of the deltas and significance markers");
         tip += tr("\nmean over %n queries of split %1", nullptr, run.queryCount).arg(run.split);
+        if (hasTest) {
+            const Significance &s = tested->second;
+            tip += tr("\npaired randomisation test (%1 permutations): p = %2%3\n%4% interval of the mean "
+                      "difference: [%5, %6] over %n shared queries",
+                      nullptr, int(s.queries))
+                       .arg(s.permutations)
+                       .arg(QString::number(s.pValue, 'g', 3),
+                            s.pValue < 0.01   ? tr(" (**, p < 0.01)")
+                            : s.pValue < 0.05 ? tr(" (*, p < 0.05)")
+                                              : tr(" (not significant at 0.05)"))
+                       .arg(s.confidence * 100, 0, 'g', 3)
+                       .arg(formatDelta(s.low), formatDelta(s.high));
+        }
         return tip;
     }
     default:
@@ -336,7 +454,16 @@ QVariant MetricsTableModel::headerData(int section, Qt::Orientation orientation,
         QString tip = tr("%1\nsplit %2, %n queries", nullptr, run.queryCount).arg(run.name, run.split);
         if (!run.details.isEmpty())
             tip += QLatin1Char('\n') + run.details;
+        if (section == baselineRow() && m_runs.size() > 1)
+            tip += tr("\n(baseline of the comparison)");
         return tip;
+    }
+    case Qt::FontRole: {
+        if (section != baselineRow() || m_runs.size() < 2)
+            return {};
+        QFont font;
+        font.setItalic(true);
+        return font;
     }
     case Qt::DecorationRole:
         return swatch(run.color);

@@ -3,9 +3,12 @@
 // per (metric, k) shown. The model keeps every run's mean for every (metric, k) it was given, so
 // the shown columns may change at any time and MetricsChartView draws the curves from it.
 //
-// Cells show 4 decimals; ValueRole and the tooltip carry full precision, the tooltip also the
-// difference to the first run (the reference, normally the baseline). When two or more runs are
-// shown, the best value of each column is bold. The vertical header is the run's label with a
+// Cells show 4 decimals (with CellText::ValueAndDelta or Delta, also or only the difference to
+// the baseline run), followed by the significance marker of the run against the baseline when
+// one was given (setSignificance: "*" p < 0.05, "**" p < 0.01). ValueRole and the tooltip carry
+// full precision, the tooltip also the difference to the baseline, the p-value and the interval
+// of the mean per-query difference. The baseline is the run chosen with setBaseline, else the
+// first run. When two or more runs are shown, the best value of each column is bold. The vertical header is the run's label with a
 // swatch of its colour (the chart uses the same colour). A run's label is its name, followed by
 // " [split]" while runs of several splits are listed.
 
@@ -31,6 +34,18 @@ public:
         KRole,                        // k of the column
         RunKeyRole,                   // QString key of the row's run (cells and vertical header)
         ColorRole,                    // QColor of the row's run
+        DeltaRole,                    // double value minus the baseline's; invalid when either is missing
+        PValueRole,                   // double p-value against the baseline; invalid when not tested
+    };
+    // What a cell's text shows.
+    enum class CellText { Value, ValueAndDelta, Delta };
+    // A run against the baseline for one (metric, k) (engine::SignificanceResult, in short).
+    struct Significance {
+        double pValue = 1;
+        double low = 0, high = 0;  // bootstrap interval of the mean per-query difference
+        double confidence = 0.95;
+        int64_t queries = 0;       // queries both runs evaluated
+        int64_t permutations = 0;
     };
 
     struct Column {
@@ -57,6 +72,19 @@ public:
     QString runLabel(int row) const;
     QColor runColor(int row) const;
     int runQueryCount(int row) const;
+    // The run the deltas and markers refer to; an unknown key (or empty) means the first run.
+    // Changing it clears every significance (they were against the previous baseline).
+    void setBaseline(const QString &key);
+    QString baselineKey() const;
+    int baselineRow() const;
+    void setCellText(CellText text);
+    CellText cellText() const { return m_cellText; }
+    // Significance of run `runKey` against the current baseline; cleared when either run is
+    // replaced or removed, when the baseline changes, and by clearSignificance.
+    void setSignificance(const QString &runKey, engine::Metric metric, int k, const Significance &significance);
+    void clearSignificance();
+    std::optional<Significance> significance(int row, engine::Metric metric, int k) const;
+
     // Mean of (metric, k) of a run; std::nullopt when not computed.
     std::optional<double> value(int row, engine::Metric metric, int k) const;
     // (k, mean) for every k the run has for `metric`, ascending k.
@@ -72,8 +100,14 @@ public:
     static QList<Column> metricColumns(engine::Metric metric, const QList<int> &ks = {1, 3, 5, 10, 100});
     // "nDCG@10".
     static QString columnTitle(const Column &column);
-    // Display text of a value: fixed 4 decimals ("0.4771").
+    // Display text of a value: fixed 4 decimals ("0.4771"); of a delta: signed ("+0.0123").
     static QString formatValue(double value);
+    static QString formatDelta(double delta);
+
+signals:
+    void baselineChanged(const QString &key);
+
+public:
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -86,6 +120,7 @@ private:
         QColor color;
         int queryCount = 0;
         std::map<std::pair<engine::Metric, int>, double> means;
+        std::map<std::pair<engine::Metric, int>, Significance> significance; // against the baseline
     };
     const double *find(int row, int column) const;
     // Best value of a column over the runs (larger is better for every metric); null when < 2 runs.
@@ -94,8 +129,12 @@ private:
     QColor nextColor();
 
     QList<Run> m_runs;
+    void emitAllChanged();
+
     QList<Column> m_columns;
     int m_colorsUsed = 0;
+    QString m_baselineKey;
+    CellText m_cellText = CellText::Value;
 };
 
 } // namespace embtune::widgets

@@ -10,6 +10,8 @@
 #include <QPushButton>
 #include <QTimer>
 
+#include <memory>
+
 namespace embtune::gui {
 
 QString CommandLineRequest::validate() const
@@ -33,8 +35,8 @@ QString CommandLineRequest::validate() const
     if (!split.isEmpty() && !evaluate && !bm25 && train.isEmpty())
         return QStringLiteral("--split is used with --evaluate, --bm25 or --train");
     if (!view.isEmpty() && view != QStringLiteral("dataset") && view != QStringLiteral("embeddings") &&
-        view != QStringLiteral("runs"))
-        return QStringLiteral("--view is dataset, embeddings or runs");
+        view != QStringLiteral("runs") && view != QStringLiteral("compare") && view != QStringLiteral("explorer"))
+        return QStringLiteral("--view is dataset, embeddings, runs, compare or explorer");
     for (const QString &backend : search)
         if (backend != QStringLiteral("exact") && backend != QStringLiteral("hnsw"))
             return QStringLiteral("--search takes exact and/or hnsw");
@@ -129,7 +131,26 @@ void CommandLineRun::start()
                     param.section(QLatin1Char('='), 1).toStdString();
             return m_window->train(request);
         });
-    if (!m_request.view.isEmpty())
+    if (m_request.view == QStringLiteral("compare") || m_request.view == QStringLiteral("explorer"))
+        m_steps.push_back([this] {
+            // The Compare tab once its significance markers are computed; the explorer on the
+            // baseline against the last run, at the query with the largest gain.
+            if (m_request.view == QStringLiteral("explorer"))
+                m_window->showQueryExplorer();
+            else
+                m_window->showCompare();
+            if (!m_window->significancePending()) {
+                continueSoon();
+                return true;
+            }
+            auto connection = std::make_shared<QMetaObject::Connection>();
+            *connection = connect(m_window, &MainWindow::significanceUpdated, this, [this, connection] {
+                disconnect(*connection);
+                continueSoon();
+            });
+            return true;
+        });
+    else if (!m_request.view.isEmpty())
         m_steps.push_back([this] {
             m_window->showTab(m_request.view == QStringLiteral("runs")         ? 2
                               : m_request.view == QStringLiteral("embeddings") ? 1

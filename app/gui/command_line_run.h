@@ -28,7 +28,9 @@ struct CommandLineRequest {
     QStringList train;     // method ids, trained in order with default parameters and splits/{train,dev}.txt
     QStringList params;    // "name=value" parameters of every --train method (the others keep their defaults)
     QString workspace;     // workspace folder opened (or created when absent or empty) first; runs are recorded in it
-    QString view;          // tab to show: "dataset", "embeddings" or "runs"; empty: leave as is
+    QString view;          // tab to show: "dataset", "embeddings" or "runs" (left), "compare" or "explorer"
+                           // (right: the compare view once significance is computed, or the query
+                           // explorer on the baseline against the last run); empty: leave as is
     QString screenshot;  // PNG (or any image format Qt writes) of the window after the steps
     bool analysis = false; // last step: the analysis view of the selected (last) run, once computed
 

@@ -65,7 +65,10 @@ int main(int argc, char *argv[])
                                          QStringLiteral("Split to evaluate and train for (default: test)."),
                                          QStringLiteral("name"));
     const QCommandLineOption viewOption(QStringLiteral("view"),
-                                        QStringLiteral("Show the <tab> (dataset, embeddings or runs) on the left."),
+                                        QStringLiteral("Show the <tab>: dataset, embeddings or runs on the left; compare (the compare "
+                                                       "view with its significance markers) or explorer (the query "
+                                                       "explorer: baseline against the last run, largest gain "
+                                                       "first) on the right."),
                                         QStringLiteral("tab"));
     const QCommandLineOption screenshotOption(
         QStringLiteral("screenshot"),

@@ -342,6 +342,7 @@ void MainWindow::createActions()
     m_aboutQtAction = new QAction(tr("About &Qt"), this);
     m_aboutQtAction->setMenuRole(QAction::AboutQtRole);
     connect(m_aboutQtAction, &QAction::triggered, qApp, &QApplication::aboutQt);
+    createCompareActions();
     createSynthActions();
 }
 
@@ -378,6 +379,7 @@ void MainWindow::createMenus()
     run->addSeparator();
     run->addAction(m_exportTunedAction);
     run->addAction(m_saveIndexAction);
+    run->addAction(m_exportTrecRunAction);
     run->addAction(m_removeRunAction);
     run->addAction(m_clearRunsAction);
     run->addAction(m_clearEndedRunsAction);
@@ -501,103 +503,16 @@ void MainWindow::createCentralWidget()
     m_evaluationSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_metricsModel = new widgets::MetricsTableModel(this);
-    m_metricsTable = new QTableView(this);
-    m_metricsTable->setObjectName(QStringLiteral("metricsTable"));
-    m_metricsTable->setModel(m_metricsModel);
-    m_metricsTable->setToolTip(tr("One row per run; the best value of each column is bold. Hover a cell for full "
-                                  "precision and the difference to the first row"));
-    m_metricsTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_metricsTable->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_metricsTable->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_metricsTable->setAlternatingRowColors(true);
-    m_metricsTable->setContextMenuPolicy(Qt::ActionsContextMenu);
-    m_metricsTable->addActions({m_exportTunedAction, m_saveIndexAction, m_removeRunAction, m_clearRunsAction});
-    m_metricsTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_metricsTable->horizontalHeader()->setMinimumSectionSize(20);
-    m_metricsTable->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_metricsTable->verticalHeader()->setMinimumWidth(96);
-    m_metricsTable->verticalHeader()->setDefaultSectionSize(m_metricsTable->fontMetrics().height() + 10);
-    m_metricsTable->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    connect(m_metricsTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex &current) {
-                showRunDetails(current.isValid() ? m_metricsModel->runKey(current.row()) : QString());
-                updateActions();
-            });
-
-    m_columnsCombo = new QComboBox(this);
-    m_columnsCombo->setObjectName(QStringLiteral("metricColumnsCombo"));
-    m_columnsCombo->setToolTip(tr("Columns of the table: a summary, or one metric at k = 1, 3, 5, 10, 100"));
-    m_columnsCombo->addItem(tr("Summary"), -1);
-    for (engine::Metric metric : engine::kAllMetrics)
-        m_columnsCombo->addItem(QString::fromLatin1(engine::metricName(metric)), int(metric));
-    connect(m_columnsCombo, &QComboBox::currentIndexChanged, this, [this] {
-        const int metric = m_columnsCombo->currentData().toInt();
-        const QString runKey = currentRunKey();
-        m_metricsModel->setColumns(metric < 0 ? widgets::MetricsTableModel::summaryColumns()
-                                              : widgets::MetricsTableModel::metricColumns(engine::Metric(metric)));
-        selectRun(runKey); // the reset cleared the selection
-    });
-    m_curvesCombo = new QComboBox(this);
-    m_curvesCombo->setObjectName(QStringLiteral("curvesCombo"));
-    m_curvesCombo->setToolTip(tr("Curves drawn for each run"));
-    m_curvesCombo->addItem(tr("nDCG@k and recall@k"), int(widgets::MetricsChartView::Curves::Both));
-    m_curvesCombo->addItem(tr("nDCG@k"), int(widgets::MetricsChartView::Curves::Ndcg));
-    m_curvesCombo->addItem(tr("recall@k"), int(widgets::MetricsChartView::Curves::Recall));
-    auto *columnsLabel = new QLabel(tr("&Columns:"), this);
-    columnsLabel->setBuddy(m_columnsCombo);
-    auto *curvesLabel = new QLabel(tr("C&urves:"), this);
-    curvesLabel->setBuddy(m_curvesCombo);
-    auto *optionsRow = new QHBoxLayout;
-    optionsRow->addWidget(columnsLabel);
-    optionsRow->addWidget(m_columnsCombo);
-    optionsRow->addSpacing(16);
-    optionsRow->addWidget(curvesLabel);
-    optionsRow->addWidget(m_curvesCombo);
-    optionsRow->addStretch(1);
-
-    m_chart = new widgets::MetricsChartView(this);
-    m_chart->setObjectName(QStringLiteral("metricsChart"));
-    m_chart->setToolTip(tr("Mean nDCG@k (solid) and recall@k (dashed) for k = 1..100, one colour per run"));
-    m_chart->setModel(m_metricsModel);
-    connect(m_curvesCombo, &QComboBox::currentIndexChanged, this, [this] {
-        m_chart->setCurves(widgets::MetricsChartView::Curves(m_curvesCombo->currentData().toInt()));
-    });
-
     m_runDetails = new widgets::RunDetailsView(this);
     m_runDetails->setObjectName(QStringLiteral("runDetails"));
     m_runDetails->toolBar()->addAction(m_exportTunedAction);
-
-    m_chartSplitter = new QSplitter(Qt::Horizontal, this);
-    m_chartSplitter->setObjectName(QStringLiteral("chartSplitter"));
-    m_chartSplitter->addWidget(m_chart);
-    m_chartSplitter->addWidget(m_runDetails);
-    m_chartSplitter->setStretchFactor(0, 3);
-    m_chartSplitter->setStretchFactor(1, 1);
-    m_chartSplitter->setChildrenCollapsible(false);
-    m_chartSplitter->setSizes({500, 250});
-
-    m_resultsSplitter = new QSplitter(Qt::Vertical, this);
-    m_resultsSplitter->setObjectName(QStringLiteral("resultsSplitter"));
-    m_resultsSplitter->addWidget(m_metricsTable);
-    m_resultsSplitter->addWidget(m_chartSplitter);
-    m_resultsSplitter->setStretchFactor(0, 0);
-    m_resultsSplitter->setStretchFactor(1, 1);
-    m_resultsSplitter->setChildrenCollapsible(false);
-    {
-        // The header and four runs; the table scrolls beyond that, the chart takes the rest.
-        const int rowHeight = m_metricsTable->verticalHeader()->defaultSectionSize();
-        const int header = m_metricsTable->horizontalHeader()->sizeHint().height();
-        const int frame = 2 * m_metricsTable->frameWidth();
-        m_metricsTable->setMinimumHeight(header + rowHeight * 2 + frame);
-        const int height = header + rowHeight * 4 + frame;
-        m_resultsSplitter->setSizes({height, 8 * height});
-    }
+    // The Compare tab (table, curves, exports) and the Query explorer tab: main_window_compare.cpp.
+    createCompareView();
 
     auto *evaluationGroup = new QGroupBox(tr("Comparison"), this);
     auto *evaluationLayout = new QVBoxLayout(evaluationGroup);
     evaluationLayout->addWidget(m_evaluationSummary);
-    evaluationLayout->addLayout(optionsRow);
-    evaluationLayout->addWidget(m_resultsSplitter, 1);
+    evaluationLayout->addWidget(m_resultsTabs, 1);
 
     auto *resultsPane = new QWidget(this);
     auto *resultsLayout = new QVBoxLayout(resultsPane);

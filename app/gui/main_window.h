@@ -13,6 +13,7 @@
 // main_window_embeddings.cpp (Embeddings tab), main_window_runs.cpp (evaluate, BM25, HNSW, train
 // and the Runs tab, the comparison).
 
+#include "compare_view.h"
 #include "data/dataset.h"
 #include "dialogs/evaluate_dialog.h"
 #include "embed/embedding_set.h"
@@ -46,6 +47,7 @@ class QSettings;
 class QSplitter;
 class QTabWidget;
 class QTableView;
+class QThreadPool;
 class QJsonObject;
 class QMimeData;
 class QUndoStack;
@@ -58,6 +60,7 @@ class EmbeddingsPanel;
 class GeneratedQueriesPanel;
 class MetricsChartView;
 class MetricsTableModel;
+class QueryExplorerView;
 class RunDetailsView;
 class TrainingRunsModel;
 class TrainingRunsPanel;
@@ -159,6 +162,25 @@ public:
     bool hasActiveTraining() const;
     // Exports the tuned document (and query) vectors of run `runKey`.
     bool exportTunedVectors(const QString &runKey, engine::VectorFormat format, const QString &dir);
+    // Compare view and query explorer (main_window_compare.cpp).
+    // Writes the comparison of the runs shown (filter and sort of the compare view): the table as
+    // CSV, Markdown or LaTeX (engine comparison_table, significance against the baseline computed
+    // on a worker thread), the chart as PNG or SVG, or a report folder (report.md + PNG charts).
+    // comparisonExported(path) when written; false (errorShown) when it cannot start.
+    bool exportComparison(widgets::CompareView::Export kind, const QString &path);
+    // Writes run `runKey`'s ranking as a TREC run file (top `depth`, tag from the run's name) on a
+    // worker thread; trecRunExported(path) when written.
+    bool exportTrecRun(const QString &runKey, const QString &path, int depth = 100);
+    // Shows the Compare tab, or the query explorer comparing run A with run B (empty: the
+    // baseline and the selected run, else the last run).
+    void showCompare();
+    void showQueryExplorer(const QString &runKeyA = {}, const QString &runKeyB = {});
+    // True while the significance of the shown columns is being computed.
+    bool significancePending() const { return m_significanceWatcher != nullptr || m_significanceQueued; }
+    widgets::CompareView *compareView() const { return m_compareView; }
+    widgets::QueryExplorerView *queryExplorer() const { return m_queryExplorer; }
+    QAction *exportTrecRunAction() const { return m_exportTrecRunAction; }
+
     // Asks the running job to stop; it finishes with jobCancelled().
     void cancelJob();
 
@@ -284,6 +306,10 @@ signals:
     // The analysis view shows run `runKey`; the OOD report of it is in the view.
     void analysisFinished(const QString &runKey);
     void oodReportFinished(const QString &runKey);
+    // The compare view's markers are up to date with its runs, baseline and columns.
+    void significanceUpdated();
+    void comparisonExported(const QString &path);
+    void trecRunExported(const QString &path);
     // An HNSW index was saved (`path` and `path`.json).
     void indexSaved(const QString &path);
     void jobCancelled();
@@ -391,6 +417,14 @@ private:
     void onTrained(const QString &trainingKey, const TrainingContext &context, const TrainJobResult &result);
     void addTrainedRun(const QString &trainingKey, const TrainingContext &context, const TrainJobResult &result);
     QString hnswSummary(const HnswEvaluation &hnsw) const;
+    // Compare view and query explorer (main_window_compare.cpp).
+    void createCompareActions();
+    void createCompareView();
+    void scheduleSignificance();
+    void startSignificance();
+    void refreshExplorerRuns();
+    void chooseComparisonExport(widgets::CompareView::Export kind);
+    void chooseExportTrecRun();
     void createAnalysisDock();
     void onAnalyzed(const QString &runKey, const AnalysisJobResult &result);
 
@@ -496,6 +530,14 @@ private:
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_resultsSplitter = nullptr;
     QSplitter *m_chartSplitter = nullptr;
+    widgets::CompareView *m_compareView = nullptr;
+    widgets::QueryExplorerView *m_queryExplorer = nullptr;
+    QTabWidget *m_resultsTabs = nullptr;
+    QAction *m_exportTrecRunAction = nullptr;
+    QFutureWatcherBase *m_significanceWatcher = nullptr;
+    QThreadPool *m_compareThreads = nullptr; // significance and export jobs (one thread)
+    bool m_significanceQueued = false;
+    int m_significanceGeneration = 0;
 
     GeneratedSetStore m_generatedStore{GeneratedSetStore::defaultRoot()};
     QList<GeneratedSetInfo> m_generatedSets;           // of the open dataset

@@ -571,20 +571,13 @@ QStringList MainWindow::runKeys() const
 
 QString MainWindow::currentRunKey() const
 {
-    const QModelIndex current = m_metricsTable->selectionModel()->currentIndex();
-    if (!current.isValid() || !m_metricsTable->selectionModel()->isRowSelected(current.row()))
-        return {};
-    return m_metricsModel->runKey(current.row());
+    return m_compareView->currentRunKey();
 }
 
 bool MainWindow::selectRun(const QString &runKey)
 {
-    const int row = m_metricsModel->rowOfRun(runKey);
-    if (row < 0)
+    if (!m_compareView->selectRun(runKey))
         return false;
-    const QModelIndex index = m_metricsModel->index(row, 0);
-    m_metricsTable->selectionModel()->setCurrentIndex(index,
-                                                      QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     showRunDetails(runKey);
     updateActions();
     return true;

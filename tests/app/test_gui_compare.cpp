@@ -1,0 +1,503 @@
+// The compare view, the query explorer and the comparison exports, offscreen on a dataset the
+// test writes (300 documents, 16-d vectors, 80 judged test queries with graded gains; two
+// embedding sets whose query vectors are the relevant document's plus noise, set "better" with
+// less noise): the table's values equal `embtune-cli evaluate --json` for the same inputs; the
+// significance markers agree with the p-values; sorting, filtering, the baseline combo; CSV export
+// read back; Markdown report and chart SVG; a TREC run file round trip; the query explorer on the
+// query with the largest gain shows both top-10 lists and rank movements as exact search (the
+// slow reference) computes them.
+
+#include "compare_view.h"
+#include "main_window.h"
+#include "metrics_chart_view.h"
+#include "metrics_table_model.h"
+#include "query_explorer_model.h"
+#include "query_explorer_ranking_model.h"
+#include "query_explorer_view.h"
+
+#include "eval/metrics.h"
+#include "io/npy.h"
+#include "io/trec_run.h"
+#include "search/exact_search.h"
+#include "support/cli_run.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTextBrowser>
+#include <QTest>
+
+#include <cmath>
+#include <random>
+
+using embtune::gui::MainWindow;
+using embtune::widgets::CompareView;
+using embtune::widgets::MetricsTableModel;
+namespace engine = embtune::engine;
+
+namespace {
+
+constexpr int kTimeoutMs = 120000;
+constexpr int kDocs = 300, kDim = 16, kQueries = 80;
+
+std::string numbered(const char *prefix, int i)
+{
+    std::string out(prefix);
+    out += std::to_string(i);
+    return out;
+}
+
+bool writeText(const QString &path, const QByteArray &content)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
+}
+
+bool writeMatrix(const QString &path, int rows, int cols, std::vector<float> values)
+{
+    const engine::FloatMatrix matrix(rows, cols, std::move(values));
+    return engine::writeNpyMatrix(QFile::encodeName(path).toStdString(), matrix.map()).ok();
+}
+
+bool writeIds(const QString &path, const std::vector<std::string> &ids)
+{
+    return engine::writeIdList(QFile::encodeName(path).toStdString(), ids).ok();
+}
+
+// BEIR folder + embeddings/worse and embeddings/better. Query q is relevant to documents 3q
+// (gain 2) and 3q+1 (gain 1); its vector is document 3q's plus noise (0.9 worse, 0.5 better).
+bool writeFixture(const QString &dir)
+{
+    std::mt19937 random(5);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    std::vector<float> docs(size_t(kDocs) * kDim);
+    for (float &v : docs)
+        v = normal(random);
+    QByteArray corpus, queries, qrels = "query-id\tcorpus-id\tscore\n";
+    std::vector<std::string> docIds, queryIds;
+    for (int d = 0; d < kDocs; ++d) {
+        docIds.push_back(numbered("d", d));
+        corpus += "{\"_id\": \"d" + QByteArray::number(d) + "\", \"title\": \"Title " + QByteArray::number(d) +
+                  "\", \"text\": \"body of document " + QByteArray::number(d) + "\"}\n";
+    }
+    std::vector<float> worse(size_t(kQueries) * kDim), better(size_t(kQueries) * kDim);
+    for (int q = 0; q < kQueries; ++q) {
+        queryIds.push_back(numbered("q", q));
+        queries += "{\"_id\": \"q" + QByteArray::number(q) + "\", \"text\": \"question number " +
+                   QByteArray::number(q) + "\"}\n";
+        qrels += "q" + QByteArray::number(q) + "\td" + QByteArray::number(3 * q) + "\t2\n";
+        qrels += "q" + QByteArray::number(q) + "\td" + QByteArray::number(3 * q + 1) + "\t1\n";
+        for (int c = 0; c < kDim; ++c) {
+            const float x = docs[size_t(3 * q) * kDim + c];
+            const float noise = normal(random);
+            worse[size_t(q) * kDim + c] = x + 0.9f * noise;
+            better[size_t(q) * kDim + c] = x + 0.5f * noise;
+        }
+    }
+    bool ok = writeText(dir + "/corpus.jsonl", corpus) && writeText(dir + "/queries.jsonl", queries) &&
+              writeText(dir + "/qrels/test.tsv", qrels);
+    for (const auto &[name, vectors] : {std::pair<QString, std::vector<float> *>{"worse", &worse}, {"better", &better}}) {
+        const QString set = dir + "/embeddings/" + name;
+        ok = ok && QDir().mkpath(set) && writeMatrix(set + "/corpus.npy", kDocs, kDim, docs) &&
+             writeIds(set + "/corpus_ids.txt", docIds) && writeMatrix(set + "/queries.npy", kQueries, kDim, *vectors) &&
+             writeIds(set + "/query_ids.txt", queryIds);
+    }
+    return ok;
+}
+
+// RFC 4180 records.
+QList<QStringList> readCsv(const QString &text)
+{
+    QList<QStringList> rows;
+    QStringList row;
+    QString field;
+    bool quoted = false;
+    for (int i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+                field += c;
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == ',') {
+            row << field;
+            field.clear();
+        } else if (c == '\n') {
+            row << field;
+            rows << row;
+            row.clear();
+            field.clear();
+        } else if (c != '\r') {
+            field += c;
+        }
+    }
+    return rows;
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+} // namespace
+
+class TestGuiCompare : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void tableEqualsCli();
+    void significanceMarkers();
+    void sortFilterAndBaseline();
+    void exportsTableReportAndChart();
+    void trecRunRoundTrip();
+    void explorerOnLargestGain();
+    void cleanupTestCase();
+
+private:
+    QString runKey(const QString &set) const { return QStringLiteral("eval:%1|test").arg(m_keys.value(set)); }
+
+    QTemporaryDir m_dir;
+    QString m_data;
+    std::unique_ptr<MainWindow> m_window;
+    QHash<QString, QString> m_keys; // set name -> Embeddings panel key
+    QHash<QString, std::shared_ptr<const engine::EmbeddingSet>> m_sets;
+};
+
+void TestGuiCompare::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_data = m_dir.filePath(QStringLiteral("data"));
+    QVERIFY(writeFixture(m_data));
+    MainWindow::Options options;
+    options.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
+    options.cacheDir = m_dir.filePath(QStringLiteral("cache"));
+    options.restoreWindow = false;
+    options.restoreSession = false;
+    options.saveSettings = false;
+    m_window = std::make_unique<MainWindow>(options);
+    m_window->setErrorDialogsEnabled(false);
+    m_window->resize(1400, 900);
+    m_window->show();
+    QSignalSpy errors(m_window.get(), &MainWindow::errorShown);
+    QSignalSpy loaded(m_window.get(), &MainWindow::datasetLoaded);
+    QVERIFY(m_window->openDataset(m_data));
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() == 1 && !m_window->isBusy(), kTimeoutMs);
+    for (const QString &set : {QStringLiteral("worse"), QStringLiteral("better")}) {
+        QSignalSpy imported(m_window.get(), &MainWindow::embeddingsLoaded);
+        QSignalSpy evaluated(m_window.get(), &MainWindow::evaluationFinished);
+        QVERIFY(m_window->importEmbeddings(m_data + "/embeddings/" + set));
+        QTRY_VERIFY_WITH_TIMEOUT(imported.count() == 1 && !m_window->isBusy(), kTimeoutMs);
+        m_keys.insert(set, m_window->currentEmbeddingsKey());
+        m_sets.insert(set, m_window->embeddings());
+        QVERIFY(m_window->evaluate());
+        QTRY_VERIFY_WITH_TIMEOUT(evaluated.count() == 1 && !m_window->isBusy(), kTimeoutMs);
+    }
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+    QCOMPARE(m_window->runKeys(), QStringList({runKey("worse"), runKey("better")}));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->significancePending(), kTimeoutMs);
+}
+
+void TestGuiCompare::tableEqualsCli()
+{
+    const MetricsTableModel *model = m_window->metricsModel();
+    for (const QString &set : {QStringLiteral("worse"), QStringLiteral("better")}) {
+        const embtune::test::CliRun cli = embtune::test::runCli(
+            {"evaluate", "--dataset", m_data, "--embeddings", m_data + "/embeddings/" + set, "--k", "1,10,100",
+             "--json", "-"});
+        QVERIFY2(cli.exitCode == 0, qPrintable(cli.err));
+        const QJsonObject metrics = QJsonDocument::fromJson(cli.out.toUtf8()).object().value("metrics").toObject();
+        QVERIFY(!metrics.isEmpty());
+        const int row = model->rowOfRun(runKey(set));
+        QVERIFY(row >= 0);
+        int compared = 0;
+        for (const MetricsTableModel::Column &column : model->columns()) {
+            const QString key = QStringLiteral("%1@%2").arg(QString::fromLatin1(engine::metricKey(column.metric))).arg(column.k);
+            QVERIFY2(metrics.contains(key), qPrintable(key));
+            const QVariant shown = model->index(row, model->columnOf(column.metric, column.k)).data(MetricsTableModel::ValueRole);
+            QVERIFY(std::abs(shown.toDouble() - metrics.value(key).toDouble()) <= 1e-9);
+            ++compared;
+        }
+        QCOMPARE(compared, 8);
+    }
+}
+
+void TestGuiCompare::significanceMarkers()
+{
+    const MetricsTableModel *model = m_window->metricsModel();
+    QCOMPARE(model->baselineKey(), runKey("worse"));
+    const int better = model->rowOfRun(runKey("better"));
+    const int ndcg10 = model->columnOf(engine::Metric::Ndcg, 10);
+    const QModelIndex cell = model->index(better, ndcg10);
+    const auto significance = model->significance(better, engine::Metric::Ndcg, 10);
+    QVERIFY(significance);
+    QCOMPARE(significance->permutations, int64_t(10000));
+    QCOMPARE(significance->queries, int64_t(kQueries));
+    QVERIFY2(significance->pValue < 0.01, qPrintable(QString::number(significance->pValue)));
+    QVERIFY(cell.data().toString().endsWith(QStringLiteral("**")));
+    // The interval contains the mean difference, which is the delta.
+    const double delta = cell.data(MetricsTableModel::DeltaRole).toDouble();
+    QVERIFY(delta > 0);
+    QVERIFY(significance->low <= delta && delta <= significance->high);
+    QVERIFY(cell.data(Qt::ToolTipRole).toString().contains(QStringLiteral("interval")));
+    QVERIFY(!model->index(model->rowOfRun(runKey("worse")), ndcg10).data(MetricsTableModel::PValueRole).isValid());
+    // Every marker agrees with its p-value.
+    for (int c = 0; c < model->columnCount(); ++c) {
+        const QModelIndex index = model->index(better, c);
+        const QVariant p = index.data(MetricsTableModel::PValueRole);
+        QVERIFY(p.isValid());
+        const QString text = index.data().toString();
+        const QString marker = p.toDouble() < 0.01 ? QStringLiteral("**") : p.toDouble() < 0.05 ? QStringLiteral("*") : QString();
+        QVERIFY2(text == MetricsTableModel::formatValue(index.data(MetricsTableModel::ValueRole).toDouble()) + marker,
+                 qPrintable(text));
+    }
+}
+
+void TestGuiCompare::sortFilterAndBaseline()
+{
+    CompareView *view = m_window->compareView();
+    QTableView *table = view->tableView();
+    MetricsTableModel *model = m_window->metricsModel();
+    const int ndcg10 = model->columnOf(engine::Metric::Ndcg, 10);
+    table->sortByColumn(ndcg10, Qt::DescendingOrder);
+    QCOMPARE(view->visibleRunKeys(), QStringList({runKey("better"), runKey("worse")}));
+    table->sortByColumn(ndcg10, Qt::AscendingOrder);
+    QCOMPARE(view->visibleRunKeys(), QStringList({runKey("worse"), runKey("better")}));
+    // The selection follows the run, not the row.
+    QVERIFY(m_window->selectRun(runKey("better")));
+    table->sortByColumn(ndcg10, Qt::DescendingOrder);
+    QCOMPARE(view->currentRunKey(), runKey("better"));
+
+    const QString betterLabel = model->runLabel(model->rowOfRun(runKey("better")));
+    view->filterEdit()->setText(betterLabel.toUpper());
+    QCOMPARE(view->visibleRunKeys(), QStringList({runKey("better")}));
+    QCOMPARE(view->chart()->allSeries().size(), 2); // nDCG and recall of the one run shown
+    view->filterEdit()->clear();
+    QCOMPARE(view->visibleRunKeys().size(), 2);
+    QCOMPARE(view->chart()->allSeries().size(), 4);
+
+    // Curves of any metric, log k.
+    view->curvesCombo()->setCurrentIndex(view->curvesCombo()->findData(int(engine::Metric::Mrr)));
+    QCOMPARE(view->chart()->allSeries().size(), 2);
+    QVERIFY(view->chart()->series(runKey("better"), engine::Metric::Mrr));
+    view->logKCheck()->setChecked(true);
+    QVERIFY(view->chart()->logK());
+    QCOMPARE(view->chart()->allSeries().size(), 2);
+    view->logKCheck()->setChecked(false);
+    view->curvesCombo()->setCurrentIndex(0);
+
+    // Baseline "better": deltas change sign, markers are recomputed against it.
+    QSignalSpy updated(m_window.get(), &MainWindow::significanceUpdated);
+    QComboBox *baseline = view->baselineCombo();
+    baseline->setCurrentIndex(baseline->findData(runKey("better")));
+    emit baseline->activated(baseline->currentIndex());
+    QCOMPARE(model->baselineKey(), runKey("better"));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->significancePending() && updated.count() >= 1, kTimeoutMs);
+    const int worse = model->rowOfRun(runKey("worse"));
+    QVERIFY(model->index(worse, ndcg10).data(MetricsTableModel::DeltaRole).toDouble() < 0);
+    QVERIFY(model->significance(worse, engine::Metric::Ndcg, 10));
+    QVERIFY(!model->significance(model->rowOfRun(runKey("better")), engine::Metric::Ndcg, 10));
+    view->cellTextCombo()->setCurrentIndex(view->cellTextCombo()->findData(int(MetricsTableModel::CellText::Delta)));
+    QVERIFY(model->index(worse, ndcg10).data().toString().startsWith(QLatin1Char('-')));
+    view->cellTextCombo()->setCurrentIndex(0);
+    model->setBaseline(runKey("worse"));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->significancePending(), kTimeoutMs);
+    table->sortByColumn(-1, Qt::AscendingOrder);
+}
+
+void TestGuiCompare::exportsTableReportAndChart()
+{
+    MetricsTableModel *model = m_window->metricsModel();
+    CompareView *view = m_window->compareView();
+    QSignalSpy exported(m_window.get(), &MainWindow::comparisonExported);
+    QSignalSpy errors(m_window.get(), &MainWindow::errorShown);
+
+    // The table as shown, sorted best first, read back.
+    view->tableView()->sortByColumn(model->columnOf(engine::Metric::Ndcg, 10), Qt::DescendingOrder);
+    const QString csvPath = m_dir.filePath(QStringLiteral("out/table.csv"));
+    QVERIFY(m_window->exportComparison(CompareView::Export::Csv, csvPath));
+    QTRY_VERIFY_WITH_TIMEOUT(exported.count() == 1, kTimeoutMs);
+    const QList<QStringList> rows = readCsv(QString::fromUtf8(readAll(csvPath)));
+    QCOMPARE(rows.size(), 3);
+    QCOMPARE(rows[0].size(), 2 + 6 * int(model->columns().size()));
+    const QStringList order = view->visibleRunKeys();
+    for (int r = 0; r < 2; ++r) {
+        const int row = model->rowOfRun(order[r]);
+        QCOMPARE(rows[r + 1][0], model->runLabel(row));
+        QCOMPARE(rows[r + 1][1], order[r] == model->baselineKey() ? QStringLiteral("1") : QStringLiteral("0"));
+        for (int c = 0; c < model->columns().size(); ++c) {
+            const QModelIndex index = model->index(row, c);
+            QCOMPARE(rows[r + 1][2 + 6 * c], MetricsTableModel::formatValue(index.data(MetricsTableModel::ValueRole).toDouble()));
+            QCOMPARE(rows[r + 1][7 + 6 * c] == QStringLiteral("1"), index.data(Qt::FontRole).value<QFont>().bold());
+            const QVariant p = index.data(MetricsTableModel::PValueRole);
+            QCOMPARE(rows[r + 1][4 + 6 * c].isEmpty(), !p.isValid());
+            if (p.isValid())
+                QCOMPARE(rows[r + 1][4 + 6 * c].toDouble(), QString::number(p.toDouble(), 'g', 6).toDouble());
+        }
+    }
+    // Filtered to one run: that run and the baseline.
+    view->filterEdit()->setText(model->runLabel(model->rowOfRun(runKey("better"))));
+    QVERIFY(m_window->exportComparison(CompareView::Export::Markdown, m_dir.filePath(QStringLiteral("out/table.md"))));
+    QTRY_VERIFY_WITH_TIMEOUT(exported.count() == 2, kTimeoutMs);
+    const QString markdown = QString::fromUtf8(readAll(m_dir.filePath(QStringLiteral("out/table.md"))));
+    QCOMPARE(markdown.count(QStringLiteral("(baseline)")), 1);
+    QCOMPARE(markdown.split(QLatin1Char('\n')).filter(QRegularExpression(QStringLiteral("^\\| "))).size(), 3);
+    view->filterEdit()->clear();
+    QVERIFY(m_window->exportComparison(CompareView::Export::Latex, m_dir.filePath(QStringLiteral("out/table.tex"))));
+    QTRY_VERIFY_WITH_TIMEOUT(exported.count() == 3, kTimeoutMs);
+    QVERIFY(readAll(m_dir.filePath(QStringLiteral("out/table.tex"))).contains("\\begin{tabular}{lrrrrrrrr}"));
+
+    const QString report = m_dir.filePath(QStringLiteral("out/report"));
+    QVERIFY(m_window->exportComparison(CompareView::Export::Report, report));
+    QTRY_VERIFY_WITH_TIMEOUT(exported.count() == 4, kTimeoutMs);
+    const QString md = QString::fromUtf8(readAll(report + "/report.md"));
+    QVERIFY(md.contains(QStringLiteral("| run |")) && md.contains(QStringLiteral("![nDCG@k](ndcg_at_k.png)")));
+    for (const char *image : {"ndcg_at_k.png", "recall_at_k.png"})
+        QVERIFY(QImage(report + "/" + image).width() >= 900);
+
+    QVERIFY(m_window->exportComparison(CompareView::Export::ChartSvg, m_dir.filePath(QStringLiteral("out/curves.svg"))));
+    QVERIFY(m_window->exportComparison(CompareView::Export::ChartPng, m_dir.filePath(QStringLiteral("out/curves.png"))));
+    QCOMPARE(exported.count(), 6);
+    const QByteArray svg = readAll(m_dir.filePath(QStringLiteral("out/curves.svg")));
+    QVERIFY(svg.contains("<svg") && svg.contains("</svg>"));
+    QVERIFY(!QImage(m_dir.filePath(QStringLiteral("out/curves.png"))).isNull());
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+
+    // A folder that cannot be made is an error naming it.
+    writeText(m_dir.filePath(QStringLiteral("blocker")), "x");
+    QVERIFY(!m_window->exportComparison(CompareView::Export::Csv, m_dir.filePath(QStringLiteral("blocker/sub/t.csv"))));
+    QCOMPARE(errors.count(), 1);
+    QVERIFY(errors.first().first().toString().contains(QStringLiteral("blocker")));
+    view->tableView()->sortByColumn(-1, Qt::AscendingOrder);
+}
+
+void TestGuiCompare::trecRunRoundTrip()
+{
+    QSignalSpy written(m_window.get(), &MainWindow::trecRunExported);
+    const QString path = m_dir.filePath(QStringLiteral("out/better.trec"));
+    QVERIFY(m_window->exportTrecRun(runKey("better"), path));
+    QTRY_VERIFY_WITH_TIMEOUT(written.count() == 1, kTimeoutMs);
+    const engine::Dataset &dataset = *m_window->dataset();
+    auto lines = engine::readTrecRun(QFile::encodeName(path).toStdString());
+    QVERIFY(lines.ok());
+    QCOMPARE(lines->size(), size_t(kQueries) * 100);
+    auto ranking = engine::rankingFromTrecRun(*lines, dataset);
+    QVERIFY(ranking.ok());
+    // Against exact search of the set's vectors (slow reference).
+    const engine::EmbeddingSet &set = *m_sets.value("better");
+    const engine::Ranking reference = engine::exactSearchReference(
+        set.docs, set.queries, ranking->queries, engine::tiePriorityByIdDescending(dataset.docIds.ids()), 100,
+        engine::Similarity::Cosine);
+    QCOMPARE(ranking->docs, reference.docs);
+    QVERIFY(!m_window->exportTrecRun(QStringLiteral("no such run"), path));
+}
+
+void TestGuiCompare::explorerOnLargestGain()
+{
+    const engine::Dataset &dataset = *m_window->dataset();
+    const engine::Qrels &qrels = *dataset.split("test");
+    const std::vector<int32_t> tie = engine::tiePriorityByIdDescending(dataset.docIds.ids());
+    std::vector<int32_t> queries;
+    for (const engine::QueryJudgements &judged : qrels.queries)
+        queries.push_back(judged.query);
+    const engine::EmbeddingSet &worse = *m_sets.value("worse");
+    const engine::EmbeddingSet &better = *m_sets.value("better");
+    const engine::Ranking a = engine::exactSearchReference(worse.docs, worse.queries, queries, tie, 100,
+                                                           engine::Similarity::Cosine);
+    const engine::Ranking b = engine::exactSearchReference(better.docs, better.queries, queries, tie, 100,
+                                                           engine::Similarity::Cosine);
+    // The largest gain in nDCG@10 by the direct formula (first query on ties).
+    int32_t largest = -1;
+    double largestGain = 0;
+    int wins = 0, losses = 0;
+    for (size_t i = 0; i < queries.size(); ++i) {
+        const engine::QueryJudgements &judged = *qrels.find(queries[i]);
+        const std::vector<int32_t> listA(a.docsOf(i), a.docsOf(i) + 100), listB(b.docsOf(i), b.docsOf(i) + 100);
+        const double gain = engine::metricReference(engine::Metric::Ndcg, 10, listB, judged) -
+                            engine::metricReference(engine::Metric::Ndcg, 10, listA, judged);
+        wins += gain > 1e-12;
+        losses += gain < -1e-12;
+        if (largest < 0 || gain > largestGain) {
+            largest = queries[i];
+            largestGain = gain;
+        }
+    }
+    QVERIFY(largestGain > 0);
+
+    m_window->showQueryExplorer(runKey("worse"), runKey("better"));
+    embtune::widgets::QueryExplorerView *explorer = m_window->queryExplorer();
+    QVERIFY(explorer->isVisible());
+    QCOMPARE(explorer->currentQuery(), largest);
+    QCOMPARE(explorer->queryModel()->wins(), wins);
+    QCOMPARE(explorer->queryModel()->losses(), losses);
+    QVERIFY(explorer->summaryLabel()->text().contains(QStringLiteral("%1</b> wins").arg(wins)));
+    // The table's first row (sorted by change, descending) is a query with the largest gain.
+    const QModelIndex top = explorer->queryProxy()->index(0, embtune::widgets::QueryExplorerModel::ChangeColumn);
+    QVERIFY(std::abs(top.data(embtune::widgets::QueryExplorerModel::SortRole).toDouble() - largestGain) < 1e-12);
+
+    const size_t row = size_t(std::find(queries.begin(), queries.end(), largest) - queries.begin());
+    const auto rankIn = [](const engine::Ranking &ranking, size_t r, int32_t doc) {
+        for (int32_t i = 0; i < ranking.k; ++i)
+            if (ranking.docsOf(r)[i] == doc)
+                return i + 1;
+        return 0;
+    };
+    const engine::QueryJudgements &judged = *qrels.find(largest);
+    for (const auto &[model, ranking] : {std::pair{explorer->rankingA(), &a}, std::pair{explorer->rankingB(), &b}}) {
+        const QList<embtune::widgets::QueryRankingModel::Entry> &entries = model->entries();
+        QCOMPARE(entries.size(), 10);
+        for (int i = 0; i < 10; ++i) {
+            const int32_t doc = ranking->docsOf(row)[i];
+            QCOMPARE(entries[i].doc, doc);
+            QCOMPARE(entries[i].gain, judged.gainOf(doc));
+            QCOMPARE(entries[i].rankA, rankIn(a, row, doc));
+            QCOMPARE(entries[i].rankB, rankIn(b, row, doc));
+            const QString move = model->index(i, embtune::widgets::QueryRankingModel::MoveColumn).data().toString();
+            if (judged.gainOf(doc) > 0) {
+                const QString from = rankIn(a, row, doc) ? QString::number(rankIn(a, row, doc)) : QStringLiteral(">100");
+                const QString to = rankIn(b, row, doc) ? QString::number(rankIn(b, row, doc)) : QStringLiteral(">100");
+                QCOMPARE(move, QStringLiteral("%1 \u2192 %2").arg(from, to));
+            } else {
+                QVERIFY(move.isEmpty());
+            }
+        }
+    }
+    QVERIFY(explorer->textPane()->toPlainText().contains(QString::fromStdString(dataset.queries[size_t(largest)])));
+
+    // Filter by text; a query hidden by the filter is shown again by showQuery.
+    explorer->filterEdit()->setText(QStringLiteral("question number 7"));
+    QVERIFY(explorer->queryProxy()->rowCount() >= 1 && explorer->queryProxy()->rowCount() <= 11);
+    QVERIFY(explorer->showQuery(largest));
+    QVERIFY(explorer->filterEdit()->text().isEmpty() || explorer->currentQuery() == largest);
+    QCOMPARE(explorer->currentQuery(), largest);
+
+    // A double-click on a run's row jumps to it against the baseline.
+    m_window->showCompare();
+    CompareView *view = m_window->compareView();
+    emit view->runActivated(runKey("better"));
+    QCOMPARE(explorer->runA(), runKey("worse"));
+    QCOMPARE(explorer->runB(), runKey("better"));
+    QCOMPARE(explorer->currentQuery(), largest);
+}
+
+void TestGuiCompare::cleanupTestCase()
+{
+    m_window.reset();
+}
+
+QTEST_MAIN(TestGuiCompare)
+#include "test_gui_compare.moc"

@@ -413,8 +413,20 @@ void TestGuiAnalysis::scifactNudgeArrows()
     request.methodId = QStringLiteral("nudge-n");
     QVERIFY(window->train(request));
     QTRY_VERIFY_WITH_TIMEOUT(!trained.isEmpty(), kTimeoutMs);
-    QVERIFY(runAndWait(*window, &MainWindow::analysisFinished,
-                       [&] { return window->showAnalysis(trained.first().first().toString()); }));
+    const QString runKey = trained.first().first().toString();
+    // Cancel (Esc) while it runs: nothing is shown as complete and the next request computes again.
+    {
+        QSignalSpy cancelled(window.get(), &MainWindow::jobCancelled);
+        QSignalSpy finished(window.get(), &MainWindow::analysisFinished);
+        QVERIFY(window->showAnalysis(runKey));
+        QVERIFY(window->isBusy());
+        window->cancelJob();
+        QTRY_VERIFY_WITH_TIMEOUT(!window->isBusy(), kTimeoutMs);
+        QCOMPARE(cancelled.count(), 1);
+        QCOMPARE(finished.count(), 0);
+        QVERIFY(!window->analysisView()->analysis());
+    }
+    QVERIFY(runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(runKey); }));
     const widgets::AnalysisView &view = *window->analysisView();
     const auto analysis = view.analysis();
     QVERIFY(analysis && analysis->hasAfter);

@@ -127,6 +127,23 @@ embtune::test::HttpResponse embeddingsAnswer(const embtune::test::HttpRequest &r
     return response;
 }
 
+// An OpenAI-compatible chat endpoint: two questions naming the document's title.
+embtune::test::HttpResponse chatAnswer(const embtune::test::HttpRequest &request)
+{
+    const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+    const QString prompt =
+        body.value(QStringLiteral("messages")).toArray().at(0).toObject().value(QStringLiteral("content")).toString();
+    const QString title = prompt.contains(QStringLiteral("Topic 0")) ? QStringLiteral("reefs") : QStringLiteral("other");
+    const QJsonObject message{{QStringLiteral("role"), QStringLiteral("assistant")},
+                              {QStringLiteral("content"), QStringLiteral("1. What about %1?\n2. Why %1 matter?").arg(title)}};
+    embtune::test::HttpResponse response;
+    response.body = QJsonDocument(QJsonObject{{QStringLiteral("choices"),
+                                               QJsonArray{QJsonObject{{QStringLiteral("index"), 0},
+                                                                      {QStringLiteral("message"), message}}}}})
+                        .toJson(QJsonDocument::Compact);
+    return response;
+}
+
 template <typename T = QDialog>
 T *findDialog(const QString &name)
 {
@@ -149,6 +166,7 @@ private slots:
     void importedSetCannotTrainOnGeneratedQueries();
     void workspaceStoresSets();
     void apiSetEmbedsGeneratedQueriesThroughTheApi();
+    void llmGeneratorAsksAboveTheCostLimit();
 
 private:
     std::unique_ptr<MainWindow> makeWindow();
@@ -567,6 +585,38 @@ void TestGuiSynth::apiSetEmbedsGeneratedQueriesThroughTheApi()
     }
     for (int t = 0; t < 4; ++t)
         QVERIFY2(sent.contains(QStringLiteral("Topic %1").arg(t)), qPrintable(QStringList(sent.values()).join('|')));
+}
+
+void TestGuiSynth::llmGeneratorAsksAboveTheCostLimit()
+{
+    embtune::test::HttpTestServer server(chatAnswer);
+    QVERIFY(server.isListening());
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, m_dataset));
+    embtune::gui::SynthRequest request;
+    request.name = QStringLiteral("questions");
+    request.options.generator = "llm";
+    request.options.perDocument = 2;
+    request.llm.baseUrl = server.baseUrl().toString();
+    request.llm.model = QStringLiteral("chat-test");
+    request.llm.pricePerMillionTokens = 1e6; // every token costs 1: far above the limit
+    request.confirmAbove = 1.0;
+    request.useKey = false;
+    QSignalSpy generated(window.get(), &MainWindow::queriesGenerated);
+    QSignalSpy errors(window.get(), &MainWindow::errorShown);
+    QVERIFY(window->generateQueries(request));
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((box = findDialog<QMessageBox>(QStringLiteral("confirmCostBox"))), kTimeoutMs);
+    QVERIFY(server.requests().empty()); // nothing sent before the answer
+    QTest::mouseClick(box->findChild<QPushButton *>(QStringLiteral("confirmCostButton")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(generated.count() + errors.count() == 1 && !window->isBusy(), kTimeoutMs);
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+    QCOMPARE(server.requests().size(), size_t(8)); // one per document
+    widgets::GeneratedQueriesModel *model = window->generatedQueriesPanel()->queriesModel();
+    QCOMPARE(model->rowCount(), 16);
+    QCOMPARE(model->index(0, widgets::GeneratedQueriesModel::QueryColumn).data().toString(),
+             QStringLiteral("What about reefs?"));
+    QCOMPARE(model->index(0, widgets::GeneratedQueriesModel::DocumentColumn).data().toString(), QStringLiteral("d0"));
 }
 
 QTEST_MAIN(TestGuiSynth)

@@ -72,6 +72,11 @@ QString isoUtc(qint64 ms)
 
 GeneratedSetStore::GeneratedSetStore(QString root) : m_root(std::move(root)) {}
 
+void GeneratedSetStore::setWorkspace(app::Workspace *workspace)
+{
+    m_access = workspace ? WorkspaceAccess([workspace] { return workspace; }) : WorkspaceAccess();
+}
+
 QString GeneratedSetStore::defaultRoot()
 {
     const QString fromEnvironment = qEnvironmentVariable("EMBTUNE_DATA_DIR");
@@ -98,8 +103,8 @@ QString GeneratedSetStore::nameProblem(const QString &name)
 engine::Result<QList<GeneratedSetInfo>> GeneratedSetStore::list(const std::string &textsHash) const
 {
     QList<GeneratedSetInfo> out;
-    if (m_workspace) {
-        auto records = m_workspace->querySets();
+    if (app::Workspace *ws = workspace()) {
+        auto records = ws->querySets();
         if (!records)
             return records.error();
         for (const app::QuerySetRecord &r : *records) {
@@ -108,8 +113,7 @@ engine::Result<QList<GeneratedSetInfo>> GeneratedSetStore::list(const std::strin
             if (params.value(QStringLiteral("dataset_hash")).toString().toStdString() != textsHash)
                 continue;
             GeneratedSetInfo info;
-            if (!readManifest(QDir(QString::fromStdString(m_workspace->folder())).filePath(QString::fromStdString(r.folder)),
-                              info))
+            if (!readManifest(QDir(QString::fromStdString(ws->folder())).filePath(QString::fromStdString(r.folder)), info))
                 continue; // a record whose folder is gone: nothing to browse or train on
             info.name = QString::fromStdString(r.name);
             info.created = isoUtc(r.createdAt);
@@ -141,8 +145,8 @@ engine::Result<GeneratedSetInfo> GeneratedSetStore::store(const QString &name, c
     if (std::any_of(existing->begin(), existing->end(), [&](const GeneratedSetInfo &i) { return i.name == name; }))
         return engine::Error::usage("there is already a generated set named \"" + name.toStdString() + "\"");
     GeneratedSetInfo info;
-    if (m_workspace) {
-        auto datasetId = m_workspace->addDataset(app::datasetRecordOf(dataset));
+    if (app::Workspace *ws = workspace()) {
+        auto datasetId = ws->addDataset(app::datasetRecordOf(dataset));
         if (!datasetId)
             return datasetId.error();
         app::QuerySetRecord record;
@@ -151,12 +155,11 @@ engine::Result<GeneratedSetInfo> GeneratedSetStore::store(const QString &name, c
         record.generator = set.generator;
         record.paramsJson = recordParams(set);
         record.count = int64_t(set.queries.size());
-        auto stored = m_workspace->storeQuerySet(
+        auto stored = ws->storeQuerySet(
             record, [&](const std::string &dir) { return engine::writeSyntheticSet(set, dataset, dir); });
         if (!stored)
             return stored.error();
-        readManifest(QDir(QString::fromStdString(m_workspace->folder())).filePath(QString::fromStdString(stored->folder)),
-                     info);
+        readManifest(QDir(QString::fromStdString(ws->folder())).filePath(QString::fromStdString(stored->folder)), info);
         info.workspaceId = stored->id;
         info.created = isoUtc(stored->createdAt);
     } else {
@@ -185,9 +188,10 @@ engine::Result<GeneratedSetInfo> GeneratedSetStore::store(const QString &name, c
 engine::Status GeneratedSetStore::remove(const GeneratedSetInfo &info)
 {
     if (info.workspaceId > 0) {
-        if (!m_workspace)
+        app::Workspace *ws = workspace();
+        if (!ws)
             return engine::Error::usage("the set is stored in a workspace that is not open");
-        return m_workspace->deleteQuerySet(info.workspaceId);
+        return ws->deleteQuerySet(info.workspaceId);
     }
     if (!QDir(info.folder).removeRecursively())
         return engine::Error::io("cannot remove the folder", localPath(info.folder));

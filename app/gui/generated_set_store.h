@@ -6,7 +6,9 @@
 // (engine/synth/synthetic_set.h) and sets are listed per dataset by its texts hash
 // (datasetTextsHash), so reopening the dataset lists them again.
 //
-// GUI thread only (the workspace is not thread-safe). The workspace is not owned.
+// GUI thread only (the workspace is not thread-safe). The workspace is not owned: the store asks
+// for it before each operation (setWorkspaceAccess), so a workspace another object writes on a
+// worker thread can hand it over only while that thread is idle (e.g. after waiting for its writes).
 
 #include "core/error.h"
 #include "data/dataset.h"
@@ -15,6 +17,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <string>
 
 namespace embtune::app {
@@ -46,8 +49,14 @@ public:
     // or ".", not starting with "." or a space.
     static QString nameProblem(const QString &name);
 
-    void setWorkspace(app::Workspace *workspace) { m_workspace = workspace; }
-    app::Workspace *workspace() const { return m_workspace; }
+    // The workspace to use for the next operation (null: the data folder); called on the GUI
+    // thread before each list/store/remove. The returned workspace must not be written by any
+    // other thread until that call returns.
+    using WorkspaceAccess = std::function<app::Workspace *()>;
+    void setWorkspaceAccess(WorkspaceAccess access) { m_access = std::move(access); }
+    // A workspace this thread owns (null: the data folder).
+    void setWorkspace(app::Workspace *workspace);
+    app::Workspace *workspace() const { return m_access ? m_access() : nullptr; }
     const QString &root() const { return m_root; }
 
     // The sets generated for texts hash `textsHash`, oldest first.
@@ -60,7 +69,7 @@ public:
 
 private:
     QString m_root;
-    app::Workspace *m_workspace = nullptr;
+    WorkspaceAccess m_access;
 };
 
 } // namespace embtune::gui

@@ -6,7 +6,8 @@
 // engine directly), an imported set without an embedder disables generated training with the
 // reason, deletion, and sets stored in a workspace; with a set computed through an
 // OpenAI-compatible API (a loopback server the test starts), the generated queries are embedded
-// through the same API.
+// through the same API; the llm generator against a loopback chat server asks before a job above
+// the cost limit.
 
 #include "main_window.h"
 

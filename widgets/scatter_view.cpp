@@ -277,7 +277,7 @@ void ScatterView::rebuildSprites()
     m_sprites.assign(size_t(m_styles.size()), {});
     for (int s = 0; s < m_styles.size(); ++s) {
         const Style &style = m_styles[s];
-        const int r = std::max(0, style.radius);
+        const int r = int(std::lround(std::max(0, style.radius) * m_spriteScale));
         std::vector<SpritePixel> &sprite = m_sprites[size_t(s)];
         for (int dy = -r - 1; dy <= r + 1; ++dy)
             for (int dx = -r - 1; dx <= r + 1; ++dx) {
@@ -318,18 +318,21 @@ void ScatterView::invalidate()
 
 void ScatterView::drawPoints(QImage &image, size_t from, size_t to) const
 {
+    // In device pixels: the image is the widget's size times its device pixel ratio.
     const int w = image.width(), h = image.height();
     auto *bits = reinterpret_cast<quint32 *>(image.bits());
     const qsizetype stride = image.bytesPerLine() / 4;
-    const double originX = w / 2.0 - m_center.x() * m_scale, originY = h / 2.0 + m_center.y() * m_scale;
+    const double scale = m_scale * image.devicePixelRatio();
+    const double originX = width() * image.devicePixelRatio() / 2.0 - m_center.x() * scale;
+    const double originY = height() * image.devicePixelRatio() / 2.0 + m_center.y() * scale;
     for (size_t k = from; k < to; ++k) {
         const int32_t i = m_drawOrder[k];
         const int category = m_categories[size_t(i)];
         if (category >= int(m_sprites.size()))
             continue;
         const std::vector<SpritePixel> &sprite = m_sprites[size_t(category)];
-        const int r = std::max(0, m_styles[category].radius) + 1;
-        const double fx = originX + m_points[size_t(i)].x() * m_scale, fy = originY - m_points[size_t(i)].y() * m_scale;
+        const int r = int(std::lround(std::max(0, m_styles[category].radius) * m_spriteScale)) + 1;
+        const double fx = originX + m_points[size_t(i)].x() * scale, fy = originY - m_points[size_t(i)].y() * scale;
         if (!(fx > -r - 1 && fx < w + r + 1 && fy > -r - 1 && fy < h + r + 1))
             continue;
         const int x = int(std::lround(fx)), y = int(std::lround(fy));
@@ -355,7 +358,7 @@ void ScatterView::drawArrows(QImage &image) const
 {
     if (!m_arrowsVisible || m_arrows.empty())
         return;
-    const QRectF bounds(-8, -8, image.width() + 16, image.height() + 16);
+    const QRectF bounds(-8, -8, width() + 16, height() + 16); // logical pixels, as dataToPixel
     QVector<QLineF> shafts, heads;
     shafts.reserve(qsizetype(m_arrows.size()));
     for (const QLineF &arrow : m_arrows) {
@@ -383,11 +386,17 @@ void ScatterView::drawArrows(QImage &image) const
 
 const QImage &ScatterView::renderLayer()
 {
-    const QSize size = this->size().expandedTo(QSize(1, 1));
-    if (m_layerValid && m_layer.size() == size)
+    const qreal ratio = devicePixelRatioF();
+    const QSize size = (QSizeF(this->size()) * ratio).toSize().expandedTo(QSize(1, 1));
+    if (m_layerValid && m_layer.size() == size && m_layer.devicePixelRatio() == ratio)
         return m_layer;
     if (m_layer.size() != size)
         m_layer = QImage(size, QImage::Format_ARGB32_Premultiplied);
+    m_layer.setDevicePixelRatio(ratio);
+    if (ratio != m_spriteScale) {
+        m_spriteScale = ratio;
+        rebuildSprites();
+    }
     m_layer.fill(palette().color(QPalette::Base));
     drawPoints(m_layer, 0, m_firstAboveArrows);
     drawArrows(m_layer);
@@ -445,7 +454,7 @@ void ScatterView::drawLegend(QPainter &painter) const
 void ScatterView::paintEvent(QPaintEvent *)
 {
     QPainter painter(this);
-    painter.drawImage(0, 0, renderLayer());
+    painter.drawImage(QPointF(0, 0), renderLayer());
     painter.setRenderHint(QPainter::Antialiasing);
     if (m_points.empty() && !m_placeholder.isEmpty()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));

@@ -86,7 +86,8 @@ public:
     void setMarkedPoint(int index);
     int markedPoint() const { return m_marked; }
 
-    // The cached layer of points and arrows for the current size and view, redrawn when stale.
+    // The cached layer of points and arrows for the current size and view, redrawn when stale;
+    // size() x devicePixelRatio device pixels (its devicePixelRatio set accordingly).
     // Public for benchmarks and tests.
     const QImage &renderLayer();
     // How many times the layer was redrawn.
@@ -127,7 +128,8 @@ private:
     std::vector<quint8> m_categories;
     std::vector<QLineF> m_arrows;
     QVector<Style> m_styles;
-    std::vector<std::vector<SpritePixel>> m_sprites; // per style
+    std::vector<std::vector<SpritePixel>> m_sprites; // per style, radius in device pixels
+    double m_spriteScale = 1;                        // device pixel ratio the sprites were made for
     std::vector<int32_t> m_drawOrder;                // point indices by (style z, index)
     size_t m_firstAboveArrows = 0;                   // first entry of m_drawOrder with z >= arrow layer
 

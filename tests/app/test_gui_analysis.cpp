@@ -126,11 +126,14 @@ private slots:
     void baselineRun();
     void nudgeRunAndOodReport();
     void refusals();
+    void oodReportInputError();
     void scifactNudgeArrows();
 
 private:
     std::unique_ptr<MainWindow> makeWindow();
     bool load(MainWindow &window, const QString &dataset, const QString &embeddings);
+    // Trains NUDGE-N with the dataset's splits/{train,dev}.txt; the run's key, or empty.
+    QString trainNudgeN(MainWindow &window);
     // Runs `start` and waits for `signal` (no error, not busy at the end).
     template <typename Signal>
     bool runAndWait(MainWindow &window, Signal signal, const std::function<bool()> &start);
@@ -180,6 +183,16 @@ bool TestGuiAnalysis::load(MainWindow &window, const QString &dataset, const QSt
 {
     return runAndWait(window, &MainWindow::datasetLoaded, [&] { return window.openDataset(dataset); }) &&
            runAndWait(window, &MainWindow::embeddingsLoaded, [&] { return window.importEmbeddings(embeddings); });
+}
+
+QString TestGuiAnalysis::trainNudgeN(MainWindow &window)
+{
+    QSignalSpy trained(&window, &MainWindow::trainingFinished);
+    gui::TrainRequest request;
+    request.methodId = QStringLiteral("nudge-n");
+    if (!window.train(request) || !QTest::qWaitFor([&] { return !trained.isEmpty(); }, kTimeoutMs))
+        return {};
+    return trained.first().first().toString();
 }
 
 void TestGuiAnalysis::checkColumn(const widgets::AnisotropyCard &card, int column, const engine::AnisotropyStats &expected)
@@ -289,12 +302,8 @@ void TestGuiAnalysis::nudgeRunAndOodReport()
 {
     auto window = makeWindow();
     QVERIFY(load(*window, m_dataset, m_dataset + "/embeddings/vec4"));
-    QSignalSpy trained(window.get(), &MainWindow::trainingFinished);
-    gui::TrainRequest request;
-    request.methodId = QStringLiteral("nudge-n");
-    QVERIFY(window->train(request));
-    QTRY_VERIFY_WITH_TIMEOUT(!trained.isEmpty(), kTimeoutMs);
-    const QString runKey = trained.first().first().toString();
+    const QString runKey = trainNudgeN(*window);
+    QVERIFY(!runKey.isEmpty());
     QVERIFY(runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(runKey); }));
 
     const widgets::AnalysisView &view = *window->analysisView();
@@ -401,6 +410,31 @@ void TestGuiAnalysis::refusals()
     QCOMPARE(request.validate(), QString());
 }
 
+void TestGuiAnalysis::oodReportInputError()
+{
+    // A copy of the fixture whose train query list disappears after training: the OOD report,
+    // which reads it again, fails with a message naming the file; nothing crashes or hangs.
+    const QString dataset = m_dir.filePath(QStringLiteral("fixture-ood"));
+    writeFixture(test::path(m_dir) / "fixture-ood");
+    auto window = makeWindow();
+    QVERIFY(load(*window, dataset, dataset + "/embeddings/vec4"));
+    const QString runKey = trainNudgeN(*window);
+    QVERIFY(!runKey.isEmpty());
+    QVERIFY(runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(runKey); }));
+    QVERIFY(QFile::remove(dataset + "/splits/train.txt"));
+    QSignalSpy errors(window.get(), &MainWindow::errorShown);
+    QSignalSpy ood(window.get(), &MainWindow::oodReportFinished);
+    QVERIFY(window->runOodReport());
+    QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty() && !window->isBusy(), kTimeoutMs);
+    QVERIFY2(errors.first().first().toString().contains(QStringLiteral("train.txt")),
+             qPrintable(errors.first().first().toString()));
+    QCOMPARE(ood.count(), 0);
+    const widgets::AnalysisView &view = *window->analysisView();
+    QCOMPARE(view.oodTable()->rowCount(), 0);
+    QVERIFY(view.oodLabel()->text().contains(QStringLiteral("failed")));
+    QVERIFY(view.oodButton()->isEnabled()); // it can be tried again
+}
+
 void TestGuiAnalysis::scifactNudgeArrows()
 {
     const QString dir = scifactDir();
@@ -408,12 +442,8 @@ void TestGuiAnalysis::scifactNudgeArrows()
         QSKIP("SciFact with embeddings/lsa256 not found (set EMBTUNE_SHARED_DIR to the folder holding datasets/)");
     auto window = makeWindow();
     QVERIFY(load(*window, dir, dir + "/embeddings/lsa256"));
-    QSignalSpy trained(window.get(), &MainWindow::trainingFinished);
-    gui::TrainRequest request;
-    request.methodId = QStringLiteral("nudge-n");
-    QVERIFY(window->train(request));
-    QTRY_VERIFY_WITH_TIMEOUT(!trained.isEmpty(), kTimeoutMs);
-    const QString runKey = trained.first().first().toString();
+    const QString runKey = trainNudgeN(*window);
+    QVERIFY(!runKey.isEmpty());
     // Cancel (Esc) while it runs: nothing is shown as complete and the next request computes again.
     {
         QSignalSpy cancelled(window.get(), &MainWindow::jobCancelled);

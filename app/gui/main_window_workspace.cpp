@@ -298,9 +298,22 @@ void MainWindow::createWorkspaceUi()
         edit->addAction(ws.settingsAction);
     }
 
-    // View > Theme.
-    QMenu *view = new QMenu(tr("&View"), this);
-    view->setObjectName(QStringLiteral("viewMenu"));
+    // View > Theme (the View menu is shared with other parts of the window).
+    QMenu *view = nullptr;
+    QAction *help = nullptr;
+    for (QAction *action : menuBar()->actions()) {
+        if (!action->menu())
+            continue;
+        if (action->menu()->objectName() == QStringLiteral("viewMenu"))
+            view = action->menu();
+        if (action->text() == tr("&Help"))
+            help = action;
+    }
+    if (!view) {
+        view = new QMenu(tr("&View"), this);
+        view->setObjectName(QStringLiteral("viewMenu"));
+        menuBar()->insertMenu(help, view);
+    }
     QMenu *theme = view->addMenu(tr("&Theme"));
     ws.themes = new QActionGroup(this);
     for (const auto &[id, label] : {std::pair{QStringLiteral("system"), tr("&System")},
@@ -313,11 +326,6 @@ void MainWindow::createWorkspaceUi()
         ws.themes->addAction(action);
         connect(action, &QAction::triggered, this, [this, id] { setTheme(id); });
     }
-    QAction *help = nullptr;
-    for (QAction *action : menuBar()->actions())
-        if (action->menu() && action->text() == tr("&Help"))
-            help = action;
-    menuBar()->insertMenu(help, view);
 
     // About: the dialog with versions replaces the message box.
     disconnect(m_aboutAction, &QAction::triggered, this, nullptr);
@@ -325,6 +333,20 @@ void MainWindow::createWorkspaceUi()
         auto *dialog = new AboutDialog(this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->open();
+    });
+
+    // Clear Runs removes every run, as one undoable step.
+    disconnect(m_clearRunsAction, &QAction::triggered, this, nullptr);
+    m_clearRunsAction->setToolTip(tr("Remove every run from the comparison (and the workspace); Edit > Undo brings "
+                                     "them back"));
+    connect(m_clearRunsAction, &QAction::triggered, this, [this] {
+        const QStringList keys = runKeys();
+        if (keys.isEmpty())
+            return;
+        m_ws->undo->beginMacro(tr("Clear %n Run(s)", nullptr, int(keys.size())));
+        for (auto it = keys.crbegin(); it != keys.crend(); ++it)
+            removeRun(*it); // last first: Undo adds them back in table order
+        m_ws->undo->endMacro();
     });
 
     // Undoable removal of runs; Delete removes the selected run.

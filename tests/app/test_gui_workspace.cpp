@@ -193,6 +193,7 @@ private slots:
     void cleanup();
     void recordsAndRestores();
     void undoRunDeletion();
+    void saveRunsAndClearUndo();
     void killedDuringTraining();
     void welcomeAndArchives();
     void downloads();
@@ -405,6 +406,45 @@ void TestGuiWorkspace::undoRunDeletion()
     QCOMPARE(after.size(), 1);
     QCOMPARE(after.at(0).label, before.at(0).label);
     QCOMPARE(after.at(0).ndcg10, before.at(0).ndcg10);
+    reopened->close();
+}
+
+void TestGuiWorkspace::saveRunsAndClearUndo()
+{
+    // Without a workspace the runs live in memory; Save Runs to Workspace keeps them.
+    const QString folder = m_dir.filePath(QStringLiteral("ws-saved"));
+    auto window = makeWindow();
+    QVERIFY(runAndWait(*window, &MainWindow::datasetLoaded, [&] { return window->openDataset(m_dataset); }));
+    QVERIFY(runAndWait(*window, &MainWindow::embeddingsLoaded, [&] { return window->importEmbeddings(m_embeddings); }));
+    QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
+    QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluateBm25(); }));
+    QVERIFY(window->workspaceFolder().isEmpty());
+    auto *save = window->findChild<QAction *>(QStringLiteral("actionSaveToWorkspace"));
+    QVERIFY(save && save->isEnabled());
+    const QList<RunValues> before = runValues(*window);
+    QVERIFY(window->saveRunsToWorkspace(folder));
+    QCOMPARE(window->workspaceFolder(), QDir(folder).absolutePath());
+    QVERIFY(!save->isEnabled());
+
+    // Clear Runs is one undoable step.
+    auto *clear = window->findChild<QAction *>(QStringLiteral("actionClearRuns"));
+    QVERIFY(clear && clear->isEnabled());
+    clear->trigger();
+    QCOMPARE(window->runKeys().size(), 0);
+    QCOMPARE(window->undoStack()->count(), 1);
+    window->undoStack()->undo();
+    QCOMPARE(runValues(*window).size(), 2);
+    window->close();
+    window.reset();
+
+    auto reopened = makeWindow();
+    QVERIFY(runAndWait(*reopened, &MainWindow::workspaceRestored, [&] { return reopened->openWorkspace(folder); }));
+    const QList<RunValues> after = runValues(*reopened);
+    QCOMPARE(after.size(), before.size());
+    for (int i = 0; i < after.size(); ++i) {
+        QCOMPARE(after[i].label, before[i].label);
+        QCOMPARE(after[i].ndcg10, before[i].ndcg10);
+    }
     reopened->close();
 }
 

@@ -99,7 +99,7 @@ AnalysisView::AnalysisView(QWidget *parent)
     m_scatter->setObjectName(QStringLiteral("scatterView"));
     m_scatter->setToolTip({});
     m_scatter->setAxisTitles(tr("PC1"), tr("PC2"));
-    m_scatter->setArrowLayer(3);
+    m_scatter->setArrowLayer(Query); // arrows above the documents, below the queries and the selection
     m_scatter->setPlaceholderText(tr("No analysis yet."));
     m_queryCombo = new QComboBox(this);
     m_queryCombo->setObjectName(QStringLiteral("analysisQueryCombo"));
@@ -336,12 +336,12 @@ void AnalysisView::recolour()
                 }
         categories[size_t(m_queryPoint[size_t(m_selectedQuery)])] = SelectedQuery;
         m_scatter->setMarkedPoint(m_queryPoint[size_t(m_selectedQuery)]);
-        m_selectionLabel->setText(
-            tr("%1: %2 relevant document(s), %3 of them moved. Hover a point for its id and text; click a query to "
-               "select it.")
-                .arg(QString::fromStdString(a.dataset->queryIds.id(m_selectedQuery)))
-                .arg(relevant)
-                .arg(relevantMoved));
+        QString text = tr("Query %1: %2 relevant document(s)")
+                           .arg(QString::fromStdString(a.dataset->queryIds.id(m_selectedQuery)))
+                           .arg(relevant);
+        if (!a.documentsAfter2d.empty())
+            text += tr(", %1 of them moved").arg(relevantMoved);
+        m_selectionLabel->setText(text + tr(". Hover a point for its id and text; click a query to select it."));
     } else {
         m_scatter->setMarkedPoint(-1);
         m_selectionLabel->clear();

@@ -56,14 +56,17 @@ std::string metricKeyAt(engine::Metric metric, int k)
 struct WorkspaceSession::Shared {
     std::optional<app::Workspace> workspace;
     std::map<int, int64_t> runIds;                         // handle -> run id
-    std::map<const engine::Dataset *, int64_t> datasetIds; // datasets recorded this session
+    // Datasets recorded this session, by address; the weak pointer tells a freed one (whose
+    // address a new dataset may reuse) from the one recorded.
+    std::map<const engine::Dataset *, std::pair<std::weak_ptr<const engine::Dataset>, int64_t>> datasetIds;
     std::map<std::pair<int64_t, std::string>, int64_t> setIds; // (dataset id, panel key) -> set id
     std::vector<int64_t> deleted;                          // deleted this session (purged on close)
 
-    engine::Result<int64_t> datasetId(const engine::Dataset &dataset, const QString &path)
+    engine::Result<int64_t> datasetId(const std::shared_ptr<const engine::Dataset> &pointer, const QString &path)
     {
-        if (auto it = datasetIds.find(&dataset); it != datasetIds.end())
-            return it->second;
+        const engine::Dataset &dataset = *pointer;
+        if (auto it = datasetIds.find(&dataset); it != datasetIds.end() && it->second.first.lock() == pointer)
+            return it->second.second;
         app::DatasetRecord record;
         record.path = toStd(path.isEmpty() ? QString::fromStdString(dataset.path) : path);
         record.name = dataset.name;
@@ -74,7 +77,7 @@ struct WorkspaceSession::Shared {
             record.judgements += qrels.judgementCount();
         auto id = workspace->addDataset(record);
         if (id)
-            datasetIds[&dataset] = *id;
+            datasetIds[&dataset] = {pointer, *id};
         return id;
     }
 
@@ -193,7 +196,7 @@ int WorkspaceSession::beginRun(const RunStart &start)
     const int handle = m_nextHandle++;
     post(
         [handle, start](Shared &shared) -> Status {
-            auto datasetId = shared.datasetId(*start.dataset, start.datasetPath);
+            auto datasetId = shared.datasetId(start.dataset, start.datasetPath);
             if (!datasetId)
                 return datasetId.error();
             app::RunRecord run;

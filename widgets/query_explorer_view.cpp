@@ -120,14 +120,15 @@ QueryExplorerView::QueryExplorerView(QWidget *parent)
     splitter->addWidget(lists);
     splitter->addWidget(m_text);
     splitter->setChildrenCollapsible(false);
-    splitter->setStretchFactor(0, 2);
-    splitter->setStretchFactor(1, 3);
+    // The lists keep their ten rows; the queries and the text share the rest.
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 0);
     splitter->setStretchFactor(2, 1);
     {
         const int row = m_listA->verticalHeader()->defaultSectionSize();
-        const int listHeight = m_listA->horizontalHeader()->sizeHint().height() + 10 * row + 4 +
+        const int listHeight = m_listA->horizontalHeader()->sizeHint().height() + 10 * row + 4 * m_listA->frameWidth() + 8 +
                                m_listATitle->sizeHint().height();
-        splitter->setSizes({5 * row + 30, listHeight, 4 * row});
+        splitter->setSizes({8 * row + 30, listHeight, 8 * row});
     }
 
     auto *layout = new QVBoxLayout(this);

@@ -6,10 +6,13 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QDockWidget>
+#include <QComboBox>
 #include <QPixmap>
+#include <QSplitter>
 #include <QPushButton>
 #include <QTimer>
 
+#include <algorithm>
 #include <memory>
 
 namespace embtune::gui {
@@ -135,10 +138,19 @@ void CommandLineRun::start()
         m_steps.push_back([this] {
             // The Compare tab once its significance markers are computed; the explorer on the
             // baseline against the last run, at the query with the largest gain.
-            if (m_request.view == QStringLiteral("explorer"))
+            // The results get most of the width.
+            if (auto *splitter = m_window->findChild<QSplitter *>(QStringLiteral("mainSplitter")))
+                splitter->setSizes({430, std::max(splitter->width() - 430, 430)});
+            if (m_request.view == QStringLiteral("explorer")) {
                 m_window->showQueryExplorer();
-            else
+            } else {
                 m_window->showCompare();
+                // nDCG at k = 1, 3, 5, 10, 100, each with its delta: wide enough for both.
+                if (auto *columns = m_window->findChild<QComboBox *>(QStringLiteral("metricColumnsCombo")))
+                    columns->setCurrentIndex(1);
+                if (auto *cells = m_window->findChild<QComboBox *>(QStringLiteral("cellTextCombo")))
+                    cells->setCurrentIndex(1); // value and delta
+            }
             if (!m_window->significancePending()) {
                 continueSoon();
                 return true;

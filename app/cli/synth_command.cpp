@@ -10,7 +10,6 @@
 
 #include "data/beir_reader.h"
 #include "data/dataset_hash.h"
-#include "io/json_writer.h"
 #include "synth/query_generators.h"
 #include "synth/synthetic_export.h"
 #include "synth/synthetic_set.h"
@@ -120,28 +119,6 @@ Result<SyntheticSet> runLlmGenerator(const CommandLine &cl, const Dataset &datas
     return set;
 }
 
-
-// The query_sets record's params_json: the generator's parameters (JSON text, as in the
-// manifest), the seed (decimal text: 64 bits), the dataset texts hash and the counts.
-std::string querySetParamsJson(const SyntheticSet &set)
-{
-    JsonWriter w(false);
-    w.beginObject();
-    w.key("parameters");
-    w.value(set.parametersJson);
-    w.key("seed");
-    w.value(std::to_string(set.seed));
-    w.key("dataset_hash");
-    w.value(set.datasetHash);
-    w.key("documents_sampled");
-    w.value(set.documentsSampled);
-    w.key("documents_with_queries");
-    w.value(set.documentsWithQueries());
-    w.key("queries");
-    w.value(int64_t(set.queries.size()));
-    w.endObject();
-    return w.str();
-}
 
 // --workspace W --list: one line per query set.
 int listQuerySets(const std::string &folder)
@@ -303,14 +280,8 @@ int runSynth(const std::vector<std::string> &args)
         auto datasetId = workspace->addDataset(app::datasetRecordOf(*dataset));
         if (!datasetId)
             return reportError(datasetId.error());
-        app::QuerySetRecord record;
-        record.datasetId = *datasetId;
-        record.name = cl.value("name");
-        record.generator = set->generator;
-        record.paramsJson = querySetParamsJson(*set);
-        record.count = int64_t(set->queries.size());
         auto stored = workspace->storeQuerySet(
-            record, [&](const std::string &dir) { return writeSyntheticSet(*set, *dataset, dir); });
+            app::querySetRecordOf(*set, *datasetId, cl.value("name")), [&](const std::string &dir) { return writeSyntheticSet(*set, *dataset, dir); });
         if (!stored)
             return reportError(stored.error());
         destination = cl.value("workspace") + " (query set " + std::to_string(stored->id) + " \"" + stored->name +

@@ -1,7 +1,6 @@
 #include "generated_set_store.h"
 
 #include "data/dataset_hash.h"
-#include "io/json_writer.h"
 #include "run_recorder.h"
 #include "workspace.h"
 
@@ -41,26 +40,6 @@ bool readManifest(const QString &folder, GeneratedSetInfo &info)
     info.documentsSampled = m.value(QStringLiteral("documents_sampled")).toInteger();
     info.documentsWithQueries = m.value(QStringLiteral("documents_with_queries")).toInteger();
     return true;
-}
-
-std::string recordParams(const engine::SyntheticSet &set)
-{
-    engine::JsonWriter w(false);
-    w.beginObject();
-    w.key("parameters");
-    w.value(set.parametersJson);
-    w.key("seed");
-    w.value(std::to_string(set.seed));
-    w.key("dataset_hash");
-    w.value(set.datasetHash);
-    w.key("documents_sampled");
-    w.value(set.documentsSampled);
-    w.key("documents_with_queries");
-    w.value(set.documentsWithQueries());
-    w.key("queries");
-    w.value(int64_t(set.queries.size()));
-    w.endObject();
-    return w.str();
 }
 
 QString isoUtc(qint64 ms)
@@ -149,14 +128,8 @@ engine::Result<GeneratedSetInfo> GeneratedSetStore::store(const QString &name, c
         auto datasetId = ws->addDataset(app::datasetRecordOf(dataset));
         if (!datasetId)
             return datasetId.error();
-        app::QuerySetRecord record;
-        record.datasetId = *datasetId;
-        record.name = name.toStdString();
-        record.generator = set.generator;
-        record.paramsJson = recordParams(set);
-        record.count = int64_t(set.queries.size());
         auto stored = ws->storeQuerySet(
-            record, [&](const std::string &dir) { return engine::writeSyntheticSet(set, dataset, dir); });
+            app::querySetRecordOf(set, *datasetId, name.toStdString()), [&](const std::string &dir) { return engine::writeSyntheticSet(set, dataset, dir); });
         if (!stored)
             return stored.error();
         readManifest(QDir(QString::fromStdString(ws->folder())).filePath(QString::fromStdString(stored->folder)), info);

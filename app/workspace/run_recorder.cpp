@@ -24,6 +24,32 @@ DatasetRecord datasetRecordOf(const engine::Dataset &dataset)
     return d;
 }
 
+QuerySetRecord querySetRecordOf(const engine::SyntheticSet &set, int64_t datasetId, const std::string &name)
+{
+    JsonWriter w(false);
+    w.beginObject();
+    w.key("parameters");
+    w.value(set.parametersJson);
+    w.key("seed");
+    w.value(std::to_string(set.seed));
+    w.key("dataset_hash");
+    w.value(set.datasetHash);
+    w.key("documents_sampled");
+    w.value(set.documentsSampled);
+    w.key("documents_with_queries");
+    w.value(set.documentsWithQueries());
+    w.key("queries");
+    w.value(int64_t(set.queries.size()));
+    w.endObject();
+    QuerySetRecord record;
+    record.datasetId = datasetId;
+    record.name = name;
+    record.generator = set.generator;
+    record.paramsJson = w.str();
+    record.count = int64_t(set.queries.size());
+    return record;
+}
+
 Result<RunRecorder> RunRecorder::open(const std::string &folder)
 {
     auto ws = Workspace::open(folder, Workspace::OpenMode::OpenOrCreate);

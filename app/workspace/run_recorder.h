@@ -9,6 +9,7 @@
 #include "data/dataset.h"
 #include "embed/embedding_set.h"
 #include "eval/retrieval_evaluation.h"
+#include "synth/synthetic_set.h"
 
 #include <string>
 
@@ -16,6 +17,12 @@ namespace embtune::app {
 
 // The workspace record of `dataset`: its path, name, datasetHash and counts.
 DatasetRecord datasetRecordOf(const engine::Dataset &dataset);
+
+// The record of generated query set `set` named `name` for dataset record `datasetId`:
+// paramsJson = {"parameters": generator parameters (JSON text), "seed": decimal text,
+// "dataset_hash": texts hash, "documents_sampled", "documents_with_queries", "queries"}; the
+// folder is left for Workspace::storeQuerySet.
+QuerySetRecord querySetRecordOf(const engine::SyntheticSet &set, int64_t datasetId, const std::string &name);
 
 struct RunDescription {
     std::string methodId;         // "none" (the vectors as they are), "bm25" or a method id

@@ -7,7 +7,7 @@
 // reason, deletion, and sets stored in a workspace; with a set computed through an
 // OpenAI-compatible API (a loopback server the test starts), the generated queries are embedded
 // through the same API; the llm generator against a loopback chat server asks before a job above
-// the cost limit.
+// the cost limit, and a cancel while it waits for an answer stores nothing.
 
 #include "main_window.h"
 
@@ -31,6 +31,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QCryptographicHash>
 #include <QFile>
 #include <QJsonArray>
@@ -168,6 +169,7 @@ private slots:
     void workspaceStoresSets();
     void apiSetEmbedsGeneratedQueriesThroughTheApi();
     void llmGeneratorAsksAboveTheCostLimit();
+    void cancelWhileGenerating();
 
 private:
     std::unique_ptr<MainWindow> makeWindow();
@@ -618,6 +620,37 @@ void TestGuiSynth::llmGeneratorAsksAboveTheCostLimit()
     QCOMPARE(model->index(0, widgets::GeneratedQueriesModel::QueryColumn).data().toString(),
              QStringLiteral("What about reefs?"));
     QCOMPARE(model->index(0, widgets::GeneratedQueriesModel::DocumentColumn).data().toString(), QStringLiteral("d0"));
+}
+
+// Cancel while the chat model is answering: the job ends cancelled at once and stores nothing.
+void TestGuiSynth::cancelWhileGenerating()
+{
+    embtune::test::HttpTestServer server([](const embtune::test::HttpRequest &request) {
+        embtune::test::HttpResponse response = chatAnswer(request);
+        response.delayMs = 20000;
+        return response;
+    });
+    QVERIFY(server.isListening());
+    auto window = makeWindow();
+    QVERIFY(openAndWait(*window, m_dataset));
+    embtune::gui::SynthRequest request;
+    request.name = QStringLiteral("slow");
+    request.options.generator = "llm";
+    request.llm.baseUrl = server.baseUrl().toString();
+    request.llm.model = QStringLiteral("chat-test");
+    request.useKey = false;
+    QSignalSpy cancelled(window.get(), &MainWindow::jobCancelled);
+    QSignalSpy generated(window.get(), &MainWindow::queriesGenerated);
+    QVERIFY(window->generateQueries(request));
+    QTRY_VERIFY_WITH_TIMEOUT(!server.requests().empty(), kTimeoutMs); // a request is in flight
+    QVERIFY(window->isBusy());
+    QElapsedTimer timer;
+    timer.start();
+    window->cancelJob();
+    QTRY_VERIFY_WITH_TIMEOUT(cancelled.count() == 1 && !window->isBusy(), kTimeoutMs);
+    QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(generated.count(), 0);
+    QVERIFY(window->generatedSetNames().isEmpty());
 }
 
 QTEST_MAIN(TestGuiSynth)

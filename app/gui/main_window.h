@@ -554,6 +554,7 @@ private:
     struct CachedAnalysis {
         std::shared_ptr<const widgets::RunAnalysis> analysis;
         std::shared_ptr<const engine::EmbeddingSet> base, tuned;
+        std::shared_ptr<const engine::OodReport> ood; // once run
     };
     QHash<QString, CachedAnalysis> m_analyses;
 

@@ -130,7 +130,9 @@ bool MainWindow::showAnalysis(const QString &runKey)
     if (cached.analysis && cached.base == it->base && cached.tuned == it->tuned) {
         m_analysisRunKey = key;
         m_analysisView->setAnalysis(cached.analysis);
-        m_analysisView->setOodAvailable(trained && !isBusy(), oodTip);
+        m_analysisView->setOodAvailable(trained, oodTip);
+        if (cached.ood)
+            m_analysisView->setOodReport(*cached.ood, methodName(it->methodId));
         QTimer::singleShot(0, this, [this, key] { emit analysisFinished(key); });
         return true;
     }
@@ -214,6 +216,8 @@ bool MainWindow::runOodReport()
                      handleJobError(result.error, tr("OOD report failed"));
                      return;
                  }
+                 if (auto cached = m_analyses.find(key); cached != m_analyses.end())
+                     cached->ood = result.value;
                  m_analysisView->setOodReport(*result.value, method);
                  statusBar()->showMessage(tr("OOD report of %1: nDCG@10 in cluster 1 %2 (baseline %3)")
                                               .arg(method)

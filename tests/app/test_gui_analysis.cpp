@@ -382,6 +382,14 @@ void TestGuiAnalysis::nudgeRunAndOodReport()
         }
     QCOMPARE(report->testQueries(0) + report->testQueries(1), 10);
     QVERIFY(view.oodLabel()->text().contains(QString::number(report->trainQueries[0])));
+
+    // Shown again (from the cache, no job): the report is still there.
+    QSignalSpy jobs(window.get(), &MainWindow::busyChanged);
+    QVERIFY(runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(runKey); }));
+    QCOMPARE(jobs.count(), 0);
+    QCOMPARE(view.oodTable()->rowCount(), 4);
+    QVERIFY(close(view.oodTable()->item(3, 3)->data(Qt::UserRole).toDouble(),
+                  report->mean(report->tuned, 1, engine::Metric::Ndcg, 10)));
 }
 
 void TestGuiAnalysis::refusals()

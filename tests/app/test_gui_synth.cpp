@@ -525,6 +525,25 @@ void TestGuiSynth::workspaceStoresSets()
         QCOMPARE(window->generatedSetNames(), QStringList{QStringLiteral("keyphrases")});
         window->setGeneratedSetWorkspace(nullptr);
     }
+    {
+        // A write that fails leaves no record and no folder; a taken name is refused.
+        auto ws = embtune::app::Workspace::open(local(folder));
+        QVERIFY(ws.ok());
+        embtune::app::QuerySetRecord record;
+        record.datasetId = ws->querySets()->front().datasetId;
+        record.name = "broken";
+        auto failed = ws->storeQuerySet(record, [](const std::string &) {
+            return engine::Status(engine::Error::io("disk full", "x"));
+        });
+        QVERIFY(!failed.ok());
+        QCOMPARE(ws->querySets()->size(), size_t(1));
+        QCOMPARE(QDir(folder + "/artifacts/query_sets").entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden).size(),
+                 1);
+        record.name = "keyphrases";
+        auto taken = ws->storeQuerySet(record, [](const std::string &) { return engine::Status(); });
+        QVERIFY(!taken.ok());
+        QVERIFY(QString::fromStdString(taken.error().message).contains(QStringLiteral("already has")));
+    }
     // Reopened (restart): listed again; deleted with its record and folder.
     auto ws = embtune::app::Workspace::open(local(folder));
     QVERIFY(ws.ok());

@@ -380,6 +380,7 @@ void MainWindow::createMenus()
     run->addAction(m_exportTunedAction);
     run->addAction(m_saveIndexAction);
     run->addAction(m_exportTrecRunAction);
+    run->addAction(m_exportAdapterAction);
     run->addAction(m_removeRunAction);
     run->addAction(m_clearRunsAction);
     run->addAction(m_clearEndedRunsAction);

@@ -180,6 +180,11 @@ public:
     widgets::CompareView *compareView() const { return m_compareView; }
     widgets::QueryExplorerView *queryExplorer() const { return m_queryExplorer; }
     QAction *exportTrecRunAction() const { return m_exportTrecRunAction; }
+    // Writes the adapter of trained run `runKey` (engine writeAdapterSafetensors: tensors, method,
+    // parameters and base embedding in __metadata__) on a worker thread; adapterExported(path)
+    // when written. A method without tensors (NUDGE) is reported (errorShown).
+    bool exportAdapter(const QString &runKey, const QString &path);
+    QAction *exportAdapterAction() const { return m_exportAdapterAction; }
 
     // Asks the running job to stop; it finishes with jobCancelled().
     void cancelJob();
@@ -310,6 +315,7 @@ signals:
     void significanceUpdated();
     void comparisonExported(const QString &path);
     void trecRunExported(const QString &path);
+    void adapterExported(const QString &path);
     // An HNSW index was saved (`path` and `path`.json).
     void indexSaved(const QString &path);
     void jobCancelled();
@@ -335,6 +341,7 @@ private:
         QString reportJson;                                   // fit report of a trained run
         std::shared_ptr<const engine::EvaluationReport> report;
         std::shared_ptr<const engine::EmbeddingSet> tuned;    // tuned vectors of a trained run
+        std::shared_ptr<const engine::TunedModel> model;      // fitted model of a trained run (adapter export)
         std::shared_ptr<const HnswEvaluation> hnsw;           // index and ANN recall of an HNSW evaluation
         // For the analysis view: the set the run searched (null for BM25) and, for a trained
         // run, what the OOD report refits.
@@ -425,6 +432,7 @@ private:
     void refreshExplorerRuns();
     void chooseComparisonExport(widgets::CompareView::Export kind);
     void chooseExportTrecRun();
+    void chooseExportAdapter();
     void createAnalysisDock();
     void onAnalyzed(const QString &runKey, const AnalysisJobResult &result);
 
@@ -534,6 +542,7 @@ private:
     widgets::QueryExplorerView *m_queryExplorer = nullptr;
     QTabWidget *m_resultsTabs = nullptr;
     QAction *m_exportTrecRunAction = nullptr;
+    QAction *m_exportAdapterAction = nullptr;
     QFutureWatcherBase *m_significanceWatcher = nullptr;
     QThreadPool *m_compareThreads = nullptr; // significance and export jobs (one thread)
     bool m_significanceQueued = false;

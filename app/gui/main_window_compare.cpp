@@ -9,6 +9,8 @@
 #include "gui_text.h"
 #include "io/npy.h"
 #include "io/trec_run.h"
+#include "methods/adapter_export.h"
+#include "methods/method.h"
 #include "jobs/training_queue.h"
 #include "metrics_chart_view.h"
 #include "metrics_table_model.h"
@@ -87,6 +89,16 @@ void MainWindow::createCompareActions()
     m_exportTrecRunAction->setStatusTip(tip);
     m_exportTrecRunAction->setEnabled(false);
     connect(m_exportTrecRunAction, &QAction::triggered, this, &MainWindow::chooseExportTrecRun);
+
+    m_exportAdapterAction = new QAction(tr("Export &Adapter..."), this);
+    m_exportAdapterAction->setObjectName(QStringLiteral("actionExportAdapter"));
+    const QString adapterTip = tr("Write the selected trained run's adapter as safetensors: its tensors, and the "
+                                  "method, parameters, formulas and base embedding in __metadata__ (apply it with "
+                                  "NumPy: docs/apply_adapter.py)");
+    m_exportAdapterAction->setToolTip(adapterTip);
+    m_exportAdapterAction->setStatusTip(adapterTip);
+    m_exportAdapterAction->setEnabled(false);
+    connect(m_exportAdapterAction, &QAction::triggered, this, &MainWindow::chooseExportAdapter);
 }
 
 void MainWindow::createCompareView()
@@ -106,14 +118,20 @@ void MainWindow::createCompareView()
     m_chartSplitter = m_compareView->chartSplitter();
     m_metricsTable->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_metricsTable->addActions(
-        {m_exportTunedAction, m_saveIndexAction, m_exportTrecRunAction, m_removeRunAction, m_clearRunsAction});
+        {m_exportTunedAction, m_exportAdapterAction, m_saveIndexAction, m_exportTrecRunAction, m_removeRunAction,
+         m_clearRunsAction});
     connect(m_compareView, &widgets::CompareView::currentRunChanged, this, [this](const QString &runKey) {
         showRunDetails(runKey);
         updateActions();
         m_exportTrecRunAction->setEnabled(!currentRunKey().isEmpty());
+        const auto run = m_runs.constFind(currentRunKey());
+        m_exportAdapterAction->setEnabled(run != m_runs.constEnd() && run->model != nullptr);
     });
-    connect(m_metricsTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            [this] { m_exportTrecRunAction->setEnabled(!currentRunKey().isEmpty()); });
+    connect(m_metricsTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        m_exportTrecRunAction->setEnabled(!currentRunKey().isEmpty());
+        const auto run = m_runs.constFind(currentRunKey());
+        m_exportAdapterAction->setEnabled(run != m_runs.constEnd() && run->model != nullptr);
+    });
     connect(m_compareView, &widgets::CompareView::exportRequested, this, &MainWindow::chooseComparisonExport);
     connect(m_compareView, &widgets::CompareView::runActivated, this,
             [this](const QString &runKey) { showQueryExplorer(m_metricsModel->baselineKey(), runKey); });
@@ -509,6 +527,70 @@ bool MainWindow::exportTrecRun(const QString &runKey, const QString &path, int d
     watcher->setFuture(QtConcurrent::run(
         m_compareThreads, [report = it->report, dataset = m_dataset, tag = trecTag(it->name), file, depth]() -> QString {
             const engine::Status written = engine::writeTrecRun(localPath(file), report->ranking, *dataset, tag, depth);
+            return written ? QString() : fromStd(written.error().toString());
+        }));
+    return true;
+}
+
+void MainWindow::chooseExportAdapter()
+{
+    const QString runKey = currentRunKey();
+    const auto it = m_runs.constFind(runKey);
+    if (it == m_runs.constEnd() || !it->model) {
+        showError(tr("Cannot export the adapter"), tr("Select a trained run in the table."));
+        return;
+    }
+    const QString parent = m_settings->value(kExportFolderKey, QDir::home().filePath(QStringLiteral("embtune-exports")))
+                               .toString();
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Adapter"), QDir(parent).filePath(fromStd(trecTag(it->name)) + QStringLiteral(".safetensors")),
+        tr("safetensors (*.safetensors);;All files (*)"));
+    if (!path.isEmpty())
+        exportAdapter(runKey, path);
+}
+
+bool MainWindow::exportAdapter(const QString &runKey, const QString &path)
+{
+    const QString title = tr("Cannot export the adapter");
+    const auto it = m_runs.constFind(runKey);
+    if (it == m_runs.constEnd() || !it->model || !it->base) {
+        showError(title, tr("No trained run \"%1\".").arg(runKey));
+        return false;
+    }
+    const engine::Method *method = engine::findMethod(it->methodId.toStdString());
+    if (!method) {
+        showError(title, tr("Unknown method \"%1\".").arg(it->methodId));
+        return false;
+    }
+    auto params = engine::ParamValues::parse(method->spec(), it->params);
+    if (!params) {
+        showError(title, fromStd(params.error().toString()));
+        return false;
+    }
+    const QFileInfo target(path);
+    if (path.trimmed().isEmpty() || !QDir().mkpath(target.absolutePath())) {
+        showError(title, tr("%1: cannot create the folder").arg(QDir::toNativeSeparators(target.absolutePath())));
+        return false;
+    }
+    const QString file = target.absoluteFilePath();
+    auto *watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, file, title] {
+        const QString error = watcher->result();
+        watcher->deleteLater();
+        if (!error.isEmpty()) {
+            showError(title, error);
+            return;
+        }
+        if (m_options.saveSettings)
+            m_settings->setValue(kExportFolderKey, QFileInfo(file).absolutePath());
+        statusBar()->showMessage(tr("Wrote the adapter %1").arg(QDir::toNativeSeparators(file)), kStatusTimeoutMs);
+        emit adapterExported(file);
+    });
+    watcher->setFuture(QtConcurrent::run(
+        m_compareThreads, [model = it->model, base = it->base, methodId = it->methodId.toStdString(),
+                           params = std::move(*params), file]() -> QString {
+            const engine::Status written =
+                engine::writeAdapterSafetensors(localPath(file), *model, methodId, params, *base);
             return written ? QString() : fromStd(written.error().toString());
         }));
     return true;

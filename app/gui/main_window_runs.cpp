@@ -520,6 +520,7 @@ void MainWindow::addTrainedRun(const QString &trainingKey, const TrainingContext
         record.name += QStringLiteral(" #%1").arg(same + 1);
     record.report = std::shared_ptr<const engine::EvaluationReport>(result.value, &trained.result);
     record.tuned = trained.tuned;
+    record.model = trained.model;
     record.base = trained.embeddings;
     record.methodId = context.methodId;
     record.params = trained.params;

@@ -18,6 +18,7 @@
 #include "eval/metrics.h"
 #include "io/npy.h"
 #include "io/trec_run.h"
+#include "methods/adapter_export.h"
 #include "search/exact_search.h"
 #include "support/cli_run.h"
 
@@ -45,7 +46,7 @@ namespace engine = embtune::engine;
 namespace {
 
 constexpr int kTimeoutMs = 120000;
-constexpr int kDocs = 300, kDim = 16, kQueries = 80;
+constexpr int kDocs = 300, kDim = 16, kQueries = 80, kTrainQueries = 40;
 
 std::string numbered(const char *prefix, int i)
 {
@@ -74,6 +75,7 @@ bool writeIds(const QString &path, const std::vector<std::string> &ids)
 
 // BEIR folder + embeddings/worse and embeddings/better. Query q is relevant to documents 3q
 // (gain 2) and 3q+1 (gain 1); its vector is document 3q's plus noise (0.9 worse, 0.5 better).
+// Queries 0..79 are the test split; 80..119 train (splits/train.txt 80..109, splits/dev.txt 110..119).
 bool writeFixture(const QString &dir)
 {
     std::mt19937 random(5);
@@ -81,20 +83,24 @@ bool writeFixture(const QString &dir)
     std::vector<float> docs(size_t(kDocs) * kDim);
     for (float &v : docs)
         v = normal(random);
-    QByteArray corpus, queries, qrels = "query-id\tcorpus-id\tscore\n";
+    QByteArray corpus, queries, qrels = "query-id\tcorpus-id\tscore\n", trainQrels = qrels, trainList, devList;
     std::vector<std::string> docIds, queryIds;
     for (int d = 0; d < kDocs; ++d) {
         docIds.push_back(numbered("d", d));
         corpus += "{\"_id\": \"d" + QByteArray::number(d) + "\", \"title\": \"Title " + QByteArray::number(d) +
                   "\", \"text\": \"body of document " + QByteArray::number(d) + "\"}\n";
     }
-    std::vector<float> worse(size_t(kQueries) * kDim), better(size_t(kQueries) * kDim);
-    for (int q = 0; q < kQueries; ++q) {
+    const int allQueries = kQueries + kTrainQueries;
+    std::vector<float> worse(size_t(allQueries) * kDim), better(size_t(allQueries) * kDim);
+    for (int q = 0; q < allQueries; ++q) {
         queryIds.push_back(numbered("q", q));
         queries += "{\"_id\": \"q" + QByteArray::number(q) + "\", \"text\": \"question number " +
                    QByteArray::number(q) + "\"}\n";
-        qrels += "q" + QByteArray::number(q) + "\td" + QByteArray::number(3 * q) + "\t2\n";
-        qrels += "q" + QByteArray::number(q) + "\td" + QByteArray::number(3 * q + 1) + "\t1\n";
+        QByteArray &judgements = q < kQueries ? qrels : trainQrels;
+        judgements += "q" + QByteArray::number(q) + "\td" + QByteArray::number(3 * q) + "\t2\n";
+        judgements += "q" + QByteArray::number(q) + "\td" + QByteArray::number(3 * q + 1) + "\t1\n";
+        if (q >= kQueries)
+            (q < kQueries + 30 ? trainList : devList) += "q" + QByteArray::number(q) + "\n";
         for (int c = 0; c < kDim; ++c) {
             const float x = docs[size_t(3 * q) * kDim + c];
             const float noise = normal(random);
@@ -103,11 +109,12 @@ bool writeFixture(const QString &dir)
         }
     }
     bool ok = writeText(dir + "/corpus.jsonl", corpus) && writeText(dir + "/queries.jsonl", queries) &&
-              writeText(dir + "/qrels/test.tsv", qrels);
+              writeText(dir + "/qrels/test.tsv", qrels) && writeText(dir + "/qrels/train.tsv", trainQrels) &&
+              writeText(dir + "/splits/train.txt", trainList) && writeText(dir + "/splits/dev.txt", devList);
     for (const auto &[name, vectors] : {std::pair<QString, std::vector<float> *>{"worse", &worse}, {"better", &better}}) {
         const QString set = dir + "/embeddings/" + name;
         ok = ok && QDir().mkpath(set) && writeMatrix(set + "/corpus.npy", kDocs, kDim, docs) &&
-             writeIds(set + "/corpus_ids.txt", docIds) && writeMatrix(set + "/queries.npy", kQueries, kDim, *vectors) &&
+             writeIds(set + "/corpus_ids.txt", docIds) && writeMatrix(set + "/queries.npy", allQueries, kDim, *vectors) &&
              writeIds(set + "/query_ids.txt", queryIds);
     }
     return ok;
@@ -166,6 +173,7 @@ private slots:
     void exportsTableReportAndChart();
     void trecRunRoundTrip();
     void explorerOnLargestGain();
+    void adapterExport();
     void cleanupTestCase();
 
 private:
@@ -492,6 +500,35 @@ void TestGuiCompare::explorerOnLargestGain()
     QCOMPARE(explorer->runA(), runKey("worse"));
     QCOMPARE(explorer->runB(), runKey("better"));
     QCOMPARE(explorer->currentQuery(), largest);
+}
+
+void TestGuiCompare::adapterExport()
+{
+    // Last: training adds runs. A linear adapter is written with its metadata and reads back; a
+    // run that was not trained has no adapter.
+    QSignalSpy trained(m_window.get(), &MainWindow::trainingFinished);
+    QSignalSpy exported(m_window.get(), &MainWindow::adapterExported);
+    QSignalSpy errors(m_window.get(), &MainWindow::errorShown);
+    QVERIFY(m_window->selectEmbeddings(m_keys.value("worse")));
+    embtune::gui::TrainRequest linear;
+    linear.methodId = QStringLiteral("linear");
+    linear.params = {{"epochs", "2"}, {"threads", "1"}};
+    QVERIFY(m_window->train(linear));
+    QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() == 1, kTimeoutMs);
+    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+    const QString linearRun = trained.first().first().toString();
+    QVERIFY(m_window->selectRun(linearRun));
+    QVERIFY(m_window->exportAdapterAction()->isEnabled());
+    const QString path = m_dir.filePath(QStringLiteral("out/linear.safetensors"));
+    QVERIFY(m_window->exportAdapter(linearRun, path));
+    QTRY_VERIFY_WITH_TIMEOUT(exported.count() == 1, kTimeoutMs);
+    auto adapter = engine::readAdapterSafetensors(QFile::encodeName(path).toStdString());
+    QVERIFY(adapter.ok());
+    QCOMPARE(QString::fromStdString(adapter->metadata.at("method")), QStringLiteral("linear"));
+    QVERIFY(!adapter->tensors.empty());
+
+    QVERIFY(!m_window->exportAdapter(runKey("better"), path)); // not trained
+    QCOMPARE(errors.count(), 1);
 }
 
 void TestGuiCompare::cleanupTestCase()

@@ -532,6 +532,7 @@ QFuture<TrainJobResult> trainAsync(std::shared_ptr<const engine::Dataset> datase
                 run.baseline = std::move(*baseline);
                 run.result = std::move(*result);
                 run.tuned = std::move(tuned);
+                run.model = std::move(*model);
                 return run;
             });
         });

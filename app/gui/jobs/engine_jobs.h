@@ -11,6 +11,7 @@
 #include "embed/lsa_embedder.h"
 #include "eval/retrieval_evaluation.h"
 #include "io/vector_file.h"
+#include "methods/method.h"
 #include "search/bm25.h"
 #include "search/hnsw_index.h"
 
@@ -139,6 +140,7 @@ struct TrainSpec {
 struct TrainedRun {
     std::shared_ptr<const engine::EmbeddingSet> embeddings; // the black-box set trained on
     std::shared_ptr<const engine::EmbeddingSet> tuned;      // tuned documents + transformed queries
+    std::shared_ptr<const engine::TunedModel> model;        // the fitted model (its adapter is exported)
     engine::EvaluationReport baseline;                      // the black-box set on the same split
     engine::EvaluationReport result;                        // the tuned vectors
     std::map<std::string, std::string> params;              // every parameter, defaults included

@@ -27,9 +27,12 @@
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -219,6 +222,19 @@ void TestGuiAnalysis::baselineRun()
     QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
     QVERIFY(window->analysisAction()->isEnabled());
     QCOMPARE(window->analysisAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_4));
+    // In the View menu (one View menu) and in the comparison table's context menu.
+    int viewMenus = 0;
+    bool inViewMenu = false;
+    for (QAction *action : window->menuBar()->actions())
+        if (action->menu() && action->text().remove(QLatin1Char('&')) == QStringLiteral("View")) {
+            ++viewMenus;
+            inViewMenu = action->menu()->actions().contains(window->analysisAction());
+        }
+    QCOMPARE(viewMenus, 1);
+    QVERIFY(inViewMenu);
+    auto *table = window->findChild<QTableView *>(QStringLiteral("metricsTable"));
+    QVERIFY(table);
+    QVERIFY(table->actions().contains(window->analysisAction()));
     QSignalSpy finished(window.get(), &MainWindow::analysisFinished);
     window->analysisAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() && !window->isBusy(), kTimeoutMs);

@@ -191,6 +191,9 @@ struct WorkspaceState : QObject {
     QSet<QString> trainingRunning;
     bool restoring = false;              // runs being put back: not recorded again
     QList<WorkspaceSession::StoredRun> pendingRuns; // to restore once the dataset is loaded
+    QStringList pendingImports;          // imported embedding folders the restored runs used
+    QMetaObject::Connection restoreStep; // busyChanged -> the next restore step, while restoring
+    bool importing = false;              // restore steps remain
     QJsonObject pendingView;
     bool restorePending = false;
 };
@@ -670,9 +673,14 @@ void MainWindow::restoreWorkspaceRuns()
     ws.restorePending = false;
     QList<WorkspaceSession::StoredRun> runs;
     const QString datasetPath = QDir(m_datasetPath).canonicalPath();
+    ws.pendingImports.clear();
     for (const WorkspaceSession::StoredRun &run : std::as_const(ws.pendingRuns))
-        if (run.record.status == app::RunStatus::Finished && QDir(run.datasetPath).canonicalPath() == datasetPath)
+        if (run.record.status == app::RunStatus::Finished && QDir(run.datasetPath).canonicalPath() == datasetPath) {
             runs << run;
+            const QString importPrefix = QStringLiteral("import:");
+            if (run.embeddingsKey.startsWith(importPrefix) && !ws.pendingImports.contains(run.embeddingsKey.mid(7)))
+                ws.pendingImports << run.embeddingsKey.mid(importPrefix.size());
+        }
     ws.pendingRuns.clear();
     auto *watcher = new QFutureWatcher<QList<WorkspaceSession::StoredRun>>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, dataset = m_dataset] {
@@ -730,19 +738,34 @@ void MainWindow::restoreWorkspaceRuns()
                                  kStatusTimeoutMs);
         updateActions();
         updateWorkspaceActions();
-        // The embeddings of the saved view may still be importing: restored once they are in.
-        if (!isBusy()) {
-            emit workspaceRestored(ws.session->folder());
-            return;
-        }
-        auto *connection = new QMetaObject::Connection;
-        *connection = connect(this, &MainWindow::busyChanged, this, [this, connection](bool busy) {
-            if (busy)
+        // Then, one job at a time, the embeddings of the saved view (imported by the dataset
+        // load) and every other imported set the runs used; the saved set is selected at the end.
+        const QString savedKey = view.value(QStringLiteral("embeddingsKey")).toString();
+        const auto step = [this, savedKey] {
+            WorkspaceState &ws = *m_ws;
+            if (isBusy() || !ws.importing)
                 return;
-            disconnect(*connection);
-            delete connection;
-            emit workspaceRestored(m_ws->session->folder());
+            while (!ws.pendingImports.isEmpty()) {
+                const QString folder = ws.pendingImports.takeFirst();
+                if (m_embeddingsPanel->model()->find(QStringLiteral("import:") + folder) || !QFileInfo(folder).isDir())
+                    continue;
+                if (importEmbeddings(folder))
+                    return; // busyChanged(false) brings the next step
+            }
+            disconnect(ws.restoreStep);
+            ws.importing = false;
+            if (!savedKey.isEmpty())
+                selectEmbeddings(savedKey);
+            emit workspaceRestored(ws.session->folder());
+        };
+        disconnect(ws.restoreStep);
+        ws.importing = true;
+        // busyChanged(false) comes before the job's result is handled: step in the next turn.
+        ws.restoreStep = connect(this, &MainWindow::busyChanged, this, [this, step](bool busy) {
+            if (!busy)
+                QTimer::singleShot(0, this, step);
         });
+        step();
     });
     watcher->setFuture(ws.session->loadResults(runs, m_dataset));
 }
@@ -761,6 +784,9 @@ void MainWindow::closeWorkspace()
     ws.trained.clear();
     ws.trainingRunning.clear();
     ws.pendingRuns.clear();
+    ws.pendingImports.clear();
+    disconnect(ws.restoreStep);
+    ws.importing = false;
     ws.restorePending = false;
     if (m_options.saveSettings)
         m_settings->remove(QStringLiteral("session/workspace"));

@@ -15,6 +15,8 @@
 #include "workspace_session.h"
 
 #include "dialogs/about_dialog.h"
+#include "embedding_set_list_model.h"
+#include "embeddings_panel.h"
 #include "metrics_table_model.h"
 #include "support/fixtures.h"
 #include "support/http_test_server.h"
@@ -28,6 +30,9 @@
 #include <QDirIterator>
 #include <QSettings>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPalette>
@@ -198,6 +203,7 @@ private slots:
     void welcomeAndArchives();
     void downloads();
     void settingsAboutTheme();
+    void scifactWorkspace();
 
 private:
     std::unique_ptr<MainWindow> makeWindow();
@@ -266,7 +272,7 @@ void TestGuiWorkspace::recordsAndRestores()
 {
     const QString folder = m_dir.filePath(QStringLiteral("ws-restore"));
     QList<RunValues> before;
-    QString selectedLabel, setKey, trainedKey;
+    QString selectedLabel, setKey, copyKey, trainedKey;
     {
         auto window = makeWindow();
         QVERIFY(window->isWelcomeShown());
@@ -279,6 +285,15 @@ void TestGuiWorkspace::recordsAndRestores()
         setKey = window->currentEmbeddingsKey();
         QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
         QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluateBm25(); }));
+        // A second imported set, evaluated: it comes back on reopen too.
+        const QString copy = m_dir.filePath(QStringLiteral("vec-copy"));
+        QDir().mkpath(copy);
+        for (const char *name : {"corpus.npy", "corpus_ids.txt", "queries.npy", "query_ids.txt"})
+            QVERIFY(QFile::copy(m_embeddings + QLatin1Char('/') + QLatin1String(name), copy + QLatin1Char('/') + QLatin1String(name)));
+        QVERIFY(runAndWait(*window, &MainWindow::embeddingsLoaded, [&] { return window->importEmbeddings(copy); }));
+        copyKey = window->currentEmbeddingsKey();
+        QVERIFY(copyKey != setKey);
+        QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
         QVERIFY(window->selectEmbeddings(setKey));
         embtune::gui::TrainRequest request;
         request.methodId = QStringLiteral("nudge-n");
@@ -286,7 +301,7 @@ void TestGuiWorkspace::recordsAndRestores()
         QVERIFY(runAndWait(*window, &MainWindow::trainingFinished, [&] { return window->train(request); }));
         trainedKey = finished.first().first().toString();
         before = runValues(*window);
-        QCOMPARE(before.size(), 3); // the set (evaluated again beside the training), BM25, NUDGE-N
+        QCOMPARE(before.size(), 4); // the set (evaluated again beside the training), BM25, the copy, NUDGE-N
         QVERIFY(window->selectRun(window->runKeys().at(1)));
         selectedLabel = before.at(1).label;
         window->showTab(1);
@@ -299,7 +314,7 @@ void TestGuiWorkspace::recordsAndRestores()
         QVERIFY2(ws, ws ? "" : ws.error().toString().c_str());
         auto runs = ws->runs();
         QVERIFY(runs);
-        QCOMPARE(runs->size(), size_t(3));
+        QCOMPARE(runs->size(), size_t(4));
         QStringList methods;
         for (const app::RunRecord &run : *runs) {
             QCOMPARE(run.status, app::RunStatus::Finished);
@@ -313,7 +328,8 @@ void TestGuiWorkspace::recordsAndRestores()
             QVERIFY(log && !log->empty());
         }
         methods.sort();
-        QCOMPARE(methods, (QStringList{QStringLiteral("bm25"), QStringLiteral("none"), QStringLiteral("nudge-n")}));
+        QCOMPARE(methods, (QStringList{QStringLiteral("bm25"), QStringLiteral("none"), QStringLiteral("none"),
+                                       QStringLiteral("nudge-n")}));
         const auto trainedRun = std::find_if(runs->begin(), runs->end(),
                                              [](const app::RunRecord &run) { return run.methodId == "nudge-n"; });
         QVERIFY(trainedRun != runs->end());
@@ -333,7 +349,7 @@ void TestGuiWorkspace::recordsAndRestores()
             if (mean.metric == "ndcg@10")
                 QVERIFY(std::abs(mean.mean - before.at(2).ndcg10) < 1e-12);
         auto sets = ws->embeddingSets();
-        QVERIFY(sets && sets->size() == 1);
+        QVERIFY(sets && sets->size() == 2);
     }
 
     // A new window reopens it as it was.
@@ -341,6 +357,7 @@ void TestGuiWorkspace::recordsAndRestores()
     QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->openWorkspace(folder); }));
     QCOMPARE(window->datasetPath(), QFileInfo(m_dataset).absoluteFilePath());
     QCOMPARE(window->currentEmbeddingsKey(), setKey);
+    QVERIFY(window->embeddingsPanel()->model()->find(copyKey)); // the other set the runs used
     const QList<RunValues> after = runValues(*window);
     QCOMPARE(after.size(), before.size());
     for (int i = 0; i < after.size(); ++i) {
@@ -353,7 +370,7 @@ void TestGuiWorkspace::recordsAndRestores()
     QCOMPARE(window->metricsModel()->runLabel(window->metricsModel()->rowOfRun(window->runKeys().at(1))), selectedLabel);
     QCOMPARE(window->findChild<QTabWidget *>(QStringLiteral("leftTabs"))->currentIndex(), 1);
     // The tuned vectors came back: they export.
-    const QString trainedRun = window->runKeys().at(2);
+    const QString trainedRun = window->runKeys().at(3);
     const QString out = m_dir.filePath(QStringLiteral("export-tuned"));
     QVERIFY(runAndWait(*window, &MainWindow::embeddingsExported, [&] {
         return window->exportTunedVectors(trainedRun, engine::VectorFormat::Npy, out);
@@ -618,6 +635,71 @@ void TestGuiWorkspace::settingsAboutTheme()
     window->setTheme(QStringLiteral("light"));
     QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 150);
     window->setTheme(QStringLiteral("system"));
+}
+
+
+// SciFact lsa256 in a workspace: the baseline and NUDGE-N are recorded, `embtune-cli runs --json`
+// reads the same means from it, and a new window restores them bit for bit.
+void TestGuiWorkspace::scifactWorkspace()
+{
+    const QString scifact = test::sharedScifact();
+    if (scifact.isEmpty())
+        QSKIP("../shared/datasets/scifact is absent (set EMBTUNE_SHARED_DIR)");
+    const QString folder = m_dir.filePath(QStringLiteral("ws-scifact"));
+    QList<RunValues> before;
+    {
+        auto window = makeWindow();
+        QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->newWorkspace(folder); }));
+        QVERIFY(runAndWait(*window, &MainWindow::datasetLoaded, [&] { return window->openDataset(scifact); }));
+        QVERIFY(runAndWait(*window, &MainWindow::embeddingsLoaded,
+                           [&] { return window->importEmbeddings(scifact + QStringLiteral("/embeddings/lsa256")); }));
+        QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
+        embtune::gui::TrainRequest request;
+        request.methodId = QStringLiteral("nudge-n");
+        QVERIFY(runAndWait(*window, &MainWindow::trainingFinished, [&] { return window->train(request); }, 120000));
+        before = runValues(*window);
+        QCOMPARE(before.size(), 2);
+        QCOMPARE(before.at(0).queries, 300);
+        qInfo("SciFact lsa256 nDCG@10 %.5f, + NUDGE-N %.5f", before.at(0).ndcg10, before.at(1).ndcg10);
+        QVERIFY(before.at(1).ndcg10 > before.at(0).ndcg10);
+        window->close();
+    }
+
+    QProcess cli;
+    cli.start(QStringLiteral(EMBTUNE_CLI_PATH),
+              {QStringLiteral("runs"), QStringLiteral("--workspace"), folder, QStringLiteral("--json"), QStringLiteral("-")});
+    QVERIFY(cli.waitForFinished(60000));
+    QCOMPARE(cli.exitCode(), 0);
+    const QJsonArray runs = QJsonDocument::fromJson(cli.readAllStandardOutput()).object().value(QStringLiteral("runs")).toArray();
+    QCOMPARE(runs.size(), 2);
+    QStringList methods;
+    for (int i = 0; i < runs.size(); ++i) {
+        const QJsonObject run = runs.at(i).toObject();
+        methods << run.value(QStringLiteral("method")).toString();
+        QCOMPARE(run.value(QStringLiteral("status")).toString(), QStringLiteral("finished"));
+        QCOMPARE(run.value(QStringLiteral("queries")).toInt(), 300);
+    }
+    methods.sort();
+    QCOMPARE(methods, (QStringList{QStringLiteral("none"), QStringLiteral("nudge-n")}));
+    for (const QJsonValue &value : runs) {
+        const QJsonObject run = value.toObject();
+        const RunValues &row = run.value(QStringLiteral("method")).toString() == QStringLiteral("none") ? before.at(0)
+                                                                                                         : before.at(1);
+        const QJsonObject metrics = run.value(QStringLiteral("metrics")).toObject();
+        QVERIFY(std::abs(metrics.value(QStringLiteral("ndcg@10")).toDouble() - row.ndcg10) < 1e-9);
+        QVERIFY(std::abs(metrics.value(QStringLiteral("recall@100")).toDouble() - row.recall100) < 1e-9);
+    }
+
+    auto window = makeWindow();
+    QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->openWorkspace(folder); }, 120000));
+    const QList<RunValues> after = runValues(*window);
+    QCOMPARE(after.size(), before.size());
+    for (int i = 0; i < after.size(); ++i) {
+        QCOMPARE(after[i].label, before[i].label);
+        QCOMPARE(after[i].ndcg10, before[i].ndcg10);
+        QCOMPARE(after[i].recall100, before[i].recall100);
+    }
+    window->close();
 }
 
 QTEST_MAIN(TestGuiWorkspace)

@@ -98,9 +98,15 @@ bool MainWindow::showAnalysis(const QString &runKey)
         return false;
     }
     if (!it->base) {
-        showError(title, tr("%1 has no embedding vectors to analyse (BM25 ranks by terms).").arg(it->name));
+        showError(title, tr("%1 has no embedding vectors to analyse (a BM25 run, or a run restored without its "
+                            "vectors).")
+                             .arg(it->name));
         return false;
     }
+    const CachedAnalysis cached = m_analyses.value(key);
+    const bool fromCache = cached.analysis && cached.base == it->base && cached.tuned == it->tuned;
+    if (!fromCache && refuseJob(title, true))
+        return false;
     if (m_analysisDock->isHidden()) {
         // Beside the comparison when the window is wide enough, else a window of its own (the
         // user can dock it again).
@@ -126,8 +132,7 @@ bool MainWindow::showAnalysis(const QString &runKey)
                      "method")
                       .arg(methodName(it->methodId))
                 : tr("The OOD report needs a trained run.");
-    const CachedAnalysis cached = m_analyses.value(key);
-    if (cached.analysis && cached.base == it->base && cached.tuned == it->tuned) {
+    if (fromCache) {
         m_analysisRunKey = key;
         m_analysisView->setAnalysis(cached.analysis);
         m_analysisView->setOodAvailable(trained, oodTip);
@@ -136,8 +141,6 @@ bool MainWindow::showAnalysis(const QString &runKey)
         QTimer::singleShot(0, this, [this, key] { emit analysisFinished(key); });
         return true;
     }
-    if (refuseJob(title, true))
-        return false;
 
     AnalysisSpec spec;
     spec.dataset = m_dataset;

@@ -9,6 +9,12 @@ namespace embtune::engine {
 
 Status exportSyntheticSetAsBeir(const SyntheticSet &set, const Dataset &dataset, const std::string &dir)
 {
+    const std::filesystem::path root(dir);
+    for (const char *name : {"corpus.jsonl", "queries.jsonl", "qrels/train.tsv"})
+        if (std::filesystem::exists(root / name))
+            return Error::input("the folder already holds a dataset's " + std::string(name) +
+                                    "; export into an empty or new folder",
+                                (root / name).string());
     for (const SyntheticQuery &q : set.queries)
         if (q.doc < 0 || q.doc >= dataset.docCount())
             return Error::usage("generated query \"" + q.id + "\" names a document outside the dataset");
@@ -28,7 +34,7 @@ Status exportSyntheticSetAsBeir(const SyntheticSet &set, const Dataset &dataset,
         corpus += w.str();
         corpus += '\n';
     }
-    return writeFileAtomically((std::filesystem::path(dir) / "corpus.jsonl").string(), corpus);
+    return writeFileAtomically((root / "corpus.jsonl").string(), corpus);
 }
 
 } // namespace embtune::engine

@@ -15,7 +15,9 @@
 namespace embtune::engine {
 
 // Writes the folder above into `dir` (created; each file written atomically). `dataset` must be
-// the dataset the set was generated for (its documents are the corpus).
+// the dataset the set was generated for (its documents are the corpus). Refuses (input error) a
+// folder that already holds corpus.jsonl, queries.jsonl or qrels/train.tsv: it would overwrite a
+// dataset, possibly the one the set was generated from.
 Status exportSyntheticSetAsBeir(const SyntheticSet &set, const Dataset &dataset, const std::string &dir);
 
 } // namespace embtune::engine

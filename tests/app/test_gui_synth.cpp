@@ -349,6 +349,15 @@ void TestGuiSynth::generateBrowseRestartExportTrain()
         QCOMPARE(beir->docIds.id(judged.judged.front().doc), window->dataset()->docIds.id(found->doc));
     }
 
+    // Never over a dataset: the same folder again is refused with the reason.
+    {
+        QSignalSpy refused(window.get(), &MainWindow::errorShown);
+        QVERIFY(window->exportGeneratedSet(QStringLiteral("ict-a"), exported));
+        QTRY_VERIFY_WITH_TIMEOUT(refused.count() == 1 && !window->isBusy(), kTimeoutMs);
+        QVERIFY2(refused.first().first().toString().contains(QStringLiteral("already holds a dataset")),
+                 qPrintable(refused.first().first().toString()));
+    }
+
     // Training with the generated set: an LSA set computed here (its model is fitted again,
     // checked and saved beside the cache entry), labelled dev queries (splits/dev.txt).
     QVERIFY(computeLsa(*window));
@@ -375,9 +384,10 @@ void TestGuiSynth::generateBrowseRestartExportTrain()
     }
     QVERIFY2(ok->isEnabled(), qPrintable(train_dialog->problem()));
     QSignalSpy trained(window.get(), &MainWindow::trainingFinished);
+    QSignalSpy trainErrors(window.get(), &MainWindow::errorShown);
     QTest::mouseClick(ok, Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT((trained.count() + errors.count() >= 1) && !window->hasActiveTraining(), kTimeoutMs);
-    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+    QTRY_VERIFY_WITH_TIMEOUT((trained.count() + trainErrors.count() >= 1) && !window->hasActiveTraining(), kTimeoutMs);
+    QVERIFY2(trainErrors.isEmpty(), trainErrors.isEmpty() ? "" : qPrintable(trainErrors.first().first().toString()));
     QTRY_COMPARE(trained.count(), 1);
     const double guiTuned = window->evaluation()->metrics.mean(engine::Metric::Ndcg, 10);
 

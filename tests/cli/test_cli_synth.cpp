@@ -166,6 +166,12 @@ private slots:
             const std::string doc = id.substr(4, id.rfind(':') - 4);
             QCOMPARE(beir->docIds.id(judged.judged.front().doc), doc);
         }
+        // Never over a dataset: the same folder again (or the dataset's own) is refused.
+        r = runCli({"synth", "--workspace", ws, "--export", "ict-a", "--out", exported});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("already holds a dataset"), qPrintable(r.err));
+        r = runCli({"synth", "--workspace", ws, "--export", "ict-a", "--out", p("beir")});
+        QCOMPARE(r.exitCode, 1);
         r = runCli({"synth", "--workspace", ws, "--export", "nope", "--out", p("nope")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("no query set named \"nope\""), qPrintable(r.err));

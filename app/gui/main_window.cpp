@@ -754,7 +754,8 @@ void MainWindow::updateActions()
     m_clearEndedRunsAction->setEnabled(m_trainingModel->rowCount() > m_trainingModel->activeCount());
     m_removeRunAction->setEnabled(!runKey.isEmpty());
     m_clearRunsAction->setEnabled(!m_metricsModel->isEmpty());
-    m_analysisAction->setEnabled(!busy && run != m_runs.constEnd() && run->base != nullptr);
+    if (m_analysisAction) // made after the central widget (createAnalysisDock)
+        m_analysisAction->setEnabled(!busy && run != m_runs.constEnd() && run->base != nullptr);
     m_generateQueriesAction->setEnabled(!busy && hasDataset);
     m_cancelAction->setEnabled(busy);
 }

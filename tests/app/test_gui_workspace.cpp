@@ -35,6 +35,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPalette>
 #include <QProcess>
 #include <QPushButton>
@@ -551,6 +552,37 @@ void TestGuiWorkspace::welcomeAndArchives()
                        [&] { return window->openDatasetArchive(goodDir + QStringLiteral("/small.zip")); }));
     QCOMPARE(window->datasetPath(), goodDir + QStringLiteral("/small"));
     QVERIFY(!window->isWelcomeShown());
+
+    // Drops: a .zip is unzipped and opened, a workspace folder opens the workspace.
+    const auto drop = [&](const QString &path) {
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        const QPointF at(window->width() / 2.0, window->height() / 2.0);
+        QDragEnterEvent enter(at.toPoint(), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(window.get(), &enter);
+        if (!enter.isAccepted())
+            return false;
+        QDropEvent dropEvent(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(window.get(), &dropEvent);
+        return dropEvent.isAccepted();
+    };
+    const QString droppedDir = m_dir.filePath(QStringLiteral("dropped"));
+    QDir().mkpath(droppedDir);
+    QVERIFY(zipFolder(droppedDir + QStringLiteral("/other.zip"), m_dataset, QStringLiteral("other")));
+    QSignalSpy loaded(window.get(), &MainWindow::datasetLoaded);
+    QVERIFY(drop(droppedDir + QStringLiteral("/other.zip")));
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
+    QCOMPARE(window->datasetPath(), droppedDir + QStringLiteral("/other"));
+    QTRY_VERIFY(!window->isBusy());
+
+    const QString workspace = m_dir.filePath(QStringLiteral("ws-dropped"));
+    QVERIFY(window->newWorkspace(workspace));
+    window->closeWorkspace();
+    QVERIFY(window->workspaceFolder().isEmpty());
+    QSignalSpy opened(window.get(), &MainWindow::workspaceOpened);
+    QVERIFY(drop(workspace));
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 20000);
+    QCOMPARE(window->workspaceFolder(), QDir(workspace).absolutePath());
 }
 
 void TestGuiWorkspace::downloads()

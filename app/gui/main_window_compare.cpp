@@ -26,6 +26,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QThread>
 #include <QTableView>
 #include <QThreadPool>
 #include <QTimer>
@@ -150,6 +151,12 @@ void MainWindow::createCompareView()
     m_resultsTabs->setTabToolTip(1, tr("Queries by change in nDCG@10 between two runs; their top 10 side by side "
                                        "(double-click a run in the table to open it against the baseline)"));
 
+    connect(m_resultsTabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_resultsTabs->currentWidget() == m_queryExplorer && m_queryExplorer->property("stale").toBool())
+            refreshExplorerRuns();
+    });
+    m_queryExplorer->setProperty("stale", true);
+
     // Significance markers follow the runs, the baseline and the columns; the explorer the runs.
     const auto significance = [this] { scheduleSignificance(); };
     connect(m_metricsModel, &QAbstractItemModel::rowsInserted, this, significance);
@@ -174,8 +181,8 @@ void MainWindow::showCompare()
 
 void MainWindow::showQueryExplorer(const QString &runKeyA, const QString &runKeyB)
 {
-    refreshExplorerRuns();
     m_resultsTabs->setCurrentWidget(m_queryExplorer);
+    refreshExplorerRuns();
     QString a = runKeyA.isEmpty() ? m_metricsModel->baselineKey() : runKeyA;
     QString b = runKeyB;
     if (b.isEmpty()) {
@@ -189,6 +196,13 @@ void MainWindow::showQueryExplorer(const QString &runKeyA, const QString &runKey
 
 void MainWindow::refreshExplorerRuns()
 {
+    // Only while the explorer is shown (its table of every query costs a few milliseconds); a
+    // hidden explorer is refreshed when its tab is opened.
+    if (m_resultsTabs->currentWidget() != m_queryExplorer) {
+        m_queryExplorer->setProperty("stale", true);
+        return;
+    }
+    m_queryExplorer->setProperty("stale", false);
     m_queryExplorer->setDataset(m_dataset);
     QList<widgets::ExplorerRun> runs;
     for (int row = 0; row < m_metricsModel->runCount(); ++row) {
@@ -294,7 +308,10 @@ void MainWindow::startSignificance()
         outcome.generation = generation;
         outcome.keys = input.keys;
         outcome.baselineKey = input.keys[input.baseline];
+        // Idle priority: the statistics never take CPU time from the GUI thread or a training run.
+        QThread::currentThread()->setPriority(QThread::IdlePriority);
         auto table = buildComparison(input, true);
+        QThread::currentThread()->setPriority(QThread::NormalPriority);
         if (table)
             outcome.table = std::move(*table);
         else

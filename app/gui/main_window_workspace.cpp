@@ -713,6 +713,13 @@ void MainWindow::restoreWorkspaceRuns()
             record.reportJson = run.reportJson;
             record.report = run.report;
             record.tuned = run.tuned;
+            if (run.record.methodId != "none" && run.record.methodId != "bm25") {
+                record.methodId = fromStd(run.record.methodId);
+                const QJsonObject params =
+                    QJsonDocument::fromJson(QByteArray::fromStdString(run.record.paramsJson)).object();
+                for (auto param = params.begin(); param != params.end(); ++param)
+                    record.params[param.key().toStdString()] = param.value().toString().toStdString();
+            }
             QString key = run.key;
             if (key.startsWith(QStringLiteral("train:"))) {
                 // Keep the key (the saved view names it) unless taken; new runs count on from it.
@@ -818,8 +825,16 @@ bool MainWindow::saveRunsToWorkspace(const QString &folder)
         if (it == m_runs.constEnd())
             continue;
         if (runKey.startsWith(QStringLiteral("train:"))) {
-            WorkspaceSession::RunStart start = runStartOf(QString(), QString());
-            start.methodId = QStringLiteral("trained");
+            QString setKey; // the Embeddings panel row of the set it trained on
+            for (auto set = m_loadedSets.cbegin(); set != m_loadedSets.cend(); ++set)
+                if (it->base && set.value() == it->base)
+                    setKey = set.key();
+            WorkspaceSession::RunStart start =
+                runStartOf(setKey, it->methodId.isEmpty() ? QStringLiteral("trained") : it->methodId);
+            start.paramsJson = paramsJson(it->params);
+            if (const auto seed = it->params.find("seed"); seed != it->params.end())
+                start.seed = QString::fromStdString(seed->second).toLongLong();
+            start.searchJson = QStringLiteral("{\"backend\":\"exact\"}");
             start.running = true;
             const int handle = m_ws->session->beginRun(start);
             m_ws->session->finishRun(handle, runResultOf(runKey, *it, fromStd(it->report->split), 0));
@@ -1217,7 +1232,7 @@ bool MainWindow::downloadDataset(const QString &name, const QString &folder, con
         m_settings->setValue(key::downloadFolder, dir);
     ws.download->disconnect(this);
     connect(ws.download, &net::DatasetDownload::finished, this,
-            [this, title, name](const net::DatasetDownload::Result &result) {
+            [this, title](const net::DatasetDownload::Result &result) {
                 m_ws->welcome->setDownloadRunning(false);
                 if (result.outcome == net::DatasetDownload::Outcome::Cancelled) {
                     m_ws->welcome->setDownloadStatus(tr("Download cancelled."));
@@ -1239,7 +1254,6 @@ bool MainWindow::downloadDataset(const QString &name, const QString &folder, con
                     m_ws->welcome->setDownloadStatus(tr("%1 was downloaded but cannot be opened; see the message.")
                                                          .arg(QDir::toNativeSeparators(result.file)),
                                                      true);
-                Q_UNUSED(name);
             });
     ws.welcome->setDownloadRunning(true);
     ws.welcome->setDownloadStatus(tr("Downloading %1...").arg(source.toDisplayString()));

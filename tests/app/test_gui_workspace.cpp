@@ -436,6 +436,10 @@ void TestGuiWorkspace::saveRunsAndClearUndo()
     QVERIFY(runAndWait(*window, &MainWindow::embeddingsLoaded, [&] { return window->importEmbeddings(m_embeddings); }));
     QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
     QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluateBm25(); }));
+    QVERIFY(window->selectEmbeddings(QStringLiteral("import:") + QFileInfo(m_embeddings).absoluteFilePath()));
+    embtune::gui::TrainRequest request;
+    request.methodId = QStringLiteral("nudge-n");
+    QVERIFY(runAndWait(*window, &MainWindow::trainingFinished, [&] { return window->train(request); }));
     QVERIFY(window->workspaceFolder().isEmpty());
     auto *save = window->findChild<QAction *>(QStringLiteral("actionSaveToWorkspace"));
     QVERIFY(save && save->isEnabled());
@@ -451,9 +455,18 @@ void TestGuiWorkspace::saveRunsAndClearUndo()
     QCOMPARE(window->runKeys().size(), 0);
     QCOMPARE(window->undoStack()->count(), 1);
     window->undoStack()->undo();
-    QCOMPARE(runValues(*window).size(), 2);
+    QCOMPARE(runValues(*window).size(), 3);
     window->close();
     window.reset();
+    {
+        auto ws = app::Workspace::open(folder.toStdString());
+        QVERIFY(ws);
+        auto runs = ws->runs();
+        QVERIFY(runs && runs->size() == 3);
+        QCOMPARE(QString::fromStdString(runs->at(2).methodId), QStringLiteral("nudge-n"));
+        QVERIFY(QString::fromStdString(runs->at(2).paramsJson).contains(QStringLiteral("gamma")));
+        QVERIFY(runs->at(2).embeddingSetId != 0);
+    }
 
     auto reopened = makeWindow();
     QVERIFY(runAndWait(*reopened, &MainWindow::workspaceRestored, [&] { return reopened->openWorkspace(folder); }));

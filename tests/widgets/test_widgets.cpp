@@ -8,6 +8,7 @@
 #include "embeddings_panel.h"
 #include "metrics_chart_view.h"
 #include "metrics_table_model.h"
+#include "query_explorer_ranking_model.h"
 #include "parameter_form.h"
 #include "query_filter_proxy_model.h"
 #include "query_list_model.h"
@@ -23,6 +24,9 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
+#include <QTemporaryDir>
+#include <QFile>
+#include <QImage>
 #include <QTest>
 #include <QToolBar>
 #include <QtCharts/QChartView>
@@ -30,6 +34,7 @@
 #include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QScatterSeries>
+#include <QtCharts/QLogValueAxis>
 #include <QtCharts/QValueAxis>
 
 #include <cmath>
@@ -93,6 +98,8 @@ private slots:
     void metricsTableValues();
     void metricsTableRuns();
     void metricsChartCurves();
+    void metricsBaselineAndSignificance();
+    void metricsChartMetricsAndExport();
     void embeddingSetList();
     void embeddingsPanelSelection();
     void parameterForm();
@@ -469,6 +476,102 @@ QList<widgets::EmbeddingSetRow> makeSetRows()
 }
 
 } // namespace
+
+void TestWidgets::metricsBaselineAndSignificance()
+{
+    // Deltas refer to the chosen baseline; markers follow p-values and are dropped when the
+    // baseline changes or is replaced; removing the baseline falls back to the first run.
+    widgets::MetricsTableModel model;
+    engine::MetricResults better = makeResults();
+    better.perQuery[{Metric::Ndcg, 10}] = {0.7, 0.6};
+    model.setRun("base", "lsa", "test", makeResults());
+    model.setRun("tuned", "tuned", "test", better);
+    const int ndcg10 = model.columnOf(Metric::Ndcg, 10);
+    QCOMPARE(model.baselineKey(), QStringLiteral("base"));
+    QCOMPARE(model.index(1, ndcg10).data(widgets::MetricsTableModel::DeltaRole).toDouble(), 0.65 - 0.47713);
+    QVERIFY(!model.index(0, ndcg10).data(widgets::MetricsTableModel::DeltaRole).isValid());
+
+    widgets::MetricsTableModel::Significance significance;
+    significance.pValue = 0.03;
+    significance.low = 0.1;
+    significance.high = 0.2;
+    significance.queries = 2;
+    significance.permutations = 10000;
+    model.setSignificance("tuned", Metric::Ndcg, 10, significance);
+    QCOMPARE(model.index(1, ndcg10).data().toString(), QStringLiteral("0.6500*"));
+    const QString tip = model.index(1, ndcg10).data(Qt::ToolTipRole).toString();
+    QVERIFY2(tip.contains(QStringLiteral("p = 0.03")) && tip.contains(QStringLiteral("[+0.1000, +0.2000]")),
+             qPrintable(tip));
+    significance.pValue = 0.001;
+    model.setSignificance("tuned", Metric::Ndcg, 10, significance);
+    QCOMPARE(model.index(1, ndcg10).data().toString(), QStringLiteral("0.6500**"));
+    model.setCellText(widgets::MetricsTableModel::CellText::ValueAndDelta);
+    QCOMPARE(model.index(1, ndcg10).data().toString(), QStringLiteral("0.6500 +0.1729**"));
+    QCOMPARE(model.index(0, ndcg10).data().toString(), QStringLiteral("0.4771")); // the baseline: its value
+    model.setCellText(widgets::MetricsTableModel::CellText::Delta);
+    QCOMPARE(model.index(1, ndcg10).data().toString(), QStringLiteral("+0.1729**"));
+
+    QSignalSpy changed(&model, &widgets::MetricsTableModel::baselineChanged);
+    model.setBaseline("tuned");
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(model.baselineRow(), 1);
+    QVERIFY(!model.significance(1, Metric::Ndcg, 10));
+    QCOMPARE(model.index(0, ndcg10).data().toString(), QStringLiteral("-0.1729"));
+    QVERIFY(model.headerData(1, Qt::Vertical, Qt::FontRole).value<QFont>().italic());
+    model.setBaseline("unknown"); // the first run again
+    QCOMPARE(model.baselineKey(), QStringLiteral("base"));
+    model.setSignificance("tuned", Metric::Ndcg, 10, significance);
+    model.setRun("base", "lsa", "test", makeResults()); // the baseline replaced: markers dropped
+    QVERIFY(!model.significance(1, Metric::Ndcg, 10));
+    model.setBaseline("tuned");
+    changed.clear();
+    QVERIFY(model.removeRun("tuned"));
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(model.baselineKey(), QStringLiteral("base"));
+
+    // Movement text of a relevant document in the query explorer.
+    widgets::QueryRankingModel::Entry entry;
+    entry.rankA = 7;
+    entry.rankB = 2;
+    QCOMPARE(widgets::QueryRankingModel::movement(entry, 100, 100), QStringLiteral("7 \u2192 2"));
+    entry.rankA = 0;
+    QCOMPARE(widgets::QueryRankingModel::movement(entry, 100, 50), QStringLiteral(">100 \u2192 2"));
+}
+
+void TestWidgets::metricsChartMetricsAndExport()
+{
+    widgets::MetricsTableModel model;
+    model.setRun("a", "lsa", "test", makeResults());
+    model.setRun("b", "bm25", "test", makeResults());
+    widgets::MetricsChartView chart;
+    chart.setModel(&model);
+    chart.resize(640, 400);
+    chart.setMetric(Metric::Precision);
+    QCOMPARE(chart.allSeries().size(), 2);
+    QVERIFY(chart.series("a", Metric::Precision)->name().endsWith(QStringLiteral(" \u00b7 P@k")));
+    QVERIFY(chart.chart()->title().contains(QStringLiteral("P@k")));
+    chart.setVisibleRuns({"b"});
+    QCOMPARE(chart.allSeries().size(), 1);
+    QVERIFY(!chart.series("a", Metric::Precision));
+    chart.clearVisibleRuns();
+    chart.setLogK(true);
+    QCOMPARE(chart.allSeries().size(), 2);
+    QVERIFY(chart.series("a", Metric::Precision)->attachedAxes().contains(chart.logKAxis()));
+    QVERIFY(!chart.chart()->axes(Qt::Horizontal).contains(chart.kAxis()));
+    QCOMPARE(chart.logKAxis()->min(), 1.0);
+    chart.setLogK(false);
+    QVERIFY(chart.series("a", Metric::Precision)->attachedAxes().contains(chart.kAxis()));
+    chart.setCurves(widgets::MetricsChartView::Curves::Both);
+    QCOMPARE(chart.allSeries().size(), 4);
+
+    QTemporaryDir dir;
+    QVERIFY(chart.saveSvg(dir.filePath(QStringLiteral("c.svg"))));
+    QFile svg(dir.filePath(QStringLiteral("c.svg")));
+    QVERIFY(svg.open(QIODevice::ReadOnly) && svg.readAll().contains("<svg"));
+    QVERIFY(chart.saveImage(dir.filePath(QStringLiteral("c.png"))));
+    QCOMPARE(QImage(dir.filePath(QStringLiteral("c.png"))).size(), chart.size());
+    QVERIFY(!chart.saveSvg(dir.filePath(QStringLiteral("missing/dir/c.svg"))));
+}
 
 void TestWidgets::embeddingSetList()
 {

@@ -1142,13 +1142,8 @@ QString MainWindow::datasetFolderIn(const QString &dir, const QString &preferred
 bool MainWindow::openDatasetArchive(const QString &zipPath)
 {
     const QString title = tr("Cannot open the archive");
-    if (refuseJob(title, false))
+    if (refuseWorkspaceChange(title))
         return false;
-    if (m_trainingQueue->isActive()) {
-        showError(title, tr("Training runs are queued or running on the open dataset; wait for them or cancel them "
-                            "in the Runs tab first."));
-        return false;
-    }
     const QFileInfo info(zipPath);
     if (!info.isFile()) {
         showError(title, tr("%1: no such file").arg(QDir::toNativeSeparators(zipPath)));

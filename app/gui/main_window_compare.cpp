@@ -26,13 +26,18 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QThread>
 #include <QTableView>
 #include <QThreadPool>
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <atomic>
+
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace embtune::gui {
 
@@ -68,6 +73,16 @@ engine::Result<engine::ComparisonTable> buildComparison(const ComparisonInput &i
     options.baseline = input.baseline;
     options.significance = significance;
     return engine::buildComparisonTable(runs, input.columns, options, progress);
+}
+
+// Nice 10 for the calling thread (Linux: per thread): the statistics yield to the GUI thread and
+// training runs, yet still progress on a busy machine (unlike SCHED_IDLE). The compare pool's
+// one thread keeps it; nothing else runs there.
+void lowerThreadPriority()
+{
+#ifdef __linux__
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+#endif
 }
 
 // "lsa256_+_NUDGE-N": a TREC run tag (no white space).
@@ -308,10 +323,8 @@ void MainWindow::startSignificance()
         outcome.generation = generation;
         outcome.keys = input.keys;
         outcome.baselineKey = input.keys[input.baseline];
-        // Idle priority: the statistics never take CPU time from the GUI thread or a training run.
-        QThread::currentThread()->setPriority(QThread::IdlePriority);
+        lowerThreadPriority();
         auto table = buildComparison(input, true);
-        QThread::currentThread()->setPriority(QThread::NormalPriority);
         if (table)
             outcome.table = std::move(*table);
         else

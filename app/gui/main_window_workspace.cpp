@@ -793,6 +793,12 @@ void MainWindow::closeWorkspace()
     ws.pendingRuns.clear();
     ws.pendingImports.clear();
     disconnect(ws.restoreStep);
+    QStringList listed; // the workspace's ended runs listed in the Runs tab
+    for (const widgets::TrainingRunRow &row : m_trainingModel->rows())
+        if (row.key.startsWith(QStringLiteral("workspace:")))
+            listed << row.key;
+    for (const QString &key : listed)
+        m_trainingModel->removeRun(key);
     ws.importing = false;
     ws.restorePending = false;
     if (m_options.saveSettings)

@@ -32,6 +32,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <atomic>
+#include <functional>
 
 #ifdef __linux__
 #include <sys/resource.h>
@@ -83,6 +84,20 @@ void lowerThreadPriority()
 #ifdef __linux__
     setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
 #endif
+}
+
+// Runs `write` (returns an error message; empty when it succeeded) on `pool` and hands the
+// message to `done` in `owner`'s thread once it finished.
+template <typename Write>
+void writeAsync(QObject *owner, QThreadPool *pool, Write write, std::function<void(const QString &error)> done)
+{
+    auto *watcher = new QFutureWatcher<QString>(owner);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, owner, [watcher, done = std::move(done)] {
+        const QString error = watcher->result();
+        watcher->deleteLater();
+        done(error);
+    });
+    watcher->setFuture(QtConcurrent::run(pool, std::move(write)));
 }
 
 // "lsa256_+_NUDGE-N": a TREC run tag (no white space).
@@ -465,20 +480,7 @@ bool MainWindow::exportComparison(widgets::CompareView::Export kind, const QStri
         heading = tr("# Comparison on %1, split %2\n\n")
                       .arg(fromStd(m_dataset->name), fromStd(input.reports[size_t(input.baseline)]->split));
 
-    auto *watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, file, remember] {
-        const QString error = watcher->result();
-        watcher->deleteLater();
-        if (!error.isEmpty()) {
-            showError(tr("Cannot export the comparison"), error);
-            return;
-        }
-        remember();
-        statusBar()->showMessage(tr("Exported the comparison to %1").arg(QDir::toNativeSeparators(file)),
-                                 kStatusTimeoutMs);
-        emit comparisonExported(file);
-    });
-    watcher->setFuture(QtConcurrent::run(m_compareThreads, [input = std::move(input), kind, file, heading, extra]() -> QString {
+    const auto write = [input = std::move(input), kind, file, heading, extra]() -> QString {
         auto table = buildComparison(input, true);
         if (!table)
             return fromStd(table.error().toString());
@@ -502,7 +504,17 @@ bool MainWindow::exportComparison(widgets::CompareView::Export kind, const QStri
         }
         const engine::Status written = engine::writeFileAtomically(localPath(file), text);
         return written ? QString() : fromStd(written.error().toString());
-    }));
+    };
+    writeAsync(this, m_compareThreads, write, [this, file, remember](const QString &error) {
+        if (!error.isEmpty()) {
+            showError(tr("Cannot export the comparison"), error);
+            return;
+        }
+        remember();
+        statusBar()->showMessage(tr("Exported the comparison to %1").arg(QDir::toNativeSeparators(file)),
+                                 kStatusTimeoutMs);
+        emit comparisonExported(file);
+    });
     return true;
 }
 
@@ -541,24 +553,22 @@ bool MainWindow::exportTrecRun(const QString &runKey, const QString &path, int d
         return false;
     }
     const QString file = target.absoluteFilePath();
-    auto *watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, file, title] {
-        const QString error = watcher->result();
-        watcher->deleteLater();
-        if (!error.isEmpty()) {
-            showError(title, error);
-            return;
-        }
-        if (m_options.saveSettings)
-            m_settings->setValue(kExportFolderKey, QFileInfo(file).absolutePath());
-        statusBar()->showMessage(tr("Wrote the TREC run %1").arg(QDir::toNativeSeparators(file)), kStatusTimeoutMs);
-        emit trecRunExported(file);
-    });
-    watcher->setFuture(QtConcurrent::run(
-        m_compareThreads, [report = it->report, dataset = m_dataset, tag = trecTag(it->name), file, depth]() -> QString {
+    writeAsync(
+        this, m_compareThreads,
+        [report = it->report, dataset = m_dataset, tag = trecTag(it->name), file, depth]() -> QString {
             const engine::Status written = engine::writeTrecRun(localPath(file), report->ranking, *dataset, tag, depth);
             return written ? QString() : fromStd(written.error().toString());
-        }));
+        },
+        [this, file, title](const QString &error) {
+            if (!error.isEmpty()) {
+                showError(title, error);
+                return;
+            }
+            if (m_options.saveSettings)
+                m_settings->setValue(kExportFolderKey, QFileInfo(file).absolutePath());
+            statusBar()->showMessage(tr("Wrote the TREC run %1").arg(QDir::toNativeSeparators(file)), kStatusTimeoutMs);
+            emit trecRunExported(file);
+        });
     return true;
 }
 
@@ -603,26 +613,24 @@ bool MainWindow::exportAdapter(const QString &runKey, const QString &path)
         return false;
     }
     const QString file = target.absoluteFilePath();
-    auto *watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, file, title] {
-        const QString error = watcher->result();
-        watcher->deleteLater();
-        if (!error.isEmpty()) {
-            showError(title, error);
-            return;
-        }
-        if (m_options.saveSettings)
-            m_settings->setValue(kExportFolderKey, QFileInfo(file).absolutePath());
-        statusBar()->showMessage(tr("Wrote the adapter %1").arg(QDir::toNativeSeparators(file)), kStatusTimeoutMs);
-        emit adapterExported(file);
-    });
-    watcher->setFuture(QtConcurrent::run(
-        m_compareThreads, [model = it->model, base = it->base, methodId = it->methodId.toStdString(),
-                           params = std::move(*params), file]() -> QString {
+    writeAsync(
+        this, m_compareThreads,
+        [model = it->model, base = it->base, methodId = it->methodId.toStdString(), params = std::move(*params),
+         file]() -> QString {
             const engine::Status written =
                 engine::writeAdapterSafetensors(localPath(file), *model, methodId, params, *base);
             return written ? QString() : fromStd(written.error().toString());
-        }));
+        },
+        [this, file, title](const QString &error) {
+            if (!error.isEmpty()) {
+                showError(title, error);
+                return;
+            }
+            if (m_options.saveSettings)
+                m_settings->setValue(kExportFolderKey, QFileInfo(file).absolutePath());
+            statusBar()->showMessage(tr("Wrote the adapter %1").arg(QDir::toNativeSeparators(file)), kStatusTimeoutMs);
+            emit adapterExported(file);
+        });
     return true;
 }
 

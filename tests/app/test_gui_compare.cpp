@@ -21,6 +21,8 @@
 #include "methods/adapter_export.h"
 #include "search/exact_search.h"
 #include "support/cli_run.h"
+#include "support/fixtures.h"
+#include "support/csv_reader.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -57,20 +59,8 @@ std::string numbered(const char *prefix, int i)
 
 bool writeText(const QString &path, const QByteArray &content)
 {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
-}
-
-bool writeMatrix(const QString &path, int rows, int cols, std::vector<float> values)
-{
-    const engine::FloatMatrix matrix(rows, cols, std::move(values));
-    return engine::writeNpyMatrix(QFile::encodeName(path).toStdString(), matrix.map()).ok();
-}
-
-bool writeIds(const QString &path, const std::vector<std::string> &ids)
-{
-    return engine::writeIdList(QFile::encodeName(path).toStdString(), ids).ok();
+    embtune::test::writeText(QFile::encodeName(path).toStdString(), content.toStdString());
+    return QFileInfo(path).size() == content.size();
 }
 
 // BEIR folder + embeddings/worse and embeddings/better. Query q is relevant to documents 3q
@@ -113,46 +103,14 @@ bool writeFixture(const QString &dir)
               writeText(dir + "/splits/train.txt", trainList) && writeText(dir + "/splits/dev.txt", devList);
     for (const auto &[name, vectors] : {std::pair<QString, std::vector<float> *>{"worse", &worse}, {"better", &better}}) {
         const QString set = dir + "/embeddings/" + name;
-        ok = ok && QDir().mkpath(set) && writeMatrix(set + "/corpus.npy", kDocs, kDim, docs) &&
-             writeIds(set + "/corpus_ids.txt", docIds) && writeMatrix(set + "/queries.npy", allQueries, kDim, *vectors) &&
-             writeIds(set + "/query_ids.txt", queryIds);
+        const std::string folder = QFile::encodeName(set).toStdString();
+        ok = ok && QDir().mkpath(set) &&
+             engine::writeNpyMatrix(folder + "/corpus.npy", engine::FloatMatrix(kDocs, kDim, docs).map()).ok() &&
+             engine::writeIdList(folder + "/corpus_ids.txt", docIds).ok() &&
+             engine::writeNpyMatrix(folder + "/queries.npy", engine::FloatMatrix(allQueries, kDim, *vectors).map()).ok() &&
+             engine::writeIdList(folder + "/query_ids.txt", queryIds).ok();
     }
     return ok;
-}
-
-// RFC 4180 records.
-QList<QStringList> readCsv(const QString &text)
-{
-    QList<QStringList> rows;
-    QStringList row;
-    QString field;
-    bool quoted = false;
-    for (int i = 0; i < text.size(); ++i) {
-        const QChar c = text[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-                field += c;
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            row << field;
-            field.clear();
-        } else if (c == '\n') {
-            row << field;
-            rows << row;
-            row.clear();
-            field.clear();
-        } else if (c != '\r') {
-            field += c;
-        }
-    }
-    return rows;
 }
 
 QByteArray readAll(const QString &path)
@@ -339,7 +297,7 @@ void TestGuiCompare::exportsTableReportAndChart()
     const QString csvPath = m_dir.filePath(QStringLiteral("out/table.csv"));
     QVERIFY(m_window->exportComparison(CompareView::Export::Csv, csvPath));
     QTRY_VERIFY_WITH_TIMEOUT(exported.count() == 1, kTimeoutMs);
-    const QList<QStringList> rows = readCsv(QString::fromUtf8(readAll(csvPath)));
+    const QList<QStringList> rows = embtune::test::readCsv(QString::fromUtf8(readAll(csvPath)));
     QCOMPARE(rows.size(), 3);
     QCOMPARE(rows[0].size(), 2 + 6 * int(model->columns().size()));
     const QStringList order = view->visibleRunKeys();

@@ -8,6 +8,8 @@
 #include <QStringList>
 #include <QTest>
 
+#include "support/csv_reader.h"
+
 #include <numeric>
 
 using namespace embtune::engine;
@@ -31,41 +33,6 @@ double mean(const std::vector<double> &v)
     return std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
 }
 
-// A minimal RFC 4180 reader for the test: fields of each record.
-QList<QStringList> readCsv(const QString &text)
-{
-    QList<QStringList> rows;
-    QStringList row;
-    QString field;
-    bool quoted = false;
-    for (int i = 0; i < text.size(); ++i) {
-        const QChar c = text[i];
-        if (quoted) {
-            if (c == QLatin1Char('"') && i + 1 < text.size() && text[i + 1] == QLatin1Char('"')) {
-                field += c;
-                ++i;
-            } else if (c == QLatin1Char('"')) {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c == QLatin1Char('"')) {
-            quoted = true;
-        } else if (c == QLatin1Char(',')) {
-            row << field;
-            field.clear();
-        } else if (c == QLatin1Char('\r')) {
-        } else if (c == QLatin1Char('\n')) {
-            row << field;
-            rows << row;
-            row.clear();
-            field.clear();
-        } else {
-            field += c;
-        }
-    }
-    return rows;
-}
 
 const std::vector<ComparisonColumn> kColumns{{Metric::Ndcg, 10}, {Metric::Recall, 10}};
 
@@ -212,7 +179,7 @@ void TestComparisonTable::csvEscapingAndReadBack()
     QVERIFY(table.ok());
     const QString csv = QString::fromStdString(comparisonCsv(*table));
     QVERIFY(csv.contains(QStringLiteral("\"lsa, \"\"base\"\"\"")));
-    const QList<QStringList> rows = readCsv(csv);
+    const QList<QStringList> rows = embtune::test::readCsv(csv);
     QCOMPARE(rows.size(), 3);
     QCOMPARE(rows[0].size(), 2 + 6 * 2);
     QCOMPARE(rows[0][2], QStringLiteral("nDCG@10"));

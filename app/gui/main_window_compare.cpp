@@ -361,32 +361,24 @@ void MainWindow::chooseComparisonExport(widgets::CompareView::Export kind)
     }
     const QString parent = m_settings->value(kExportFolderKey, QDir::home().filePath(QStringLiteral("embtune-exports")))
                                .toString();
+    struct Choice {
+        Export kind;
+        QString title, name, filter;
+    };
+    const Choice choices[] = {
+        {Export::Csv, tr("Export Table as CSV"), QStringLiteral("comparison.csv"), tr("CSV (*.csv)")},
+        {Export::Markdown, tr("Export Table as Markdown"), QStringLiteral("comparison.md"), tr("Markdown (*.md)")},
+        {Export::Latex, tr("Export Table as LaTeX"), QStringLiteral("comparison.tex"), tr("LaTeX (*.tex)")},
+        {Export::ChartPng, tr("Export Chart as PNG"), QStringLiteral("curves.png"), tr("PNG image (*.png)")},
+        {Export::ChartSvg, tr("Export Chart as SVG"), QStringLiteral("curves.svg"), tr("SVG image (*.svg)")},
+    };
     QString path;
-    switch (kind) {
-    case Export::Csv:
-        path = QFileDialog::getSaveFileName(this, tr("Export Table as CSV"), QDir(parent).filePath(QStringLiteral("comparison.csv")),
-                                            tr("CSV (*.csv);;All files (*)"));
-        break;
-    case Export::Markdown:
-        path = QFileDialog::getSaveFileName(this, tr("Export Table as Markdown"), QDir(parent).filePath(QStringLiteral("comparison.md")),
-                                            tr("Markdown (*.md);;All files (*)"));
-        break;
-    case Export::Latex:
-        path = QFileDialog::getSaveFileName(this, tr("Export Table as LaTeX"), QDir(parent).filePath(QStringLiteral("comparison.tex")),
-                                            tr("LaTeX (*.tex);;All files (*)"));
-        break;
-    case Export::ChartPng:
-        path = QFileDialog::getSaveFileName(this, tr("Export Chart as PNG"), QDir(parent).filePath(QStringLiteral("curves.png")),
-                                            tr("PNG image (*.png);;All files (*)"));
-        break;
-    case Export::ChartSvg:
-        path = QFileDialog::getSaveFileName(this, tr("Export Chart as SVG"), QDir(parent).filePath(QStringLiteral("curves.svg")),
-                                            tr("SVG image (*.svg);;All files (*)"));
-        break;
-    case Export::Report:
+    if (kind == Export::Report)
         path = QFileDialog::getExistingDirectory(this, tr("Export Report into Folder"), parent);
-        break;
-    }
+    for (const Choice &choice : choices)
+        if (choice.kind == kind)
+            path = QFileDialog::getSaveFileName(this, choice.title, QDir(parent).filePath(choice.name),
+                                                choice.filter + tr(";;All files (*)"));
     if (!path.isEmpty())
         exportComparison(kind, path);
 }

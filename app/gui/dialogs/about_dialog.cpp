@@ -47,8 +47,8 @@ AboutDialog::AboutDialog(QWidget *parent)
     auto *text = new QLabel(
         tr("<h2>embtune %1</h2>"
            "<p>A workbench for tuning black-box text embeddings for retrieval: open a BEIR dataset, compute or "
-           "import embeddings, evaluate them with trec_eval conventions, tune them with the methods of "
-           "METHODS.md and compare the runs.</p>"
+           "import embeddings, evaluate them with trec_eval conventions, tune them (NUDGE, adapters, Mafin, "
+           "REFINE, soft labels) and compare the runs.</p>"
            "<p><b>Versions</b></p><table>%2</table>")
             .arg(QStringLiteral(EMBTUNE_VERSION), rows),
         this);

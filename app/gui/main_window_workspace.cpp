@@ -419,6 +419,11 @@ void MainWindow::createWorkspaceUi()
     connect(m_curvesCombo, &QComboBox::currentIndexChanged, this, touch);
     connect(m_splitCombo, &QComboBox::currentTextChanged, this, touch);
     connect(m_embeddingsPanel, &widgets::EmbeddingsPanel::currentKeyChanged, this, touch);
+    // An application that quits without closing the window (e.g. after --screenshot) saves it too.
+    connect(qApp, &QCoreApplication::aboutToQuit, this, [this] {
+        if (m_ws->session->isOpen())
+            saveViewState();
+    });
     installEventFilter(new CloseWatcher(this, [this] {
         if (!m_ws->session->isOpen())
             return;

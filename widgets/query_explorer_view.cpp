@@ -4,6 +4,12 @@
 #include "query_explorer_ranking_model.h"
 
 #include <QComboBox>
+#include <QtCharts/QChart>
+#include <QtCharts/QChartView>
+#include <QtCharts/QLegend>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QScatterSeries>
+#include <QtCharts/QValueAxis>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -110,13 +116,66 @@ QueryExplorerView::QueryExplorerView(QWidget *parent)
     listsLayout->addWidget(m_listA, 1, 0);
     listsLayout->addWidget(m_listB, 1, 1);
 
+    // nDCG@10 per query: A across, B up; above the diagonal B is better.
+    auto *chart = new QChart;
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->legend()->hide();
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    chart->setTitle(tr("nDCG@10 per query"));
+    auto *diagonal = new QLineSeries(chart);
+    diagonal->append(0, 0);
+    diagonal->append(1, 1);
+    diagonal->setPen(QPen(QColor(0x7f, 0x7f, 0x7f), 1, Qt::DashLine));
+    m_points = new QScatterSeries(chart);
+    m_points->setMarkerSize(7);
+    m_points->setColor(QColor(0x1f, 0x77, 0xb4, 120));
+    m_points->setBorderColor(Qt::transparent);
+    m_currentPoint = new QScatterSeries(chart);
+    m_currentPoint->setMarkerSize(12);
+    m_currentPoint->setColor(QColor(0xd6, 0x27, 0x28));
+    for (QAbstractSeries *series : {static_cast<QAbstractSeries *>(diagonal), static_cast<QAbstractSeries *>(m_points),
+                                    static_cast<QAbstractSeries *>(m_currentPoint)})
+        chart->addSeries(series);
+    auto *axisA = new QValueAxis(chart);
+    auto *axisB = new QValueAxis(chart);
+    axisA->setTitleText(tr("A"));
+    axisB->setTitleText(tr("B"));
+    for (QValueAxis *axis : {axisA, axisB}) {
+        axis->setRange(-0.04, 1.04); // room for the markers at 0 and 1
+        axis->setTickType(QValueAxis::TicksDynamic);
+        axis->setTickAnchor(0.0);
+        axis->setTickInterval(0.2);
+        axis->setLabelFormat(QStringLiteral("%.1f"));
+    }
+    chart->addAxis(axisA, Qt::AlignBottom);
+    chart->addAxis(axisB, Qt::AlignLeft);
+    for (QAbstractSeries *series : chart->series()) {
+        series->attachAxis(axisA);
+        series->attachAxis(axisB);
+    }
+    m_scatterView = new QChartView(chart, this);
+    m_scatterView->setObjectName(QStringLiteral("explorerScatter"));
+    m_scatterView->setRenderHint(QPainter::Antialiasing);
+    m_scatterView->setMinimumSize(200, 180);
+    m_scatterView->setToolTip(tr("nDCG@10 of each query: run A across, run B up (above the diagonal B is better); "
+                                 "click a point to show its query"));
+    connect(m_points, &QScatterSeries::clicked, this, [this](const QPointF &point) { showNearestQuery(point); });
+    auto *top = new QSplitter(Qt::Horizontal, this);
+    top->setObjectName(QStringLiteral("explorerTopSplitter"));
+    top->addWidget(m_queryTable);
+    top->addWidget(m_scatterView);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 1);
+    top->setChildrenCollapsible(false);
+    top->setSizes({700, 240});
+
     m_text = new QTextBrowser(this);
     m_text->setObjectName(QStringLiteral("explorerText"));
     m_text->setOpenLinks(false);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->setObjectName(QStringLiteral("explorerSplitter"));
-    splitter->addWidget(m_queryTable);
+    splitter->addWidget(top);
     splitter->addWidget(lists);
     splitter->addWidget(m_text);
     splitter->setChildrenCollapsible(false);
@@ -229,6 +288,7 @@ void QueryExplorerView::compare()
                                .arg(m_queries->ties()));
     }
     m_listATitle->setText(a ? tr("A: <b>%1</b>").arg(a->name.toHtmlEscaped()) : QString());
+    updateScatter();
     m_listBTitle->setText(b ? tr("B: <b>%1</b>").arg(b->name.toHtmlEscaped()) : QString());
     m_shownQuery = -1;
     if (previous >= 0 && showQuery(previous))
@@ -271,6 +331,7 @@ void QueryExplorerView::showCurrentQuery()
     const int32_t query = current.isValid() ? current.data(QueryExplorerModel::QueryRole).toInt() : -1;
     if (query < 0 || !a || !b || !m_dataset) {
         m_shownQuery = -1;
+        m_currentPoint->clear();
         m_rankingA->setEntries(m_dataset, {}, 0, 0);
         m_rankingB->setEntries(m_dataset, {}, 0, 0);
         m_text->clear();
@@ -278,6 +339,8 @@ void QueryExplorerView::showCurrentQuery()
         return;
     }
     m_shownQuery = query;
+    if (const int row = m_queries->rowOfQuery(query); row >= 0)
+        m_currentPoint->replace({QPointF(m_queries->rows()[row].a, m_queries->rows()[row].b)});
     const int depthA = a->report->ranking.k, depthB = b->report->ranking.k;
     m_rankingA->setEntries(m_dataset, QueryRankingModel::build(*m_dataset, *a->report, *b->report, query, 0), depthA,
                            depthB);
@@ -349,6 +412,32 @@ void QueryExplorerView::showDocument(int32_t doc)
                      QString::fromStdString(document.title).toHtmlEscaped(),
                      QString::fromStdString(document.text).toHtmlEscaped());
     m_text->setHtml(html);
+}
+
+void QueryExplorerView::updateScatter()
+{
+    QList<QPointF> points;
+    points.reserve(m_queries->rows().size());
+    for (const QueryExplorerModel::Row &row : m_queries->rows())
+        points.append(QPointF(row.a, row.b));
+    m_points->replace(points);
+    m_currentPoint->clear();
+}
+
+bool QueryExplorerView::showNearestQuery(const QPointF &point)
+{
+    int nearest = -1;
+    double best = 0;
+    const QList<QueryExplorerModel::Row> &rows = m_queries->rows();
+    for (int i = 0; i < rows.size(); ++i) {
+        const double dx = rows[i].a - point.x(), dy = rows[i].b - point.y();
+        const double distance = dx * dx + dy * dy;
+        if (nearest < 0 || distance < best) {
+            nearest = i;
+            best = distance;
+        }
+    }
+    return nearest >= 0 && showQuery(rows[nearest].query);
 }
 
 } // namespace embtune::widgets

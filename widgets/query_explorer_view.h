@@ -2,7 +2,8 @@
 // The query explorer: two runs A and B (combos) compared query by query.
 //   Top: wins, losses and ties of B against A in nDCG@10; a filter on query id and text; the
 //   queries both runs evaluated, sorted by the change in nDCG@10 (largest gain first; any
-//   column sorts).
+//   column sorts); beside them a scatter of nDCG@10 per query (A across, B up, the current
+//   query in red): clicking a point shows the nearest query.
 //   Middle: for the current query, the top 10 of A and of B side by side (QueryRankingModel:
 //   gain marks, scores, rank movement A -> B of each relevant document).
 //   Bottom: the text of the query, its relevant documents' movements, and of the document
@@ -23,6 +24,8 @@ class QLineEdit;
 class QSplitter;
 class QTableView;
 class QTextBrowser;
+class QChartView;
+class QScatterSeries;
 
 namespace embtune::widgets {
 
@@ -64,6 +67,11 @@ public:
     QLineEdit *filterEdit() const { return m_filter; }
     QLabel *summaryLabel() const { return m_summary; }
     QTextBrowser *textPane() const { return m_text; }
+    QChartView *scatterView() const { return m_scatterView; }
+    // One point per compared query (A's nDCG@10, B's nDCG@10), in the model's row order.
+    QScatterSeries *scatterSeries() const { return m_points; }
+    // Shows the query whose point is nearest to `point` (scatter coordinates); false when none.
+    bool showNearestQuery(const QPointF &point);
 
 signals:
     void currentQueryChanged(int32_t query);
@@ -71,6 +79,7 @@ signals:
 private:
     void compare();
     void showCurrentQuery();
+    void updateScatter();
     const ExplorerRun *find(const QString &key) const;
 
     std::shared_ptr<const engine::Dataset> m_dataset;
@@ -89,6 +98,9 @@ private:
     QLabel *m_listATitle;
     QLabel *m_listBTitle;
     QTextBrowser *m_text;
+    QChartView *m_scatterView;
+    QScatterSeries *m_points;
+    QScatterSeries *m_currentPoint;
     int32_t m_shownQuery = -1;
 };
 

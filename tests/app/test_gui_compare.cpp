@@ -35,6 +35,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTextBrowser>
+#include <QtCharts/QScatterSeries>
 #include <QTest>
 
 #include <cmath>
@@ -450,6 +451,18 @@ void TestGuiCompare::explorerOnLargestGain()
     QVERIFY(explorer->showQuery(largest));
     QVERIFY(explorer->filterEdit()->text().isEmpty() || explorer->currentQuery() == largest);
     QCOMPARE(explorer->currentQuery(), largest);
+
+    // A click on the scatter shows the query of the nearest point (queries with equal values share one).
+    const QList<embtune::widgets::QueryExplorerModel::Row> &rows = explorer->queryModel()->rows();
+    QCOMPARE(explorer->scatterSeries()->count(), int(rows.size()));
+    const auto &lowest = *std::min_element(rows.begin(), rows.end(), [](const auto &x, const auto &y) {
+        return x.change() < y.change();
+    });
+    emit explorer->scatterSeries()->clicked(QPointF(lowest.a + 0.001, lowest.b - 0.001));
+    const int shown = explorer->queryModel()->rowOfQuery(explorer->currentQuery());
+    QVERIFY(shown >= 0);
+    QCOMPARE(rows[shown].a, lowest.a);
+    QCOMPARE(rows[shown].b, lowest.b);
 
     // A double-click on a run's row jumps to it against the baseline.
     m_window->showCompare();

@@ -463,8 +463,9 @@ bool MainWindow::exportComparison(widgets::CompareView::Export kind, const QStri
         }
         extra += tr("\n## Runs\n");
         for (int i = 0; i < input.keys.size(); ++i)
-            extra += QStringLiteral("\n### %1\n\n```\n%2\n```\n")
-                         .arg(fromStd(input.names[size_t(i)]), m_runs.value(input.keys[i]).description);
+            extra += QStringLiteral("\n### %1\n\n```\n%2\n```\n\nTREC run (top 100): [%3](%3)\n")
+                         .arg(fromStd(input.names[size_t(i)]), m_runs.value(input.keys[i]).description,
+                              fromStd(trecTag(fromStd(input.names[size_t(i)]))) + QStringLiteral(".trec"));
         file = QDir(folder).filePath(QStringLiteral("report.md"));
     }
     QString heading;
@@ -472,10 +473,20 @@ bool MainWindow::exportComparison(widgets::CompareView::Export kind, const QStri
         heading = tr("# Comparison on %1, split %2\n\n")
                       .arg(fromStd(m_dataset->name), fromStd(input.reports[size_t(input.baseline)]->split));
 
-    const auto write = [input = std::move(input), kind, file, heading, extra]() -> QString {
+    const auto write = [input = std::move(input), kind, file, folder, heading, extra,
+                        dataset = m_dataset]() -> QString {
         auto table = buildComparison(input, true);
         if (!table)
             return fromStd(table.error().toString());
+        if (kind == Export::Report && dataset)
+            // The report's runs as TREC run files beside it.
+            for (size_t i = 0; i < input.reports.size(); ++i) {
+                const std::string tag = trecTag(fromStd(input.names[i]));
+                const engine::Status run = engine::writeTrecRun(localPath(QDir(folder).filePath(fromStd(tag) + ".trec")),
+                                                                input.reports[i]->ranking, *dataset, tag, 100);
+                if (!run)
+                    return fromStd(run.error().toString());
+            }
         std::string text;
         switch (kind) {
         case Export::Csv:

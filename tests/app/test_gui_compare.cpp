@@ -335,6 +335,15 @@ void TestGuiCompare::exportsTableReportAndChart()
     QVERIFY(md.contains(QStringLiteral("| run |")) && md.contains(QStringLiteral("![nDCG@k](ndcg_at_k.png)")));
     for (const char *image : {"ndcg_at_k.png", "recall_at_k.png"})
         QVERIFY(QImage(report + "/" + image).width() >= 900);
+    // Each run's TREC file beside the report, linked from it.
+    const QStringList trecFiles = QDir(report).entryList({QStringLiteral("*.trec")}, QDir::Files);
+    QCOMPARE(trecFiles.size(), 2);
+    for (const QString &trec : trecFiles) {
+        QVERIFY(md.contains(QStringLiteral("](%1)").arg(trec)));
+        auto lines = engine::readTrecRun(QFile::encodeName(report + "/" + trec).toStdString());
+        QVERIFY(lines.ok());
+        QCOMPARE(lines->size(), size_t(kQueries) * 100);
+    }
 
     QVERIFY(m_window->exportComparison(CompareView::Export::ChartSvg, m_dir.filePath(QStringLiteral("out/curves.svg"))));
     QVERIFY(m_window->exportComparison(CompareView::Export::ChartPng, m_dir.filePath(QStringLiteral("out/curves.png"))));

@@ -64,8 +64,9 @@ bool writeText(const QString &path, const QByteArray &content)
     return QFileInfo(path).size() == content.size();
 }
 
-// BEIR folder + embeddings/worse and embeddings/better. Query q is relevant to documents 3q
-// (gain 2) and 3q+1 (gain 1); its vector is document 3q's plus noise (0.9 worse, 0.5 better).
+// BEIR folder + embeddings/worse and embeddings/better. Query q is relevant to documents
+// r = 3q mod 300 (gain 2) and r+1 (gain 1); its vector is document r's plus noise (0.9 worse,
+// 0.5 better).
 // Queries 0..79 are the test split; 80..119 train (splits/train.txt 80..109, splits/dev.txt 110..119).
 bool writeFixture(const QString &dir)
 {
@@ -88,12 +89,13 @@ bool writeFixture(const QString &dir)
         queries += "{\"_id\": \"q" + QByteArray::number(q) + "\", \"text\": \"question number " +
                    QByteArray::number(q) + "\"}\n";
         QByteArray &judgements = q < kQueries ? qrels : trainQrels;
-        judgements += "q" + QByteArray::number(q) + "\td" + QByteArray::number(3 * q) + "\t2\n";
-        judgements += "q" + QByteArray::number(q) + "\td" + QByteArray::number(3 * q + 1) + "\t1\n";
+        const int relevant = (3 * q) % kDocs; // and relevant + 1
+        judgements += "q" + QByteArray::number(q) + "\td" + QByteArray::number(relevant) + "\t2\n";
+        judgements += "q" + QByteArray::number(q) + "\td" + QByteArray::number(relevant + 1) + "\t1\n";
         if (q >= kQueries)
             (q < kQueries + 30 ? trainList : devList) += "q" + QByteArray::number(q) + "\n";
         for (int c = 0; c < kDim; ++c) {
-            const float x = docs[size_t(3 * q) * kDim + c];
+            const float x = docs[size_t(relevant) * kDim + c];
             const float noise = normal(random);
             worse[size_t(q) * kDim + c] = x + 0.9f * noise;
             better[size_t(q) * kDim + c] = x + 0.5f * noise;
@@ -485,7 +487,7 @@ void TestGuiCompare::explorerOnLargestGain()
 void TestGuiCompare::adapterExport()
 {
     // Last: training adds runs. A linear adapter is written with its metadata and reads back; a
-    // run that was not trained has no adapter.
+    // run that was not trained has no adapter; NUDGE-N has none either.
     QSignalSpy trained(m_window.get(), &MainWindow::trainingFinished);
     QSignalSpy exported(m_window.get(), &MainWindow::adapterExported);
     QSignalSpy errors(m_window.get(), &MainWindow::errorShown);
@@ -509,6 +511,18 @@ void TestGuiCompare::adapterExport()
 
     QVERIFY(!m_window->exportAdapter(runKey("better"), path)); // not trained
     QCOMPARE(errors.count(), 1);
+
+    // NUDGE-N moves the documents themselves: no tensors, refused naming the method.
+    embtune::gui::TrainRequest nudge;
+    nudge.methodId = QStringLiteral("nudge-n");
+    QVERIFY(m_window->train(nudge));
+    QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() == 3, kTimeoutMs);
+    QCOMPARE(trained.count(), 2);
+    QVERIFY(m_window->exportAdapter(trained.last().first().toString(), m_dir.filePath(QStringLiteral("out/n.safetensors"))));
+    QTRY_VERIFY_WITH_TIMEOUT(errors.count() == 2, kTimeoutMs);
+    QVERIFY2(errors.last().first().toString().contains(QStringLiteral("nudge"), Qt::CaseInsensitive),
+             qPrintable(errors.last().first().toString()));
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("out/n.safetensors"))));
 }
 
 void TestGuiCompare::cleanupTestCase()

@@ -159,7 +159,7 @@ bool MainWindow::showAnalysis(const QString &runKey)
                  if (dataset != m_dataset)
                      return;
                  if (result.value)
-                     m_analyses.insert(key, CachedAnalysis{result.value, base, tuned});
+                     m_analyses.insert(key, CachedAnalysis{result.value, base, tuned, {}});
                  if (result.value && key == m_analysisRunKey)
                      m_analysisView->setOodAvailable(trained, oodTip);
                  onAnalyzed(key, result);

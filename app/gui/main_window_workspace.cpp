@@ -12,6 +12,7 @@
 #include "embeddings_panel.h"
 #include "gui_text.h"
 #include "jobs/job_progress.h"
+#include "jobs/job_runner.h"
 #include "jobs/training_queue.h"
 #include "methods/method.h"
 #include "metrics_table_model.h"
@@ -1185,7 +1186,7 @@ bool MainWindow::openDatasetArchive(const QString &zipPath)
     const QString expected = singleTop ? QDir(parent).filePath(top) : target;
     const std::string zip = info.absoluteFilePath().toStdString();
     JobProgress *progress = beginJob(tr("Unzipping %1").arg(info.fileName()));
-    auto future = QtConcurrent::run([zip, target = target.toStdString(), progress] {
+    auto future = QtConcurrent::run(workerPool(), [zip, target = target.toStdString(), progress] {
         JobResult<std::vector<std::string>> result;
         engine::Progress engineProgress(progress->callback());
         auto written = engine::extractZip(zip, target, &engineProgress);

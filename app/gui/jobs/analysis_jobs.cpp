@@ -19,30 +19,6 @@ namespace embtune::gui {
 namespace {
 
 // Runs `call` and wraps its Result (or an escaping exception) into a JobResult.
-template <typename T, typename Call>
-JobResult<T> wrap(JobProgress *progress, Call &&call)
-{
-    JobResult<T> out;
-    if (progress && progress->isCancelled()) {
-        out.error = engine::Error::cancelled();
-        return out;
-    }
-    const auto started = std::chrono::steady_clock::now();
-    try {
-        engine::Result<T> result = call();
-        if (result.ok())
-            out.value = std::make_shared<const T>(std::move(result).value());
-        else
-            out.error = result.error();
-    } catch (const std::bad_alloc &) {
-        out.error = engine::Error{engine::ErrorCode::Internal, "out of memory", {}, -1};
-    } catch (const std::exception &e) {
-        out.error = engine::Error{engine::ErrorCode::Internal, std::string("unexpected error: ") + e.what(), {}, -1};
-    }
-    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return out;
-}
-
 // Rows of the queries that have a vector, and their dense indices.
 engine::RowMatrixXf queriesWithVector(const engine::EmbeddingSet &set, const engine::FloatMatrix &queries,
                                       std::vector<int32_t> *indices)
@@ -174,18 +150,18 @@ engine::Result<widgets::RunAnalysis> analyze(const AnalysisSpec &spec, JobProgre
 
 AnalysisJobResult analyzeRun(const AnalysisSpec &spec, JobProgress *progress)
 {
-    return wrap<widgets::RunAnalysis>(progress, [&] { return analyze(spec, progress); });
+    return runJob<widgets::RunAnalysis>(progress, [&](auto &) { return analyze(spec, progress); });
 }
 
 QFuture<AnalysisJobResult> analyzeRunAsync(AnalysisSpec spec, JobProgress *progress)
 {
-    return QtConcurrent::run([spec = std::move(spec), progress] { return analyzeRun(spec, progress); });
+    return QtConcurrent::run(workerPool(), [spec = std::move(spec), progress] { return analyzeRun(spec, progress); });
 }
 
 QFuture<OodJobResult> oodReportAsync(OodSpec spec, JobProgress *progress)
 {
-    return QtConcurrent::run([spec = std::move(spec), progress] {
-        return wrap<engine::OodReport>(progress, [&]() -> engine::Result<engine::OodReport> {
+    return QtConcurrent::run(workerPool(), [spec = std::move(spec), progress] {
+        return runJob<engine::OodReport>(progress, [&](auto &) -> engine::Result<engine::OodReport> {
             if (!spec.dataset || !spec.base)
                 return engine::Error::usage("the OOD report needs a trained run's embedding set");
             const engine::Method *method = engine::findMethod(spec.methodId);

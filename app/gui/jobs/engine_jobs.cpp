@@ -4,7 +4,6 @@
 #include "data/dataset_hash.h"
 #include "eval/hnsw_evaluation.h"
 #include "jobs/job_progress.h"
-#include "jobs/worker_priority.h"
 #include "methods/method.h"
 
 #include <QDateTime>
@@ -50,31 +49,6 @@ engine::ProgressCallback callbackOf(JobProgress *progress)
 
 // Runs `call` (returning engine::Result<T>) and wraps the outcome; exceptions escaping the
 // engine (allocation failure) become Internal errors instead of crossing into QtConcurrent.
-template <typename T, typename Call>
-JobResult<T> runEngineCall(JobProgress *progress, Call &&call)
-{
-    JobResult<T> out;
-    if (progress && progress->isCancelled()) {
-        out.error = engine::Error::cancelled();
-        return out;
-    }
-    yieldToGuiThread();
-    const auto started = std::chrono::steady_clock::now();
-    try {
-        engine::Result<T> result = call(out);
-        if (result.ok())
-            out.value = std::make_shared<const T>(std::move(result).value());
-        else
-            out.error = result.error();
-    } catch (const std::bad_alloc &) {
-        out.error = engine::Error{engine::ErrorCode::Internal, "out of memory", {}, -1};
-    } catch (const std::exception &e) {
-        out.error = engine::Error{engine::ErrorCode::Internal, std::string("unexpected error: ") + e.what(), {}, -1};
-    }
-    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return out;
-}
-
 // The cache entries whose vectors were made from texts with hash `textsHash`.
 engine::Result<std::vector<engine::StoredSetInfo>> cachedSetsFor(const QString &cacheRoot,
                                                                  const std::string &textsHash)
@@ -164,8 +138,8 @@ std::string lsaSetName(const engine::LsaOptions &options)
 
 QFuture<OpenedDatasetJobResult> loadDatasetAsync(const QString &dir, const QString &cacheRoot, JobProgress *progress)
 {
-    return QtConcurrent::run([dir, cacheRoot, progress]() {
-        return runEngineCall<OpenedDataset>(progress, [&](OpenedDatasetJobResult &out) -> engine::Result<OpenedDataset> {
+    return QtConcurrent::run(workerPool(), [dir, cacheRoot, progress]() {
+        return runJob<OpenedDataset>(progress, [&](OpenedDatasetJobResult &out) -> engine::Result<OpenedDataset> {
             engine::Progress engineProgress(callbackOf(progress));
             engine::LoadReport report;
             auto dataset = engine::readBeirDataset(localPath(dir), &report, &engineProgress);
@@ -193,9 +167,9 @@ QFuture<OpenedDatasetJobResult> loadDatasetAsync(const QString &dir, const QStri
 QFuture<ComputeJobResult> computeLsaAsync(std::shared_ptr<const engine::Dataset> dataset, std::string textsHash,
                                           engine::LsaOptions options, QString cacheRoot, JobProgress *progress)
 {
-    return QtConcurrent::run([dataset = std::move(dataset), textsHash = std::move(textsHash), options,
+    return QtConcurrent::run(workerPool(), [dataset = std::move(dataset), textsHash = std::move(textsHash), options,
                               cacheRoot = std::move(cacheRoot), progress]() {
-        return runEngineCall<ComputedEmbeddings>(
+        return runJob<ComputedEmbeddings>(
             progress, [&](ComputeJobResult &out) -> engine::Result<ComputedEmbeddings> {
                 engine::Progress engineProgress(callbackOf(progress));
                 engine::LsaEmbedder lsa(options);
@@ -262,8 +236,8 @@ QFuture<ComputeJobResult> computeLsaAsync(std::shared_ptr<const engine::Dataset>
 QFuture<EmbeddingsJobResult> importEmbeddingsAsync(ImportSpec spec, std::shared_ptr<const engine::Dataset> dataset,
                                                    JobProgress *progress)
 {
-    return QtConcurrent::run([spec = std::move(spec), dataset = std::move(dataset), progress]() {
-        return runEngineCall<engine::EmbeddingSet>(progress, [&](EmbeddingsJobResult &out) {
+    return QtConcurrent::run(workerPool(), [spec = std::move(spec), dataset = std::move(dataset), progress]() {
+        return runJob<engine::EmbeddingSet>(progress, [&](EmbeddingsJobResult &out) {
             engine::Result<engine::EmbeddingSet> set = engine::Error::usage("nothing to import");
             if (!spec.folder.isEmpty()) {
                 set = engine::importEmbeddingFolder(localPath(spec.folder), *dataset);
@@ -286,9 +260,9 @@ QFuture<EmbeddingsJobResult> importEmbeddingsAsync(ImportSpec spec, std::shared_
 QFuture<ExportJobResult> exportEmbeddingsAsync(EmbeddingsSource source, std::shared_ptr<const engine::Dataset> dataset,
                                                engine::VectorFormat format, QString outDir, JobProgress *progress)
 {
-    return QtConcurrent::run(
+    return QtConcurrent::run(workerPool(),
         [source = std::move(source), dataset = std::move(dataset), format, outDir = std::move(outDir), progress]() {
-            return runEngineCall<ExportedEmbeddings>(
+            return runJob<ExportedEmbeddings>(
                 progress, [&](ExportJobResult &) -> engine::Result<ExportedEmbeddings> {
                     auto set = resolve(source, *dataset);
                     if (!set)
@@ -313,9 +287,9 @@ QFuture<ExportJobResult> exportEmbeddingsAsync(EmbeddingsSource source, std::sha
 QFuture<CacheJobResult> removeCachedAsync(QString cacheRoot, std::string datasetHash, std::string configKey,
                                           std::string textsHash, JobProgress *progress)
 {
-    return QtConcurrent::run([cacheRoot = std::move(cacheRoot), datasetHash = std::move(datasetHash),
+    return QtConcurrent::run(workerPool(), [cacheRoot = std::move(cacheRoot), datasetHash = std::move(datasetHash),
                               configKey = std::move(configKey), textsHash = std::move(textsHash), progress]() {
-        return runEngineCall<CacheListing>(progress, [&](CacheJobResult &) -> engine::Result<CacheListing> {
+        return runJob<CacheListing>(progress, [&](CacheJobResult &) -> engine::Result<CacheListing> {
             const engine::EmbeddingCache cache(localPath(cacheRoot));
             if (engine::Status s = cache.remove(datasetHash, configKey); !s)
                 return s.error();
@@ -330,9 +304,9 @@ QFuture<CacheJobResult> removeCachedAsync(QString cacheRoot, std::string dataset
 QFuture<EvaluationJobResult> evaluateAsync(std::shared_ptr<const engine::Dataset> dataset, EmbeddingsSource source,
                                            engine::EvaluationOptions options, JobProgress *progress)
 {
-    return QtConcurrent::run(
+    return QtConcurrent::run(workerPool(),
         [dataset = std::move(dataset), source = std::move(source), options = std::move(options), progress]() {
-            return runEngineCall<EvaluatedRun>(progress, [&](EvaluationJobResult &out) -> engine::Result<EvaluatedRun> {
+            return runJob<EvaluatedRun>(progress, [&](EvaluationJobResult &out) -> engine::Result<EvaluatedRun> {
                 engine::Progress engineProgress(callbackOf(progress));
                 auto set = resolve(source, *dataset);
                 if (!set)
@@ -350,9 +324,9 @@ QFuture<EvaluationJobResult> evaluateHnswAsync(std::shared_ptr<const engine::Dat
                                                engine::EvaluationOptions options, HnswSettings hnsw,
                                                JobProgress *progress)
 {
-    return QtConcurrent::run([dataset = std::move(dataset), source = std::move(source), options = std::move(options),
+    return QtConcurrent::run(workerPool(), [dataset = std::move(dataset), source = std::move(source), options = std::move(options),
                               hnsw, progress]() {
-        return runEngineCall<EvaluatedRun>(progress, [&](EvaluationJobResult &out) -> engine::Result<EvaluatedRun> {
+        return runJob<EvaluatedRun>(progress, [&](EvaluationJobResult &out) -> engine::Result<EvaluatedRun> {
             engine::Progress engineProgress(callbackOf(progress));
             auto set = resolve(source, *dataset);
             if (!set)
@@ -393,8 +367,8 @@ QFuture<EvaluationJobResult> evaluateHnswAsync(std::shared_ptr<const engine::Dat
 QFuture<SaveIndexJobResult> saveHnswIndexAsync(std::shared_ptr<engine::HnswIndex> index, QString path,
                                                JobProgress *progress)
 {
-    return QtConcurrent::run([index = std::move(index), path = std::move(path), progress]() {
-        return runEngineCall<SavedIndex>(progress, [&](SaveIndexJobResult &) -> engine::Result<SavedIndex> {
+    return QtConcurrent::run(workerPool(), [index = std::move(index), path = std::move(path), progress]() {
+        return runJob<SavedIndex>(progress, [&](SaveIndexJobResult &) -> engine::Result<SavedIndex> {
             const std::string file = localPath(path);
             if (engine::Status saved = index->save(file); !saved)
                 return saved.error();
@@ -411,8 +385,8 @@ QFuture<EvaluationJobResult> evaluateBm25Async(std::shared_ptr<const engine::Dat
                                                engine::Bm25Options bm25, engine::EvaluationOptions options,
                                                JobProgress *progress)
 {
-    return QtConcurrent::run([dataset = std::move(dataset), bm25, options = std::move(options), progress]() {
-        return runEngineCall<EvaluatedRun>(progress, [&](EvaluationJobResult &out) -> engine::Result<EvaluatedRun> {
+    return QtConcurrent::run(workerPool(), [dataset = std::move(dataset), bm25, options = std::move(options), progress]() {
+        return runJob<EvaluatedRun>(progress, [&](EvaluationJobResult &out) -> engine::Result<EvaluatedRun> {
             engine::Progress engineProgress(callbackOf(progress));
             if (!engineProgress.step("indexing (BM25)", 0, 0))
                 return engine::Error::cancelled();
@@ -441,9 +415,9 @@ QFuture<EvaluationJobResult> evaluateBm25Async(std::shared_ptr<const engine::Dat
 QFuture<TrainJobResult> trainAsync(std::shared_ptr<const engine::Dataset> dataset, EmbeddingsSource source,
                                    TrainSpec spec, JobProgress *progress)
 {
-    return QtConcurrent::run(
+    return QtConcurrent::run(workerPool(),
         [dataset = std::move(dataset), source = std::move(source), spec = std::move(spec), progress]() {
-            return runEngineCall<TrainedRun>(progress, [&](TrainJobResult &out) -> engine::Result<TrainedRun> {
+            return runJob<TrainedRun>(progress, [&](TrainJobResult &out) -> engine::Result<TrainedRun> {
                 engine::Progress engineProgress(callbackOf(progress));
                 const engine::Method *method = engine::findMethod(spec.methodId);
                 if (!method)

@@ -1,11 +1,12 @@
 #pragma once
-// Engine calls run on the global QThreadPool (QtConcurrent::run). Each returns a future whose
+// Engine calls run on workerPool() (job_runner.h). Each returns a future whose
 // single result is a JobResult; inputs and outputs cross threads as values or
 // std::shared_ptr<const T>. `progress` receives the engine's progress reports and carries
 // cancellation; it must outlive the future (see JobProgress). A cancelled job finishes with
 // error->code == Cancelled and no value, never a partial result.
 
 #include "data/dataset.h"
+#include "jobs/job_runner.h"
 #include "embed/embedding_set.h"
 #include "embed/embedding_store.h"
 #include "embed/lsa_embedder.h"
@@ -29,17 +30,6 @@
 namespace embtune::gui {
 
 class JobProgress;
-
-template <typename T>
-struct JobResult {
-    std::shared_ptr<const T> value;      // set on success
-    std::optional<engine::Error> error;  // set on failure or cancellation
-    QStringList warnings;                // non-fatal problems (skipped qrels, excluded queries)
-    double seconds = 0;                  // wall time of the engine call
-
-    bool ok() const { return value != nullptr; }
-    bool cancelled() const { return error && error->code == engine::ErrorCode::Cancelled; }
-};
 
 // The vectors of an embedding set: already in memory, or the folder of a cache entry to load
 // (loadEmbeddingSet) on the worker thread before use.

@@ -28,30 +28,6 @@ std::vector<std::string> allTexts(const engine::Dataset &dataset)
     return texts;
 }
 
-template <typename T, typename Call>
-JobResult<T> run(JobProgress *progress, Call &&call)
-{
-    JobResult<T> out;
-    if (progress && progress->isCancelled()) {
-        out.error = engine::Error::cancelled();
-        return out;
-    }
-    const auto started = std::chrono::steady_clock::now();
-    try {
-        engine::Result<T> result = call(out);
-        if (result.ok())
-            out.value = std::make_shared<const T>(std::move(result).value());
-        else
-            out.error = result.error();
-    } catch (const std::bad_alloc &) {
-        out.error = engine::Error{engine::ErrorCode::Internal, "out of memory", {}, -1};
-    } catch (const std::exception &e) {
-        out.error = engine::Error{engine::ErrorCode::Internal, std::string("unexpected error: ") + e.what(), {}, -1};
-    }
-    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return out;
-}
-
 } // namespace
 
 std::string remoteSetName(const net::RemoteEmbedderSettings &settings)
@@ -67,9 +43,9 @@ std::string remoteSetName(const net::RemoteEmbedderSettings &settings)
 QFuture<RemotePlanJobResult> planRemoteAsync(std::shared_ptr<const engine::Dataset> dataset, std::string textsHash,
                                              RemoteRequest request, QString cacheRoot, JobProgress *progress)
 {
-    return QtConcurrent::run([dataset = std::move(dataset), textsHash = std::move(textsHash),
+    return QtConcurrent::run(workerPool(), [dataset = std::move(dataset), textsHash = std::move(textsHash),
                               request = std::move(request), cacheRoot = std::move(cacheRoot), progress]() {
-        return run<RemotePlan>(progress, [&](RemotePlanJobResult &) -> engine::Result<RemotePlan> {
+        return runJob<RemotePlan>(progress, [&](RemotePlanJobResult &) -> engine::Result<RemotePlan> {
             net::ApiKey key;
             if (request.useKey) {
                 // The keychain may ask the user to unlock it: this blocks this worker thread only.
@@ -112,9 +88,9 @@ QFuture<ComputeJobResult> embedRemoteAsync(std::shared_ptr<const engine::Dataset
                                            std::shared_ptr<net::RemoteEmbedder> embedder, QString cacheRoot,
                                            JobProgress *progress)
 {
-    return QtConcurrent::run([dataset = std::move(dataset), textsHash = std::move(textsHash),
+    return QtConcurrent::run(workerPool(), [dataset = std::move(dataset), textsHash = std::move(textsHash),
                               embedder = std::move(embedder), cacheRoot = std::move(cacheRoot), progress]() {
-        return run<ComputedEmbeddings>(progress, [&](ComputeJobResult &out) -> engine::Result<ComputedEmbeddings> {
+        return runJob<ComputedEmbeddings>(progress, [&](ComputeJobResult &out) -> engine::Result<ComputedEmbeddings> {
             engine::Progress engineProgress(progress ? progress->callback() : engine::ProgressCallback());
             auto vectors = embedder->embed(allTexts(*dataset), &engineProgress);
             const net::EmbedStats stats = embedder->lastStats();

@@ -31,30 +31,6 @@ engine::ProgressCallback callbackOf(JobProgress *progress)
     return progress ? progress->callback() : engine::ProgressCallback();
 }
 
-template <typename T, typename Call>
-JobResult<T> runJob(JobProgress *progress, Call &&call)
-{
-    JobResult<T> out;
-    if (progress && progress->isCancelled()) {
-        out.error = engine::Error::cancelled();
-        return out;
-    }
-    const auto started = std::chrono::steady_clock::now();
-    try {
-        engine::Result<T> result = call(out);
-        if (result.ok())
-            out.value = std::make_shared<const T>(std::move(result).value());
-        else
-            out.error = result.error();
-    } catch (const std::bad_alloc &) {
-        out.error = engine::Error{engine::ErrorCode::Internal, "out of memory", {}, -1};
-    } catch (const std::exception &e) {
-        out.error = engine::Error{engine::ErrorCode::Internal, std::string("unexpected error: ") + e.what(), {}, -1};
-    }
-    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return out;
-}
-
 net::LlmGeneratorSettings llmSettings(const SynthRequest &request)
 {
     net::LlmGeneratorSettings settings = request.llm;
@@ -117,7 +93,7 @@ engine::Result<std::unique_ptr<engine::TextEmbedder>> queryEmbedder(const Genera
 QFuture<LlmPlanJobResult> planLlmAsync(std::shared_ptr<const engine::Dataset> dataset, SynthRequest request,
                                        JobProgress *progress)
 {
-    return QtConcurrent::run([dataset = std::move(dataset), request = std::move(request), progress]() {
+    return QtConcurrent::run(workerPool(), [dataset = std::move(dataset), request = std::move(request), progress]() {
         return runJob<LlmPlan>(progress, [&](LlmPlanJobResult &) -> engine::Result<LlmPlan> {
             net::ApiKey key;
             if (request.useKey) {
@@ -143,7 +119,7 @@ QFuture<LlmPlanJobResult> planLlmAsync(std::shared_ptr<const engine::Dataset> da
 QFuture<SynthJobResult> generateQueriesAsync(std::shared_ptr<const engine::Dataset> dataset, SynthRequest request,
                                              std::shared_ptr<net::LlmQueryGenerator> llm, JobProgress *progress)
 {
-    return QtConcurrent::run([dataset = std::move(dataset), request = std::move(request), llm = std::move(llm),
+    return QtConcurrent::run(workerPool(), [dataset = std::move(dataset), request = std::move(request), llm = std::move(llm),
                               progress]() {
         return runJob<engine::SyntheticSet>(progress, [&](SynthJobResult &) -> engine::Result<engine::SyntheticSet> {
             engine::Progress engineProgress(callbackOf(progress));
@@ -164,7 +140,7 @@ QFuture<GeneratedExportJobResult> exportGeneratedSetAsync(std::shared_ptr<const 
                                                           std::shared_ptr<const engine::SyntheticSet> set, QString dir,
                                                           JobProgress *progress)
 {
-    return QtConcurrent::run([dataset = std::move(dataset), set = std::move(set), dir = std::move(dir), progress]() {
+    return QtConcurrent::run(workerPool(), [dataset = std::move(dataset), set = std::move(set), dir = std::move(dir), progress]() {
         return runJob<QString>(progress, [&](GeneratedExportJobResult &) -> engine::Result<QString> {
             if (engine::Status s = engine::exportSyntheticSetAsBeir(*set, *dataset, localPath(dir)); !s)
                 return s.error();

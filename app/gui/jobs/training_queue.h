@@ -1,6 +1,7 @@
 #pragma once
 // The queue of training runs: runs wait in order and at most maxConcurrent() of them train at
-// once, each on the global QThreadPool (trainAsync). The queue feeds a TrainingRunsModel: status,
+// once, each on the worker pool (trainAsync, job_runner.h). The queue feeds a TrainingRunsModel:
+// status,
 // and the runs' progress drained every kPollMs from their JobProgress (Polled delivery), so the
 // model, the table and the live chart change at most once per period whatever the engine reports
 // (every "epoch" report reaches the model, in order). GUI thread only.

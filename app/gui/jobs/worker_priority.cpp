@@ -1,13 +1,19 @@
 #include "jobs/worker_priority.h"
 
+#include "jobs/job_runner.h"
+
+#include <QThread>
+#include <QThreadPool>
+
 #if defined(__linux__)
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #endif
+
+#include <algorithm>
 
 namespace embtune::gui {
 
@@ -25,6 +31,17 @@ void yieldToGuiThread()
     if (errno == 0)
         ::setpriority(PRIO_PROCESS, tid, std::min(19, current + 5));
 #endif
+}
+
+QThreadPool *workerPool()
+{
+    static QThreadPool *pool = [] {
+        auto *created = new QThreadPool; // lives as long as the application (never deleted)
+        created->setMaxThreadCount(std::max(1, QThread::idealThreadCount()));
+        created->setExpiryTimeout(60000);
+        return created;
+    }();
+    return pool;
 }
 
 } // namespace embtune::gui

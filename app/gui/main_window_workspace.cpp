@@ -594,6 +594,11 @@ bool MainWindow::openWorkspaceFolder(const QString &folder, bool create)
     addRecentWorkspace(path);
     if (m_options.saveSettings)
         m_settings->setValue(QStringLiteral("session/workspace"), path);
+    // Generated query sets live in the open workspace from now on.
+    m_generatedStore.setWorkspaceAccess([this]() -> app::Workspace * {
+        return m_ws && m_ws->session && m_ws->session->isOpen() ? m_ws->session->workspaceForSyncUse() : nullptr;
+    });
+    refreshGeneratedSets();
     emit workspaceOpened(path);
 
     QString error;
@@ -810,6 +815,8 @@ void MainWindow::closeWorkspace()
     if (m_options.saveSettings)
         m_settings->remove(QStringLiteral("session/workspace"));
     updateWelcome();
+    m_generatedStore.setWorkspaceAccess({}); // back to the data folder
+    refreshGeneratedSets();
     emit workspaceClosed();
 }
 
@@ -857,6 +864,11 @@ bool MainWindow::saveRunsToWorkspace(const QString &folder)
     }
     saveViewState();
     updateWelcome();
+    // Generated query sets live in the open workspace from now on.
+    m_generatedStore.setWorkspaceAccess([this]() -> app::Workspace * {
+        return m_ws && m_ws->session && m_ws->session->isOpen() ? m_ws->session->workspaceForSyncUse() : nullptr;
+    });
+    refreshGeneratedSets();
     emit workspaceOpened(m_ws->session->folder());
     return true;
 }

@@ -92,6 +92,13 @@ public:
     QList<qint64> recoveredRuns() const { return m_recovered; }
     // Blocks until every queued write is done.
     void waitForWrites();
+    // The open workspace (null when none) after waiting for the queued writes, for a caller on
+    // the GUI thread that uses it at once, before any later recording call queues a write.
+    app::Workspace *workspaceForSyncUse()
+    {
+        waitForWrites();
+        return m_workspace;
+    }
 
     // Recording. Each returns at once; the write happens on the worker thread.
     int beginRun(const RunStart &start);

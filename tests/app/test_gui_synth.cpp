@@ -167,6 +167,7 @@ private slots:
     void generateBrowseRestartExportTrain();
     void importedSetCannotTrainOnGeneratedQueries();
     void workspaceStoresSets();
+    void openWorkspaceKeepsGeneratedSets();
     void apiSetEmbedsGeneratedQueriesThroughTheApi();
     void llmGeneratorAsksAboveTheCostLimit();
     void cancelWhileGenerating();
@@ -680,6 +681,34 @@ void TestGuiSynth::cancelWhileGenerating()
     QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
     QCOMPARE(generated.count(), 0);
     QVERIFY(window->generatedSetNames().isEmpty());
+}
+
+// A workspace opened in the GUI (File > New Workspace) receives the generated sets; after it is
+// closed they are gone from the list, and reopening it lists them again.
+void TestGuiSynth::openWorkspaceKeepsGeneratedSets()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("gui-workspace"));
+    auto window = makeWindow();
+    QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->newWorkspace(folder); }));
+    QVERIFY(openAndWait(*window, m_dataset));
+    embtune::gui::SynthRequest request;
+    request.name = QStringLiteral("titles in the workspace");
+    request.options.generator = "title";
+    QVERIFY(runAndWait(*window, &MainWindow::queriesGenerated, [&] { return window->generateQueries(request); }));
+    QVERIFY(window->generatedSetNames().contains(request.name));
+    window->closeWorkspace();
+    QVERIFY(!window->generatedSetNames().contains(request.name));
+    {
+        auto ws = embtune::app::Workspace::open(local(folder));
+        QVERIFY2(ws.ok(), ws.ok() ? "" : ws.error().message.c_str());
+        auto sets = ws->querySets();
+        QVERIFY(sets.ok());
+        QCOMPARE(sets->size(), size_t(1));
+        QCOMPARE(QString::fromStdString(sets->front().name), request.name);
+    }
+    QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->openWorkspace(folder); }));
+    QTRY_VERIFY_WITH_TIMEOUT(window->generatedSetNames().contains(request.name), 30000);
+    window->close();
 }
 
 QTEST_MAIN(TestGuiSynth)

@@ -713,6 +713,7 @@ void MainWindow::restoreWorkspaceRuns()
         });
         ws.restoring = true;
         QStringList problems;
+        QHash<QString, QString> setOfRun; // run key -> Embeddings panel key of the set it searched
         for (const WorkspaceSession::StoredRun &run : loaded) {
             if (!run.report) {
                 problems << tr("run %1 (%2): %3").arg(run.id).arg(run.name, run.problem);
@@ -744,6 +745,8 @@ void MainWindow::restoreWorkspaceRuns()
             }
             addRun(key, std::move(record), run.split);
             ws.runHandles.insert(key, run.handle);
+            if (!run.embeddingsKey.isEmpty())
+                setOfRun.insert(key, run.embeddingsKey);
         }
         const QJsonObject view = std::exchange(ws.pendingView, QJsonObject());
         applyViewState(view);
@@ -759,7 +762,7 @@ void MainWindow::restoreWorkspaceRuns()
         // Then, one job at a time, the embeddings of the saved view (imported by the dataset
         // load) and every other imported set the runs used; the saved set is selected at the end.
         const QString savedKey = view.value(QStringLiteral("embeddingsKey")).toString();
-        const auto step = [this, savedKey] {
+        const auto step = [this, savedKey, setOfRun] {
             WorkspaceState &ws = *m_ws;
             if (isBusy() || !ws.importing)
                 return;
@@ -772,6 +775,12 @@ void MainWindow::restoreWorkspaceRuns()
             }
             disconnect(ws.restoreStep);
             ws.importing = false;
+            // The restored runs get the sets they searched back (the analysis view needs them).
+            for (auto it = setOfRun.begin(); it != setOfRun.end(); ++it) {
+                const auto run = m_runs.find(it.key());
+                if (run != m_runs.end() && !run->base)
+                    run->base = m_loadedSets.value(it.value());
+            }
             if (!savedKey.isEmpty())
                 selectEmbeddings(savedKey);
             emit workspaceRestored(ws.session->folder());

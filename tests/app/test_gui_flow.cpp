@@ -3,7 +3,8 @@
 // train NUDGE-N and the linear adapter; the comparison table shows the values `embtune-cli`
 // prints for the same inputs; the query explorer opens on a query with the largest nDCG@10 gain;
 // the tuned vectors export and, imported again, evaluate to the run's figures; the window closes
-// and a new one reopening the workspace finds every run as it was. Skips without SciFact.
+// and a new one reopening the workspace finds every run as it was, and can analyse the restored
+// NUDGE-N run. Skips without SciFact.
 
 #include "main_window.h"
 #include "metrics_table_model.h"
@@ -202,6 +203,9 @@ void TestGuiFlow::wholeFlowOnScifact()
         QCOMPARE(after[r].recall10, before[r].recall10);
         QCOMPARE(after[r].recall100, before[r].recall100);
     }
+    // A restored trained run has its embedding set back: the analysis view opens on it.
+    const QStringList reopened = window->runKeys();
+    QVERIFY(runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(reopened[1]); }));
     window->close();
 }
 

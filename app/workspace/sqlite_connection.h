@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -45,6 +47,21 @@ public:
     double real(int column) const;
     std::string text(int column) const;
     bool isNull(int column) const;
+
+    // Steps through the remaining rows and returns read(*this) of each, in order.
+    template <typename T, typename Read>
+    engine::Result<std::vector<T>> collect(Read &&read)
+    {
+        std::vector<T> out;
+        for (;;) {
+            auto row = step();
+            if (!row)
+                return row.error();
+            if (!*row)
+                return out;
+            out.push_back(read(std::as_const(*this)));
+        }
+    }
 
 private:
     friend class SqliteConnection;

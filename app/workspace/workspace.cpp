@@ -243,16 +243,10 @@ Result<std::vector<DatasetRecord>> Workspace::datasets() const
                           "ORDER BY id");
     if (!q)
         return q.error();
-    std::vector<DatasetRecord> out;
-    for (;;) {
-        auto row = q->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            return out;
-        out.push_back({q->integer(0), q->text(1), q->text(2), q->text(3), q->integer(4), q->integer(5), q->integer(6),
-                       q->integer(7)});
-    }
+    return q->collect<DatasetRecord>([](const SqliteStatement &row) -> DatasetRecord {
+        return DatasetRecord{row.integer(0), row.text(1),    row.text(2),    row.text(3),
+                             row.integer(4), row.integer(5), row.integer(6), row.integer(7)};
+    });
 }
 
 Result<int64_t> Workspace::addEmbeddingSet(const EmbeddingSetRecord &r)
@@ -281,24 +275,20 @@ Result<std::vector<EmbeddingSetRecord>> Workspace::embeddingSets(int64_t dataset
     if (!q)
         return q.error();
     q->bind(1, datasetId);
-    std::vector<EmbeddingSetRecord> out;
-    for (;;) {
-        auto row = q->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
+    auto out = q->collect<EmbeddingSetRecord>([](const SqliteStatement &row) {
         EmbeddingSetRecord r;
-        r.id = q->integer(0);
-        r.datasetId = q->integer(1);
-        r.name = q->text(2);
-        r.provenanceJson = q->text(3);
-        r.dim = q->integer(4);
-        r.count = q->integer(5);
-        r.createdAt = q->integer(6);
-        out.push_back(std::move(r));
-    }
-    for (auto &r : out) {
+        r.id = row.integer(0);
+        r.datasetId = row.integer(1);
+        r.name = row.text(2);
+        r.provenanceJson = row.text(3);
+        r.dim = row.integer(4);
+        r.count = row.integer(5);
+        r.createdAt = row.integer(6);
+        return r;
+    });
+    if (!out)
+        return out.error();
+    for (auto &r : *out) {
         auto artifacts = artifactsOf("embedding_set_id", r.id);
         if (!artifacts)
             return artifacts.error();
@@ -333,16 +323,10 @@ Result<std::vector<QuerySetRecord>> Workspace::querySets(int64_t datasetId) cons
     if (!q)
         return q.error();
     q->bind(1, datasetId);
-    std::vector<QuerySetRecord> out;
-    for (;;) {
-        auto row = q->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            return out;
-        out.push_back({q->integer(0), q->integer(1), q->text(2), q->text(3), q->text(4), q->text(5), q->integer(6),
-                       q->integer(7)});
-    }
+    return q->collect<QuerySetRecord>([](const SqliteStatement &row) -> QuerySetRecord {
+        return QuerySetRecord{row.integer(0), row.integer(1), row.text(2),    row.text(3),
+                              row.text(4),    row.text(5),    row.integer(6), row.integer(7)};
+    });
 }
 
 Result<QuerySetRecord> Workspace::storeQuerySet(QuerySetRecord record,
@@ -569,16 +553,10 @@ Result<std::vector<RunRecord>> Workspace::runs(bool includeDeleted) const
     if (!q)
         return q.error();
     q->bind(1, int64_t(includeDeleted));
-    std::vector<RunRecord> out;
-    for (;;) {
-        auto row = q->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        out.push_back(readRun(*q));
-    }
-    for (auto &r : out) {
+    auto out = q->collect<RunRecord>([](const SqliteStatement &row) { return readRun(row); });
+    if (!out)
+        return out.error();
+    for (auto &r : *out) {
         auto artifacts = artifactsOf("run_id", r.id);
         if (!artifacts)
             return artifacts.error();
@@ -695,15 +673,9 @@ Result<std::vector<QueryMetricValue>> Workspace::queryMetrics(int64_t runId, con
     if (!q)
         return q.error();
     q->bind(1, runId).bind(2, metric);
-    std::vector<QueryMetricValue> out;
-    for (;;) {
-        auto row = q->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            return out;
-        out.push_back({q->text(0), q->text(1), q->real(2)});
-    }
+    return q->collect<QueryMetricValue>([](const SqliteStatement &row) -> QueryMetricValue {
+        return QueryMetricValue{row.text(0), row.text(1), row.real(2)};
+    });
 }
 
 Result<std::vector<Workspace::MetricMean>> Workspace::metricMeans(int64_t runId) const
@@ -713,15 +685,9 @@ Result<std::vector<Workspace::MetricMean>> Workspace::metricMeans(int64_t runId)
     if (!q)
         return q.error();
     q->bind(1, runId);
-    std::vector<MetricMean> out;
-    for (;;) {
-        auto row = q->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            return out;
-        out.push_back({q->text(0), q->real(1), q->integer(2)});
-    }
+    return q->collect<MetricMean>([](const SqliteStatement &row) -> MetricMean {
+        return MetricMean{row.text(0), row.real(1), row.integer(2)};
+    });
 }
 
 Status Workspace::appendLog(int64_t runId, const std::string &level, const std::string &text)
@@ -743,15 +709,9 @@ Result<std::vector<RunLogEntry>> Workspace::runLog(int64_t runId) const
     if (!q)
         return q.error();
     q->bind(1, runId);
-    std::vector<RunLogEntry> out;
-    for (;;) {
-        auto row = q->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            return out;
-        out.push_back({q->integer(0), q->text(1), q->text(2)});
-    }
+    return q->collect<RunLogEntry>([](const SqliteStatement &row) -> RunLogEntry {
+        return RunLogEntry{row.integer(0), row.text(1), row.text(2)};
+    });
 }
 
 Result<ArtifactRef> Workspace::recordArtifact(const char *ownerColumn, int64_t ownerId, const std::string &role,
@@ -786,15 +746,9 @@ Result<std::vector<ArtifactRef>> Workspace::artifactsOf(const char *ownerColumn,
     if (!q)
         return q.error();
     q->bind(1, ownerId);
-    std::vector<ArtifactRef> out;
-    for (;;) {
-        auto row = q->step();
-        if (!row)
-            return row.error();
-        if (!*row)
-            return out;
-        out.push_back({q->text(0), q->text(1), q->integer(2)});
-    }
+    return q->collect<ArtifactRef>([](const SqliteStatement &row) -> ArtifactRef {
+        return ArtifactRef{row.text(0), row.text(1), row.integer(2)};
+    });
 }
 
 Result<ArtifactRef> Workspace::storeRunMatrix(int64_t runId, const std::string &role, engine::ConstMatrixMap matrix)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # embtune set-up on Debian 12: installs what is missing, builds, then
 #   scripts/setup.sh run    starts the GUI (or, with no display, runs the CLI main job)
-#   scripts/setup.sh test   runs every test: the full suite, then the engine and CLI tests
-#                           again under AddressSanitizer + UndefinedBehaviorSanitizer
+#   scripts/setup.sh test   runs every test: the full suite, then the engine, CLI and
+#                           workspace tests again under AddressSanitizer + UndefinedBehaviorSanitizer
 # Environment: BUILD_DIR (default build), JOBS (default: number of cores).
 set -euo pipefail
 

@@ -239,6 +239,10 @@ private slots:
     // dev queries for selection. 10 epochs keep it short (README: 30 epochs, the full recipe).
     void scifactIctImprovesLinear()
     {
+#ifdef EMBTUNE_SANITIZED
+        QSKIP("the SciFact ICT figure is measured by the optimised build (minutes under the sanitizers); the "
+              "fixture tests above cover the same code");
+#endif
         const QString scifact = sharedScifact();
         if (scifact.isEmpty())
             QSKIP("../shared/datasets/scifact is absent (set EMBTUNE_SHARED_DIR)");

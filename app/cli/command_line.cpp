@@ -1,5 +1,7 @@
 #include "command_line.h"
 
+#include "io/npy.h"
+
 #include <charconv>
 #include <cstdio>
 
@@ -63,6 +65,17 @@ int reportUsage(const char *command, const std::string &message)
 {
     std::fprintf(stderr, "embtune-cli %s: %s\n", command, message.c_str());
     return 2;
+}
+
+engine::Status writeJsonOutput(const std::string &target, const std::string &json)
+{
+    if (target == "-") {
+        std::fputs(json.c_str(), stdout);
+        return {};
+    }
+    if (target.empty())
+        return {};
+    return engine::writeFileAtomically(target, json);
 }
 
 bool parseIntList(const std::string &text, std::vector<int> &out)

@@ -36,6 +36,10 @@ int reportError(const engine::Error &error);
 // Prints "embtune-cli <command>: <message>" to stderr and returns 2 (usage error).
 int reportUsage(const char *command, const std::string &message);
 
+// Writes a command's --json output: to stdout for "-", atomically to the file otherwise, and
+// nowhere for an empty target.
+engine::Status writeJsonOutput(const std::string &target, const std::string &json);
+
 // Splits "1,3,5" into integers; returns false on anything else.
 bool parseIntList(const std::string &text, std::vector<int> &out);
 

@@ -217,13 +217,9 @@ int runCompare(const std::vector<std::string> &args)
         w.value(result->ties);
         w.endObject();
         const std::string json = w.str() + "\n";
-        if (cl.value("json") == "-") {
-            std::fputs(json.c_str(), stdout);
-            return 0;
-        }
-        if (Status s = writeFileAtomically(cl.value("json"), json); !s)
+        if (Status s = writeJsonOutput(cl.value("json"), json); !s)
             return reportError(s.error());
-        if (cl.has("quiet"))
+        if (cl.value("json") == "-" || cl.has("quiet"))
             return 0;
     }
     std::printf("%s over %lld queries: A %.5f, B %.5f, B - A %+.5f\n", metric.c_str(),

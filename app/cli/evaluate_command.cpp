@@ -397,15 +397,9 @@ int runEvaluate(const std::vector<std::string> &args)
 
     const std::string json = reportJson(*dataset, sourcePath, options, *report, cl.has("per-query"), cl.has("embedder"),
                                         hnsw ? &summary : nullptr);
-    const std::string jsonPath = cl.value("json");
-    if (jsonPath == "-") {
-        std::fputs(json.c_str(), stdout);
-        return 0;
-    }
-    if (!jsonPath.empty())
-        if (Status s = writeFileAtomically(jsonPath, json); !s)
-            return fail(s.error());
-    if (quiet)
+    if (Status s = writeJsonOutput(cl.value("json"), json); !s)
+        return fail(s.error());
+    if (cl.value("json") == "-" || quiet)
         return 0;
 
     std::string how = cl.has("embedder") ? "BM25 search"

@@ -138,11 +138,7 @@ int runRuns(const std::vector<std::string> &args)
         w.endArray();
         w.endObject();
         const std::string json = w.str() + "\n";
-        if (cl.value("json") == "-") {
-            std::fputs(json.c_str(), stdout);
-            return 0;
-        }
-        if (Status s = writeFileAtomically(cl.value("json"), json); !s)
+        if (Status s = writeJsonOutput(cl.value("json"), json); !s)
             return reportError(s.error());
         return 0;
     }

@@ -473,14 +473,9 @@ int runTrain(const std::vector<std::string> &args)
             return fail(s.error());
     }
     const std::string json = w.str() + "\n";
-    if (cl.value("json") == "-") {
-        std::fputs(json.c_str(), stdout);
-        return 0;
-    }
-    if (cl.has("json"))
-        if (Status s = writeFileAtomically(cl.value("json"), json); !s)
-            return fail(s.error());
-    if (quiet)
+    if (Status s = writeJsonOutput(cl.value("json"), json); !s)
+        return fail(s.error());
+    if (cl.value("json") == "-" || quiet)
         return 0;
     std::printf("%s on %s / %s: fit %.3f s, %s search, split %s (%zu queries)\n", method->spec().displayName.c_str(),
                 dataset->name.c_str(), embeddings->name.c_str(), fitSeconds, similarityName((*model)->similarity()),

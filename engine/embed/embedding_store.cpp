@@ -16,11 +16,6 @@
 namespace fs = std::filesystem;
 
 namespace embtune::engine {
-namespace {
-
-constexpr char kProvenanceFile[] = "provenance.json";
-constexpr char kProvenanceFormat[] = "embtune.embedding-set";
-constexpr int64_t kProvenanceVersion = 1;
 
 std::string nowIso8601()
 {
@@ -31,6 +26,12 @@ std::string nowIso8601()
     std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
     return text;
 }
+
+namespace {
+
+constexpr char kProvenanceFile[] = "provenance.json";
+constexpr char kProvenanceFormat[] = "embtune.embedding-set";
+constexpr int64_t kProvenanceVersion = 1;
 
 std::string join(const std::string &dir, const std::string &name)
 {

@@ -20,6 +20,9 @@
 
 namespace embtune::engine {
 
+// The current time as ISO 8601 UTC ("2026-12-07T07:05:00Z"), as provenance records it.
+std::string nowIso8601();
+
 // Writes `set` (aligned to `dataset`: docs docCount x dim, queries queryCount x dim with
 // hasQueryVector flags, or empty flags meaning every query has a vector) into `dir`, creating it.
 // Each file is written atomically; a stale queries.npy/query_ids.txt is removed when no query

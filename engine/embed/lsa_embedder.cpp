@@ -140,35 +140,20 @@ Status LsaEmbedder::save(const std::string &dir) const
     return writeFileAtomically((root / "lsa.json").string(), w.str() + "\n");
 }
 
-Result<std::unique_ptr<LsaEmbedder>> LsaEmbedder::load(const std::string &dir)
+Result<LsaOptions> LsaEmbedder::optionsFromJson(std::string_view json)
 {
-    const fs::path root(dir);
-    const std::string configPath = (root / "lsa.json").string();
-    simdjson::padded_string text;
-    if (simdjson::padded_string::load(configPath).get(text))
-        return Error::io("cannot read the LSA model configuration", configPath);
-    simdjson::dom::parser parser;
-    simdjson::dom::element config;
-    if (parser.parse(text).get(config))
-        return Error::input("malformed JSON", configPath);
-    int64_t version = 0;
-    std::string_view optionsText;
-    if (config["format_version"].get_int64().get(version) || version != kFormatVersion)
-        return Error::input("unsupported LSA model format version", configPath);
-    if (config["options"].get_string().get(optionsText))
-        return Error::input("missing \"options\"", configPath);
     simdjson::dom::parser optionsParser;
     simdjson::dom::element options;
-    const simdjson::padded_string optionsCopy(optionsText);
+    const simdjson::padded_string optionsCopy(json);
     if (optionsParser.parse(optionsCopy).get(options))
-        return Error::input("malformed \"options\"", configPath);
+        return Error::input("malformed LSA options");
     LsaOptions lsa;
     int64_t integer = 0;
     double real = 0;
     bool flag = false;
     std::string_view word;
-    if (options["dim"].get_int64().get(integer))
-        return Error::input("missing options.dim", configPath);
+    if (options["dim"].get_int64().get(integer) || integer < 1 || integer > 1 << 16)
+        return Error::input("LSA options lack a valid \"dim\"");
     lsa.dim = int(integer);
     if (!options["min_df"].get_int64().get(integer))
         lsa.tfidf.minDf = int(integer);
@@ -186,6 +171,30 @@ Result<std::unique_ptr<LsaEmbedder>> LsaEmbedder::load(const std::string &dir)
         lsa.powerIterations = int(integer);
     if (!options["seed"].get_int64().get(integer))
         lsa.seed = uint64_t(integer);
+    return lsa;
+}
+
+Result<std::unique_ptr<LsaEmbedder>> LsaEmbedder::load(const std::string &dir)
+{
+    const fs::path root(dir);
+    const std::string configPath = (root / "lsa.json").string();
+    simdjson::padded_string text;
+    if (simdjson::padded_string::load(configPath).get(text))
+        return Error::io("cannot read the LSA model configuration", configPath);
+    simdjson::dom::parser parser;
+    simdjson::dom::element config;
+    if (parser.parse(text).get(config))
+        return Error::input("malformed JSON", configPath);
+    int64_t version = 0;
+    std::string_view optionsText;
+    if (config["format_version"].get_int64().get(version) || version != kFormatVersion)
+        return Error::input("unsupported LSA model format version", configPath);
+    if (config["options"].get_string().get(optionsText))
+        return Error::input("missing \"options\"", configPath);
+    auto parsed = optionsFromJson(optionsText);
+    if (!parsed)
+        return Error::input(parsed.error().message, configPath);
+    const LsaOptions lsa = *parsed;
 
     auto terms = readIdList((root / "terms.txt").string());
     if (!terms)

@@ -13,6 +13,7 @@
 #include "embed/tfidf.h"
 
 #include <memory>
+#include <string_view>
 
 namespace embtune::engine {
 
@@ -47,6 +48,8 @@ public:
     int64_t dim() const { return m_components.cols(); }
     // The options as a JSON object (for provenance).
     std::string optionsJson() const;
+    // Parses what optionsJson() writes; keys other than "dim" are optional (defaults).
+    static Result<LsaOptions> optionsFromJson(std::string_view json);
 
 private:
     RowMatrixXf project(const SparseRows &rows) const;

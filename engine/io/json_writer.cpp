@@ -69,6 +69,12 @@ void JsonWriter::close(char bracket)
     m_out.push_back(bracket);
 }
 
+void JsonWriter::raw(std::string_view json)
+{
+    beforeValue();
+    m_out.append(json);
+}
+
 void JsonWriter::key(std::string_view name)
 {
     beforeValue();

@@ -25,6 +25,8 @@ public:
     void value(int number) { value(int64_t(number)); }
     void value(bool flag);
     void null();
+    // A value already serialised as JSON (an object, array, string, number...), written as is.
+    void raw(std::string_view json);
 
     const std::string &str() const { return m_out; }
     static std::string escape(std::string_view text);

@@ -68,6 +68,8 @@ struct HnswParameters {
     int efConstruction = 200; // candidate list size while inserting
     int efSearch = 100;       // candidate list size while searching (at least k is used)
     uint64_t seed = 100;      // level generator seed
+
+    bool operator==(const HnswParameters &) const = default;
 };
 
 class HnswIndex {

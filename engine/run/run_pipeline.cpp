@@ -1,0 +1,284 @@
+#include "run/run_pipeline.h"
+
+#include "embed/embedding_store.h"
+#include "eval/hnsw_evaluation.h"
+#include "io/json_writer.h"
+#include "search/bm25.h"
+#include "search/ranking.h"
+#include "synth/synthetic_training.h"
+
+#include <chrono>
+
+namespace embtune::engine {
+namespace {
+
+double secondsSince(std::chrono::steady_clock::time_point start)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+EvaluationOptions evaluationOptionsOf(const RunSpec &spec, Similarity similarity)
+{
+    EvaluationOptions options;
+    options.split = spec.split;
+    options.ks = spec.ks;
+    options.metrics = spec.metrics;
+    options.similarity = similarity;
+    options.threads = spec.threads;
+    options.ignoreSameId = spec.ignoreSameId;
+    return options;
+}
+
+Result<EvaluationReport> evaluateBm25(const Dataset &dataset, const RunSpec &spec, Progress *progress)
+{
+    if (progress && !progress->step("indexing (BM25)", 0, 1))
+        return Error::cancelled();
+    Bm25Options bm25;
+    bm25.threads = spec.threads;
+    const Bm25Index index = Bm25Index::build(documentTexts(dataset), bm25);
+    if (progress && !progress->step("indexing (BM25)", 1, 1))
+        return Error::cancelled();
+    const std::vector<int32_t> tiePriority = tiePriorityByIdDescending(dataset.docIds.ids());
+    const RankingSource source = [&](const std::vector<int32_t> &queries, int32_t k, const std::vector<int32_t> &exclude,
+                                     Progress *searchProgress) {
+        std::vector<std::string> texts;
+        texts.reserve(queries.size());
+        for (int32_t q : queries)
+            texts.push_back(dataset.queries[size_t(q)]);
+        return index.search(texts, queries, k, tiePriority, exclude, searchProgress);
+    };
+    return evaluateRankings(dataset, source, evaluationOptionsOf(spec, Similarity::Cosine), progress);
+}
+
+// Searches `set` with the spec's backend: exact, or an HNSW index built over its documents (or
+// loaded from RunSpec::hnswIndex) with the ANN recall against exact search recorded in `record`.
+Result<EvaluationReport> evaluateSet(const Dataset &dataset, const EmbeddingSet &set, const RunSpec &spec,
+                                     Similarity similarity, Progress *progress, std::optional<HnswRunRecord> &record)
+{
+    const EvaluationOptions options = evaluationOptionsOf(spec, similarity);
+    if (spec.search == RunSearch::Exact)
+        return evaluateEmbeddings(dataset, set, options, progress);
+    HnswRunRecord hnsw;
+    HnswParameters parameters = spec.hnsw;
+    parameters.space = similarity == Similarity::Cosine ? HnswSpace::Cosine : HnswSpace::InnerProduct;
+    const auto started = std::chrono::steady_clock::now();
+    Result<HnswIndex> index = spec.hnswIndex.empty()
+                                  ? HnswIndex::build(set.docs, dataset.docIds.ids(), parameters, spec.threads, progress)
+                                  : HnswIndex::load(spec.hnswIndex, set.docs, dataset.docIds.ids(), spec.threads);
+    if (!index)
+        return index.error();
+    hnsw.indexSeconds = secondsSince(started);
+    if (!spec.hnswIndex.empty()) {
+        hnsw.loadedFrom = spec.hnswIndex;
+        if (index->parameters().space != parameters.space)
+            return Error::input(std::string("the index was built for space \"") + hnswSpaceName(index->parameters().space) +
+                                    "\" but the run searches with " + similarityName(similarity) + " (space \"" +
+                                    hnswSpaceName(parameters.space) + "\")",
+                                HnswIndex::sidecarPath(spec.hnswIndex));
+        if (parameters.efSearch > 0 && index->parameters().efSearch != parameters.efSearch)
+            if (Status s = index->setEfSearch(parameters.efSearch); !s)
+                return s.error();
+    }
+    hnsw.parameters = index->parameters();
+    hnsw.indexBytes = index->indexBytes();
+    hnsw.index = std::make_shared<HnswIndex>(std::move(*index));
+    auto evaluation = evaluateWithHnswIndex(dataset, set, *hnsw.index, options, progress);
+    if (!evaluation)
+        return evaluation.error();
+    hnsw.exactSeconds = evaluation->exactSeconds;
+    hnsw.annRecall = evaluation->annRecall;
+    record = std::move(hnsw);
+    return std::move(evaluation->report);
+}
+
+// What the method fits on: the dataset (a copy with the generated queries appended when there
+// are some), the set (with their vectors) and the train and dev query lists.
+struct FitInputs {
+    std::shared_ptr<const Dataset> dataset;
+    std::shared_ptr<const EmbeddingSet> embeddings;
+    std::vector<int32_t> train, dev;
+};
+
+Result<FitInputs> fitInputs(const RunSpec &spec, const RunInputs &inputs, FitRecord &record, Progress *progress)
+{
+    FitInputs fit{inputs.dataset, inputs.embeddings, *inputs.trainQueries, *inputs.devQueries};
+    if (!inputs.generated)
+        return fit;
+    const SyntheticSet &set = *inputs.generated;
+    std::vector<int32_t> appended;
+    auto augmented = appendSyntheticQueries(*inputs.dataset, set, &appended);
+    if (!augmented)
+        return augmented.error();
+    if (!inputs.queryEmbedder)
+        return Error::usage("generated queries need a query embedder");
+    auto embedder = inputs.queryEmbedder(*inputs.dataset, *inputs.embeddings, progress);
+    if (!embedder)
+        return embedder.error();
+    std::vector<std::string> texts;
+    texts.reserve(set.queries.size());
+    for (const SyntheticQuery &q : set.queries)
+        texts.push_back(q.text);
+    auto vectors = (*embedder)->embed(texts, progress);
+    if (!vectors)
+        return vectors.error();
+    if (vectors->cols() != inputs.embeddings->dim())
+        return Error::input("the generated queries were embedded with " + std::to_string(vectors->cols()) +
+                                " dimensions, the set has " + std::to_string(inputs.embeddings->dim()),
+                            spec.generatedQueries);
+    auto withVectors = appendQueryVectors(*inputs.embeddings, ConstMatrixMap(vectors->data(), vectors->rows(), vectors->cols()));
+    if (!withVectors)
+        return withVectors.error();
+    std::vector<int32_t> generatedTrain = appended, generatedDev;
+    if (spec.devQueries.empty())
+        std::tie(generatedTrain, generatedDev) = splitHeldOut(appended, spec.generatedDevFraction, spec.seed);
+    else
+        fit.dev = *inputs.devQueries;
+    if (spec.trainQueries.empty())
+        fit.train.clear();
+    fit.train.insert(fit.train.end(), generatedTrain.begin(), generatedTrain.end());
+    fit.dev.insert(fit.dev.end(), generatedDev.begin(), generatedDev.end());
+    fit.dataset = std::make_shared<const Dataset>(std::move(*augmented));
+    fit.embeddings = std::make_shared<const EmbeddingSet>(std::move(*withVectors));
+    record.generatedTrain = int64_t(generatedTrain.size());
+    record.generatedDev = int64_t(generatedDev.size());
+    record.generator = set.generator;
+    return fit;
+}
+
+Status runTrained(const RunSpec &spec, const RunInputs &inputs, RunResult &result, Progress *progress)
+{
+    const Method *method = findMethod(spec.method);
+    auto params = ParamValues::parse(method->spec(), spec.params);
+    if (!params)
+        return params.error();
+    FitRecord record;
+    auto fit = fitInputs(spec, inputs, record, progress);
+    if (!fit)
+        return fit.error();
+    TrainingData data;
+    data.dataset = fit->dataset.get();
+    data.embeddings = fit->embeddings.get();
+    data.trainQueries = fit->train;
+    data.devQueries = fit->dev;
+    data.trainQrels = fit->dataset->judgementsFor(fit->train);
+    data.devQrels = fit->dataset->judgementsFor(fit->dev);
+    data.threads = spec.threads;
+    for (const auto &expert : inputs.experts)
+        data.experts.push_back(expert.get());
+    if (data.trainQrels.queries.empty())
+        return Error::input("no training query has judgements",
+                            spec.trainQueries.empty() ? spec.generatedQueries : spec.trainQueries);
+
+    const auto started = std::chrono::steady_clock::now();
+    auto model = method->fit(data, *params, progress);
+    if (!model)
+        return model.error();
+    record.fitSeconds = secondsSince(started);
+    record.params = params->all();
+    record.reportJson = (*model)->reportJson();
+    record.similarity = (*model)->similarity();
+    record.trainQueries = int64_t(fit->train.size());
+    record.devQueries = int64_t(fit->dev.size());
+
+    const Dataset &dataset = *inputs.dataset;
+    const EmbeddingSet &base = *inputs.embeddings;
+    auto tuned = std::make_shared<EmbeddingSet>();
+    tuned->name = base.name + "+" + spec.method;
+    tuned->source = base.source;
+    tuned->provenance = base.provenance;
+    tuned->provenance.embedder = base.provenance.embedder + "+" + spec.method;
+    tuned->provenance.parameters = tunedProvenanceParameters(base.provenance, spec.method, record.params, record.reportJson);
+    tuned->provenance.created = nowIso8601();
+    tuned->provenance.normalized = record.similarity == Similarity::Cosine;
+    tuned->docs = (*model)->tunedDocuments();
+    tuned->queries = FloatMatrix((*model)->transformDatasetQueries(dataset, base.queries.map()));
+    tuned->hasQueryVector = base.hasQueryVector;
+
+    std::optional<HnswRunRecord> exactOnly; // the baseline is always searched exactly
+    const RunSpec baselineSpec = baselineSpecOf(spec);
+    auto baseline = evaluateSet(dataset, base, baselineSpec, spec.similarity, progress, exactOnly);
+    if (!baseline)
+        return baseline.error();
+    auto evaluation = evaluateSet(dataset, *tuned, spec, record.similarity, progress, result.hnsw);
+    if (!evaluation)
+        return evaluation.error();
+    result.baseline = std::move(*baseline);
+    result.evaluation = std::move(*evaluation);
+    result.fit = std::move(record);
+    result.tuned = std::move(tuned);
+    result.model = std::shared_ptr<const TunedModel>(std::move(*model));
+    return {};
+}
+
+} // namespace
+
+double HnswRunRecord::annRecallAt(int k) const
+{
+    for (const auto &[at, recall] : annRecall)
+        if (at == k)
+            return recall;
+    return -1;
+}
+
+std::string tunedProvenanceParameters(const Provenance &base, const std::string &methodId,
+                                      const std::map<std::string, std::string> &params, const std::string &reportJson)
+{
+    auto isObject = [](const std::string &json) {
+        const size_t first = json.find_first_not_of(" \t\r\n");
+        return first != std::string::npos && json[first] == '{';
+    };
+    JsonWriter w(false);
+    w.beginObject();
+    w.key("base_embedder");
+    w.value(base.embedder);
+    if (isObject(base.parameters)) {
+        w.key("base_parameters");
+        w.raw(base.parameters);
+    }
+    w.key("method");
+    w.value(methodId);
+    w.key("method_parameters");
+    w.beginObject();
+    for (const auto &[name, value] : params) {
+        w.key(name);
+        w.value(value);
+    }
+    w.endObject();
+    if (isObject(reportJson)) {
+        w.key("fit");
+        w.raw(reportJson);
+    }
+    w.endObject();
+    return w.str();
+}
+
+Result<RunResult> runPipeline(const RunSpec &spec, RunInputs given, Progress *progress)
+{
+    const auto started = std::chrono::steady_clock::now();
+    auto inputs = loadRunInputs(spec, std::move(given), progress);
+    if (!inputs)
+        return inputs.error();
+    RunResult result;
+    result.spec = spec;
+    result.dataset = inputs->dataset;
+    result.embeddings = inputs->embeddings;
+    result.warnings = inputs->warnings;
+    if (spec.base == RunBase::Bm25) {
+        auto report = evaluateBm25(*inputs->dataset, spec, progress);
+        if (!report)
+            return report.error();
+        result.evaluation = std::move(*report);
+    } else if (!spec.trained()) {
+        auto report = evaluateSet(*inputs->dataset, *inputs->embeddings, spec, spec.similarity, progress, result.hnsw);
+        if (!report)
+            return report.error();
+        result.evaluation = std::move(*report);
+    } else if (Status s = runTrained(spec, *inputs, result, progress); !s) {
+        return s.error();
+    }
+    result.warnings.insert(result.warnings.end(), result.evaluation.warnings.begin(), result.evaluation.warnings.end());
+    result.seconds = secondsSince(started);
+    return result;
+}
+
+} // namespace embtune::engine

@@ -1,0 +1,83 @@
+#pragma once
+// The one run pipeline (DESIGN.md "Runs"): how a run is fitted, selected, searched and
+// evaluated is decided here and nowhere else. The CLI (evaluate, train, analyze, run), the GUI
+// jobs and the workspace recorders call runPipeline and present its RunResult.
+//
+//   method "none":  the base (embedding set, fitted LSA or BM25) searched with the spec's backend
+//                   and similarity, evaluated on the split.
+//   trained method: training data = labelled train queries (+ generated queries appended to a
+//                   copy of the dataset, embedded with the query embedder; those not held out),
+//                   dev = the labelled dev list or the held-out generated queries; Method::fit
+//                   (which chooses its epoch / gamma on dev); baseline = the base set searched
+//                   exactly with the spec's similarity; run = the tuned documents and the tuned
+//                   dataset queries searched with the spec's backend and the model's similarity.
+// Both evaluations are on the base dataset's split. Cancel (Progress) returns Cancelled and no
+// partial result.
+
+#include "core/error.h"
+#include "core/progress.h"
+#include "eval/retrieval_evaluation.h"
+#include "methods/method.h"
+#include "run/run_inputs.h"
+#include "run/run_spec.h"
+#include "search/hnsw_index.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace embtune::engine {
+
+// What an HNSW search measured beside the metrics.
+struct HnswRunRecord {
+    HnswParameters parameters;                     // of the index searched (loaded or built)
+    std::string loadedFrom;                        // RunSpec::hnswIndex, empty when built
+    double indexSeconds = 0;                       // build or load
+    int64_t indexBytes = 0;
+    double exactSeconds = 0;                       // the exact search run for the ANN recall
+    std::vector<std::pair<int, double>> annRecall; // (k, recall@k of the HNSW lists against exact), k ascending
+    std::shared_ptr<HnswIndex> index;              // for saving; HnswIndex::save serialises itself
+
+    double annRecallAt(int k) const; // -1 when not measured
+};
+
+// How the method was fitted (trained runs only).
+struct FitRecord {
+    std::map<std::string, std::string> params;   // every parameter, defaults included
+    std::string reportJson;                      // TunedModel::reportJson(): chosen epoch/gamma, dev and loss curves
+    Similarity similarity = Similarity::Cosine;  // the model's
+    double fitSeconds = 0;
+    int64_t trainQueries = 0, devQueries = 0;    // given to the method (generated ones included)
+    int64_t generatedTrain = 0, generatedDev = 0;
+    std::string generator;                       // of the generated set, empty when none
+};
+
+struct RunResult {
+    RunSpec spec;
+    std::shared_ptr<const Dataset> dataset;
+    std::shared_ptr<const EmbeddingSet> embeddings;  // the base set (null for BM25)
+    std::optional<EvaluationReport> baseline;        // trained runs: the base set on the same split
+    EvaluationReport evaluation;                     // the run: the base (method "none") or the tuned vectors
+    std::optional<FitRecord> fit;                    // trained runs
+    std::shared_ptr<const EmbeddingSet> tuned;       // trained runs: tuned documents + dataset queries
+    std::shared_ptr<const TunedModel> model;         // trained runs: the fitted model (adapter export)
+    std::optional<HnswRunRecord> hnsw;               // RunSearch::Hnsw
+    std::vector<std::string> warnings;               // inputs' and evaluations'
+    double seconds = 0;                              // the whole pipeline, wall
+
+    // The similarity the run's evaluation searched with.
+    Similarity similarity() const { return fit ? fit->similarity : spec.similarity; }
+};
+
+// Runs `spec` on `inputs` (loadRunInputs fills them; what is missing is loaded here).
+Result<RunResult> runPipeline(const RunSpec &spec, RunInputs inputs, Progress *progress);
+
+// The tuned set's provenance parameters: {"base_embedder", "base_parameters", "method",
+// "method_parameters", "fit"} as a JSON object text.
+std::string tunedProvenanceParameters(const Provenance &base, const std::string &methodId,
+                                      const std::map<std::string, std::string> &params, const std::string &reportJson);
+
+} // namespace embtune::engine

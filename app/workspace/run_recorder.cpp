@@ -95,6 +95,7 @@ Status RunRecorder::begin(const engine::Dataset &dataset, const engine::Embeddin
     run.seed = description.seed;
     run.codeVersion = description.codeVersion;
     run.searchJson = description.searchJson;
+    run.specJson = description.specJson;
     run.status = RunStatus::Running;
     auto runId = m_workspace.createRun(run);
     if (!runId)
@@ -122,6 +123,77 @@ Status RunRecorder::finish(const engine::Dataset &dataset, const engine::Evaluat
     if (Status s = m_workspace.addQueryMetrics(m_runId, values); !s)
         return s;
     return m_workspace.finishRun(m_runId, summaryJson, trainSeconds);
+}
+
+Status RunRecorder::finish(const engine::RunResult &result, const std::string &summaryJson)
+{
+    if (m_runId == 0)
+        return Error::usage("RunRecorder::finish before begin");
+    if (result.tuned) {
+        std::string ids;
+        for (const auto &id : result.dataset->docIds.ids())
+            ids.append(id).push_back('\n');
+        for (auto artifact : {m_workspace.storeRunMatrix(m_runId, "tuned_documents", result.tuned->docs.map()),
+                              m_workspace.storeRunFile(m_runId, "document_ids", "document_ids.txt", ids)})
+            if (!artifact)
+                return artifact.error();
+    }
+    engine::EvaluationOptions options;
+    options.ks = result.spec.ks;
+    options.metrics = result.spec.metrics;
+    return finish(*result.dataset, options, result.evaluation, summaryJson, result.fit ? result.fit->fitSeconds : 0);
+}
+
+RunDescription runDescriptionOf(const engine::RunSpec &spec, const std::string &codeVersion)
+{
+    RunDescription description;
+    description.codeVersion = codeVersion;
+    description.specJson = engine::runSpecToJson(spec);
+    JsonWriter params(false), search(false);
+    params.beginObject();
+    if (spec.trained()) {
+        description.methodId = spec.method;
+        const engine::Method *method = engine::findMethod(spec.method);
+        auto values = method ? engine::ParamValues::parse(method->spec(), spec.params)
+                             : engine::Result<engine::ParamValues>(Error::usage("unknown method"));
+        for (const auto &[name, value] : values ? values->all() : spec.params) {
+            params.key(name);
+            params.value(value);
+        }
+        description.seed = values && values->all().count("seed") ? values->integer("seed") : 0;
+    } else {
+        description.methodId = spec.base == engine::RunBase::Bm25 ? "bm25" : "none";
+        params.key("split");
+        params.value(spec.split);
+        params.key("k");
+        params.beginArray();
+        for (int k : spec.ks)
+            params.value(k);
+        params.endArray();
+        params.key("ignore_same_id");
+        params.value(spec.ignoreSameId);
+        description.seed = spec.search == engine::RunSearch::Hnsw ? int64_t(spec.hnsw.seed) : 0;
+    }
+    params.endObject();
+    search.beginObject();
+    search.key("search");
+    search.value(spec.base == engine::RunBase::Bm25 ? "bm25" : engine::runSearchName(spec.search));
+    search.key("similarity");
+    search.value(engine::similarityName(spec.similarity));
+    if (spec.search == engine::RunSearch::Hnsw) {
+        search.key("M");
+        search.value(spec.hnsw.m);
+        search.key("ef_construction");
+        search.value(spec.hnsw.efConstruction);
+        search.key("ef");
+        search.value(spec.hnsw.efSearch);
+        search.key("index");
+        search.value(spec.hnswIndex);
+    }
+    search.endObject();
+    description.paramsJson = params.str();
+    description.searchJson = search.str();
+    return description;
 }
 
 Status RunRecorder::fail(const Error &error)

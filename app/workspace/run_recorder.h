@@ -9,6 +9,7 @@
 #include "data/dataset.h"
 #include "embed/embedding_set.h"
 #include "eval/retrieval_evaluation.h"
+#include "run/run_pipeline.h"
 #include "synth/synthetic_set.h"
 
 #include <string>
@@ -30,7 +31,13 @@ struct RunDescription {
     int64_t seed = 0;
     std::string codeVersion;
     std::string searchJson = "{}";
+    std::string specJson;         // runSpecToJson of the run's spec; empty: none
 };
+
+// The description of a run of `spec`: method ("none", "bm25" or the method id), its parameters
+// (every parameter of the method's schema; for evaluations split, k and ignore_same_id), seed,
+// search settings and the spec itself.
+RunDescription runDescriptionOf(const engine::RunSpec &spec, const std::string &codeVersion);
 
 class RunRecorder {
 public:
@@ -46,6 +53,9 @@ public:
     engine::Status finish(const engine::Dataset &dataset, const engine::EvaluationOptions &options,
                           const engine::EvaluationReport &report, const std::string &summaryJson,
                           double trainSeconds);
+    // finish() with the run's evaluation and, for trained runs, the tuned document vectors and
+    // their ids stored as artifacts "tuned_documents" and "document_ids".
+    engine::Status finish(const engine::RunResult &result, const std::string &summaryJson);
     // Marks the run cancelled (error code Cancelled) or failed with the error's message.
     // Does nothing before begin(). Returns a problem of the workspace itself, if any.
     engine::Status fail(const engine::Error &error);

@@ -33,7 +33,7 @@ bool isPlainName(const std::string &name)
 
 constexpr const char *kRunColumns =
     "id, dataset_id, embedding_set_id, method_id, params_json, seed, code_version, search_json, status, created_at, "
-    "started_at, finished_at, train_seconds, error_message, summary_json, deleted_at";
+    "started_at, finished_at, train_seconds, error_message, summary_json, deleted_at, spec_json";
 
 RunRecord readRun(const SqliteStatement &row)
 {
@@ -54,6 +54,7 @@ RunRecord readRun(const SqliteStatement &row)
     r.errorMessage = row.text(13);
     r.summaryJson = row.text(14);
     r.deletedAt = row.integer(15);
+    r.specJson = row.text(16);
     return r;
 }
 
@@ -432,7 +433,7 @@ Result<int64_t> Workspace::createRun(const RunRecord &r)
         return transaction.begun().error();
     auto insert = m_db.prepare(
         "INSERT INTO runs(dataset_id, embedding_set_id, method_id, params_json, seed, code_version, search_json, "
-        "status, created_at, started_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        "status, created_at, started_at, spec_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
     if (!insert)
         return insert.error();
     const int64_t now = nowMs();
@@ -441,6 +442,8 @@ Result<int64_t> Workspace::createRun(const RunRecord &r)
     insert->bind(9, r.createdAt ? r.createdAt : now);
     if (r.status == RunStatus::Running)
         insert->bind(10, r.startedAt ? r.startedAt : now);
+    if (!r.specJson.empty())
+        insert->bind(11, r.specJson);
     if (Status s = insert->run(); !s)
         return s.error();
     const int64_t id = m_db.lastInsertId();

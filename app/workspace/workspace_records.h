@@ -63,6 +63,7 @@ struct RunRecord {
     int64_t seed = 0;
     std::string codeVersion;
     std::string searchJson = "{}";     // search backend and its settings
+    std::string specJson;              // the RunSpec that reproduces the run (engine/run/run_spec.h); empty: none
     RunStatus status = RunStatus::Queued;
     int64_t createdAt = 0, startedAt = 0, finishedAt = 0;
     double trainSeconds = 0;

@@ -93,6 +93,10 @@ CREATE VIEW query_metric_values AS
   SELECT m.run_id AS run_id, n.name AS metric, m.query_id AS query_id, m.value AS value
   FROM query_metrics m JOIN metric_names n ON n.id = m.metric_id;
 )sql",
+    // 2 -> 3: the RunSpec (engine/run/run_spec.h) of each run; NULL for runs recorded before.
+    R"sql(
+ALTER TABLE runs ADD COLUMN spec_json TEXT CHECK(spec_json IS NULL OR json_valid(spec_json));
+)sql",
 };
 static_assert(std::size(kMigrations) == size_t(kWorkspaceSchemaVersion));
 

@@ -11,7 +11,7 @@
 
 namespace embtune::app {
 
-inline constexpr int kWorkspaceSchemaVersion = 2;
+inline constexpr int kWorkspaceSchemaVersion = 3;
 // PRAGMA application_id of a workspace database ("EMBT").
 inline constexpr int64_t kWorkspaceApplicationId = 0x454D4254;
 

@@ -15,6 +15,7 @@
 #include "io/json_writer.h"
 #include "io/npy.h"
 #include "methods/method.h"
+#include "run/run_pipeline.h"
 
 #include <atomic>
 #include <charconv>
@@ -135,10 +136,11 @@ int runAnalyze(const std::vector<std::string> &args)
         return usage("--ood needs --method ID (and --train-queries, --dev-queries)");
     if (cl.has("method") && (!cl.has("train-queries") || !cl.has("dev-queries")))
         return usage("--method needs --train-queries FILE and --dev-queries FILE");
-    if (cl.has("param") && !cl.has("method"))
-        return usage("--param applies to --method");
+    if ((cl.has("param") || cl.has("expert")) && !cl.has("method"))
+        return usage("--param and --expert apply to --method");
     const Method *method = nullptr;
     std::optional<ParamValues> params;
+    std::map<std::string, std::string> given;
     if (cl.has("method")) {
         method = findMethod(cl.value("method"));
         if (!method) {
@@ -147,7 +149,6 @@ int runAnalyze(const std::vector<std::string> &args)
                 known += (known.empty() ? "" : ", ") + m->spec().id;
             return usage("unknown method \"" + cl.value("method") + "\" (known: " + known + ")");
         }
-        std::map<std::string, std::string> given;
         for (const auto &assignment : cl.values("param")) {
             const auto eq = assignment.find('=');
             if (eq == std::string::npos || eq == 0)
@@ -173,47 +174,52 @@ int runAnalyze(const std::vector<std::string> &args)
     std::signal(SIGINT, onInterrupt);
     Progress progress([](const ProgressEvent &) { return !g_stop.load(); });
 
-    LoadReport loadReport;
-    auto dataset = readBeirDataset(cl.value("dataset"), &loadReport, &progress);
-    if (!dataset)
-        return reportError(dataset.error());
-    for (const auto &warning : loadReport.warnings)
-        std::fprintf(stderr, "warning: %s\n", warning.c_str());
-    auto embeddings = importEmbeddingFolder(cl.value("embeddings"), *dataset);
-    if (!embeddings)
-        return reportError(embeddings.error());
-    std::vector<EmbeddingSet> experts;
-    for (const auto &dir : cl.values("expert")) {
-        auto expert = importEmbeddingFolder(dir, *dataset);
-        if (!expert)
-            return reportError(expert.error());
-        experts.push_back(std::move(*expert));
+    // The run whose spaces are analysed: the embeddings as they are, and with --method the same
+    // run the train command makes (engine::runPipeline).
+    RunSpec spec;
+    spec.dataset = cl.value("dataset");
+    spec.embeddings = cl.value("embeddings");
+    spec.split = split;
+    spec.threads = int(threads);
+    if (method) {
+        spec.method = method->spec().id;
+        spec.params = given;
+        spec.trainQueries = cl.value("train-queries");
+        spec.devQueries = cl.value("dev-queries");
+        spec.experts = cl.values("expert");
     }
+    auto inputs = loadRunInputs(spec, {}, &progress);
+    if (!inputs)
+        return reportError(inputs.error());
+    for (const auto &warning : inputs->warnings)
+        std::fprintf(stderr, "warning: %s\n", warning.c_str());
+    const Dataset &dataset = *inputs->dataset;
+    const EmbeddingSet &embeddings = *inputs->embeddings;
     std::vector<const EmbeddingSet *> expertPointers;
-    for (const EmbeddingSet &expert : experts)
-        expertPointers.push_back(&expert);
-    const Qrels *splitQrels = dataset->split(split);
+    for (const auto &expert : inputs->experts)
+        expertPointers.push_back(expert.get());
+    const Qrels *splitQrels = dataset.split(split);
     if (!splitQrels) {
         std::string known;
-        for (const auto &name : dataset->splitNames())
+        for (const auto &name : dataset.splitNames())
             known += (known.empty() ? "" : ", ") + name;
         return reportError(Error::input("the dataset has no split \"" + split + "\" (known: " +
                                             (known.empty() ? "none" : known) + ")",
-                                        dataset->path));
+                                        dataset.path));
     }
     // Judged queries of the split that have a vector.
     Qrels qrels;
     for (const QueryJudgements &q : splitQrels->queries)
-        if (embeddings->hasQuery(q.query))
+        if (embeddings.hasQuery(q.query))
             qrels.queries.push_back(q);
 
-    const std::vector<int32_t> tiePriority = tiePriorityByIdDescending(dataset->docIds.ids());
+    const std::vector<int32_t> tiePriority = tiePriorityByIdDescending(dataset.docIds.ids());
     SimilarityHistogramOptions histogramOptions;
     histogramOptions.bins = int(bins);
     histogramOptions.randomPairs = randomPairs;
     histogramOptions.seed = uint64_t(seed);
     histogramOptions.threads = int(threads);
-    auto before = analyzeSpace(embeddings->docs, embeddings->queries, *embeddings, qrels, tiePriority,
+    auto before = analyzeSpace(embeddings.docs, embeddings.queries, embeddings, qrels, tiePriority,
                                histogramOptions, &progress);
     if (!before)
         return reportError(before.error());
@@ -223,47 +229,30 @@ int runAnalyze(const std::vector<std::string> &args)
     std::optional<OodReport> ood;
     std::vector<int32_t> train, dev;
     if (method) {
-        auto trainList = readQueryIdList(cl.value("train-queries"), *dataset);
-        if (!trainList)
-            return reportError(trainList.error());
-        auto devList = readQueryIdList(cl.value("dev-queries"), *dataset);
-        if (!devList)
-            return reportError(devList.error());
-        train = *trainList;
-        dev = *devList;
-        TrainingData data;
-        data.dataset = &*dataset;
-        data.embeddings = &*embeddings;
-        data.trainQueries = train;
-        data.devQueries = dev;
-        data.trainQrels = dataset->judgementsFor(train);
-        data.devQrels = dataset->judgementsFor(dev);
-        data.threads = int(threads);
-        data.experts = expertPointers;
-        if (data.trainQrels.queries.empty())
-            return reportError(Error::input("no query of the training list has judgements", cl.value("train-queries")));
-        auto model = method->fit(data, *params, &progress);
-        if (!model)
-            return reportError(model.error());
-        const FloatMatrix tunedDocs = (*model)->tunedDocuments();
-        const FloatMatrix tunedQueries((*model)->transformDatasetQueries(*dataset, embeddings->queries.map()));
-        histogramOptions.ranking = (*model)->similarity();
-        auto tuned = analyzeSpace(tunedDocs, tunedQueries, *embeddings, qrels, tiePriority, histogramOptions, &progress);
+        train = *inputs->trainQueries;
+        dev = *inputs->devQueries;
+        auto run = runPipeline(spec, *inputs, &progress);
+        if (!run)
+            return reportError(run.error());
+        const FloatMatrix &tunedDocs = run->tuned->docs;
+        const FloatMatrix &tunedQueries = run->tuned->queries;
+        histogramOptions.ranking = run->fit->similarity;
+        auto tuned = analyzeSpace(tunedDocs, tunedQueries, embeddings, qrels, tiePriority, histogramOptions, &progress);
         if (!tuned)
             return reportError(tuned.error());
         after = std::move(*tuned);
         // The plane of the baseline documents and queries, applied to the documents before and after.
-        if (tunedDocs.cols() == embeddings->dim()) {
-            const RowMatrixXf baseQueries = queriesWithVector(embeddings->queries, *embeddings);
+        if (tunedDocs.cols() == embeddings.dim()) {
+            const RowMatrixXf baseQueries = queriesWithVector(embeddings.queries, embeddings);
             auto pca = PcaProjection::fit(
-                {embeddings->docs.map(), ConstMatrixMap(baseQueries.data(), baseQueries.rows(), baseQueries.cols())}, 2);
+                {embeddings.docs.map(), ConstMatrixMap(baseQueries.data(), baseQueries.rows(), baseQueries.cols())}, 2);
             if (!pca)
                 return reportError(pca.error());
             ProjectionSummary summary;
             for (int c = 0; c < 2; ++c)
                 summary.varianceShare[c] = pca->totalVariance() > 0 ? pca->variances()(c) / pca->totalVariance() : 0;
-            const std::vector<int32_t> moved = movedRows(embeddings->docs.map(), tunedDocs.map());
-            const RowMatrixXf from = pca->apply(embeddings->docs.map()), to = pca->apply(tunedDocs.map());
+            const std::vector<int32_t> moved = movedRows(embeddings.docs.map(), tunedDocs.map());
+            const RowMatrixXf from = pca->apply(embeddings.docs.map()), to = pca->apply(tunedDocs.map());
             for (int32_t row : moved) {
                 const double length = (to.row(row) - from.row(row)).cast<double>().norm();
                 summary.meanArrowLength += length;
@@ -280,7 +269,7 @@ int runAnalyze(const std::vector<std::string> &args)
             oodOptions.threads = int(threads);
             oodOptions.kmeans.seed = uint64_t(seed);
             oodOptions.experts = expertPointers;
-            auto report = oodReport(*dataset, *embeddings, *method, *params, train, dev, oodOptions, &progress);
+            auto report = oodReport(dataset, embeddings, *method, *params, train, dev, oodOptions, &progress);
             if (!report)
                 return reportError(report.error());
             ood = std::move(*report);
@@ -293,9 +282,9 @@ int runAnalyze(const std::vector<std::string> &args)
         JsonWriter w;
         w.beginObject();
         w.key("dataset");
-        w.value(dataset->path);
+        w.value(dataset.path);
         w.key("embeddings");
-        w.value(embeddings->source);
+        w.value(embeddings.source);
         w.key("split");
         w.value(split);
         w.key("seed");
@@ -350,8 +339,8 @@ int runAnalyze(const std::vector<std::string> &args)
             return 0;
     }
 
-    std::printf("%s / %s, split %s (%d judged queries with a vector)\n", dataset->name.c_str(),
-                embeddings->name.c_str(), split.c_str(), int(qrels.queries.size()));
+    std::printf("%s / %s, split %s (%d judged queries with a vector)\n", dataset.name.c_str(),
+                embeddings.name.c_str(), split.c_str(), int(qrels.queries.size()));
     printSpace("before", *before);
     if (after)
         printSpace((std::string("after ") + method->spec().id).c_str(), *after);

@@ -14,5 +14,6 @@ int runAnalyze(const std::vector<std::string> &args);
 int runCompare(const std::vector<std::string> &args);
 int runRuns(const std::vector<std::string> &args);
 int runSynth(const std::vector<std::string> &args);
+int runRun(const std::vector<std::string> &args);
 
 } // namespace embtune::cli

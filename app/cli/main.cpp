@@ -33,19 +33,19 @@ void printUsage(FILE *to)
                  "             --method ID --dataset DIR --embeddings DIR --train-queries FILE --dev-queries FILE\n"
                  "             [--eval-split test] [--param name=value ...] [--json FILE|-] [--export-embeddings DIR]\n"
                  "             [--export-adapter FILE.safetensors]   (tuned vectors as .npy + ids; adapter tensors)\n"
-                 "             [--threads N] [--expert DIR ...] [--list-methods]\n"
+                 "             [--threads N] [--expert DIR ...] [--list-methods] [--workspace DIR]\n"
+                 "             [--search exact|hnsw ...] [--k ...] [--metrics ...] (as evaluate)\n"
                  "             --method all|ID,ID,... prints a Markdown table (nDCG@10, recall@10, recall@100, time)\n"
                  "             --embedder lsa [--dim 256] [--seed 0] instead of --embeddings: fit the built-in LSA here\n"
                  "             --train-source qrels|synth:DIR|qrels+synth:DIR [--synth-dev-fraction 0.1]: train on\n"
                  "             generated queries (dev: --dev-queries, else held-out generated queries)\n"
+                 "             [--query-embedder DIR (LSA model that embeds them; default: EMBEDDINGS/model)]\n"
                  "  synth      generate training queries for the documents (a BEIR-style folder + manifest.json)\n"
                  "             --dataset DIR --generator ict|title|keyphrase|llm --out DIR [--per-doc 1] [--docs N]\n"
                  "             [--seed 0] [--terms 8] [--min-tokens 5] [--max-tokens 0] [--remove-prob 0.9]\n"
                  "             llm: --model M [--base-url URL] [--prompt FILE] [--api-key-env VAR] [--cache DIR |\n"
                  "             --no-cache] [--temperature 0.7] [--max-in-flight 4] [--timeout-ms 60000]\n"
                  "             [--price-per-mtok P --confirm-above C [--yes]]\n"
-                 "  runs       list the runs recorded in a workspace (evaluate/train --workspace DIR record them)\n"
-                 "             --workspace DIR [--json FILE|-] [--all (with deleted runs)]\n"
                  "  analyze    anisotropy, cosine histograms and (with --method) the same after tuning; --ood: the\n"
                  "             out-of-distribution report (k-means k=2 on the train queries, tune on cluster 0)\n"
                  "             --dataset DIR --embeddings DIR [--split test] [--method ID --train-queries FILE\n"
@@ -55,7 +55,10 @@ void printUsage(FILE *to)
                  "             FILE#baseline|FILE#tuned for train) [--metric ndcg@10] [--permutations 10000]\n"
                  "             [--bootstrap 10000] [--confidence 0.95] [--seed 0] [--json FILE|-]\n"
                  "  runs       list the runs recorded in a workspace (evaluate/train --workspace DIR record them)\n"
-                 "             --workspace DIR [--json FILE|-] [--all (with deleted runs)]\n"
+                 "             --workspace DIR [--json FILE|-] [--all (with deleted runs)] [--spec ID (its run spec)]\n"
+                 "  run        run a stored run spec (JSON: `runs --spec ID`, or \"spec\" of a --json report)\n"
+                 "             SPEC.json [--json FILE|-] [--per-query] [--quiet] [--workspace DIR]\n"
+                 "             [--export-embeddings DIR] [--export-adapter FILE] [--save-index FILE]\n"
                  "\n"
                  "exit codes: 0 ok, 1 input error, 2 usage error, 3 cancelled\n");
 }
@@ -93,6 +96,8 @@ int main(int argc, char **argv)
         return embtune::cli::runCompare(args);
     if (command == "runs")
         return embtune::cli::runRuns(args);
+    if (command == "run")
+        return embtune::cli::runRun(args);
     if (command == "synth")
         return embtune::cli::runSynth(args);
     std::fprintf(stderr, "embtune-cli: unknown command \"%s\"\n\n", command.c_str());

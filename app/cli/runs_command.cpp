@@ -34,7 +34,7 @@ std::string isoTime(int64_t ms)
 
 int runRuns(const std::vector<std::string> &args)
 {
-    CommandLine cl({"workspace", "json"}, {"all"});
+    CommandLine cl({"workspace", "json", "spec"}, {"all"});
     if (auto problem = cl.parse(args))
         return reportUsage("runs", *problem);
     if (!cl.has("workspace"))
@@ -42,6 +42,22 @@ int runRuns(const std::vector<std::string> &args)
     auto ws = app::Workspace::open(cl.value("workspace"));
     if (!ws)
         return reportError(ws.error());
+    if (cl.has("spec")) { // the stored RunSpec of one run: `embtune-cli run` replays it
+        std::vector<int> id;
+        if (!parseIntList(cl.value("spec"), id) || id.size() != 1 || id[0] < 1)
+            return reportUsage("runs", "--spec takes a run id (embtune-cli runs --workspace DIR lists them)");
+        auto run = ws->run(id[0]);
+        if (!run)
+            return reportError(run.error());
+        if (run->specJson.empty())
+            return reportError(Error::input("run " + std::to_string(id[0]) +
+                                                " was recorded without a run spec (by an older embtune)",
+                                            ws->databasePath()));
+        const std::string text = run->specJson.back() == '\n' ? run->specJson : run->specJson + "\n";
+        if (Status s = writeJsonOutput(cl.value("json", "-"), text); !s)
+            return reportError(s.error());
+        return 0;
+    }
     if (!ws->recoveredRuns().empty())
         std::fprintf(stderr, "note: %zu run(s) left running by a process that ended were marked interrupted\n",
                      ws->recoveredRuns().size());
@@ -91,7 +107,8 @@ int runRuns(const std::vector<std::string> &args)
             w.value(setNames[r.embeddingSetId]);
             // JSON documents stored in the run, as strings (parse them to read their fields).
             for (const auto &[key, json] : {std::pair<const char *, const std::string *>{"params", &r.paramsJson},
-                                            {"search", &r.searchJson}, {"summary", &r.summaryJson}}) {
+                                            {"search", &r.searchJson}, {"summary", &r.summaryJson},
+                                            {"spec", &r.specJson}}) {
                 w.key(key);
                 w.value(*json);
             }

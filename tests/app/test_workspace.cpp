@@ -410,13 +410,14 @@ PRAGMA user_version = 1;
 )sql");
         auto ws = Workspace::open(dir.string());
         QVERIFY2(ws.ok(), ws.ok() ? "" : ws.error().toString().c_str());
-        QCOMPARE(ws->schemaVersion(), 2);
+        QCOMPARE(ws->schemaVersion(), kWorkspaceSchemaVersion);
         QCOMPARE(ws->recoveredRuns(), std::vector<int64_t>{2});
         auto runs = ws->runs();
         QCOMPARE(runs->size(), size_t(2));
         QCOMPARE(runs->at(0).methodId, std::string("linear"));
         QCOMPARE(runs->at(0).seed, int64_t(11));
         QCOMPARE(runs->at(0).deletedAt, int64_t(0));
+        QCOMPARE(runs->at(0).specJson, std::string()); // runs from before version 3 store no spec
         QCOMPARE(runs->at(1).status, RunStatus::Interrupted);
         QCOMPARE(ws->queryMetrics(1)->size(), size_t(1));
         QCOMPARE(ws->viewState("compare.baseline")->value_or(""), std::string(R"({"run": 1})"));

@@ -153,6 +153,56 @@ private slots:
         QCOMPARE(ids->front(), std::string("d1"));
     }
 
+    // Every run stores its spec; `runs --spec ID` prints it and `run SPEC` makes the same run:
+    // every figure and every stored per-query value equal.
+    void storedSpecReproducesTheRun()
+    {
+        const QString ws = p("ws-spec");
+        const CliRun trained = runCli({"train", "--method", "linear", "--param", "epochs=4", "--dataset", p("beir"),
+                                       "--embeddings", p("emb"), "--train-queries", p("beir/splits/train.txt"),
+                                       "--dev-queries", p("beir/splits/dev.txt"), "--k", "1,3,5", "--json", "-",
+                                       "--workspace", ws});
+        QVERIFY2(trained.exitCode == 0, qPrintable(trained.err));
+        const CliRun spec = runCli({"runs", "--workspace", ws, "--spec", "1"});
+        QVERIFY2(spec.exitCode == 0, qPrintable(spec.err));
+        QVERIFY2(spec.out.contains("\"method\": \"linear\""), qPrintable(spec.out));
+        const QString specFile = p("stored-spec.json");
+        writeText(fs::path(specFile.toStdString()), spec.out.toStdString());
+
+        const CliRun replayed = runCli({"run", specFile, "--json", "-", "--workspace", ws});
+        QVERIFY2(replayed.exitCode == 0, qPrintable(replayed.err));
+        const QJsonObject first = QJsonDocument::fromJson(trained.out.toUtf8()).object();
+        const QJsonObject second = QJsonDocument::fromJson(replayed.out.toUtf8()).object();
+        for (const char *part : {"baseline", "tuned"}) {
+            const QJsonObject a = first[part].toObject(), b = second[part].toObject();
+            QVERIFY2(!a.isEmpty() && a.size() == b.size(), part);
+            for (auto it = a.begin(); it != a.end(); ++it)
+                QVERIFY2(std::abs(it.value().toDouble() - b[it.key()].toDouble()) < 1e-12, qPrintable(it.key()));
+        }
+
+        auto opened = Workspace::open(ws.toStdString());
+        QVERIFY(opened.ok());
+        auto runs = opened->runs();
+        QCOMPARE(runs->size(), size_t(2));
+        QCOMPARE(runs->at(1).specJson, runs->at(0).specJson);
+        auto a = opened->queryMetrics(runs->at(0).id), b = opened->queryMetrics(runs->at(1).id);
+        QVERIFY(a.ok() && b.ok() && !a->empty());
+        QCOMPARE(a->size(), b->size());
+        for (size_t i = 0; i < a->size(); ++i) {
+            QCOMPARE(a->at(i).queryId, b->at(i).queryId);
+            QCOMPARE(a->at(i).metric, b->at(i).metric);
+            QCOMPARE(a->at(i).value, b->at(i).value);
+        }
+
+        // A spec with an unknown key is an input error naming the key and the file.
+        writeText(path(m_dir) / "bad-spec.json", R"({"dataset": "x", "embeddings": "y", "epoch": 3})");
+        const CliRun bad = runCli({"run", p("bad-spec.json")});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.err.contains("\"epoch\" is not a key") && bad.err.contains("bad-spec.json"), qPrintable(bad.err));
+        const CliRun noRun = runCli({"runs", "--workspace", ws, "--spec", "9"});
+        QVERIFY(noRun.exitCode != 0);
+    }
+
     void runsListsWhatWasRecorded()
     {
         const QString ws = p("ws");

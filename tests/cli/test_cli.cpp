@@ -202,7 +202,7 @@ private slots:
     {
         const auto dir = fixture();
         writeText(dir / "emb" / "query_ids.txt", "q1\nq2\n");
-        expectInputError(dir, "query_ids.txt: the id list has 2 ids but the matrix has 3 rows");
+        expectInputError(dir, "query_ids.txt: the id list has 2 ids but queries.npy has 3 rows");
     }
     void unsupportedDtype()
     {

@@ -4,8 +4,10 @@
 #include <QFile>
 #include <QLocale>
 #include <QString>
+#include <QStringList>
 
 #include <string>
+#include <vector>
 
 namespace embtune::gui {
 
@@ -24,6 +26,16 @@ inline QString fromStd(const std::string &text)
 inline std::string localPath(const QString &path)
 {
     return QFile::encodeName(path).toStdString();
+}
+
+// Lines from the engine (warnings, ...).
+inline QStringList toStringList(const std::vector<std::string> &lines)
+{
+    QStringList out;
+    out.reserve(qsizetype(lines.size()));
+    for (const std::string &line : lines)
+        out.append(QString::fromStdString(line));
+    return out;
 }
 
 // A path from the engine.

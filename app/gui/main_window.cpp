@@ -309,6 +309,11 @@ void MainWindow::createActions()
                                tr("Write the tuned document and query vectors of the selected run in any format"));
     connect(m_exportTunedAction, &QAction::triggered, this, &MainWindow::chooseExportTuned);
 
+    m_copyCommandLineAction = make(QIcon(), tr("Copy as &Command Line"), QStringLiteral("actionCopyCommandLine"),
+                                   tr("Copy the embtune-cli command that makes the selected run again (Ctrl+Shift+C)"));
+    m_copyCommandLineAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    connect(m_copyCommandLineAction, &QAction::triggered, this, [this] { copyCommandLine(currentRunKey()); });
+
     m_removeRunAction = make(QIcon(), tr("Remove &Run"), QStringLiteral("actionRemoveRun"),
                              tr("Remove the selected run from the comparison"));
     connect(m_removeRunAction, &QAction::triggered, this, [this] {
@@ -381,6 +386,7 @@ void MainWindow::createMenus()
     run->addAction(m_saveIndexAction);
     run->addAction(m_exportTrecRunAction);
     run->addAction(m_exportAdapterAction);
+    run->addAction(m_copyCommandLineAction);
     run->addAction(m_removeRunAction);
     run->addAction(m_clearRunsAction);
     run->addAction(m_clearEndedRunsAction);
@@ -507,6 +513,7 @@ void MainWindow::createCentralWidget()
     m_runDetails = new widgets::RunDetailsView(this);
     m_runDetails->setObjectName(QStringLiteral("runDetails"));
     m_runDetails->toolBar()->addAction(m_exportTunedAction);
+    m_runDetails->toolBar()->addAction(m_copyCommandLineAction);
     // The Compare tab (table, curves, exports) and the Query explorer tab: main_window_compare.cpp.
     createCompareView();
 
@@ -753,6 +760,7 @@ void MainWindow::updateActions()
     m_saveIndexAction->setEnabled(!busy && run != m_runs.constEnd() && run->hnsw != nullptr);
     m_clearEndedRunsAction->setEnabled(m_trainingModel->rowCount() > m_trainingModel->activeCount());
     m_removeRunAction->setEnabled(!runKey.isEmpty());
+    m_copyCommandLineAction->setEnabled(run != m_runs.constEnd() && !run->specJson.isEmpty());
     m_clearRunsAction->setEnabled(!m_metricsModel->isEmpty());
     if (m_analysisAction) // made after the central widget (createAnalysisDock)
         m_analysisAction->setEnabled(!busy && run != m_runs.constEnd() && run->base != nullptr);

@@ -22,6 +22,7 @@
 #include "io/vector_file.h"
 #include "jobs/analysis_jobs.h"
 #include "jobs/engine_jobs.h"
+#include "jobs/run_jobs.h"
 #include "jobs/remote_jobs.h"
 #include "dialogs/settings_dialog.h"
 #include "workspace_session.h"
@@ -282,6 +283,12 @@ public:
     QAction *evaluateOptionsAction() const { return m_evaluateOptionsAction; }
     QAction *saveIndexAction() const { return m_saveIndexAction; }
     QAction *exportTunedAction() const { return m_exportTunedAction; }
+    QAction *copyCommandLineAction() const { return m_copyCommandLineAction; }
+    // The embtune-cli command line that makes the run again (engine::runSpecCommandLine of its
+    // stored spec), or an empty string when the run has no spec.
+    QString commandLineOf(const QString &runKey) const;
+    // Puts commandLineOf(runKey) on the clipboard; false (with a message) when there is none.
+    bool copyCommandLine(const QString &runKey);
     QAction *cancelAction() const { return m_cancelAction; }
 
     widgets::EmbeddingsPanel *embeddingsPanel() const { return m_embeddingsPanel; }
@@ -349,6 +356,7 @@ private:
         QString methodId, trainQueriesFile, devQueriesFile;
         std::map<std::string, std::string> params;
         engine::Similarity similarity = engine::Similarity::Cosine;
+        QString specJson;  // engine::runSpecToJson of the run (stored in the workspace); empty: unknown
     };
     // What a queued training run needs when it ends.
     struct TrainingContext {
@@ -356,6 +364,7 @@ private:
         QStringList experts;
         std::shared_ptr<const engine::Dataset> dataset;
         QString trainQueriesFile, devQueriesFile;
+        QString specJson;
     };
 
     void createActions();
@@ -392,7 +401,10 @@ private:
     void rememberLoaded(const QString &key, std::shared_ptr<const engine::EmbeddingSet> set);
 
     // Runs.
-    engine::EvaluationOptions evaluationOptions(const QString &split) const;
+    // The spec of a run on the open dataset: the set of `setKey` (BM25 for bm25Key()) as it is,
+    // evaluated on `split` at evaluationKs() with every metric, searched as m_searchSettings say
+    // (`withSearchSettings`) or exactly.
+    engine::RunSpec runSpecOf(const QString &setKey, const QString &split, bool withSearchSettings) const;
     QString addRun(const QString &key, RunRecord record, const QString &split);
     void showRunDetails(const QString &runKey);
     QString currentRunKey() const;
@@ -471,7 +483,7 @@ private:
     void startQueryGeneration(const SynthRequest &request, std::shared_ptr<net::LlmQueryGenerator> llm);
     // Sets spec.fitInput for request.generatedSet and `note` to a line for the run's description;
     // false (errorShown) when it cannot.
-    bool applyGeneratedQueries(const TrainRequest &request, TrainSpec &spec, QString *note);
+    bool applyGeneratedQueries(const TrainRequest &request, RunRequest &run, QString *note);
 
     Options m_options;
     WorkspaceState *m_ws = nullptr; // a child QObject
@@ -512,6 +524,7 @@ private:
     QAction *m_saveIndexAction = nullptr;
     QAction *m_clearEndedRunsAction = nullptr;
     QAction *m_exportTunedAction = nullptr;
+    QAction *m_copyCommandLineAction = nullptr;
     QAction *m_removeRunAction = nullptr;
     QAction *m_clearRunsAction = nullptr;
     QAction *m_cancelAction = nullptr;

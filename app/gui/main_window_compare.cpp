@@ -149,8 +149,8 @@ void MainWindow::createCompareView()
     m_chartSplitter = m_compareView->chartSplitter();
     m_metricsTable->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_metricsTable->addActions(
-        {m_exportTunedAction, m_exportAdapterAction, m_saveIndexAction, m_exportTrecRunAction, m_removeRunAction,
-         m_clearRunsAction});
+        {m_exportTunedAction, m_exportAdapterAction, m_saveIndexAction, m_exportTrecRunAction, m_copyCommandLineAction,
+         m_removeRunAction, m_clearRunsAction});
     connect(m_compareView, &widgets::CompareView::currentRunChanged, this, [this](const QString &runKey) {
         showRunDetails(runKey);
         updateActions();

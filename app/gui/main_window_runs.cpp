@@ -19,7 +19,9 @@
 #include <QComboBox>
 #include <QFileDialog>
 #include <QTabWidget>
+#include <QClipboard>
 #include <QDir>
+#include <QGuiApplication>
 #include <QFileInfo>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -72,15 +74,27 @@ QString changedParameters(const engine::MethodSpec &spec, const std::map<std::st
 
 } // namespace
 
-engine::EvaluationOptions MainWindow::evaluationOptions(const QString &split) const
+engine::RunSpec MainWindow::runSpecOf(const QString &setKey, const QString &split, bool withSearchSettings) const
 {
-    engine::EvaluationOptions options;
-    options.split = split.toStdString();
-    options.ks.clear();
+    engine::RunSpec spec;
+    spec.dataset = localPath(m_datasetPath);
+    if (setKey == bm25Key()) {
+        spec.base = engine::RunBase::Bm25;
+    } else {
+        const Row *row = m_embeddingsPanel->model()->find(setKey);
+        spec.embeddings = row ? localPath(row->location) : std::string();
+        if (withSearchSettings && m_searchSettings.hnsw) {
+            spec.search = engine::RunSearch::Hnsw;
+            spec.hnsw = m_searchSettings.index.parameters;
+            spec.threads = m_searchSettings.index.threads;
+        }
+    }
+    spec.split = split.toStdString();
+    spec.ks.clear();
     for (int k : evaluationKs())
-        options.ks.push_back(k);
-    options.metrics.assign(std::begin(engine::kAllMetrics), std::end(engine::kAllMetrics));
-    return options;
+        spec.ks.push_back(k);
+    spec.metrics.assign(std::begin(engine::kAllMetrics), std::end(engine::kAllMetrics));
+    return spec;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -113,9 +127,8 @@ bool MainWindow::evaluate()
                                              .arg(hnsw.parameters.m)
                                              .arg(hnsw.parameters.efConstruction)
                                              .arg(hnsw.parameters.efSearch));
-        engine::EvaluationOptions options = evaluationOptions(split);
-        options.threads = hnsw.threads;
-        watchJob(evaluateHnswAsync(m_dataset, sourceOf(setKey), std::move(options), hnsw, progress),
+        watchJob(evaluateAsync(RunRequest{runSpecOf(setKey, split, true), m_dataset, sourceOf(setKey), {}, {}, {}},
+                               progress),
                  [this, setKey, dataset = m_dataset](const EvaluationJobResult &result) {
                      if (dataset != m_dataset)
                          return;
@@ -124,7 +137,8 @@ bool MainWindow::evaluate()
         return true;
     }
     JobProgress *progress = beginJob(tr("Evaluating %1 on %2").arg(row->name, split));
-    watchJob(evaluateAsync(m_dataset, sourceOf(setKey), evaluationOptions(split), progress),
+    watchJob(evaluateAsync(RunRequest{runSpecOf(setKey, split, false), m_dataset, sourceOf(setKey), {}, {}, {}},
+                           progress),
              [this, setKey, dataset = m_dataset](const EvaluationJobResult &result) {
                  if (dataset != m_dataset)
                      return;
@@ -144,7 +158,7 @@ bool MainWindow::evaluateBm25()
         return false;
     }
     JobProgress *progress = beginJob(tr("Evaluating BM25 on %1").arg(split));
-    watchJob(evaluateBm25Async(m_dataset, engine::Bm25Options{}, evaluationOptions(split), progress),
+    watchJob(evaluateAsync(RunRequest{runSpecOf(bm25Key(), split, false), m_dataset, {}, {}, {}, {}}, progress),
              [this, dataset = m_dataset](const EvaluationJobResult &result) {
                  if (dataset != m_dataset)
                      return;
@@ -167,6 +181,7 @@ void MainWindow::onEvaluated(const QString &setKey, const EvaluationJobResult &r
     RunRecord record;
     record.report = report;
     record.base = evaluated.embeddings;
+    record.specJson = fromStd(engine::runSpecToJson(evaluated.spec));
     if (bm25) {
         record.name = QStringLiteral("BM25");
         record.description = tr("BM25 (k1 0.9, b 0.4, Lucene idf) over title + text; split %1, %2 queries")
@@ -384,7 +399,10 @@ bool MainWindow::train(const TrainRequest &request)
         return false;
     }
 
-    TrainSpec spec;
+    RunRequest run;
+    run.spec = runSpecOf(row->key, split, false);
+    run.dataset = m_dataset;
+    run.source = sourceOf(row->key);
     QStringList expertNames;
     for (const QString &key : request.expertKeys) {
         const Row *expert = m_embeddingsPanel->model()->find(key);
@@ -392,35 +410,33 @@ bool MainWindow::train(const TrainRequest &request)
             showError(title, tr("Expert \"%1\" is not an embedding set with vectors of this dataset.").arg(key));
             return false;
         }
-        spec.experts.push_back(sourceOf(key));
+        run.experts.push_back(sourceOf(key));
+        run.spec.experts.push_back(localPath(expert->location));
         expertNames << expert->name;
     }
-    spec.methodId = request.methodId.toStdString();
-    spec.params = request.params;
-    spec.trainQueriesFile = trainFile;
-    spec.devQueriesFile = devFile;
-    spec.evaluation = evaluationOptions(split);
+    run.spec.method = request.methodId.toStdString();
+    run.spec.params = request.params;
+    run.spec.trainQueries = localPath(trainFile);
+    run.spec.devQueries = localPath(devFile);
     QString generatedNote;
-    if (!request.generatedSet.isEmpty() && !applyGeneratedQueries(request, spec, &generatedNote))
+    if (!request.generatedSet.isEmpty() && !applyGeneratedQueries(request, run, &generatedNote))
         return false;
 
-    TrainingQueue::Run run;
-    run.key = QStringLiteral("training:%1").arg(++m_queuedCount);
-    run.name = QStringLiteral("%1 + %2").arg(row->name, fromStd(method->spec().displayName));
-    run.description = tr("%1 on %2\nparameters: %3\ntrain %4\ndev %5\nevaluated on split %6")
+    TrainingQueue::Run queued;
+    queued.key = QStringLiteral("training:%1").arg(++m_queuedCount);
+    queued.name = QStringLiteral("%1 + %2").arg(row->name, fromStd(method->spec().displayName));
+    queued.description = tr("%1 on %2\nparameters: %3\ntrain %4\ndev %5\nevaluated on split %6")
                           .arg(fromStd(method->spec().displayName), row->name,
                                changedParameters(method->spec(), request.params),
                                QDir::toNativeSeparators(trainFile), QDir::toNativeSeparators(devFile), split);
     if (!expertNames.isEmpty())
-        run.description += tr("\nexperts: %1").arg(expertNames.join(QStringLiteral(", ")));
-    run.description += generatedNote;
-    run.dataset = m_dataset;
-    run.source = sourceOf(row->key);
-    run.spec = std::move(spec);
-    const QString trainingKey = run.key;
-    m_trainingContexts.insert(trainingKey,
-                              TrainingContext{row->key, request.methodId, expertNames, m_dataset, trainFile, devFile});
-    m_trainingQueue->enqueue(std::move(run));
+        queued.description += tr("\nexperts: %1").arg(expertNames.join(QStringLiteral(", ")));
+    queued.description += generatedNote;
+    const QString trainingKey = queued.key;
+    m_trainingContexts.insert(trainingKey, TrainingContext{row->key, request.methodId, expertNames, m_dataset, trainFile,
+                                                           devFile, fromStd(engine::runSpecToJson(run.spec))});
+    queued.request = std::move(run);
+    m_trainingQueue->enqueue(std::move(queued));
     m_tabs->setCurrentWidget(m_runsPanel->parentWidget());
     statusBar()->showMessage(tr("Queued %1 (%2 running, %3 waiting)")
                                  .arg(m_trainingModel->find(trainingKey)->name)
@@ -489,6 +505,7 @@ void MainWindow::onTrained(const QString &trainingKey, const TrainingContext &co
     baseline.name = setName;
     baseline.report = std::shared_ptr<const engine::EvaluationReport>(result.value, &trained.baseline);
     baseline.base = trained.embeddings;
+    baseline.specJson = fromStd(engine::runSpecToJson(engine::baselineSpecOf(trained.spec)));
     baseline.description = tr("Embeddings %1 (%2, %3-d); exact cosine search; split %4, %5 queries")
                                .arg(setName, fromStd(trained.embeddings->provenance.embedder))
                                .arg(trained.embeddings->dim())
@@ -528,6 +545,7 @@ void MainWindow::addTrainedRun(const QString &trainingKey, const TrainingContext
     record.trainQueriesFile = context.trainQueriesFile;
     record.devQueriesFile = context.devQueriesFile;
     record.reportJson = fromStd(trained.reportJson);
+    record.specJson = context.specJson;
     record.description =
         tr("%1 on %2\nparameters: %3\ntrain %4 queries, dev %5 queries\n%6 search; split %7, %8 queries; fit %9 s")
             .arg(fromStd(spec.displayName), setName, changedParameters(spec, trained.params))
@@ -597,7 +615,33 @@ void MainWindow::showRunDetails(const QString &runKey)
     details.color = m_metricsModel->runColor(row);
     details.description = it->description;
     details.reportJson = it->reportJson;
+    if (const QString command = commandLineOf(runKey); !command.isEmpty())
+        details.description += tr("\ncommand line: %1").arg(command);
     m_runDetails->setDetails(details);
+}
+
+QString MainWindow::commandLineOf(const QString &runKey) const
+{
+    const auto it = m_runs.constFind(runKey);
+    if (it == m_runs.constEnd() || it->specJson.isEmpty())
+        return {};
+    auto spec = engine::runSpecFromJson(it->specJson.toStdString());
+    if (!spec)
+        return {};
+    return fromStd(engine::shellCommandLine(engine::runSpecCommandLine(*spec)));
+}
+
+bool MainWindow::copyCommandLine(const QString &runKey)
+{
+    const QString command = commandLineOf(runKey);
+    if (command.isEmpty()) {
+        showError(tr("Cannot copy the command line"),
+                  tr("Select a run made in this version of embtune: its spec is what the command line is made of."));
+        return false;
+    }
+    QGuiApplication::clipboard()->setText(command);
+    statusBar()->showMessage(tr("Copied: %1").arg(command), kStatusTimeoutMs);
+    return true;
 }
 
 void MainWindow::updateEvaluationSummary(const QString &runKey, const QStringList &warnings)

@@ -325,7 +325,7 @@ QString MainWindow::generatedTrainingProblem() const
     if (!row || row->origin == Row::Origin::Baseline)
         return tr("Select an embedding set with vectors.");
     if (row->embedder == QStringLiteral("lsa")) {
-        if (hasLsaModel(*row) || (row->origin == Row::Origin::Cache && lsaOptionsFromJson(row->parameters)))
+        if (hasLsaModel(*row) || (row->origin == Row::Origin::Cache && engine::LsaEmbedder::optionsFromJson(row->parameters.toStdString()).ok()))
             return {};
         return tr("Generated queries must be embedded like the dataset's queries, and the LSA set \"%1\" was imported "
                   "without its model (model/lsa.json). Compute the set with Embeddings > Compute Embeddings (LSA).")
@@ -339,7 +339,7 @@ QString MainWindow::generatedTrainingProblem() const
         .arg(row->name, row->embedder);
 }
 
-bool MainWindow::applyGeneratedQueries(const TrainRequest &request, TrainSpec &spec, QString *note)
+bool MainWindow::applyGeneratedQueries(const TrainRequest &request, RunRequest &run, QString *note)
 {
     const QString title = tr("Cannot train");
     if (const QString problem = generatedTrainingProblem(); !problem.isEmpty()) {
@@ -351,41 +351,35 @@ bool MainWindow::applyGeneratedQueries(const TrainRequest &request, TrainSpec &s
         showError(title, fromStd(set.error().toString()));
         return false;
     }
-    const Row &row = *currentRow();
-    GeneratedTraining training;
-    training.set = *set;
-    training.withLabelled = request.withLabelled;
-    training.labelledTrainFile = spec.trainQueriesFile;
-    training.devFile = spec.devQueriesFile;
-    training.seed = 0;
-    if (row.embedder == QStringLiteral("lsa")) {
-        training.embedder = GeneratedTraining::Embedder::Lsa;
-        training.lsaModelDir = lsaModelDir(row);
-        if (auto options = lsaOptionsFromJson(row.parameters))
-            training.lsaOptions = *options;
-    } else {
-        training.embedder = GeneratedTraining::Embedder::Remote;
-        const QJsonObject service =
-            QJsonDocument::fromJson(row.configKey.mid(int(qstrlen("openai:"))).toUtf8()).object();
-        training.remote = savedRemoteRequest();
-        training.remote.settings.baseUrl = service.value(QStringLiteral("base_url")).toString();
-        training.remote.settings.model = service.value(QStringLiteral("model")).toString();
-        training.remote.settings.dimensions = service.value(QStringLiteral("dimensions")).toInt();
-        training.remote.settings.cacheDir = QDir(m_cacheRoot).filePath(QStringLiteral(".remote-requests"));
-    }
-    if (request.withLabelled && spec.trainQueriesFile.isEmpty()) {
+    if (request.withLabelled && run.spec.trainQueries.empty()) {
         showError(title, tr("Choose the file of labelled training queries (or train on the generated set only)."));
         return false;
     }
-    spec.fitInput = [training](const engine::Dataset &dataset, std::shared_ptr<const engine::EmbeddingSet> embeddings,
-                               engine::Progress *progress) {
-        return buildGeneratedFitInput(training, dataset, std::move(embeddings), progress);
-    };
+    const Row &row = *currentRow();
+    run.generated = *set;
+    if (const GeneratedSetInfo *info = findGeneratedSet(request.generatedSet))
+        run.spec.generatedQueries = localPath(info->folder);
+    if (!request.withLabelled)
+        run.spec.trainQueries.clear();
+    // Dev: the labelled dev file (the dialog's or the dataset's splits/dev.txt), else held-out
+    // generated queries.
+    if (row.embedder == QStringLiteral("lsa")) {
+        run.spec.queryEmbedder = localPath(lsaModelDir(row)); // loaded there, or fitted again and saved there
+    } else {
+        RemoteRequest remote = savedRemoteRequest();
+        const QJsonObject service =
+            QJsonDocument::fromJson(row.configKey.mid(int(qstrlen("openai:"))).toUtf8()).object();
+        remote.settings.baseUrl = service.value(QStringLiteral("base_url")).toString();
+        remote.settings.model = service.value(QStringLiteral("model")).toString();
+        remote.settings.dimensions = service.value(QStringLiteral("dimensions")).toInt();
+        remote.settings.cacheDir = QDir(m_cacheRoot).filePath(QStringLiteral(".remote-requests"));
+        run.queryEmbedder = remoteQueryEmbedder(std::move(remote));
+    }
     *note = tr("\ntraining queries: %1generated set %2 (%3 queries, %4)%5")
                 .arg(request.withLabelled ? tr("labelled + ") : QString(), request.generatedSet)
                 .arg((*set)->queries.size())
                 .arg(fromStd((*set)->generator))
-                .arg(spec.devQueriesFile.isEmpty() ? tr("; dev: held-out generated queries") : QString());
+                .arg(run.spec.devQueries.empty() ? tr("; dev: held-out generated queries") : QString());
     return true;
 }
 

@@ -723,6 +723,7 @@ void MainWindow::restoreWorkspaceRuns()
             record.name = run.name;
             record.description = run.description;
             record.reportJson = run.reportJson;
+            record.specJson = fromStd(run.record.specJson);
             record.report = run.report;
             record.tuned = run.tuned;
             if (run.record.methodId != "none" && run.record.methodId != "bm25") {
@@ -863,6 +864,7 @@ bool MainWindow::saveRunsToWorkspace(const QString &folder)
             if (const auto seed = it->params.find("seed"); seed != it->params.end())
                 start.seed = QString::fromStdString(seed->second).toLongLong();
             start.searchJson = QStringLiteral("{\"backend\":\"exact\"}");
+            start.specJson = it->specJson;
             start.running = true;
             const int handle = m_ws->session->beginRun(start);
             m_ws->session->finishRun(handle, runResultOf(runKey, *it, fromStd(it->report->split), 0));
@@ -949,6 +951,7 @@ void MainWindow::recordAddedRun(const QString &key, const QString &split)
         start.seed = qint64(it->hnsw->parameters.seed);
     }
     start.searchJson = QString::fromUtf8(QJsonDocument(search).toJson(QJsonDocument::Compact));
+    start.specJson = it->specJson;
     start.running = true;
     const int handle = ws.session->beginRun(start);
     ws.session->finishRun(handle, runResultOf(key, *it, split, 0));
@@ -966,6 +969,7 @@ void MainWindow::recordQueuedTraining(const QString &trainingKey)
         return;
     WorkspaceSession::RunStart start = runStartOf(context->setKey, context->methodId);
     start.searchJson = QStringLiteral("{\"backend\":\"exact\"}");
+    start.specJson = context->specJson;
     const int handle = ws.session->beginRun(start);
     ws.trainingHandles.insert(trainingKey, handle);
     ws.trainingDatasets.insert(trainingKey, m_dataset);

@@ -212,6 +212,7 @@ int WorkspaceSession::beginRun(const RunStart &start)
             run.seed = start.seed;
             run.codeVersion = EMBTUNE_VERSION;
             run.searchJson = toStd(start.searchJson);
+            run.specJson = toStd(start.specJson);
             run.status = start.running ? app::RunStatus::Running : app::RunStatus::Queued;
             auto id = shared.workspace->createRun(run);
             if (!id)

@@ -54,6 +54,7 @@ public:
         QString paramsJson = QStringLiteral("{}");
         qint64 seed = 0;
         QString searchJson = QStringLiteral("{}");
+        QString specJson;             // engine::runSpecToJson of the run; empty: not known
         bool running = false;         // created as running (else queued)
     };
     // What a finished run produced.

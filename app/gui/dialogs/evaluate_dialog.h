@@ -3,7 +3,7 @@
 // parameters (M, ef_construction, ef_search, seed, threads; defaults as embtune-cli evaluate
 // --search hnsw) as a form with tooltips and range checks. The caller runs the evaluation.
 
-#include "jobs/engine_jobs.h"
+#include "jobs/run_jobs.h"
 #include "methods/method.h"
 
 #include <QDialog>

@@ -2,9 +2,8 @@
 
 #include "data/beir_reader.h"
 #include "data/dataset_hash.h"
-#include "eval/hnsw_evaluation.h"
+#include "gui_text.h"
 #include "jobs/job_progress.h"
-#include "methods/method.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -15,27 +14,12 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
-#include <chrono>
 #include <exception>
 #include <new>
 
 namespace embtune::gui {
 
 namespace {
-
-std::string localPath(const QString &path)
-{
-    return QFile::encodeName(path).toStdString();
-}
-
-QStringList toStringList(const std::vector<std::string> &lines)
-{
-    QStringList out;
-    out.reserve(qsizetype(lines.size()));
-    for (const std::string &line : lines)
-        out.append(QString::fromStdString(line));
-    return out;
-}
 
 std::string utcNow()
 {
@@ -64,8 +48,10 @@ engine::Result<std::vector<engine::StoredSetInfo>> cachedSetsFor(const QString &
     return out;
 }
 
-engine::Result<std::shared_ptr<const engine::EmbeddingSet>> resolve(const EmbeddingsSource &source,
-                                                                     const engine::Dataset &dataset)
+} // namespace
+
+engine::Result<std::shared_ptr<const engine::EmbeddingSet>> resolveEmbeddings(const EmbeddingsSource &source,
+                                                                             const engine::Dataset &dataset)
 {
     if (source.loaded)
         return source.loaded;
@@ -77,26 +63,7 @@ engine::Result<std::shared_ptr<const engine::EmbeddingSet>> resolve(const Embedd
     return std::shared_ptr<const engine::EmbeddingSet>(std::make_shared<const engine::EmbeddingSet>(std::move(*set)));
 }
 
-// Provenance parameters of tuned vectors: the black-box set's embedder and parameters, the
-// method, its parameters and its fit report.
-std::string tunedParameters(const engine::Provenance &base, const std::string &methodId,
-                            const std::map<std::string, std::string> &params, const std::string &reportJson)
-{
-    QJsonObject object;
-    object.insert(QStringLiteral("base_embedder"), QString::fromStdString(base.embedder));
-    const QJsonDocument baseParameters = QJsonDocument::fromJson(QByteArray::fromStdString(base.parameters));
-    if (baseParameters.isObject())
-        object.insert(QStringLiteral("base_parameters"), baseParameters.object());
-    object.insert(QStringLiteral("method"), QString::fromStdString(methodId));
-    QJsonObject methodParameters;
-    for (const auto &[name, value] : params)
-        methodParameters.insert(QString::fromStdString(name), QString::fromStdString(value));
-    object.insert(QStringLiteral("method_parameters"), methodParameters);
-    const QJsonDocument fit = QJsonDocument::fromJson(QByteArray::fromStdString(reportJson));
-    if (fit.isObject())
-        object.insert(QStringLiteral("fit"), fit.object());
-    return QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString();
-}
+namespace {
 
 QString missingQueryVectorsWarning(const engine::EmbeddingSet &set, const engine::Dataset &dataset)
 {
@@ -108,20 +75,7 @@ QString missingQueryVectorsWarning(const engine::EmbeddingSet &set, const engine
     return QStringLiteral("%1 of %2 queries have no vector").arg(missing).arg(dataset.queryCount());
 }
 
-double secondsSince(std::chrono::steady_clock::time_point start)
-{
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 } // namespace
-
-double HnswEvaluation::annRecallAt(int k) const
-{
-    for (const auto &[at, recall] : annRecall)
-        if (at == k)
-            return recall;
-    return -1;
-}
 
 std::string lsaSetName(const engine::LsaOptions &options)
 {
@@ -264,7 +218,7 @@ QFuture<ExportJobResult> exportEmbeddingsAsync(EmbeddingsSource source, std::sha
         [source = std::move(source), dataset = std::move(dataset), format, outDir = std::move(outDir), progress]() {
             return runJob<ExportedEmbeddings>(
                 progress, [&](ExportJobResult &) -> engine::Result<ExportedEmbeddings> {
-                    auto set = resolve(source, *dataset);
+                    auto set = resolveEmbeddings(source, *dataset);
                     if (!set)
                         return set.error();
                     if (progress && progress->isCancelled())
@@ -301,69 +255,6 @@ QFuture<CacheJobResult> removeCachedAsync(QString cacheRoot, std::string dataset
     });
 }
 
-QFuture<EvaluationJobResult> evaluateAsync(std::shared_ptr<const engine::Dataset> dataset, EmbeddingsSource source,
-                                           engine::EvaluationOptions options, JobProgress *progress)
-{
-    return QtConcurrent::run(workerPool(),
-        [dataset = std::move(dataset), source = std::move(source), options = std::move(options), progress]() {
-            return runJob<EvaluatedRun>(progress, [&](EvaluationJobResult &out) -> engine::Result<EvaluatedRun> {
-                engine::Progress engineProgress(callbackOf(progress));
-                auto set = resolve(source, *dataset);
-                if (!set)
-                    return set.error();
-                auto report = engine::evaluateEmbeddings(*dataset, **set, options, &engineProgress);
-                if (!report)
-                    return report.error();
-                out.warnings = toStringList(report->warnings);
-                return EvaluatedRun{std::move(*report), *set, nullptr};
-            });
-        });
-}
-
-QFuture<EvaluationJobResult> evaluateHnswAsync(std::shared_ptr<const engine::Dataset> dataset, EmbeddingsSource source,
-                                               engine::EvaluationOptions options, HnswSettings hnsw,
-                                               JobProgress *progress)
-{
-    return QtConcurrent::run(workerPool(), [dataset = std::move(dataset), source = std::move(source), options = std::move(options),
-                              hnsw, progress]() {
-        return runJob<EvaluatedRun>(progress, [&](EvaluationJobResult &out) -> engine::Result<EvaluatedRun> {
-            engine::Progress engineProgress(callbackOf(progress));
-            auto set = resolve(source, *dataset);
-            if (!set)
-                return set.error();
-            const engine::EmbeddingSet &embeddings = **set;
-            auto outcome = std::make_shared<HnswEvaluation>();
-            outcome->threads = hnsw.threads;
-            engine::HnswParameters parameters = hnsw.parameters;
-            parameters.space = options.similarity == engine::Similarity::Cosine ? engine::HnswSpace::Cosine
-                                                                                : engine::HnswSpace::InnerProduct;
-            const auto buildStart = std::chrono::steady_clock::now();
-            auto index = engine::HnswIndex::build(embeddings.docs, dataset->docIds.ids(), parameters, hnsw.threads,
-                                                  &engineProgress);
-            if (!index)
-                return index.error();
-            outcome->buildSeconds = secondsSince(buildStart);
-            outcome->parameters = index->parameters();
-            outcome->indexBytes = index->indexBytes();
-            outcome->index = std::make_shared<engine::HnswIndex>(std::move(*index));
-
-            engine::EvaluationOptions searchOptions = options;
-            searchOptions.threads = hnsw.threads;
-            auto evaluation = engine::evaluateWithHnswIndex(*dataset, embeddings, *outcome->index, searchOptions,
-                                                            &engineProgress);
-            if (!evaluation)
-                return evaluation.error();
-            outcome->exactSeconds = evaluation->exactSeconds;
-            outcome->annRecall = evaluation->annRecall;
-            auto report = std::move(evaluation->report);
-            out.warnings = toStringList(report.warnings);
-            EvaluatedRun run{std::move(report), *set, nullptr};
-            run.hnsw = std::move(outcome);
-            return run;
-        });
-    });
-}
-
 QFuture<SaveIndexJobResult> saveHnswIndexAsync(std::shared_ptr<engine::HnswIndex> index, QString path,
                                                JobProgress *progress)
 {
@@ -379,137 +270,6 @@ QFuture<SaveIndexJobResult> saveHnswIndexAsync(std::shared_ptr<engine::HnswIndex
             return out;
         });
     });
-}
-
-QFuture<EvaluationJobResult> evaluateBm25Async(std::shared_ptr<const engine::Dataset> dataset,
-                                               engine::Bm25Options bm25, engine::EvaluationOptions options,
-                                               JobProgress *progress)
-{
-    return QtConcurrent::run(workerPool(), [dataset = std::move(dataset), bm25, options = std::move(options), progress]() {
-        return runJob<EvaluatedRun>(progress, [&](EvaluationJobResult &out) -> engine::Result<EvaluatedRun> {
-            engine::Progress engineProgress(callbackOf(progress));
-            if (!engineProgress.step("indexing (BM25)", 0, 0))
-                return engine::Error::cancelled();
-            const engine::Bm25Index index = engine::Bm25Index::build(engine::documentTexts(*dataset), bm25);
-            if (!engineProgress.step("indexing (BM25)", 1, 1))
-                return engine::Error::cancelled();
-            const std::vector<int32_t> tiePriority = engine::tiePriorityByIdDescending(dataset->docIds.ids());
-            const engine::RankingSource source = [&](const std::vector<int32_t> &queries, int32_t k,
-                                                     const std::vector<int32_t> &exclude,
-                                                     engine::Progress *searchProgress) {
-                std::vector<std::string> texts;
-                texts.reserve(queries.size());
-                for (int32_t q : queries)
-                    texts.push_back(dataset->queries[size_t(q)]);
-                return index.search(texts, queries, k, tiePriority, exclude, searchProgress);
-            };
-            auto report = engine::evaluateRankings(*dataset, source, options, &engineProgress);
-            if (!report)
-                return report.error();
-            out.warnings = toStringList(report->warnings);
-            return EvaluatedRun{std::move(*report), nullptr, nullptr};
-        });
-    });
-}
-
-QFuture<TrainJobResult> trainAsync(std::shared_ptr<const engine::Dataset> dataset, EmbeddingsSource source,
-                                   TrainSpec spec, JobProgress *progress)
-{
-    return QtConcurrent::run(workerPool(),
-        [dataset = std::move(dataset), source = std::move(source), spec = std::move(spec), progress]() {
-            return runJob<TrainedRun>(progress, [&](TrainJobResult &out) -> engine::Result<TrainedRun> {
-                engine::Progress engineProgress(callbackOf(progress));
-                const engine::Method *method = engine::findMethod(spec.methodId);
-                if (!method)
-                    return engine::Error::usage("unknown method \"" + spec.methodId + "\"");
-                auto params = engine::ParamValues::parse(method->spec(), spec.params);
-                if (!params)
-                    return params.error();
-                auto set = resolve(source, *dataset);
-                if (!set)
-                    return set.error();
-                std::optional<FitInput> fit;
-                if (spec.fitInput) {
-                    auto built = spec.fitInput(*dataset, *set, &engineProgress);
-                    if (!built)
-                        return built.error();
-                    fit = std::move(*built);
-                }
-                auto train = fit ? engine::Result<std::vector<int32_t>>(fit->trainQueries)
-                                 : engine::readQueryIdList(localPath(spec.trainQueriesFile), *dataset);
-                if (!train)
-                    return train.error();
-                auto dev = fit ? engine::Result<std::vector<int32_t>>(fit->devQueries)
-                               : engine::readQueryIdList(localPath(spec.devQueriesFile), *dataset);
-                if (!dev)
-                    return dev.error();
-                const engine::Dataset &fitDataset = fit ? *fit->dataset : *dataset;
-
-                std::vector<std::shared_ptr<const engine::EmbeddingSet>> experts;
-                for (const EmbeddingsSource &expert : spec.experts) {
-                    auto resolved = resolve(expert, *dataset);
-                    if (!resolved)
-                        return resolved.error();
-                    experts.push_back(*resolved);
-                }
-
-                engine::TrainingData data;
-                data.dataset = &fitDataset;
-                data.embeddings = fit ? fit->embeddings.get() : set->get();
-                for (const auto &expert : experts)
-                    data.experts.push_back(expert.get());
-                data.trainQueries = *train;
-                data.devQueries = *dev;
-                data.trainQrels = fitDataset.judgementsFor(*train);
-                data.devQrels = fitDataset.judgementsFor(*dev);
-                if (data.trainQrels.queries.empty())
-                    return engine::Error::input("no query of the training list has judgements",
-                                                localPath(spec.trainQueriesFile));
-
-                const auto started = std::chrono::steady_clock::now();
-                auto model = method->fit(data, *params, &engineProgress);
-                if (!model)
-                    return model.error();
-                TrainedRun run;
-                run.fitSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-                run.embeddings = *set;
-                run.params = params->all();
-                run.reportJson = (*model)->reportJson();
-                run.similarity = (*model)->similarity();
-                run.trainQueries = int(train->size());
-                run.devQueries = int(dev->size());
-
-                const engine::EmbeddingSet &base = **set;
-                auto tuned = std::make_shared<engine::EmbeddingSet>();
-                tuned->name = base.name + "+" + method->spec().id;
-                tuned->source = base.source;
-                tuned->provenance = base.provenance;
-                tuned->provenance.embedder = base.provenance.embedder + "+" + method->spec().id;
-                tuned->provenance.parameters = tunedParameters(base.provenance, method->spec().id, run.params,
-                                                               run.reportJson);
-                tuned->provenance.created = utcNow();
-                tuned->provenance.normalized = run.similarity == engine::Similarity::Cosine;
-                tuned->docs = (*model)->tunedDocuments();
-                tuned->queries = engine::FloatMatrix((*model)->transformDatasetQueries(*dataset, base.queries.map()));
-                tuned->hasQueryVector = base.hasQueryVector;
-
-                engine::EvaluationOptions options = spec.evaluation;
-                options.similarity = engine::Similarity::Cosine;
-                auto baseline = engine::evaluateEmbeddings(*dataset, base, options, &engineProgress);
-                if (!baseline)
-                    return baseline.error();
-                options.similarity = run.similarity;
-                auto result = engine::evaluateEmbeddings(*dataset, *tuned, options, &engineProgress);
-                if (!result)
-                    return result.error();
-                out.warnings = toStringList(result->warnings);
-                run.baseline = std::move(*baseline);
-                run.result = std::move(*result);
-                run.tuned = std::move(tuned);
-                run.model = std::move(*model);
-                return run;
-            });
-        });
 }
 
 } // namespace embtune::gui

@@ -69,75 +69,10 @@ struct CacheListing {
     std::vector<engine::StoredSetInfo> cachedSets; // entries for the dataset's texts, newest first
 };
 
-// Search with an HNSW index instead of exact search (evaluateHnswAsync).
-struct HnswSettings {
-    engine::HnswParameters parameters; // space is chosen from the evaluation's similarity
-    int threads = 0;                   // build and search threads; 0 = all, 1 = deterministic build
-};
-
-// What an HNSW evaluation measured beside the metrics.
-struct HnswEvaluation {
-    engine::HnswParameters parameters;
-    int threads = 0;
-    double buildSeconds = 0;      // HnswIndex::build
-    double exactSeconds = 0;      // the exact search of the same queries, for the ANN recall
-    int64_t indexBytes = 0;       // size of the hnswlib file the index saves to
-    std::vector<std::pair<int, double>> annRecall; // (k, recall@k of the HNSW lists against exact), k ascending
-    // The index, for Save Index. save() is a write: the index serialises it with its own lock.
-    std::shared_ptr<engine::HnswIndex> index;
-
-    // recall@k for k, or -1 when it was not measured.
-    double annRecallAt(int k) const;
-};
-
-struct EvaluatedRun {
-    engine::EvaluationReport report;
-    std::shared_ptr<const engine::EmbeddingSet> embeddings; // the set evaluated (null for BM25)
-    std::shared_ptr<const HnswEvaluation> hnsw;             // set when searched with HNSW
-};
-
 // An index written by saveHnswIndexAsync.
 struct SavedIndex {
     QString indexFile, sidecarFile;
     int64_t indexBytes = 0;
-};
-
-// What a method fits on when it is not the trained set itself (generated training queries,
-// app/gui/jobs/synth_jobs.h): the dataset with queries appended, the set with their vectors and
-// the dense query indices (of `dataset`) to train and select on.
-struct FitInput {
-    std::shared_ptr<const engine::Dataset> dataset;
-    std::shared_ptr<const engine::EmbeddingSet> embeddings;
-    std::vector<int32_t> trainQueries, devQueries;
-};
-// Builds a FitInput on the worker thread from the dataset and the loaded set.
-using FitInputBuilder = std::function<engine::Result<FitInput>(const engine::Dataset &,
-                                                               std::shared_ptr<const engine::EmbeddingSet>,
-                                                               engine::Progress *)>;
-
-// What to train; see app/cli/train_command.cpp for the same flow on the command line.
-struct TrainSpec {
-    std::string methodId;
-    std::map<std::string, std::string> params; // name=value texts; missing ones take defaults
-    QString trainQueriesFile, devQueriesFile;  // one query id per line
-    engine::EvaluationOptions evaluation;      // split, ks, metrics (similarity: the model's)
-    std::vector<EmbeddingsSource> experts;     // other sets, for methods that take experts
-    // Set: the method fits on what it builds (the query files are not read); the baseline, the
-    // tuned vectors and the evaluation stay on the dataset and the set.
-    FitInputBuilder fitInput;
-};
-
-struct TrainedRun {
-    std::shared_ptr<const engine::EmbeddingSet> embeddings; // the black-box set trained on
-    std::shared_ptr<const engine::EmbeddingSet> tuned;      // tuned documents + transformed queries
-    std::shared_ptr<const engine::TunedModel> model;        // the fitted model (its adapter is exported)
-    engine::EvaluationReport baseline;                      // the black-box set on the same split
-    engine::EvaluationReport result;                        // the tuned vectors
-    std::map<std::string, std::string> params;              // every parameter, defaults included
-    std::string reportJson;                                 // TunedModel::reportJson()
-    engine::Similarity similarity = engine::Similarity::Cosine;
-    double fitSeconds = 0;
-    int trainQueries = 0, devQueries = 0;
 };
 
 using EmbeddingsJobResult = JobResult<engine::EmbeddingSet>;
@@ -145,9 +80,12 @@ using OpenedDatasetJobResult = JobResult<OpenedDataset>;
 using ComputeJobResult = JobResult<ComputedEmbeddings>;
 using ExportJobResult = JobResult<ExportedEmbeddings>;
 using CacheJobResult = JobResult<CacheListing>;
-using EvaluationJobResult = JobResult<EvaluatedRun>;
-using TrainJobResult = JobResult<TrainedRun>;
 using SaveIndexJobResult = JobResult<SavedIndex>;
+
+// The set of `source` for `dataset`: the loaded one, or loadEmbeddingSet of its folder (call on
+// a worker thread).
+engine::Result<std::shared_ptr<const engine::EmbeddingSet>> resolveEmbeddings(const EmbeddingsSource &source,
+                                                                             const engine::Dataset &dataset);
 
 // Display name of an LSA set: "lsa256", plus the options that differ from the defaults
 // ("lsa2 min_df=1").
@@ -175,30 +113,9 @@ QFuture<ExportJobResult> exportEmbeddingsAsync(EmbeddingsSource source, std::sha
 QFuture<CacheJobResult> removeCachedAsync(QString cacheRoot, std::string datasetHash, std::string configKey,
                                           std::string textsHash, JobProgress *progress);
 
-// evaluateEmbeddings(*dataset, set, options).
-QFuture<EvaluationJobResult> evaluateAsync(std::shared_ptr<const engine::Dataset> dataset, EmbeddingsSource source,
-                                           engine::EvaluationOptions options, JobProgress *progress);
-
-// HnswIndex::build over the set's documents (progress phase "index", cancellable), evaluateRankings
-// with HNSW search, then exactSearch of the same queries and annRecall at every k <= 100 of
-// options.ks and at 10. Labels are document indices (the index is built over the dataset's ids).
-QFuture<EvaluationJobResult> evaluateHnswAsync(std::shared_ptr<const engine::Dataset> dataset, EmbeddingsSource source,
-                                               engine::EvaluationOptions options, HnswSettings hnsw,
-                                               JobProgress *progress);
-
 // index->save(path): the hnswlib file and its JSON sidecar (HnswIndex::sidecarPath).
 // Not cancellable once started.
 QFuture<SaveIndexJobResult> saveHnswIndexAsync(std::shared_ptr<engine::HnswIndex> index, QString path,
                                                JobProgress *progress);
-
-// Bm25Index::build over documentTexts + evaluateRankings with BM25 search of the query texts.
-// The index build takes no Progress: a cancel is honoured before and after it.
-QFuture<EvaluationJobResult> evaluateBm25Async(std::shared_ptr<const engine::Dataset> dataset,
-                                               engine::Bm25Options bm25, engine::EvaluationOptions options,
-                                               JobProgress *progress);
-
-// Reads the query lists, fits the method on the set, evaluates the set and the tuned vectors.
-QFuture<TrainJobResult> trainAsync(std::shared_ptr<const engine::Dataset> dataset, EmbeddingsSource source,
-                                   TrainSpec spec, JobProgress *progress);
 
 } // namespace embtune::gui

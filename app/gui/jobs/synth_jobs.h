@@ -1,9 +1,8 @@
 #pragma once
 // Worker-thread jobs for generated training queries: generate a set (built-in generators of
-// engine/synth or the llm generator of embtune_net, with a cost estimate first), export a set as a
-// BEIR folder, and build what a method fits on when it trains on a generated set (the generated
-// queries embedded with the embedder of the trained set: the built-in LSA or an
-// OpenAI-compatible API). Results cross threads as values (JobResult, engine_jobs.h).
+// engine/synth or the llm generator of embtune_net, with a cost estimate first) and export a set
+// as a BEIR folder. Training on a set is a run (run_jobs.h). Results cross threads as values
+// (JobResult, engine_jobs.h).
 
 #include "jobs/engine_jobs.h"
 #include "jobs/remote_jobs.h"
@@ -55,38 +54,5 @@ QFuture<SynthJobResult> generateQueriesAsync(std::shared_ptr<const engine::Datas
 QFuture<GeneratedExportJobResult> exportGeneratedSetAsync(std::shared_ptr<const engine::Dataset> dataset,
                                                           std::shared_ptr<const engine::SyntheticSet> set, QString dir,
                                                           JobProgress *progress);
-
-// Training on a generated set: which queries train and select, and how the generated queries are
-// embedded (the same embedder as the trained set's queries).
-struct GeneratedTraining {
-    std::shared_ptr<const engine::SyntheticSet> set;
-    bool withLabelled = false;    // the labelled training queries train too
-    QString labelledTrainFile;    // with withLabelled: one query id per line
-    QString devFile;              // labelled dev queries; empty: held-out generated queries
-    double devFraction = 0.1;     // of the generated queries, when devFile is empty
-    uint64_t seed = 0;            // of the held-out split
-
-    enum class Embedder { Lsa, Remote };
-    Embedder embedder = Embedder::Lsa;
-    // Lsa: the fitted model's folder (lsa.json, ...). When it holds no model, the LSA of
-    // lsaOptions is fitted on the dataset's documents, checked against the set's document vectors
-    // (it must reproduce them) and saved there for the next time.
-    QString lsaModelDir;
-    engine::LsaOptions lsaOptions;
-    // Remote: the service of the set (settings from its cache key) and where the key is.
-    RemoteRequest remote;
-};
-
-// The LSA options recorded in a set's provenance parameters (LsaEmbedder::optionsJson);
-// std::nullopt when `json` is not such an object.
-std::optional<engine::LsaOptions> lsaOptionsFromJson(const QString &json);
-
-// The FitInput of `training` for `dataset` and its loaded set `embeddings` (call on a worker
-// thread): the generated queries appended to a copy of the dataset and embedded, train = the
-// labelled training queries (withLabelled) + the generated ones not held out, dev = the labelled
-// dev queries or the held-out generated ones.
-engine::Result<FitInput> buildGeneratedFitInput(const GeneratedTraining &training, const engine::Dataset &dataset,
-                                                std::shared_ptr<const engine::EmbeddingSet> embeddings,
-                                                engine::Progress *progress);
 
 } // namespace embtune::gui

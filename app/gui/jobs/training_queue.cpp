@@ -97,7 +97,7 @@ void TrainingQueue::startWaiting()
         m_running.insert(key, running);
         m_model->setStatus(key, widgets::TrainingRunRow::Status::Running);
         running.watcher->setFuture(
-            trainAsync(std::move(run.dataset), std::move(run.source), std::move(run.spec), running.progress));
+            trainAsync(std::move(run.request), running.progress));
     }
     if (!m_running.isEmpty() && !m_pollTimer.isActive())
         m_pollTimer.start();

@@ -9,7 +9,7 @@
 // Cancelling a queued run ends it at once; cancelling a running run asks the engine to stop
 // (it ends at its next progress check). A cancelled or failed run is never reported as finished.
 
-#include "jobs/engine_jobs.h"
+#include "jobs/run_jobs.h"
 
 #include <QFutureWatcher>
 #include <QHash>
@@ -37,9 +37,7 @@ public:
         QString key;
         QString name;        // shown in the table and the chart title
         QString description; // tooltip
-        std::shared_ptr<const engine::Dataset> dataset;
-        EmbeddingsSource source;
-        TrainSpec spec;
+        RunRequest request;  // a trained method's run
     };
 
     // `model` must outlive the queue.

@@ -2,11 +2,14 @@
 
 #include "embeddings_protocol.h"
 #include "retry_policy.h"
+#include "server_number.h"
 
 #include <QDateTime>
 #include <QHostAddress>
 #include <QNetworkAccessManager>
 #include <QNetworkProxyFactory>
+
+#include <limits>
 
 namespace embtune::net {
 namespace {
@@ -27,7 +30,7 @@ std::optional<int64_t> serverRetryAfter(const QNetworkReply &reply)
         bool ok = false;
         const double ms = reply.rawHeader("retry-after-ms").trimmed().toDouble(&ok);
         if (ok && ms >= 0)
-            return int64_t(ms);
+            return serverInteger(ms, 0, std::numeric_limits<int64_t>::max());
     }
     if (reply.hasRawHeader("Retry-After"))
         return RetryPolicy::parseRetryAfter(reply.rawHeader("Retry-After"), QDateTime::currentDateTimeUtc());

@@ -2,7 +2,7 @@
 // What every OpenAI-compatible client of embtune_net does the same way around one JSON POST:
 // the base URL it is given, the network access manager it sends with, the request it sends and
 // how a finished reply is classified (success, retry with an optional server-given delay, or a
-// failure for good). Callers own the scheduling (batches, in-flight limits, backoff).
+// failure for good). request_scheduler.h schedules requests (queue, in-flight limit, retries).
 // Functions are reentrant; objects belong to the calling thread, as QtNetwork's do.
 
 #include "api_key.h"

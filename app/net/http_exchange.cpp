@@ -72,6 +72,29 @@ QString normalizedApiBaseUrl(const QString &baseUrl)
     return url.toString(QUrl::FullyEncoded);
 }
 
+QUrl apiEndpoint(const QString &baseUrl, const QString &apiPath)
+{
+    const QString normalized = normalizedApiBaseUrl(baseUrl);
+    if (normalized.isEmpty())
+        return {};
+    QUrl endpoint(baseUrl.trimmed(), QUrl::StrictMode);
+    endpoint.setQuery(QString());
+    endpoint.setFragment(QString());
+    endpoint.setPath(QUrl(normalized).path() + apiPath);
+    return endpoint;
+}
+
+engine::Status checkApiEndpoint(const QString &baseUrl, const QUrl &endpoint)
+{
+    const QString scheme = endpoint.scheme();
+    if (endpoint.isValid() && (scheme == QLatin1String("http") || scheme == QLatin1String("https")) &&
+        !endpoint.host().isEmpty())
+        return {};
+    return engine::Error::usage("invalid base URL \"" +
+                                QUrl(baseUrl).toDisplayString(QUrl::RemoveUserInfo).toStdString() +
+                                "\": expected http(s)://host[:port][/path]");
+}
+
 std::unique_ptr<QNetworkAccessManager> newApiNetworkManager(bool useSystemProxy)
 {
     auto manager = std::make_unique<QNetworkAccessManager>();

@@ -28,6 +28,15 @@ namespace embtune::net {
 // (so "http://h/v1/" and "http://h" name the same server); empty when it is not a valid URL.
 QString normalizedApiBaseUrl(const QString &baseUrl);
 
+// The URL of `apiPath` (e.g. "/v1/embeddings") on the server `baseUrl` names: baseUrl (trimmed;
+// scheme, user info, host and port kept; query and fragment dropped) with the path of
+// normalizedApiBaseUrl(baseUrl) followed by apiPath. Empty when baseUrl is not a valid URL.
+QUrl apiEndpoint(const QString &baseUrl, const QString &apiPath);
+
+// A usage error naming baseUrl (without user info) unless `endpoint` (from apiEndpoint()) is a
+// valid http or https URL with a host.
+engine::Status checkApiEndpoint(const QString &baseUrl, const QUrl &endpoint);
+
 // "localhost" or a loopback address.
 bool isLoopbackHost(const QString &host);
 

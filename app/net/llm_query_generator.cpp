@@ -134,13 +134,8 @@ LlmQueryGenerator::LlmQueryGenerator(LlmGeneratorSettings settings, ApiKey key)
     : m_settings(std::move(settings))
     , m_key(std::move(key))
     , m_baseUrl(normalizedApiBaseUrl(m_settings.baseUrl))
+    , m_endpoint(apiEndpoint(m_settings.baseUrl, QStringLiteral("/v1/chat/completions")))
 {
-    if (!m_baseUrl.isEmpty()) {
-        m_endpoint = QUrl(m_settings.baseUrl.trimmed(), QUrl::StrictMode);
-        m_endpoint.setQuery(QString());
-        m_endpoint.setFragment(QString());
-        m_endpoint.setPath(QUrl(m_baseUrl).path() + QStringLiteral("/v1/chat/completions"));
-    }
 }
 
 QString LlmQueryGenerator::promptTemplate() const
@@ -151,25 +146,19 @@ QString LlmQueryGenerator::promptTemplate() const
 Status LlmQueryGenerator::validate() const
 {
     const LlmGeneratorSettings &s = m_settings;
-    const QString scheme = m_endpoint.scheme();
-    if (m_baseUrl.isEmpty() || !m_endpoint.isValid() || (scheme != "http" && scheme != "https") ||
-        m_endpoint.host().isEmpty())
-        return Error::usage("invalid base URL \"" + QUrl(s.baseUrl).toDisplayString(QUrl::RemoveUserInfo).toStdString() +
-                            "\": expected http(s)://host[:port][/path]");
+    if (Status endpoint = checkApiEndpoint(s.baseUrl, m_endpoint); !endpoint)
+        return endpoint;
     if (s.model.trimmed().isEmpty())
         return Error::usage("no chat model named");
     if (s.questionsPerDocument < 1 || s.documents < 0)
         return Error::usage("questions per document must be at least 1 and the document sample not negative");
-    if (s.maxInFlight < 1 || s.timeoutMs < 1 || s.maxAttempts < 1)
-        return Error::usage("requests in flight, time-out and attempts must be positive");
-    if (s.initialBackoffMs < 0 || s.maxBackoffMs < 0 || s.maxRetryAfterMs < 0 || s.pricePerMillionTokens < 0 ||
-        !(s.temperature >= 0 && s.temperature <= 2))
-        return Error::usage("backoff, Retry-After cap and price must not be negative; temperature lies in [0, 2]");
+    if (Status scheduling = checkRequestSchedulerSettings(requestSchedulerSettings(s)); !scheduling)
+        return scheduling;
+    if (s.pricePerMillionTokens < 0 || !(s.temperature >= 0 && s.temperature <= 2))
+        return Error::usage("the price must not be negative and the temperature lies in [0, 2]");
     if (auto rendered = renderQuestionPrompt(promptTemplate(), "", "", 1); !rendered)
         return rendered.error();
-    if (Status transport = checkKeyTransport(m_endpoint, m_key, s.allowPlainHttpWithKey); !transport)
-        return transport;
-    return {};
+    return checkKeyTransport(m_endpoint, m_key, s.allowPlainHttpWithKey);
 }
 
 std::string LlmQueryGenerator::cacheKey(const engine::Document &doc) const

@@ -159,34 +159,26 @@ RemoteEmbedder::RemoteEmbedder(RemoteEmbedderSettings settings, ApiKey key)
     : m_settings(std::move(settings))
     , m_key(std::move(key))
     , m_baseUrl(normalizedApiBaseUrl(m_settings.baseUrl))
+    , m_endpoint(apiEndpoint(m_settings.baseUrl, QStringLiteral("/v1/embeddings")))
 {
-    if (!m_baseUrl.isEmpty()) {
-        m_endpoint = QUrl(m_settings.baseUrl.trimmed(), QUrl::StrictMode);
-        m_endpoint.setQuery(QString());
-        m_endpoint.setFragment(QString());
-        m_endpoint.setPath(QUrl(m_baseUrl).path() + QStringLiteral("/v1/embeddings"));
-    }
 }
 
 Status RemoteEmbedder::validate() const
 {
     const RemoteEmbedderSettings &s = m_settings;
-    const QString scheme = m_endpoint.scheme();
-    if (m_baseUrl.isEmpty() || !m_endpoint.isValid() || (scheme != "http" && scheme != "https") ||
-        m_endpoint.host().isEmpty())
-        return Error::usage("invalid base URL \"" + QUrl(s.baseUrl).toDisplayString(QUrl::RemoveUserInfo).toStdString() +
-                            "\": expected http(s)://host[:port][/path]");
+    if (Status endpoint = checkApiEndpoint(s.baseUrl, m_endpoint); !endpoint)
+        return endpoint;
     if (s.model.trimmed().isEmpty())
         return Error::usage("no embedding model named");
     if (s.dimensions < 0)
         return Error::usage("dimensions must be 0 (model default) or positive");
-    if (s.maxBatchItems < 1 || s.maxBatchTokens < 1 || s.maxInFlight < 1 || s.timeoutMs < 1 || s.maxAttempts < 1)
-        return Error::usage("batch items, batch tokens, requests in flight, time-out and attempts must be positive");
-    if (s.initialBackoffMs < 0 || s.maxBackoffMs < 0 || s.maxRetryAfterMs < 0 || s.pricePerMillionTokens < 0)
-        return Error::usage("backoff, Retry-After cap and price must not be negative");
-    if (Status transport = checkKeyTransport(m_endpoint, m_key, s.allowPlainHttpWithKey); !transport)
-        return transport;
-    return {};
+    if (s.maxBatchItems < 1 || s.maxBatchTokens < 1)
+        return Error::usage("batch items and batch tokens must be positive");
+    if (Status scheduling = checkRequestSchedulerSettings(requestSchedulerSettings(s)); !scheduling)
+        return scheduling;
+    if (s.pricePerMillionTokens < 0)
+        return Error::usage("the price must not be negative");
+    return checkKeyTransport(m_endpoint, m_key, s.allowPlainHttpWithKey);
 }
 
 std::string RemoteEmbedder::configKey() const

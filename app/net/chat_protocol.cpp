@@ -1,6 +1,7 @@
 #include "chat_protocol.h"
 
 #include "default_prompt.h"
+#include "server_number.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -110,8 +111,8 @@ Result<ChatResponse> parseChatResponse(const QByteArray &body)
     ChatResponse out;
     out.content = content.toString().toStdString();
     const QJsonValue tokens = root.value(QLatin1String("usage")).toObject().value(QLatin1String("total_tokens"));
-    if (tokens.isDouble())
-        out.totalTokens = int64_t(tokens.toDouble());
+    if (tokens.isDouble() && tokens.toDouble() >= 0)
+        out.totalTokens = serverInteger(tokens.toDouble(), 0, kMaxServerTokens);
     return out;
 }
 

@@ -29,7 +29,7 @@ QByteArray chatRequestBody(const QString &model, const QString &prompt, double t
 
 struct ChatResponse {
     std::string content;      // choices[0].message.content
-    int64_t totalTokens = -1; // usage.total_tokens; -1 when absent
+    int64_t totalTokens = -1; // usage.total_tokens (at most kMaxServerTokens); -1 when absent or negative
 };
 
 // Errors (io): not JSON, no choices[0].message.content string.

@@ -1,5 +1,7 @@
 #include "embeddings_protocol.h"
 
+#include "server_number.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -98,7 +100,7 @@ Result<EmbeddingsResponse> parseEmbeddingsResponse(const QByteArray &body, int64
             for (const QJsonValue &number : numbers) {
                 if (!number.isDouble())
                     return bad(where + ": the embedding holds a value that is not a number");
-                row.push_back(float(number.toDouble()));
+                row.push_back(serverFloat(number.toDouble()));
             }
         } else if (embedding.isString()) {
             const auto decoded = QByteArray::fromBase64Encoding(embedding.toString().toLatin1(),
@@ -131,8 +133,8 @@ Result<EmbeddingsResponse> parseEmbeddingsResponse(const QByteArray &body, int64
         std::memcpy(out.values.data() + index * out.dim, row.data(), row.size() * sizeof(float));
     }
     const QJsonValue total = root.value("usage").toObject().value("total_tokens");
-    if (total.isDouble())
-        out.totalTokens = int64_t(total.toDouble());
+    if (total.isDouble() && total.toDouble() >= 0)
+        out.totalTokens = serverInteger(total.toDouble(), 0, kMaxServerTokens);
     return out;
 }
 

@@ -34,7 +34,7 @@ struct EmbeddingsResponse {
     int64_t count = 0;
     int64_t dim = 0;
     std::vector<float> values; // count x dim, row-major, row i = input i (reordered by "index")
-    int64_t totalTokens = -1;  // usage.total_tokens; -1 when the server did not say
+    int64_t totalTokens = -1;  // usage.total_tokens (at most kMaxServerTokens); -1 when absent or negative
 };
 
 // Parses and validates a successful response for a request of `expectedCount` inputs.

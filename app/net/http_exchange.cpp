@@ -2,11 +2,14 @@
 
 #include "embeddings_protocol.h"
 #include "retry_policy.h"
+#include "server_number.h"
 
 #include <QDateTime>
 #include <QHostAddress>
 #include <QNetworkAccessManager>
 #include <QNetworkProxyFactory>
+
+#include <limits>
 
 namespace embtune::net {
 namespace {
@@ -27,7 +30,7 @@ std::optional<int64_t> serverRetryAfter(const QNetworkReply &reply)
         bool ok = false;
         const double ms = reply.rawHeader("retry-after-ms").trimmed().toDouble(&ok);
         if (ok && ms >= 0)
-            return int64_t(ms);
+            return serverInteger(ms, 0, std::numeric_limits<int64_t>::max());
     }
     if (reply.hasRawHeader("Retry-After"))
         return RetryPolicy::parseRetryAfter(reply.rawHeader("Retry-After"), QDateTime::currentDateTimeUtc());
@@ -67,6 +70,29 @@ QString normalizedApiBaseUrl(const QString &baseUrl)
         path.chop(1);
     url.setPath(path);
     return url.toString(QUrl::FullyEncoded);
+}
+
+QUrl apiEndpoint(const QString &baseUrl, const QString &apiPath)
+{
+    const QString normalized = normalizedApiBaseUrl(baseUrl);
+    if (normalized.isEmpty())
+        return {};
+    QUrl endpoint(baseUrl.trimmed(), QUrl::StrictMode);
+    endpoint.setQuery(QString());
+    endpoint.setFragment(QString());
+    endpoint.setPath(QUrl(normalized).path() + apiPath);
+    return endpoint;
+}
+
+engine::Status checkApiEndpoint(const QString &baseUrl, const QUrl &endpoint)
+{
+    const QString scheme = endpoint.scheme();
+    if (endpoint.isValid() && (scheme == QLatin1String("http") || scheme == QLatin1String("https")) &&
+        !endpoint.host().isEmpty())
+        return {};
+    return engine::Error::usage("invalid base URL \"" +
+                                QUrl(baseUrl).toDisplayString(QUrl::RemoveUserInfo).toStdString() +
+                                "\": expected http(s)://host[:port][/path]");
 }
 
 std::unique_ptr<QNetworkAccessManager> newApiNetworkManager(bool useSystemProxy)

@@ -2,7 +2,7 @@
 // What every OpenAI-compatible client of embtune_net does the same way around one JSON POST:
 // the base URL it is given, the network access manager it sends with, the request it sends and
 // how a finished reply is classified (success, retry with an optional server-given delay, or a
-// failure for good). Callers own the scheduling (batches, in-flight limits, backoff).
+// failure for good). request_scheduler.h schedules requests (queue, in-flight limit, retries).
 // Functions are reentrant; objects belong to the calling thread, as QtNetwork's do.
 
 #include "api_key.h"
@@ -27,6 +27,15 @@ namespace embtune::net {
 // `baseUrl` trimmed, without user info, query, fragment, trailing slashes and a trailing /v1
 // (so "http://h/v1/" and "http://h" name the same server); empty when it is not a valid URL.
 QString normalizedApiBaseUrl(const QString &baseUrl);
+
+// The URL of `apiPath` (e.g. "/v1/embeddings") on the server `baseUrl` names: baseUrl (trimmed;
+// scheme, user info, host and port kept; query and fragment dropped) with the path of
+// normalizedApiBaseUrl(baseUrl) followed by apiPath. Empty when baseUrl is not a valid URL.
+QUrl apiEndpoint(const QString &baseUrl, const QString &apiPath);
+
+// A usage error naming baseUrl (without user info) unless `endpoint` (from apiEndpoint()) is a
+// valid http or https URL with a host.
+engine::Status checkApiEndpoint(const QString &baseUrl, const QUrl &endpoint);
 
 // "localhost" or a loopback address.
 bool isLoopbackHost(const QString &host);

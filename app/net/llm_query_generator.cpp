@@ -4,7 +4,7 @@
 #include "chat_protocol.h"
 #include "embeddings_protocol.h"
 #include "http_exchange.h"
-#include "retry_policy.h"
+#include "request_scheduler.h"
 
 #include "data/dataset_hash.h"
 #include "io/json_writer.h"
@@ -12,19 +12,11 @@
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFile>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 #include <QSaveFile>
-#include <QTimer>
 
-#include <deque>
-#include <limits>
-#include <memory>
 #include <optional>
+#include <utility>
 
 namespace embtune::net {
 
@@ -67,245 +59,73 @@ Status writeCached(const QString &path, const std::vector<std::string> &question
     return {};
 }
 
-struct DocRequest {
-    int32_t doc = 0;
-    QByteArray body;
-    int attempts = 0;
-    QNetworkReply *reply = nullptr;
-    bool timedOut = false;
-};
-
-// One generate() call's event loop on the calling thread. Answers land in `answers[request]`.
-class ChatJob {
+// The requests of one generate() call (one per document to ask about): their bodies, and their
+// answers, parsed, counted and cached as they arrive. Lives on the calling thread's stack.
+class ChatRequests final : public RequestScheduler::Client {
 public:
-    ChatJob(const LlmGeneratorSettings &settings, const ApiKey &key, const QUrl &endpoint, Progress *progress,
-            std::vector<DocRequest> &requests, std::vector<std::vector<std::string>> &answers,
-            const std::vector<QString> &cachePaths, int64_t done, int64_t total, LlmStats &stats)
+    ChatRequests(const LlmGeneratorSettings &settings, const QUrl &endpoint, Progress *progress, int64_t total,
+                 LlmStats &stats)
         : m_settings(settings)
-        , m_key(key)
         , m_endpoint(endpoint)
         , m_progress(progress)
-        , m_requests(requests)
-        , m_answers(answers)
-        , m_cachePaths(cachePaths)
-        , m_done(done)
         , m_total(total)
         , m_stats(stats)
-        , m_policy(settings.initialBackoffMs, settings.maxBackoffMs, settings.maxRetryAfterMs, 0x5eed)
     {
     }
 
-    Status run()
+    // Adds the request for document index `doc`, cached at `cachePath` (empty: no cache).
+    void add(int32_t doc, QByteArray body, QString cachePath)
     {
-        for (size_t i = 0; i < m_requests.size(); ++i)
-            m_ready.push_back(i);
-        if (m_requests.empty())
-            return {};
-        m_manager = newApiNetworkManager(m_settings.useSystemProxy);
-        m_clock.start();
-        QTimer heartbeat;
-        QObject::connect(&heartbeat, &QTimer::timeout, &m_context, [this] { (void)report(); });
-        heartbeat.start(std::max(10, m_settings.progressIntervalMs));
-        m_pauseTimer.setSingleShot(true);
-        m_pauseTimer.setTimerType(Qt::PreciseTimer);
-        QObject::connect(&m_pauseTimer, &QTimer::timeout, &m_context, [this] { pump(); });
-        pump();
-        if (m_state == State::Running)
-            m_loop.exec();
-        heartbeat.stop();
-        m_pauseTimer.stop();
-        abortAll();
-        m_manager.reset();
-        if (m_state == State::Cancelled)
-            return Error::cancelled();
-        if (m_state == State::Failed)
-            return *m_failure;
-        return {};
+        m_docs.push_back(doc);
+        m_bodies.push_back(std::move(body));
+        m_cachePaths.push_back(std::move(cachePath));
+        m_answers.emplace_back();
     }
 
-private:
-    enum class State { Running, Done, Failed, Cancelled };
+    // A document answered from the cache: counted as done, nothing to send.
+    void addAnswered() { ++m_done; }
 
-    bool report()
+    size_t size() const { return m_docs.size(); }
+    std::vector<std::string> &answer(size_t r) { return m_answers[r]; }
+
+    QByteArray body(size_t r) override { return std::exchange(m_bodies[r], QByteArray()); }
+    bool progress() override { return !m_progress || m_progress->step(kPhase, m_done, m_total); }
+
+    std::string describe(size_t r) const override
     {
-        if (m_state != State::Running)
-            return false;
-        if (m_progress && !m_progress->step(kPhase, m_done, m_total)) {
-            finish(State::Cancelled);
-            return false;
-        }
-        return true;
+        return "request for document index " + std::to_string(m_docs[r]);
     }
 
-    void finish(State state, std::optional<Error> failure = std::nullopt)
+    Status accept(size_t r, const QByteArray &body) override
     {
-        if (m_state != State::Running)
-            return;
-        m_state = state;
-        m_failure = std::move(failure);
-        abortAll();
-        m_loop.quit();
-    }
-
-    void abortAll()
-    {
-        for (DocRequest &r : m_requests)
-            if (r.reply)
-                r.reply->abort();
-    }
-
-    void pump()
-    {
-        if (m_state != State::Running)
-            return;
-        const qint64 now = m_clock.elapsed();
-        if (now < m_pauseUntil) {
-            m_pauseTimer.start(int(m_pauseUntil - now));
-            return;
-        }
-        while (m_inFlight < m_settings.maxInFlight && !m_ready.empty()) {
-            const size_t r = m_ready.front();
-            m_ready.pop_front();
-            send(r);
-        }
-    }
-
-    void send(size_t r)
-    {
-        DocRequest &request = m_requests[r];
-        const QNetworkRequest http = jsonPostRequest(m_endpoint, m_key);
-        ++request.attempts;
-        ++m_stats.requests;
-        request.timedOut = false;
-        QNetworkReply *reply = m_manager->post(http, request.body);
-        request.reply = reply;
-        ++m_inFlight;
-        auto *timer = new QTimer(reply);
-        timer->setSingleShot(true);
-        timer->setTimerType(Qt::PreciseTimer);
-        QObject::connect(timer, &QTimer::timeout, &m_context, [this, r] {
-            DocRequest &late = m_requests[r];
-            if (!late.reply)
-                return;
-            late.timedOut = true;
-            late.reply->abort();
-        });
-        timer->start(std::max(1, m_settings.timeoutMs));
-        QObject::connect(reply, &QNetworkReply::finished, &m_context, [this, r] { onFinished(r); });
-    }
-
-    std::string describe(const DocRequest &request) const
-    {
-        return "request for document index " + std::to_string(request.doc);
-    }
-
-    void onFinished(size_t r)
-    {
-        DocRequest &request = m_requests[r];
-        QNetworkReply *reply = request.reply;
-        if (!reply)
-            return;
-        request.reply = nullptr;
-        --m_inFlight;
-        reply->deleteLater();
-        if (m_state != State::Running)
-            return;
-        ReplyOutcome outcome = classifyReply(*reply, request.timedOut, m_settings.timeoutMs, m_endpoint);
-        switch (outcome.kind) {
-        case ReplyOutcome::Kind::Success:
-            accept(r, outcome.body);
-            return;
-        case ReplyOutcome::Kind::Retry:
-            retry(r, outcome.reason, outcome.retryAfterMs);
-            return;
-        case ReplyOutcome::Kind::Fail:
-            finish(State::Failed, Error::io(describe(request) + " failed: " + outcome.reason));
-            return;
-        }
-    }
-
-    void retry(size_t r, const std::string &reason, std::optional<int64_t> retryAfterMs)
-    {
-        DocRequest &request = m_requests[r];
-        if (request.attempts >= m_settings.maxAttempts) {
-            finish(State::Failed, Error::io(describe(request) + " failed after " + std::to_string(request.attempts) +
-                                            " attempts; last error: " + reason));
-            return;
-        }
-        ++m_stats.retries;
-        const int64_t delay = m_policy.delayMs(request.attempts, retryAfterMs);
-        if (retryAfterMs)
-            m_pauseUntil = std::max<qint64>(m_pauseUntil, m_clock.elapsed() + delay);
-        auto *timer = new QTimer(&m_context);
-        timer->setSingleShot(true);
-        timer->setTimerType(Qt::PreciseTimer);
-        QObject::connect(timer, &QTimer::timeout, &m_context, [this, r, timer] {
-            timer->deleteLater();
-            if (m_state != State::Running)
-                return;
-            m_ready.push_front(r);
-            pump();
-        });
-        timer->start(int(std::min<int64_t>(delay, std::numeric_limits<int>::max())));
-        pump();
-    }
-
-    void accept(size_t r, const QByteArray &body)
-    {
-        DocRequest &request = m_requests[r];
         auto parsed = parseChatResponse(body);
-        if (!parsed) {
-            finish(State::Failed, Error::io(describe(request) + " to " +
-                                            m_endpoint.toDisplayString(QUrl::RemoveUserInfo).toStdString() + ": " +
-                                            parsed.error().message));
-            return;
-        }
+        if (!parsed)
+            return Error::io(describe(r) + " to " + m_endpoint.toDisplayString(QUrl::RemoveUserInfo).toStdString() +
+                             ": " + parsed.error().message);
         m_answers[r] = parseQuestionLines(parsed->content, m_settings.questionsPerDocument);
         if (int(m_answers[r].size()) < m_settings.questionsPerDocument)
             ++m_stats.shortAnswers;
         if (parsed->totalTokens >= 0)
             m_stats.reportedTokens = std::max<int64_t>(m_stats.reportedTokens, 0) + parsed->totalTokens;
-        if (!m_cachePaths.empty())
-            if (Status stored = writeCached(m_cachePaths[r], m_answers[r]); !stored) {
-                finish(State::Failed, stored.error());
-                return;
-            }
-        request.body = QByteArray();
+        if (!m_cachePaths[r].isEmpty())
+            if (Status stored = writeCached(m_cachePaths[r], m_answers[r]); !stored)
+                return stored;
         ++m_done;
-        ++m_finished;
-        if (!report())
-            return;
-        if (m_finished == m_requests.size()) {
-            finish(State::Done);
-            return;
-        }
-        pump();
+        return {};
     }
 
-    QEventLoop m_loop; // first: creates the thread's event dispatcher when it has none
-    QObject m_context;
-    QTimer m_pauseTimer;
-
+private:
     const LlmGeneratorSettings &m_settings;
-    const ApiKey &m_key;
     const QUrl m_endpoint;
     Progress *m_progress;
-    std::vector<DocRequest> &m_requests;
-    std::vector<std::vector<std::string>> &m_answers;
-    const std::vector<QString> &m_cachePaths;
-    int64_t m_done;
+    int64_t m_done = 0; // documents answered, from the cache or the server
     const int64_t m_total;
     LlmStats &m_stats;
-    RetryPolicy m_policy;
-
-    std::unique_ptr<QNetworkAccessManager> m_manager;
-    std::deque<size_t> m_ready;
-    size_t m_finished = 0;
-    int m_inFlight = 0;
-    QElapsedTimer m_clock;
-    qint64 m_pauseUntil = 0;
-    State m_state = State::Running;
-    std::optional<Error> m_failure;
+    // Per request:
+    std::vector<int32_t> m_docs;      // the document's index
+    std::vector<QByteArray> m_bodies; // until handed to the scheduler
+    std::vector<QString> m_cachePaths;
+    std::vector<std::vector<std::string>> m_answers;
 };
 
 } // namespace
@@ -314,13 +134,8 @@ LlmQueryGenerator::LlmQueryGenerator(LlmGeneratorSettings settings, ApiKey key)
     : m_settings(std::move(settings))
     , m_key(std::move(key))
     , m_baseUrl(normalizedApiBaseUrl(m_settings.baseUrl))
+    , m_endpoint(apiEndpoint(m_settings.baseUrl, QStringLiteral("/v1/chat/completions")))
 {
-    if (!m_baseUrl.isEmpty()) {
-        m_endpoint = QUrl(m_settings.baseUrl.trimmed(), QUrl::StrictMode);
-        m_endpoint.setQuery(QString());
-        m_endpoint.setFragment(QString());
-        m_endpoint.setPath(QUrl(m_baseUrl).path() + QStringLiteral("/v1/chat/completions"));
-    }
 }
 
 QString LlmQueryGenerator::promptTemplate() const
@@ -331,25 +146,19 @@ QString LlmQueryGenerator::promptTemplate() const
 Status LlmQueryGenerator::validate() const
 {
     const LlmGeneratorSettings &s = m_settings;
-    const QString scheme = m_endpoint.scheme();
-    if (m_baseUrl.isEmpty() || !m_endpoint.isValid() || (scheme != "http" && scheme != "https") ||
-        m_endpoint.host().isEmpty())
-        return Error::usage("invalid base URL \"" + QUrl(s.baseUrl).toDisplayString(QUrl::RemoveUserInfo).toStdString() +
-                            "\": expected http(s)://host[:port][/path]");
+    if (Status endpoint = checkApiEndpoint(s.baseUrl, m_endpoint); !endpoint)
+        return endpoint;
     if (s.model.trimmed().isEmpty())
         return Error::usage("no chat model named");
     if (s.questionsPerDocument < 1 || s.documents < 0)
         return Error::usage("questions per document must be at least 1 and the document sample not negative");
-    if (s.maxInFlight < 1 || s.timeoutMs < 1 || s.maxAttempts < 1)
-        return Error::usage("requests in flight, time-out and attempts must be positive");
-    if (s.initialBackoffMs < 0 || s.maxBackoffMs < 0 || s.maxRetryAfterMs < 0 || s.pricePerMillionTokens < 0 ||
-        !(s.temperature >= 0 && s.temperature <= 2))
-        return Error::usage("backoff, Retry-After cap and price must not be negative; temperature lies in [0, 2]");
+    if (Status scheduling = checkRequestSchedulerSettings(requestSchedulerSettings(s)); !scheduling)
+        return scheduling;
+    if (s.pricePerMillionTokens < 0 || !(s.temperature >= 0 && s.temperature <= 2))
+        return Error::usage("the price must not be negative and the temperature lies in [0, 2]");
     if (auto rendered = renderQuestionPrompt(promptTemplate(), "", "", 1); !rendered)
         return rendered.error();
-    if (Status transport = checkKeyTransport(m_endpoint, m_key, s.allowPlainHttpWithKey); !transport)
-        return transport;
-    return {};
+    return checkKeyTransport(m_endpoint, m_key, s.allowPlainHttpWithKey);
 }
 
 std::string LlmQueryGenerator::cacheKey(const engine::Document &doc) const
@@ -406,10 +215,8 @@ Result<SyntheticSet> LlmQueryGenerator::generate(const Dataset &dataset, Progres
     const std::vector<int32_t> docs = engine::sampleDocuments(dataset.docCount(), m_settings.documents, m_settings.seed);
     const auto total = int64_t(docs.size());
     std::vector<std::vector<std::string>> answers(docs.size());
-    std::vector<DocRequest> requests;
-    std::vector<size_t> requestDoc; // position in docs of each request
-    std::vector<QString> cachePaths;
-    int64_t done = 0;
+    std::vector<size_t> requestDoc; // per request: its position in docs
+    ChatRequests requests(m_settings, m_endpoint, progress, total, m_stats);
     for (size_t i = 0; i < docs.size(); ++i) {
         const engine::Document &d = dataset.docs[size_t(docs[i])];
         QString path;
@@ -418,35 +225,28 @@ Result<SyntheticSet> LlmQueryGenerator::generate(const Dataset &dataset, Progres
             if (auto cached = readCached(path)) {
                 answers[i] = std::move(*cached);
                 ++m_stats.cachedDocuments;
-                ++done;
+                requests.addAnswered();
                 continue;
             }
         }
         auto prompt = renderQuestionPrompt(promptTemplate(), d.title, d.text, m_settings.questionsPerDocument);
         if (!prompt)
             return prompt.error();
-        DocRequest request;
-        request.doc = docs[i];
-        request.body = chatRequestBody(m_settings.model, *prompt, m_settings.temperature);
-        requests.push_back(std::move(request));
+        requests.add(docs[i], chatRequestBody(m_settings.model, *prompt, m_settings.temperature), path);
         requestDoc.push_back(i);
-        if (!path.isEmpty())
-            cachePaths.push_back(path);
     }
     m_stats.documents = total;
-    if (progress && !progress->step(kPhase, done, total))
+    if (!requests.progress())
         return Error::cancelled();
 
-    std::vector<std::vector<std::string>> fresh(requests.size());
-    ChatJob job(m_settings, m_key, m_endpoint, progress, requests, fresh, cachePaths, done, total, m_stats);
-    if (Status sent = job.run(); !sent) {
-        Error error = sent.error();
-        error.message = m_key.scrub(error.message);
-        error.file = m_key.scrub(error.file);
-        return error;
-    }
-    for (size_t r = 0; r < requests.size(); ++r)
-        answers[requestDoc[r]] = std::move(fresh[r]);
+    RequestScheduler scheduler(requestSchedulerSettings(m_settings), m_endpoint, m_key, requests.size());
+    const Status sent = scheduler.run(requests);
+    m_stats.requests = scheduler.stats().requests;
+    m_stats.retries = scheduler.stats().retries;
+    if (!sent)
+        return sent.error(); // scrubbed of the key by the scheduler
+    for (size_t r = 0; r < requestDoc.size(); ++r)
+        answers[requestDoc[r]] = std::move(requests.answer(r));
 
     SyntheticSet set;
     set.generator = "llm";

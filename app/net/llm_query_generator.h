@@ -4,10 +4,10 @@
 // and parse up to n questions from the answer (chat_protocol.h). The result is the same
 // SyntheticSet the built-in generators produce (engine/synth), ids "llm:<doc id>:<k>".
 //
-// Requests: one per document, up to maxInFlight at once; 408/429/5xx, time-outs and transient
-// transport failures are retried with RetryPolicy (retry_policy.h; a Retry-After pauses every
-// new request of the job until it has passed); a request still failing after maxAttempts fails
-// the job with the HTTP status and the server's message. A 2xx answer that is not a chat
+// Requests (request_scheduler.h): one per document, up to maxInFlight at once; 408/429/5xx,
+// time-outs and transient transport failures are retried with backoff (a Retry-After pauses
+// every new request of the job until it has passed); a request still failing after maxAttempts
+// fails the job with the HTTP status and the server's message. A 2xx answer that is not a chat
 // completion fails the job (it would fail again); an answer with fewer than n usable lines keeps
 // what it has (counted in GenerateStats::shortAnswers).
 //
@@ -22,8 +22,9 @@
 // progressIntervalMs; returning false aborts the requests in flight and generate() returns
 // Error::cancelled(). One generate() at a time per object.
 //
-// Secrets: the API key goes only into the Authorization header; errors are scrubbed with
-// ApiKey::scrub(); the key is not part of the cache key, the files or the set's parameters.
+// Secrets: the API key goes only into the Authorization header; the errors of requests are
+// scrubbed with ApiKey::scrub() (request_scheduler.h); the key is not part of the cache key, the
+// files or the set's parameters.
 
 #include "api_key.h"
 
@@ -49,8 +50,10 @@ struct LlmGeneratorSettings {
     uint64_t seed = 0;               // document sample (engine sampleDocuments)
     double temperature = 0.7;
 
+    // Request scheduling: the fields of RequestSchedulerSettings with the same names
+    // (request_scheduler.h states their units and limits).
     int maxInFlight = 4;
-    int timeoutMs = 60000;           // per request, retryable
+    int timeoutMs = 60000;           // per attempt, retryable
     int maxAttempts = 6;
     int initialBackoffMs = 1000;
     int maxBackoffMs = 60000;

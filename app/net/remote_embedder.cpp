@@ -3,22 +3,14 @@
 #include "batch_planner.h"
 #include "embedding_cache.h"
 #include "http_exchange.h"
-#include "retry_policy.h"
+#include "request_scheduler.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
-#include <QTimer>
 
 #include <cstring>
-#include <deque>
-#include <limits>
-#include <optional>
 #include <string_view>
 #include <unordered_map>
 
@@ -61,24 +53,15 @@ UniqueTexts findUnique(const std::vector<std::string> &texts)
     return out;
 }
 
-// One request's worth of distinct texts.
-struct Batch {
-    std::vector<int64_t> items; // distinct-text ids
-    int attempts = 0;
-    QByteArray body;            // built on first send, released on success
-    QNetworkReply *reply = nullptr;
-    bool timedOut = false;
-};
-
-// One embed() call's event loop. Lives on the calling thread's stack; every Qt object it
-// creates lives in that thread and dies with it.
-class EmbedJob {
+// The batches of one embed() call: their request bodies, and where their answers go (the output
+// rows, the cache, the statistics). Lives on the calling thread's stack.
+class EmbedBatches final : public RequestScheduler::Client {
 public:
-    EmbedJob(const RemoteEmbedderSettings &settings, const ApiKey &key, const QUrl &endpoint, Progress *progress,
-             const UniqueTexts &unique, const std::vector<EmbeddingCache::TextHash> &hashes, EmbeddingCache *cache,
-             RowMatrixXf &out, int64_t &dim, int64_t done, EmbedStats &stats)
+    EmbedBatches(const RemoteEmbedderSettings &settings, const QUrl &endpoint, Progress *progress,
+                 const UniqueTexts &unique, const std::vector<EmbeddingCache::TextHash> &hashes, EmbeddingCache *cache,
+                 RowMatrixXf &out, int64_t &dim, int64_t done, EmbedStats &stats, const std::vector<int64_t> &toSend,
+                 const std::vector<BatchRange> &ranges)
         : m_settings(settings)
-        , m_key(key)
         , m_endpoint(endpoint)
         , m_progress(progress)
         , m_unique(unique)
@@ -88,195 +71,43 @@ public:
         , m_dim(dim)
         , m_done(done)
         , m_stats(stats)
-        , m_policy(settings.initialBackoffMs, settings.maxBackoffMs, settings.maxRetryAfterMs, settings.seed)
     {
+        m_batches.reserve(ranges.size());
+        for (const BatchRange &range : ranges)
+            m_batches.emplace_back(toSend.begin() + range.begin, toSend.begin() + range.end);
     }
 
-    // Embeds the distinct texts `toSend` (ids) in `ranges` batches. Returns when all are done,
-    // one failed for good, or the progress callback asked to stop.
-    Status run(const std::vector<int64_t> &toSend, const std::vector<BatchRange> &ranges)
+    size_t size() const { return m_batches.size(); }
+
+    QByteArray body(size_t b) override
     {
-        for (const BatchRange &range : ranges) {
-            Batch batch;
-            batch.items.assign(toSend.begin() + range.begin, toSend.begin() + range.end);
-            m_batches.push_back(std::move(batch));
-            m_ready.push_back(m_batches.size() - 1);
-        }
-        if (m_batches.empty())
-            return {};
-        m_manager = newApiNetworkManager(m_settings.useSystemProxy);
-        m_clock.start();
-
-        QTimer heartbeat;
-        QObject::connect(&heartbeat, &QTimer::timeout, &m_context, [this] { (void)report(); });
-        heartbeat.start(std::max(10, m_settings.progressIntervalMs));
-        m_pauseTimer.setSingleShot(true);
-        m_pauseTimer.setTimerType(Qt::PreciseTimer);
-        QObject::connect(&m_pauseTimer, &QTimer::timeout, &m_context, [this] { pump(); });
-
-        pump();
-        if (m_state == State::Running)
-            m_loop.exec();
-        heartbeat.stop();
-        m_pauseTimer.stop();
-        abortAll();
-        m_manager.reset(); // deletes the replies
-        if (m_state == State::Cancelled)
-            return Error::cancelled();
-        if (m_state == State::Failed)
-            return *m_failure;
-        return {};
+        std::vector<std::string_view> inputs;
+        inputs.reserve(m_batches[b].size());
+        for (const int64_t id : m_batches[b])
+            inputs.push_back(m_unique.texts[size_t(id)]);
+        return embeddingsRequestBody(m_settings.model, inputs, m_settings.dimensions, m_settings.encodingFormat);
     }
 
-private:
-    enum class State { Running, Done, Failed, Cancelled };
-
-    bool report()
+    bool progress() override
     {
-        if (m_state != State::Running)
-            return false;
-        if (m_progress && !m_progress->step(kPhase, m_done, int64_t(m_unique.uniqueOfPosition.size()))) {
-            finish(State::Cancelled);
-            return false;
-        }
-        return true;
+        return !m_progress || m_progress->step(kPhase, m_done, int64_t(m_unique.uniqueOfPosition.size()));
     }
 
-    void finish(State state, std::optional<Error> failure = std::nullopt)
+    std::string describe(size_t b) const override
     {
-        if (m_state != State::Running)
-            return;
-        m_state = state;
-        m_failure = std::move(failure);
-        abortAll();
-        m_loop.quit();
+        return "request for " + std::to_string(m_batches[b].size()) + " texts from input " +
+               std::to_string(m_unique.firstPosition[size_t(m_batches[b].front())]);
     }
 
-    void abortAll()
+    Status accept(size_t b, const QByteArray &body) override
     {
-        for (Batch &batch : m_batches)
-            if (batch.reply)
-                batch.reply->abort(); // finished() runs onFinished(), which ignores it
-    }
-
-    void pump()
-    {
-        if (m_state != State::Running)
-            return;
-        const qint64 now = m_clock.elapsed();
-        if (now < m_pauseUntil) {
-            m_pauseTimer.start(int(m_pauseUntil - now));
-            return;
-        }
-        while (m_inFlight < m_settings.maxInFlight && !m_ready.empty()) {
-            const size_t b = m_ready.front();
-            m_ready.pop_front();
-            send(b);
-        }
-    }
-
-    std::string describeItems(const Batch &batch) const
-    {
-        return std::to_string(batch.items.size()) + " texts from input " +
-               std::to_string(m_unique.firstPosition[size_t(batch.items.front())]);
-    }
-
-    void send(size_t b)
-    {
-        Batch &batch = m_batches[b];
-        if (batch.body.isEmpty()) {
-            std::vector<std::string_view> inputs;
-            inputs.reserve(batch.items.size());
-            for (const int64_t id : batch.items)
-                inputs.push_back(m_unique.texts[size_t(id)]);
-            batch.body = embeddingsRequestBody(m_settings.model, inputs, m_settings.dimensions,
-                                               m_settings.encodingFormat);
-        }
-        const QNetworkRequest request = jsonPostRequest(m_endpoint, m_key);
-        ++batch.attempts;
-        ++m_stats.requests;
-        batch.timedOut = false;
-        QNetworkReply *reply = m_manager->post(request, batch.body);
-        batch.reply = reply;
-        ++m_inFlight;
-        auto *timer = new QTimer(reply);
-        timer->setSingleShot(true);
-        timer->setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5 % early
-        QObject::connect(timer, &QTimer::timeout, &m_context, [this, b] {
-            Batch &late = m_batches[b];
-            if (!late.reply)
-                return;
-            late.timedOut = true;
-            late.reply->abort();
-        });
-        timer->start(std::max(1, m_settings.timeoutMs));
-        QObject::connect(reply, &QNetworkReply::finished, &m_context, [this, b] { onFinished(b); });
-    }
-
-    void onFinished(size_t b)
-    {
-        Batch &batch = m_batches[b];
-        QNetworkReply *reply = batch.reply;
-        if (!reply)
-            return;
-        batch.reply = nullptr;
-        --m_inFlight;
-        reply->deleteLater();
-        if (m_state != State::Running)
-            return;
-
-        ReplyOutcome outcome = classifyReply(*reply, batch.timedOut, m_settings.timeoutMs, m_endpoint);
-        switch (outcome.kind) {
-        case ReplyOutcome::Kind::Success:
-            accept(b, outcome.body);
-            return;
-        case ReplyOutcome::Kind::Retry:
-            retry(b, outcome.reason, outcome.retryAfterMs);
-            return;
-        case ReplyOutcome::Kind::Fail:
-            finish(State::Failed, Error::io("request for " + describeItems(batch) + " failed: " + outcome.reason));
-            return;
-        }
-    }
-
-    void retry(size_t b, const std::string &reason, std::optional<int64_t> retryAfterMs)
-    {
-        Batch &batch = m_batches[b];
-        if (batch.attempts >= m_settings.maxAttempts) {
-            finish(State::Failed, Error::io("request for " + describeItems(batch) + " failed after " +
-                                            std::to_string(batch.attempts) + " attempts; last error: " + reason));
-            return;
-        }
-        ++m_stats.retries;
-        const int64_t delay = m_policy.delayMs(batch.attempts, retryAfterMs);
-        if (retryAfterMs)
-            m_pauseUntil = std::max<qint64>(m_pauseUntil, m_clock.elapsed() + delay);
-        auto *timer = new QTimer(&m_context); // freed when it fires, or with the job
-        timer->setSingleShot(true);
-        timer->setTimerType(Qt::PreciseTimer); // never before a Retry-After has passed
-        QObject::connect(timer, &QTimer::timeout, &m_context, [this, b, timer] {
-            timer->deleteLater();
-            if (m_state != State::Running)
-                return;
-            m_ready.push_front(b);
-            pump();
-        });
-        timer->start(int(std::min<int64_t>(delay, std::numeric_limits<int>::max())));
-        pump();
-    }
-
-    void accept(size_t b, const QByteArray &body)
-    {
-        Batch &batch = m_batches[b];
-        const auto count = int64_t(batch.items.size());
+        const std::vector<int64_t> &items = m_batches[b];
+        const auto count = int64_t(items.size());
         const int64_t expectedDim = m_settings.dimensions > 0 ? m_settings.dimensions : m_dim;
         auto parsed = parseEmbeddingsResponse(body, count, expectedDim);
-        if (!parsed) {
-            finish(State::Failed, Error::io("request for " + describeItems(batch) + " to " +
-                                            m_endpoint.toDisplayString(QUrl::RemoveUserInfo).toStdString() + ": " +
-                                            parsed.error().message));
-            return;
-        }
+        if (!parsed)
+            return Error::io(describe(b) + " to " + m_endpoint.toDisplayString(QUrl::RemoveUserInfo).toStdString() +
+                             ": " + parsed.error().message);
         const EmbeddingsResponse &response = *parsed;
         if (m_dim == 0) {
             m_dim = response.dim;
@@ -284,16 +115,14 @@ private:
         }
         if (m_cache) {
             std::vector<EmbeddingCache::TextHash> hashes;
-            hashes.reserve(batch.items.size());
-            for (const int64_t id : batch.items)
+            hashes.reserve(items.size());
+            for (const int64_t id : items)
                 hashes.push_back(m_hashes[size_t(id)]);
-            if (Status stored = m_cache->append(hashes, response.values.data(), m_dim); !stored) {
-                finish(State::Failed, stored.error());
-                return;
-            }
+            if (Status stored = m_cache->append(hashes, response.values.data(), m_dim); !stored)
+                return stored;
         }
         for (int64_t k = 0; k < count; ++k) {
-            const int64_t id = batch.items[size_t(k)];
+            const int64_t id = items[size_t(k)];
             std::memcpy(m_out.data() + m_unique.firstPosition[size_t(id)] * m_dim,
                         response.values.data() + k * m_dim, size_t(m_dim) * sizeof(float));
             m_done += m_unique.occurrences[size_t(id)];
@@ -301,24 +130,11 @@ private:
         m_stats.sentTexts += count;
         if (response.totalTokens >= 0)
             m_stats.reportedTokens = std::max<int64_t>(m_stats.reportedTokens, 0) + response.totalTokens;
-        batch.body = QByteArray();
-        ++m_batchesDone;
-        if (!report())
-            return;
-        if (m_batchesDone == m_batches.size()) {
-            finish(State::Done);
-            return;
-        }
-        pump();
+        return {};
     }
 
-    // Constructed first: creates the thread's event dispatcher when it has none (std::thread).
-    QEventLoop m_loop;
-    QObject m_context; // receiver of every connection and parent of retry timers: none outlives the job
-    QTimer m_pauseTimer;
-
+private:
     const RemoteEmbedderSettings &m_settings;
-    const ApiKey &m_key;
     const QUrl m_endpoint;
     Progress *m_progress;
     const UniqueTexts &m_unique;
@@ -328,17 +144,7 @@ private:
     int64_t &m_dim;
     int64_t m_done;
     EmbedStats &m_stats;
-    RetryPolicy m_policy;
-
-    std::unique_ptr<QNetworkAccessManager> m_manager;
-    std::vector<Batch> m_batches;
-    std::deque<size_t> m_ready;
-    size_t m_batchesDone = 0;
-    int m_inFlight = 0;
-    QElapsedTimer m_clock;
-    qint64 m_pauseUntil = 0; // m_clock time before which no request is sent (Retry-After)
-    State m_state = State::Running;
-    std::optional<Error> m_failure;
+    std::vector<std::vector<int64_t>> m_batches; // distinct-text ids per request
 };
 
 QByteArray identityJson(const QString &baseUrl, const RemoteEmbedderSettings &settings)
@@ -353,34 +159,26 @@ RemoteEmbedder::RemoteEmbedder(RemoteEmbedderSettings settings, ApiKey key)
     : m_settings(std::move(settings))
     , m_key(std::move(key))
     , m_baseUrl(normalizedApiBaseUrl(m_settings.baseUrl))
+    , m_endpoint(apiEndpoint(m_settings.baseUrl, QStringLiteral("/v1/embeddings")))
 {
-    if (!m_baseUrl.isEmpty()) {
-        m_endpoint = QUrl(m_settings.baseUrl.trimmed(), QUrl::StrictMode);
-        m_endpoint.setQuery(QString());
-        m_endpoint.setFragment(QString());
-        m_endpoint.setPath(QUrl(m_baseUrl).path() + QStringLiteral("/v1/embeddings"));
-    }
 }
 
 Status RemoteEmbedder::validate() const
 {
     const RemoteEmbedderSettings &s = m_settings;
-    const QString scheme = m_endpoint.scheme();
-    if (m_baseUrl.isEmpty() || !m_endpoint.isValid() || (scheme != "http" && scheme != "https") ||
-        m_endpoint.host().isEmpty())
-        return Error::usage("invalid base URL \"" + QUrl(s.baseUrl).toDisplayString(QUrl::RemoveUserInfo).toStdString() +
-                            "\": expected http(s)://host[:port][/path]");
+    if (Status endpoint = checkApiEndpoint(s.baseUrl, m_endpoint); !endpoint)
+        return endpoint;
     if (s.model.trimmed().isEmpty())
         return Error::usage("no embedding model named");
     if (s.dimensions < 0)
         return Error::usage("dimensions must be 0 (model default) or positive");
-    if (s.maxBatchItems < 1 || s.maxBatchTokens < 1 || s.maxInFlight < 1 || s.timeoutMs < 1 || s.maxAttempts < 1)
-        return Error::usage("batch items, batch tokens, requests in flight, time-out and attempts must be positive");
-    if (s.initialBackoffMs < 0 || s.maxBackoffMs < 0 || s.maxRetryAfterMs < 0 || s.pricePerMillionTokens < 0)
-        return Error::usage("backoff, Retry-After cap and price must not be negative");
-    if (Status transport = checkKeyTransport(m_endpoint, m_key, s.allowPlainHttpWithKey); !transport)
-        return transport;
-    return {};
+    if (s.maxBatchItems < 1 || s.maxBatchTokens < 1)
+        return Error::usage("batch items and batch tokens must be positive");
+    if (Status scheduling = checkRequestSchedulerSettings(requestSchedulerSettings(s)); !scheduling)
+        return scheduling;
+    if (s.pricePerMillionTokens < 0)
+        return Error::usage("the price must not be negative");
+    return checkKeyTransport(m_endpoint, m_key, s.allowPlainHttpWithKey);
 }
 
 std::string RemoteEmbedder::configKey() const
@@ -433,16 +231,8 @@ Result<RowMatrixXf> RemoteEmbedder::embed(const std::vector<std::string> &texts,
     stats.texts = int64_t(texts.size());
     Result<RowMatrixXf> result = run(texts, progress, stats);
     stats.seconds = double(clock.nsecsElapsed()) * 1e-9;
-    {
-        std::lock_guard lock(m_statsMutex);
-        m_lastStats = stats;
-    }
-    if (!result) {
-        Error error = result.error();
-        error.message = m_key.scrub(error.message);
-        error.file = m_key.scrub(error.file);
-        return error;
-    }
+    std::lock_guard lock(m_statsMutex);
+    m_lastStats = stats;
     return result;
 }
 
@@ -503,8 +293,14 @@ Result<RowMatrixXf> RemoteEmbedder::run(const std::vector<std::string> &texts, P
         return Error::cancelled();
 
     const std::vector<BatchRange> ranges = planBatches(tokens, m_settings.maxBatchItems, m_settings.maxBatchTokens);
-    EmbedJob job(m_settings, m_key, m_endpoint, progress, unique, hashes, cache.get(), out, dim, done, stats);
-    const Status sent = job.run(toSend, ranges);
+    EmbedBatches batches(m_settings, m_endpoint, progress, unique, hashes, cache.get(), out, dim, done, stats, toSend,
+                         ranges);
+    RequestSchedulerSettings scheduling = requestSchedulerSettings(m_settings);
+    scheduling.seed = m_settings.seed;
+    RequestScheduler scheduler(scheduling, m_endpoint, m_key, batches.size());
+    const Status sent = scheduler.run(batches);
+    stats.requests = scheduler.stats().requests;
+    stats.retries = scheduler.stats().retries;
     if (cache) {
         // Keep what arrived, whatever happened to the job.
         const Status closed = cache->close();

@@ -3,7 +3,7 @@
 //
 // A job (embed()) removes duplicate texts, takes what it can from the on-disk cache
 // (embedding_cache.h), splits the rest into batches (batch_planner.h), keeps up to maxInFlight
-// requests going, retries 408/429/5xx/time-outs/transient transport failures (retry_policy.h;
+// requests going, retries 408/429/5xx/time-outs/transient transport failures (request_scheduler.h:
 // a Retry-After pauses every new request of the job until it has passed), stores each batch's
 // vectors in the cache as soon as it arrives, and reorders them by the response's "index".
 // A request that still fails after maxAttempts attempts fails the job with the HTTP status and
@@ -18,8 +18,8 @@
 // aborts the requests in flight and embed() returns Error::cancelled().
 //
 // Secrets: the API key goes only into the Authorization header. It is not part of configKey(),
-// the cache, the progress phase or any error: errors are scrubbed with ApiKey::scrub() before
-// they are returned.
+// the cache, the progress phase or any error: the errors of requests (where a server may echo
+// it) are scrubbed with ApiKey::scrub() (request_scheduler.h).
 
 #include "api_key.h"
 #include "embeddings_protocol.h"
@@ -46,9 +46,9 @@ struct RemoteEmbedderSettings {
 
     int maxBatchItems = 2048;        // inputs per request
     int64_t maxBatchTokens = 300000; // estimated tokens per request: ceil(bytes / 4) per text
-    // Requests in flight at once. Over HTTP/1.1 QtNetwork opens at most 6 connections per host,
-    // so values above 6 help only over HTTP/2 (the time-out counts from the hand-over to Qt).
-    int maxInFlight = 4;
+    // Request scheduling (request_scheduler.h, which states the units and limits): the fields
+    // of RequestSchedulerSettings with the same names.
+    int maxInFlight = 4;   // requests in flight at once (QtNetwork: 6 per host over HTTP/1.1)
     int timeoutMs = 60000; // per request, from sending to the complete response; retryable
     int maxAttempts = 6;   // per request, the first included; then the job fails
     int initialBackoffMs = 1000; // first retry's backoff (retry_policy.h), doubled per retry

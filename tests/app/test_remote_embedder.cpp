@@ -3,15 +3,14 @@
 // reordering by "index", float and base64 answers, 429/500 retries, time-outs, malformed and
 // invalid answers, cancel then resume from the cache (no text sent twice), work on a worker
 // thread, and that the API key never shows up in files, errors or progress. Also the pure
-// parts: Retry-After parsing, backoff, batch planning, request bodies, settings validation and
-// the keychain time-out.
+// parts: batch planning, request bodies, settings validation and the keychain time-out
+// (Retry-After parsing and backoff: test_request_scheduler).
 
 #include "api_key.h"
 #include "batch_planner.h"
 #include "embedding_cache.h"
 #include "embeddings_protocol.h"
 #include "remote_embedder.h"
-#include "retry_policy.h"
 
 #include "support/http_test_server.h"
 
@@ -25,7 +24,6 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimeZone>
 
 #include <algorithm>
 #include <cmath>
@@ -313,45 +311,6 @@ class TestRemoteEmbedder : public QObject {
 
 private slots:
     // ---- pure parts -------------------------------------------------------------------------
-
-    void retryAfterParsing()
-    {
-        const QDateTime now(QDate(1994, 11, 6), QTime(8, 49, 30), QTimeZone::utc());
-        using P = net::RetryPolicy;
-        QCOMPARE(P::parseRetryAfter("1", now), std::optional<int64_t>(1000));
-        QCOMPARE(P::parseRetryAfter(" 120 ", now), std::optional<int64_t>(120000));
-        QCOMPARE(P::parseRetryAfter("0.25", now), std::optional<int64_t>(250));
-        QCOMPARE(P::parseRetryAfter("Sun, 06 Nov 1994 08:49:37 GMT", now), std::optional<int64_t>(7000));
-        QCOMPARE(P::parseRetryAfter("Sunday, 06-Nov-94 08:49:37 GMT", now), std::optional<int64_t>(7000));
-        QCOMPARE(P::parseRetryAfter("Sun Nov  6 08:49:37 1994", now), std::optional<int64_t>(7000));
-        QCOMPARE(P::parseRetryAfter("Sun, 06 Nov 1994 08:00:00 GMT", now), std::optional<int64_t>(0)); // past
-        QVERIFY(!P::parseRetryAfter("", now));
-        QVERIFY(!P::parseRetryAfter("-3", now));
-        QVERIFY(!P::parseRetryAfter("soon", now));
-        QVERIFY(!P::parseRetryAfter("Sun, 32 Nov 1994 08:49:37 GMT", now));
-        QVERIFY(!P::parseRetryAfter("Sun, 06 Foo 1994 08:49:37 GMT", now));
-    }
-
-    void backoffIsCappedJitteredAndSeeded()
-    {
-        net::RetryPolicy a(100, 1000, 5000, 42), b(100, 1000, 5000, 42), c(100, 1000, 5000, 43);
-        bool anyDifferent = false;
-        for (int retry = 1; retry <= 12; ++retry) {
-            const int64_t base = std::min<int64_t>(1000, 100LL << std::min(retry - 1, 20));
-            const int64_t da = a.delayMs(retry, std::nullopt);
-            QVERIFY2(da >= base / 2 && da <= base, qPrintable(QString::number(da)));
-            QCOMPARE(b.delayMs(retry, std::nullopt), da);
-            anyDifferent = anyDifferent || c.delayMs(retry, std::nullopt) != da;
-        }
-        QVERIFY(anyDifferent);
-        QCOMPARE(a.delayMs(1, 2500), 2500);  // Retry-After wins over the backoff
-        QCOMPARE(a.delayMs(1, 99999), 5000); // but is capped
-        QVERIFY(net::RetryPolicy::isRetryableStatus(429));
-        QVERIFY(net::RetryPolicy::isRetryableStatus(503));
-        QVERIFY(net::RetryPolicy::isRetryableStatus(408));
-        QVERIFY(!net::RetryPolicy::isRetryableStatus(400));
-        QVERIFY(!net::RetryPolicy::isRetryableStatus(401));
-    }
 
     void batchPlanning()
     {

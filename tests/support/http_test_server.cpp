@@ -6,6 +6,7 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <algorithm>
 #include <map>
 
 namespace embtune::test {
@@ -98,6 +99,25 @@ int HttpTestServer::connections() const
     return m_connections;
 }
 
+int HttpTestServer::busyConnections() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_busy;
+}
+
+int HttpTestServer::maxBusyConnections() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_maxBusy;
+}
+
+void HttpTestServer::changeBusy(int delta)
+{
+    std::lock_guard lock(m_mutex);
+    m_busy += delta;
+    m_maxBusy = std::max(m_maxBusy, m_busy);
+}
+
 void HttpTestServer::accept()
 {
     while (QTcpSocket *socket = m_state->server->nextPendingConnection()) {
@@ -107,8 +127,14 @@ void HttpTestServer::accept()
         }
         QObject::connect(socket, &QTcpSocket::readyRead, m_context, [this, socket] { serve(socket); });
         QObject::connect(socket, &QTcpSocket::disconnected, m_context, [this, socket] {
-            if (m_state)
-                m_state->connections.erase(socket);
+            if (!m_state)
+                return;
+            const auto closed = m_state->connections.find(socket);
+            if (closed != m_state->connections.end()) {
+                if (closed->second.busy)
+                    changeBusy(-1); // its delayed answer dies with the socket
+                m_state->connections.erase(closed);
+            }
             socket->deleteLater();
         });
         if (socket->bytesAvailable() > 0)
@@ -171,9 +197,11 @@ void HttpTestServer::serve(QTcpSocket *socket)
             m_requests.push_back(request);
         }
 
+        changeBusy(+1);
         const HttpResponse response = m_handler(request);
         const bool keepAlive = http11 && request.header("connection").toLower() != "close" && !response.closeAfter;
         if (response.dropConnection) {
+            changeBusy(-1);
             socket->abort();
             return;
         }
@@ -184,12 +212,14 @@ void HttpTestServer::serve(QTcpSocket *socket)
                 if (!guarded || !m_state || !m_state->connections.count(guarded.data()))
                     return;
                 m_state->connections[guarded.data()].busy = false;
+                changeBusy(-1);
                 answer(guarded.data(), response, keepAlive);
                 if (keepAlive && guarded && m_state->connections.count(guarded.data()))
                     serve(guarded.data());
             });
             return;
         }
+        changeBusy(-1);
         answer(socket, response, keepAlive);
         if (!keepAlive)
             return;

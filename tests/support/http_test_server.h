@@ -5,8 +5,8 @@
 // dropped connections. Chunked request bodies are refused with 501.
 //
 // Threads: the handler runs on the server's thread, one request at a time; whatever it shares
-// with the test must be synchronised. requests() and connections() may be called from any
-// thread. The destructor stops the thread; answers still delayed are never sent.
+// with the test must be synchronised. requests(), connections() and the busy counts may be
+// called from any thread. The destructor stops the thread; answers still delayed are never sent.
 
 #include <QByteArray>
 #include <QList>
@@ -60,6 +60,10 @@ public:
     // Every complete request received so far, in arrival order.
     std::vector<HttpRequest> requests() const;
     int connections() const;
+    // Connections holding a request received and not yet answered (a connection serves one
+    // request at a time; one the client closed no longer counts): now, and the most at once.
+    int busyConnections() const;
+    int maxBusyConnections() const;
 
 private:
     struct State;
@@ -67,6 +71,7 @@ private:
     void accept();
     void serve(QTcpSocket *socket);
     void answer(QTcpSocket *socket, const HttpResponse &response, bool keepAlive);
+    void changeBusy(int delta);
 
     HttpHandler m_handler;
     QThread m_thread;
@@ -77,6 +82,8 @@ private:
     mutable std::mutex m_mutex;
     std::vector<HttpRequest> m_requests; // guarded by m_mutex
     int m_connections = 0;               // guarded by m_mutex
+    int m_busy = 0;                      // guarded by m_mutex: connections owing an answer now
+    int m_maxBusy = 0;                   // guarded by m_mutex
 };
 
 } // namespace embtune::test

@@ -195,17 +195,16 @@ MafinMethod::MafinMethod(bool lambda) : m_lambda(lambda)
         {"buckets", ParamSpec::Type::Int, "131072", 16, 1 << 26, {}, "Hash buckets H of the n-gram table."},
         {"dim_theta", ParamSpec::Type::Int, "64", 1, 4096, {}, "Dimension of the trainable encoder."},
         {"neighbours", ParamSpec::Type::Int, "5", 0, 10000, {}, "Black-box top-k neighbours added as candidates."},
-        {"label_smoothing", ParamSpec::Type::Double, "0", 0, 0.99, {},
-         "Label smoothing over the candidates (0.2 in the unsupervised setting)."},
-        {"epochs", ParamSpec::Type::Int, "20", 0, 10000, {}, "Passes over the training pairs."},
-        {"batch_size", ParamSpec::Type::Int, "64", 1, 65536, {}, "Training pairs per step."},
-        {"lr", ParamSpec::Type::Double, "0.05", 1e-6, 100, {}, "Sparse Adagrad learning rate."},
-        {"scale", ParamSpec::Type::Double, "20", 0.01, 1000, {}, "Logits are scale x cosine."},
-        {"patience", ParamSpec::Type::Int, "0", 0, 10000, {}, "Dev evaluations without a better nDCG@10 before stopping; 0 = off."},
-        evalEveryParam(),
-        positivesParam(),
-        {"seed", ParamSpec::Type::Int, "0", 0, 4294967295.0, {}, "Seed of the table and the shuffles."},
-        {"threads", ParamSpec::Type::Int, "0", 0, 1024, {}, "Worker threads for the dev search; 0 uses every core."}};
+        trainerParam("label_smoothing", {.help = "Label smoothing over the candidates (0.2 in the unsupervised setting)."})};
+    // label_smoothing is declared above, beside the other candidate settings. The encoder learns
+    // by sparse Adagrad (no Adam, so no clip_norm) at its own rate, for 20 epochs by default.
+    appendTrainerParams(params, {{"label_smoothing", "clip_norm"},
+                                 {{"epochs", {.defaultValue = "20"}},
+                                  {"batch_size", {.help = "Training pairs per step."}},
+                                  {"lr", {.defaultValue = "0.05", .minimum = 1e-6, .maximum = 100,
+                                          .help = "Sparse Adagrad learning rate."}},
+                                  {"seed", {.help = "Seed of the table and the shuffles."}},
+                                  {"threads", {.help = "Worker threads for the dev search; 0 uses every core."}}}});
     if (!lambda) {
         params.insert(params.begin(), {"weight_bb", ParamSpec::Type::Double, "0.8", 0, 1, {},
                                        "Weight of the black-box cosine in the score (the rest is the trained encoder's)."});

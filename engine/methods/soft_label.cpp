@@ -160,15 +160,10 @@ SoftLabelMethod::SoftLabelMethod()
                {"loss", ParamSpec::Type::Choice, "soft-infonce", 0, 0, {"soft-infonce", "cosine-mse"},
                 "soft-infonce: cross-entropy to the normalised labels; cosine-mse: (cos - label)^2."},
                {"bm25_expert", ParamSpec::Type::Bool, "true", 0, 0, {}, "Use BM25 (k1 0.9, b 0.4) as an expert."},
-               {"neighbours", ParamSpec::Type::Int, "20", 0, 10000, {}, "Black-box top-k neighbours added as candidates."},
-               {"epochs", ParamSpec::Type::Int, "30", 0, 10000, {}, "Passes over the training pairs."},
-               {"batch_size", ParamSpec::Type::Int, "64", 1, 65536, {}, "Training pairs per Adam step."},
-               {"lr", ParamSpec::Type::Double, "0.001", 1e-7, 10, {}, "Adam learning rate."},
-               {"scale", ParamSpec::Type::Double, "20", 0.01, 1000, {}, "Logits are scale x cosine."},
-               {"patience", ParamSpec::Type::Int, "0", 0, 10000, {}, "Dev evaluations without a better nDCG@10 before stopping; 0 = off."},
-               evalEveryParam(),
-               {"seed", ParamSpec::Type::Int, "0", 0, 4294967295.0, {}, "Seed of the shuffles."},
-               {"threads", ParamSpec::Type::Int, "0", 0, 1024, {}, "Worker threads; 0 uses every core."}}};
+               {"neighbours", ParamSpec::Type::Int, "20", 0, 10000, {}, "Black-box top-k neighbours added as candidates."}}};
+    // Pairs are one per relevant document (no positives) and the targets are the experts' labels (no
+    // label_smoothing); clip_norm is not offered.
+    appendTrainerParams(m_spec.params, {{"positives", "label_smoothing", "clip_norm"}, {}});
 }
 
 Result<std::unique_ptr<TunedModel>> SoftLabelMethod::fit(const TrainingData &data, const ParamValues &params,

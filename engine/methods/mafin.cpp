@@ -59,83 +59,80 @@ RowMatrixXf thetaGradient(const RowMatrixXf &bb, const RowMatrixXf &theta, const
     return out;
 }
 
-class MafinObjective : public TrainingObjective {
-public:
-    MafinObjective(HashedTextEncoder &encoder, const RowMatrixXf &docs, const RowMatrixXf &queries,
-                   const std::vector<std::vector<uint32_t>> &docFeatures,
-                   const std::vector<std::vector<uint32_t>> &queryFeatures,
-                   const std::unordered_map<int32_t, std::vector<int32_t>> &neighbours, bool lambda, float weightBb,
-                   float labelSmoothing, double learningRate)
-        : m_encoder(encoder), m_docs(docs), m_queries(queries), m_docFeatures(docFeatures),
-          m_queryFeatures(queryFeatures), m_neighbours(neighbours), m_lambda(lambda), m_weightBb(weightBb),
-          m_labelSmoothing(labelSmoothing), m_learningRate(learningRate)
-    {
-    }
-    std::vector<Parameter *> parameters() override { return {&m_encoder.parameter()}; }
-    bool updatesItself() const override { return true; }
+} // namespace
 
-    RowMatrixXf transformQueries(const std::vector<int32_t> &queryIndices) const override
-    {
-        std::vector<std::vector<uint32_t>> features;
-        for (int32_t q : queryIndices)
-            features.push_back(m_queryFeatures[size_t(q)]);
-        return concatenate(gatherRows(ConstMatrixMap(m_queries.data(), m_queries.rows(), m_queries.cols()), queryIndices),
-                           m_encoder.encodeAll(features), m_lambda, m_weightBb);
-    }
-    RowMatrixXf documents() const override
-    {
-        return concatenate(m_docs, m_encoder.encodeAll(m_docFeatures), m_lambda, m_weightBb);
-    }
+MafinObjective::MafinObjective(HashedTextEncoder &encoder, const RowMatrixXf &docs, const RowMatrixXf &queries,
+                               const std::vector<std::vector<uint32_t>> &docFeatures,
+                               const std::vector<std::vector<uint32_t>> &queryFeatures,
+                               const std::unordered_map<int32_t, std::vector<int32_t>> &neighbours, bool lambda,
+                               float weightBb, float labelSmoothing, double learningRate)
+    : m_encoder(encoder), m_docs(docs), m_queries(queries), m_docFeatures(docFeatures), m_queryFeatures(queryFeatures),
+      m_neighbours(neighbours), m_lambda(lambda), m_weightBb(weightBb), m_labelSmoothing(labelSmoothing),
+      m_learningRate(learningRate)
+{
+}
 
-    float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) override
-    {
-        BatchCandidates candidates;
-        std::vector<SoftTarget> targets = candidates.addPositives(batch);
-        for (const TrainingPair *pair : batch) {
-            const auto it = m_neighbours.find(pair->query);
-            if (it != m_neighbours.end())
-                for (int32_t doc : it->second)
-                    candidates.add(doc);
-        }
-        smoothTargets(targets, candidates.size(), m_labelSmoothing);
-        const auto b = Eigen::Index(batch.size()), m = Eigen::Index(candidates.size());
-        RowMatrixXf qbb(b, m_queries.cols()), cbb(m, m_docs.cols());
-        std::vector<const std::vector<uint32_t> *> qf, cf;
-        RowMatrixXf qt(b, m_encoder.dim()), ct(m, m_encoder.dim());
-        for (Eigen::Index i = 0; i < b; ++i) {
-            qbb.row(i) = m_queries.row(batch[size_t(i)]->query);
-            qf.push_back(&m_queryFeatures[size_t(batch[size_t(i)]->query)]);
-            qt.row(i) = m_encoder.encode(*qf.back()).transpose();
-        }
-        for (Eigen::Index j = 0; j < m; ++j) {
-            cbb.row(j) = m_docs.row(candidates.docs()[size_t(j)]);
-            cf.push_back(&m_docFeatures[size_t(candidates.docs()[size_t(j)])]);
-            ct.row(j) = m_encoder.encode(*cf.back()).transpose();
-        }
-        const RowMatrixXf zq = concatenate(qbb, qt, m_lambda, m_weightBb);
-        const RowMatrixXf zc = concatenate(cbb, ct, m_lambda, m_weightBb);
-        RowMatrixXf gradQ, gradC;
-        const float loss = softmaxCrossEntropy(zq, ConstMatrixMap(zc.data(), zc.rows(), zc.cols()), targets,
-                                               options.scale, &gradQ, &gradC);
-        const RowMatrixXf dq = thetaGradient(qbb, qt, zq, gradQ, m_lambda, m_weightBb);
-        const RowMatrixXf dc = thetaGradient(cbb, ct, zc, gradC, m_lambda, m_weightBb);
-        for (Eigen::Index i = 0; i < b; ++i)
-            m_encoder.accumulate(*qf[size_t(i)], dq.row(i).transpose());
-        for (Eigen::Index j = 0; j < m; ++j)
-            m_encoder.accumulate(*cf[size_t(j)], dc.row(j).transpose());
-        m_encoder.adagradStep(m_learningRate);
-        return loss;
-    }
+RowMatrixXf MafinObjective::transformQueries(const std::vector<int32_t> &queryIndices) const
+{
+    std::vector<std::vector<uint32_t>> features;
+    for (int32_t q : queryIndices)
+        features.push_back(m_queryFeatures[size_t(q)]);
+    return concatenate(gatherRows(ConstMatrixMap(m_queries.data(), m_queries.rows(), m_queries.cols()), queryIndices),
+                       m_encoder.encodeAll(features), m_lambda, m_weightBb);
+}
 
-private:
-    HashedTextEncoder &m_encoder;
-    const RowMatrixXf &m_docs, &m_queries;
-    const std::vector<std::vector<uint32_t>> &m_docFeatures, &m_queryFeatures;
-    const std::unordered_map<int32_t, std::vector<int32_t>> &m_neighbours;
-    bool m_lambda;
-    float m_weightBb, m_labelSmoothing;
-    double m_learningRate;
-};
+RowMatrixXf MafinObjective::documents() const
+{
+    return concatenate(m_docs, m_encoder.encodeAll(m_docFeatures), m_lambda, m_weightBb);
+}
+
+float MafinObjective::step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options)
+{
+    const float loss = accumulateGradient(batch, options.scale);
+    m_encoder.adagradStep(m_learningRate);
+    return loss;
+}
+
+float MafinObjective::accumulateGradient(const std::vector<const TrainingPair *> &batch, float scale)
+{
+    BatchCandidates candidates;
+    std::vector<SoftTarget> targets = candidates.addPositives(batch);
+    for (const TrainingPair *pair : batch) {
+        const auto it = m_neighbours.find(pair->query);
+        if (it != m_neighbours.end())
+            for (int32_t doc : it->second)
+                candidates.add(doc);
+    }
+    smoothTargets(targets, candidates.size(), m_labelSmoothing);
+    const auto b = Eigen::Index(batch.size()), m = Eigen::Index(candidates.size());
+    RowMatrixXf qbb(b, m_queries.cols()), cbb(m, m_docs.cols());
+    std::vector<const std::vector<uint32_t> *> qf, cf;
+    RowMatrixXf qt(b, m_encoder.dim()), ct(m, m_encoder.dim());
+    for (Eigen::Index i = 0; i < b; ++i) {
+        qbb.row(i) = m_queries.row(batch[size_t(i)]->query);
+        qf.push_back(&m_queryFeatures[size_t(batch[size_t(i)]->query)]);
+        qt.row(i) = m_encoder.encode(*qf.back()).transpose();
+    }
+    for (Eigen::Index j = 0; j < m; ++j) {
+        cbb.row(j) = m_docs.row(candidates.docs()[size_t(j)]);
+        cf.push_back(&m_docFeatures[size_t(candidates.docs()[size_t(j)])]);
+        ct.row(j) = m_encoder.encode(*cf.back()).transpose();
+    }
+    const RowMatrixXf zq = concatenate(qbb, qt, m_lambda, m_weightBb);
+    const RowMatrixXf zc = concatenate(cbb, ct, m_lambda, m_weightBb);
+    RowMatrixXf gradQ, gradC;
+    const float loss =
+        softmaxCrossEntropy(zq, ConstMatrixMap(zc.data(), zc.rows(), zc.cols()), targets, scale, &gradQ, &gradC);
+    const RowMatrixXf dq = thetaGradient(qbb, qt, zq, gradQ, m_lambda, m_weightBb);
+    const RowMatrixXf dc = thetaGradient(cbb, ct, zc, gradC, m_lambda, m_weightBb);
+    for (Eigen::Index i = 0; i < b; ++i)
+        m_encoder.accumulate(*qf[size_t(i)], dq.row(i).transpose());
+    for (Eigen::Index j = 0; j < m; ++j)
+        m_encoder.accumulate(*cf[size_t(j)], dc.row(j).transpose());
+    return loss;
+}
+
+namespace {
 
 class MafinModel : public TunedModel {
 public:

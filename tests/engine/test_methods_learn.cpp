@@ -3,17 +3,16 @@
 // (a) On a synthetic fixture whose relevant documents are learnable from the training queries,
 //     each method, fitted with its default parameters through Method::fit and evaluated with
 //     evaluateEmbeddings like `embtune-cli train`, must beat the baseline's test nDCG@10 by the
-//     margin stated for it in kMargins. A registered method missing from kMargins fails.
+//     margin stated for it in kExpectations. A registered method missing there fails.
 // (b) With the training judgements shuffled at random (each training judgement's document drawn
 //     uniformly from the corpus: neither the pairs nor which documents are answered carry
 //     information), the dev selection must not report a gain the method does not have:
-//       1. dev gain - held-out test gain <= noise, per group (every group has one dev and one test
-//          query), noise = kZ x the standard error of the per-group differences. A real gain from
-//          label-free structure counts: REFINE's band hard negatives alone teach it to suppress
-//          the fixture's style subspace (+0.077 test nDCG@10, 4 standard errors) and it may report
-//          that gain on dev, not more.
-//       2. without a gain on the test queries (test gain <= kZ x its standard error), the dev gain
-//          must be <= kZ x the standard error of the paired dev differences (tuned - baseline).
+//       1. every method: dev gain - held-out test gain <= noise, per group (every group has one
+//          dev and one test query), noise = kZ x the standard error of the per-group differences;
+//       2. a method with no source of gain besides the judgements (kExpectations): dev gain <=
+//          kZ x the standard error of the paired dev differences (tuned - baseline), i.e. within
+//          noise of the baseline. REFINE (its two-sided map) and soft-label (its expert) gain
+//          without judgements (measured: +0.118 and +0.044 test nDCG@10) and are held to 1 only.
 //     kZ = 3.72 is the one-sided normal quantile at 1e-4: a false alarm rate of 1% spread over up
 //     to 100 candidate settings a selection compares (epochs, grid points). A method that declines
 //     and returns the baseline has differences of exactly 0 and passes.
@@ -34,19 +33,29 @@ using namespace embtune::engine;
 
 namespace {
 
-// Margins on the fixture's test nDCG@10 gain (tuned - baseline, baseline 0.201), about half of
-// the gain measured with default parameters (in the comments; standard errors 0.025 to 0.038).
-// A new method states its margin here.
-const std::map<std::string, double> kMargins{
-    {"nudge-n", 0.45},      // 0.749
-    {"nudge-m", 0.45},      // 0.799
-    {"linear", 0.40},       // 0.662
-    {"adder", 0.35},        // 0.600
-    {"adder2", 0.45},       // 0.789
-    {"mafin", 0.40},        // 0.642
-    {"mafin-lambda", 0.45}, // 0.799
-    {"refine", 0.30},       // 0.546 (0.077 of it without labels, see (b))
-    {"soft-label", 0.08},   // 0.154: with lr 0.001 and 150 steps its dev figure still rises at the last epoch
+// What each method must show on the fixture. A new method states its entry here.
+struct Expectation {
+    // (a) The least test nDCG@10 gain over the baseline (0.169): about half of the gain measured
+    // with default parameters (in the comments; standard errors 0.028 to 0.038).
+    double margin;
+    // (b) Why the method can gain without judgements, or nullptr when it cannot (then its dev
+    // figure must stay within noise of the baseline's).
+    const char *gainsWithoutJudgements;
+};
+const std::map<std::string, Expectation> kExpectations{
+    {"nudge-n", {0.45, nullptr}},      // 0.737
+    {"nudge-m", {0.45, nullptr}},      // 0.831
+    {"linear", {0.40, nullptr}},       // 0.633
+    {"adder", {0.35, nullptr}},        // 0.615
+    {"adder2", {0.45, nullptr}},       // 0.831
+    {"mafin", {0.40, nullptr}},        // 0.629
+    {"mafin-lambda", {0.45, nullptr}}, // 0.827
+    // 0.545. Fitted on random pairs, its map shared by queries and documents alone lifts test
+    // nDCG@10 by 0.118 here (the default band finds no hard negatives on this fixture).
+    {"refine", {0.30, "fitted on any pairs, its two-sided map lifts this fixture's scores"}},
+    // 0.171 (0.630 when BM25, which scores nothing here, is its only expert); with lr 0.001 and
+    // 150 steps its dev figure still rises at the last epoch.
+    {"soft-label", {0.10, "its expert's soft labels carry the signal whatever the judgements"}},
 };
 constexpr double kZ = 3.72;
 
@@ -85,12 +94,14 @@ std::string word(int index, const std::string &consonants, const std::string &vo
 std::string docWord(int index) { return word(index, "bcdfgh", "ae"); }
 std::string queryWord(int index) { return word(index, "klmnprstvz", "iou"); }
 
+// Standard normal draws by Box-Muller from the raw engine output, so the fixture is the same with
+// every standard library (std::normal_distribution is not).
 Eigen::VectorXf gaussian(int n, std::mt19937_64 &rng)
 {
-    std::normal_distribution<float> normal;
+    auto uniform = [&] { return (double(rng() >> 11) + 0.5) * 0x1.0p-53; }; // in (0, 1)
     Eigen::VectorXf v(n);
     for (int i = 0; i < n; ++i)
-        v[i] = normal(rng);
+        v[i] = float(std::sqrt(-2 * std::log(uniform())) * std::cos(2 * M_PI * uniform()));
     return v;
 }
 
@@ -116,7 +127,7 @@ Fixture makeFixture()
         expertDocs.row(j) = (signal[size_t(j)] + 0.3f / std::sqrt(float(kSignal)) * gaussian(kSignal, rng)).transpose();
     }
     std::vector<float> queryValues, expertValues;
-    std::uniform_int_distribution<int> filler(0, 29);
+    auto filler = [&] { return int(rng() % 30); };
     const char *shapes[5][2] = {{"a", "b"}, {"b", "c"}, {"c", "a"}, {"b", "a"}, {"a", "c"}};
     for (int g = 0; g < kGroups; ++g) {
         const Eigen::VectorXf groupStyle = 2.5f * gaussian(kSignal, rng).normalized();
@@ -125,7 +136,7 @@ Fixture makeFixture()
             f.dataset.queryIds.add("q" + std::to_string(g) + "_" + std::to_string(k));
             auto groupWord = [&](const char *which) { return queryWord(4 * g + (which[0] - 'a')); };
             f.dataset.queries.push_back(groupWord(shapes[k][0]) + " " + groupWord(shapes[k][1]) + " " +
-                                        queryWord(1000 + filler(rng)));
+                                        queryWord(1000 + filler()));
             const Eigen::VectorXf querySignal =
                 (signal[size_t(g)] + 0.3f / std::sqrt(float(kSignal)) * gaussian(kSignal, rng)).normalized();
             Eigen::VectorXf v(kDim);
@@ -275,11 +286,12 @@ private slots:
         QVERIFY2(test < 0.45, qPrintable(QString("baseline test nDCG@10 %1: the fixture is too easy").arg(test)));
     }
 
-    void everyMarginNamesARegisteredMethod()
+    void everyExpectationNamesARegisteredMethod()
     {
-        for (const auto &[id, margin] : kMargins) {
-            QVERIFY2(findMethod(id), qPrintable(QString("kMargins names \"%1\", which is not registered").arg(id.c_str())));
-            QVERIFY(margin > 0);
+        for (const auto &[id, expectation] : kExpectations) {
+            QVERIFY2(findMethod(id),
+                     qPrintable(QString("kExpectations names \"%1\", which is not registered").arg(id.c_str())));
+            QVERIFY(expectation.margin > 0);
         }
     }
 
@@ -287,9 +299,10 @@ private slots:
     void learnsWhatIsLearnable()
     {
         QFETCH(QString, id);
-        const auto margin = kMargins.find(id.toStdString());
-        if (margin == kMargins.end())
-            QFAIL(qPrintable("method \"" + id + "\" has no stated margin in kMargins (tests/engine/test_methods_learn.cpp)"));
+        const auto expectation = kExpectations.find(id.toStdString());
+        if (expectation == kExpectations.end())
+            QFAIL(qPrintable("method \"" + id + "\" has no stated margin in kExpectations (tests/engine/test_methods_learn.cpp)"));
+        const double margin = expectation->second.margin;
         const Fixture &f = fixture();
         const Method &method = *findMethod(id.toStdString());
         const auto model = fitWithDefaults(method, trainingData(f, f.dataset.judgementsFor(f.train)));
@@ -297,11 +310,11 @@ private slots:
         const std::vector<double> tuned = perQueryNdcg10(f, model.get(), "test");
         const PairedDifference test = pairedDifference(tuned, baseline);
         qInfo("%s: test nDCG@10 baseline %.4f tuned %.4f gain %+.4f (SE %.4f, margin %.2f)", qPrintable(id),
-              mean(baseline), mean(tuned), test.gain, test.standardError, margin->second);
-        QVERIFY2(test.gain >= margin->second,
+              mean(baseline), mean(tuned), test.gain, test.standardError, margin);
+        QVERIFY2(test.gain >= margin,
                  qPrintable(QString("%1 gains %2 test nDCG@10 over the baseline (%3 -> %4); its margin is %5")
                                 .arg(id).arg(test.gain, 0, 'f', 4).arg(mean(baseline), 0, 'f', 4)
-                                .arg(mean(tuned), 0, 'f', 4).arg(margin->second)));
+                                .arg(mean(tuned), 0, 'f', 4).arg(margin)));
         verifyReportMatches(*model, mean(perQueryNdcg10(f, model.get(), "dev")));
     }
 
@@ -309,15 +322,17 @@ private slots:
     void reportsNoGainFromShuffledJudgements()
     {
         QFETCH(QString, id);
+        const auto expectation = kExpectations.find(id.toStdString());
+        if (expectation == kExpectations.end())
+            QFAIL(qPrintable("method \"" + id + "\" has no entry in kExpectations"));
         const Fixture &f = fixture();
         // Every training judgement's document drawn uniformly from the corpus (gains kept, each
         // query's list sorted by document as Qrels requires).
         Qrels shuffled = f.dataset.judgementsFor(f.train);
         std::mt19937_64 rng(7);
-        std::uniform_int_distribution<int32_t> anyDoc(0, kDocs - 1);
         for (QueryJudgements &q : shuffled.queries) {
             for (Judgement &j : q.judged)
-                j.doc = anyDoc(rng);
+                j.doc = int32_t(rng() % kDocs);
             std::sort(q.judged.begin(), q.judged.end(), [](const Judgement &a, const Judgement &b) { return a.doc < b.doc; });
         }
         const Method &method = *findMethod(id.toStdString());
@@ -345,11 +360,12 @@ private slots:
                                     "on the held-out test queries (%4); the noise bound is %5 (%6 x the standard error %7)")
                                 .arg(id).arg(dev.gain, 0, 'f', 4).arg(excess.gain, 0, 'f', 4).arg(test.gain, 0, 'f', 4)
                                 .arg(noise, 0, 'f', 4).arg(kZ).arg(excess.standardError, 0, 'f', 4)));
-        // Without a gain on the held-out queries, the dev figure must be within noise of the baseline.
-        if (test.gain <= kZ * test.standardError)
+        if (const char *why = expectation->second.gainsWithoutJudgements)
+            qInfo("%s may gain without judgements: %s", qPrintable(id), why);
+        else
             QVERIFY2(dev.gain <= kZ * dev.standardError + 1e-12,
                      qPrintable(QString("%1 reports a dev nDCG@10 gain of %2 from shuffled judgements, above the noise "
-                                        "bound %3 (%4 x the standard error %5), and has no gain on held-out queries")
+                                        "bound %3 (%4 x the standard error %5)")
                                     .arg(id).arg(dev.gain, 0, 'f', 4).arg(kZ * dev.standardError, 0, 'f', 4).arg(kZ)
                                     .arg(dev.standardError, 0, 'f', 4)));
         verifyReportMatches(*model, mean(devTuned));

@@ -59,83 +59,80 @@ RowMatrixXf thetaGradient(const RowMatrixXf &bb, const RowMatrixXf &theta, const
     return out;
 }
 
-class MafinObjective : public TrainingObjective {
-public:
-    MafinObjective(HashedTextEncoder &encoder, const RowMatrixXf &docs, const RowMatrixXf &queries,
-                   const std::vector<std::vector<uint32_t>> &docFeatures,
-                   const std::vector<std::vector<uint32_t>> &queryFeatures,
-                   const std::unordered_map<int32_t, std::vector<int32_t>> &neighbours, bool lambda, float weightBb,
-                   float labelSmoothing, double learningRate)
-        : m_encoder(encoder), m_docs(docs), m_queries(queries), m_docFeatures(docFeatures),
-          m_queryFeatures(queryFeatures), m_neighbours(neighbours), m_lambda(lambda), m_weightBb(weightBb),
-          m_labelSmoothing(labelSmoothing), m_learningRate(learningRate)
-    {
-    }
-    std::vector<Parameter *> parameters() override { return {&m_encoder.parameter()}; }
-    bool updatesItself() const override { return true; }
+} // namespace
 
-    RowMatrixXf transformQueries(const std::vector<int32_t> &queryIndices) const override
-    {
-        std::vector<std::vector<uint32_t>> features;
-        for (int32_t q : queryIndices)
-            features.push_back(m_queryFeatures[size_t(q)]);
-        return concatenate(gatherRows(ConstMatrixMap(m_queries.data(), m_queries.rows(), m_queries.cols()), queryIndices),
-                           m_encoder.encodeAll(features), m_lambda, m_weightBb);
-    }
-    RowMatrixXf documents() const override
-    {
-        return concatenate(m_docs, m_encoder.encodeAll(m_docFeatures), m_lambda, m_weightBb);
-    }
+MafinObjective::MafinObjective(HashedTextEncoder &encoder, const RowMatrixXf &docs, const RowMatrixXf &queries,
+                               const std::vector<std::vector<uint32_t>> &docFeatures,
+                               const std::vector<std::vector<uint32_t>> &queryFeatures,
+                               const std::unordered_map<int32_t, std::vector<int32_t>> &neighbours, bool lambda,
+                               float weightBb, float labelSmoothing, double learningRate)
+    : m_encoder(encoder), m_docs(docs), m_queries(queries), m_docFeatures(docFeatures), m_queryFeatures(queryFeatures),
+      m_neighbours(neighbours), m_lambda(lambda), m_weightBb(weightBb), m_labelSmoothing(labelSmoothing),
+      m_learningRate(learningRate)
+{
+}
 
-    float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) override
-    {
-        BatchCandidates candidates;
-        std::vector<SoftTarget> targets = candidates.addPositives(batch);
-        for (const TrainingPair *pair : batch) {
-            const auto it = m_neighbours.find(pair->query);
-            if (it != m_neighbours.end())
-                for (int32_t doc : it->second)
-                    candidates.add(doc);
-        }
-        smoothTargets(targets, candidates.size(), m_labelSmoothing);
-        const auto b = Eigen::Index(batch.size()), m = Eigen::Index(candidates.size());
-        RowMatrixXf qbb(b, m_queries.cols()), cbb(m, m_docs.cols());
-        std::vector<const std::vector<uint32_t> *> qf, cf;
-        RowMatrixXf qt(b, m_encoder.dim()), ct(m, m_encoder.dim());
-        for (Eigen::Index i = 0; i < b; ++i) {
-            qbb.row(i) = m_queries.row(batch[size_t(i)]->query);
-            qf.push_back(&m_queryFeatures[size_t(batch[size_t(i)]->query)]);
-            qt.row(i) = m_encoder.encode(*qf.back()).transpose();
-        }
-        for (Eigen::Index j = 0; j < m; ++j) {
-            cbb.row(j) = m_docs.row(candidates.docs()[size_t(j)]);
-            cf.push_back(&m_docFeatures[size_t(candidates.docs()[size_t(j)])]);
-            ct.row(j) = m_encoder.encode(*cf.back()).transpose();
-        }
-        const RowMatrixXf zq = concatenate(qbb, qt, m_lambda, m_weightBb);
-        const RowMatrixXf zc = concatenate(cbb, ct, m_lambda, m_weightBb);
-        RowMatrixXf gradQ, gradC;
-        const float loss = softmaxCrossEntropy(zq, ConstMatrixMap(zc.data(), zc.rows(), zc.cols()), targets,
-                                               options.scale, &gradQ, &gradC);
-        const RowMatrixXf dq = thetaGradient(qbb, qt, zq, gradQ, m_lambda, m_weightBb);
-        const RowMatrixXf dc = thetaGradient(cbb, ct, zc, gradC, m_lambda, m_weightBb);
-        for (Eigen::Index i = 0; i < b; ++i)
-            m_encoder.accumulate(*qf[size_t(i)], dq.row(i).transpose());
-        for (Eigen::Index j = 0; j < m; ++j)
-            m_encoder.accumulate(*cf[size_t(j)], dc.row(j).transpose());
-        m_encoder.adagradStep(m_learningRate);
-        return loss;
-    }
+RowMatrixXf MafinObjective::transformQueries(const std::vector<int32_t> &queryIndices) const
+{
+    std::vector<std::vector<uint32_t>> features;
+    for (int32_t q : queryIndices)
+        features.push_back(m_queryFeatures[size_t(q)]);
+    return concatenate(gatherRows(ConstMatrixMap(m_queries.data(), m_queries.rows(), m_queries.cols()), queryIndices),
+                       m_encoder.encodeAll(features), m_lambda, m_weightBb);
+}
 
-private:
-    HashedTextEncoder &m_encoder;
-    const RowMatrixXf &m_docs, &m_queries;
-    const std::vector<std::vector<uint32_t>> &m_docFeatures, &m_queryFeatures;
-    const std::unordered_map<int32_t, std::vector<int32_t>> &m_neighbours;
-    bool m_lambda;
-    float m_weightBb, m_labelSmoothing;
-    double m_learningRate;
-};
+RowMatrixXf MafinObjective::documents() const
+{
+    return concatenate(m_docs, m_encoder.encodeAll(m_docFeatures), m_lambda, m_weightBb);
+}
+
+float MafinObjective::step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options)
+{
+    const float loss = accumulateGradient(batch, options.scale);
+    m_encoder.adagradStep(m_learningRate);
+    return loss;
+}
+
+float MafinObjective::accumulateGradient(const std::vector<const TrainingPair *> &batch, float scale)
+{
+    BatchCandidates candidates;
+    std::vector<SoftTarget> targets = candidates.addPositives(batch);
+    for (const TrainingPair *pair : batch) {
+        const auto it = m_neighbours.find(pair->query);
+        if (it != m_neighbours.end())
+            for (int32_t doc : it->second)
+                candidates.add(doc);
+    }
+    smoothTargets(targets, candidates.size(), m_labelSmoothing);
+    const auto b = Eigen::Index(batch.size()), m = Eigen::Index(candidates.size());
+    RowMatrixXf qbb(b, m_queries.cols()), cbb(m, m_docs.cols());
+    std::vector<const std::vector<uint32_t> *> qf, cf;
+    RowMatrixXf qt(b, m_encoder.dim()), ct(m, m_encoder.dim());
+    for (Eigen::Index i = 0; i < b; ++i) {
+        qbb.row(i) = m_queries.row(batch[size_t(i)]->query);
+        qf.push_back(&m_queryFeatures[size_t(batch[size_t(i)]->query)]);
+        qt.row(i) = m_encoder.encode(*qf.back()).transpose();
+    }
+    for (Eigen::Index j = 0; j < m; ++j) {
+        cbb.row(j) = m_docs.row(candidates.docs()[size_t(j)]);
+        cf.push_back(&m_docFeatures[size_t(candidates.docs()[size_t(j)])]);
+        ct.row(j) = m_encoder.encode(*cf.back()).transpose();
+    }
+    const RowMatrixXf zq = concatenate(qbb, qt, m_lambda, m_weightBb);
+    const RowMatrixXf zc = concatenate(cbb, ct, m_lambda, m_weightBb);
+    RowMatrixXf gradQ, gradC;
+    const float loss =
+        softmaxCrossEntropy(zq, ConstMatrixMap(zc.data(), zc.rows(), zc.cols()), targets, scale, &gradQ, &gradC);
+    const RowMatrixXf dq = thetaGradient(qbb, qt, zq, gradQ, m_lambda, m_weightBb);
+    const RowMatrixXf dc = thetaGradient(cbb, ct, zc, gradC, m_lambda, m_weightBb);
+    for (Eigen::Index i = 0; i < b; ++i)
+        m_encoder.accumulate(*qf[size_t(i)], dq.row(i).transpose());
+    for (Eigen::Index j = 0; j < m; ++j)
+        m_encoder.accumulate(*cf[size_t(j)], dc.row(j).transpose());
+    return loss;
+}
+
+namespace {
 
 class MafinModel : public TunedModel {
 public:
@@ -195,17 +192,16 @@ MafinMethod::MafinMethod(bool lambda) : m_lambda(lambda)
         {"buckets", ParamSpec::Type::Int, "131072", 16, 1 << 26, {}, "Hash buckets H of the n-gram table."},
         {"dim_theta", ParamSpec::Type::Int, "64", 1, 4096, {}, "Dimension of the trainable encoder."},
         {"neighbours", ParamSpec::Type::Int, "5", 0, 10000, {}, "Black-box top-k neighbours added as candidates."},
-        {"label_smoothing", ParamSpec::Type::Double, "0", 0, 0.99, {},
-         "Label smoothing over the candidates (0.2 in the unsupervised setting)."},
-        {"epochs", ParamSpec::Type::Int, "20", 0, 10000, {}, "Passes over the training pairs."},
-        {"batch_size", ParamSpec::Type::Int, "64", 1, 65536, {}, "Training pairs per step."},
-        {"lr", ParamSpec::Type::Double, "0.05", 1e-6, 100, {}, "Sparse Adagrad learning rate."},
-        {"scale", ParamSpec::Type::Double, "20", 0.01, 1000, {}, "Logits are scale x cosine."},
-        {"patience", ParamSpec::Type::Int, "0", 0, 10000, {}, "Dev evaluations without a better nDCG@10 before stopping; 0 = off."},
-        evalEveryParam(),
-        positivesParam(),
-        {"seed", ParamSpec::Type::Int, "0", 0, 4294967295.0, {}, "Seed of the table and the shuffles."},
-        {"threads", ParamSpec::Type::Int, "0", 0, 1024, {}, "Worker threads for the dev search; 0 uses every core."}};
+        trainerParam("label_smoothing", {.help = "Label smoothing over the candidates (0.2 in the unsupervised setting)."})};
+    // label_smoothing is declared above, beside the other candidate settings. The encoder learns
+    // by sparse Adagrad (no Adam, so no clip_norm) at its own rate, for 20 epochs by default.
+    appendTrainerParams(params, {{"label_smoothing", "clip_norm"},
+                                 {{"epochs", {.defaultValue = "20"}},
+                                  {"batch_size", {.help = "Training pairs per step."}},
+                                  {"lr", {.defaultValue = "0.05", .minimum = 1e-6, .maximum = 100,
+                                          .help = "Sparse Adagrad learning rate."}},
+                                  {"seed", {.help = "Seed of the table and the shuffles."}},
+                                  {"threads", {.help = "Worker threads for the dev search; 0 uses every core."}}}});
     if (!lambda) {
         params.insert(params.begin(), {"weight_bb", ParamSpec::Type::Double, "0.8", 0, 1, {},
                                        "Weight of the black-box cosine in the score (the rest is the trained encoder's)."});

@@ -10,8 +10,45 @@
 // are both encoded from their text, so the tuned vectors have dimension d + d_theta.
 
 #include "methods/method.h"
+#include "train/hashed_text_encoder.h"
+#include "train/trainer.h"
+
+#include <unordered_map>
+#include <vector>
 
 namespace embtune::engine {
+
+// Mafin's training objective (declared here for its finite-difference gradient test). The
+// trainable part is the encoder's table E; the black-box rows are fixed. docs and queries are
+// unit black-box rows by dense index, docFeatures / queryFeatures the encoder's features of each
+// text, neighbours[q] the extra candidate documents of training query q. Every argument must
+// outlive the objective.
+class MafinObjective : public TrainingObjective {
+public:
+    MafinObjective(HashedTextEncoder &encoder, const RowMatrixXf &docs, const RowMatrixXf &queries,
+                   const std::vector<std::vector<uint32_t>> &docFeatures,
+                   const std::vector<std::vector<uint32_t>> &queryFeatures,
+                   const std::unordered_map<int32_t, std::vector<int32_t>> &neighbours, bool lambda, float weightBb,
+                   float labelSmoothing, double learningRate);
+    std::vector<Parameter *> parameters() override { return {&m_encoder.parameter()}; }
+    bool updatesItself() const override { return true; }
+    RowMatrixXf transformQueries(const std::vector<int32_t> &queryIndices) const override;
+    RowMatrixXf documents() const override;
+    // accumulateGradient, then one sparse Adagrad step of the encoder.
+    float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) override;
+    // The batch loss (ListNet top-one over the batch's positives and its queries' neighbours,
+    // logits scale x cos(z_q, z_c)); adds dL/dE into the encoder's pending gradient and leaves E as it is.
+    float accumulateGradient(const std::vector<const TrainingPair *> &batch, float scale);
+
+private:
+    HashedTextEncoder &m_encoder;
+    const RowMatrixXf &m_docs, &m_queries;
+    const std::vector<std::vector<uint32_t>> &m_docFeatures, &m_queryFeatures;
+    const std::unordered_map<int32_t, std::vector<int32_t>> &m_neighbours;
+    bool m_lambda;
+    float m_weightBb, m_labelSmoothing;
+    double m_learningRate;
+};
 
 class MafinMethod : public Method {
 public:

@@ -10,20 +10,16 @@ namespace embtune::engine {
 
 QueryAdapterMethod::QueryAdapterMethod(Kind kind) : m_kind(kind)
 {
-    std::vector<ParamSpec> common{
-        {"epochs", ParamSpec::Type::Int, "30", 0, 10000, {}, "Passes over the training pairs."},
-        {"batch_size", ParamSpec::Type::Int, "64", 1, 65536, {}, "Training pairs per Adam step."},
-        {"lr", ParamSpec::Type::Double, kind == Kind::Linear ? "0.001" : "0.003", 1e-7, 10, {}, "Adam learning rate."},
-        {"scale", ParamSpec::Type::Double, "20", 0.01, 1000, {}, "Logits are scale x cosine (temperature 1/scale)."},
-        {"patience", ParamSpec::Type::Int, "0", 0, 10000, {},
-         "Dev evaluations without a better nDCG@10 before stopping; 0 trains to the end (the best is kept)."},
-        evalEveryParam(),
-        positivesParam(),
-        labelSmoothingParam(),
-        {"clip_norm", ParamSpec::Type::Double, "0", 0, 1e6, {}, "Clip the global gradient norm to this; 0 = off."},
-        {"seed", ParamSpec::Type::Int, "0", 0, 4294967295.0, {}, "Seed of the shuffles and initial weights."},
-        {"threads", ParamSpec::Type::Int, "0", 0, 1024, {}, "Worker threads; 0 uses every core; 1 is bit-for-bit reproducible."},
-    };
+    // Every common trainer parameter; the adapters' help texts say more about scale, patience,
+    // seed and threads, and ADDER's larger residual learns at 0.003.
+    std::vector<ParamSpec> common = trainerParams(
+        {{},
+         {{"lr", {.defaultValue = kind == Kind::Linear ? "0.001" : "0.003"}},
+          {"scale", {.help = "Logits are scale x cosine (temperature 1/scale)."}},
+          {"patience",
+           {.help = "Dev evaluations without a better nDCG@10 before stopping; 0 trains to the end (the best is kept)."}},
+          {"seed", {.help = "Seed of the shuffles and initial weights."}},
+          {"threads", {.help = "Worker threads; 0 uses every core; 1 is bit-for-bit reproducible."}}}});
     if (kind != Kind::KeyValueBoth) {
         // METHODS.md: linear trains against the whole corpus; ADDER mines the global hardest negatives.
         common.push_back({"negatives", ParamSpec::Type::Choice, kind == Kind::Linear ? "corpus" : "hardest", 0, 0,
@@ -44,8 +40,6 @@ QueryAdapterMethod::QueryAdapterMethod(Kind kind) : m_kind(kind)
                   "documents and their index stay unchanged.",
                   common};
     } else {
-        if (kind == Kind::KeyValueBoth)
-            common[2].defaultValue = "0.003";
         common.push_back({"keys", ParamSpec::Type::Int, "64", 1, 100000, {}, "Number of key-value pairs h."});
         common.push_back({"temperature", ParamSpec::Type::Double, "0.1", 1e-4, 100, {}, "Softmax temperature t_a over the keys."});
         common.push_back({"key_std", ParamSpec::Type::Double, "-1", -1, 100, {},

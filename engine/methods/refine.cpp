@@ -18,17 +18,9 @@ RefineMethod::RefineMethod()
                {"band_hi", ParamSpec::Type::Double, "0.7", -1, 100, {}, "Upper end of the negative band."},
                {"band_mode", ParamSpec::Type::Choice, "absolute", 0, 0, {"absolute", "percentile"},
                 "absolute: the band is in cosine; percentile: in percentiles 0..100 of the query's scores."},
-               {"n_hard", ParamSpec::Type::Int, "3", 0, 1000, {}, "Hard negatives sampled per training pair."},
-               {"epochs", ParamSpec::Type::Int, "30", 0, 10000, {}, "Passes over the training pairs."},
-               {"batch_size", ParamSpec::Type::Int, "64", 1, 65536, {}, "Training pairs per Adam step."},
-               {"lr", ParamSpec::Type::Double, "0.001", 1e-7, 10, {}, "Adam learning rate."},
-               {"scale", ParamSpec::Type::Double, "20", 0.01, 1000, {}, "Logits are scale x cosine."},
-               {"patience", ParamSpec::Type::Int, "0", 0, 10000, {}, "Dev evaluations without a better nDCG@10 before stopping; 0 = off."},
-               evalEveryParam(),
-               positivesParam(),
-               labelSmoothingParam(),
-               {"seed", ParamSpec::Type::Int, "0", 0, 4294967295.0, {}, "Seed of the shuffles and the negative sampling."},
-               {"threads", ParamSpec::Type::Int, "0", 0, 1024, {}, "Worker threads; 0 uses every core."}}};
+               {"n_hard", ParamSpec::Type::Int, "3", 0, 1000, {}, "Hard negatives sampled per training pair."}}};
+    appendTrainerParams(m_spec.params,
+                        {{"clip_norm"}, {{"seed", {.help = "Seed of the shuffles and the negative sampling."}}}});
 }
 
 Result<std::unique_ptr<TunedModel>> RefineMethod::fit(const TrainingData &data, const ParamValues &params,

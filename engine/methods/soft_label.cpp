@@ -12,143 +12,114 @@
 #include <unordered_map>
 
 namespace embtune::engine {
-namespace {
 
-enum class Label { Soft1, Soft2, Soft3 };
+SoftLabelObjective::SoftLabelObjective(Module &module, const RowMatrixXf &docs, ConstMatrixMap queries,
+                                       const std::unordered_map<int32_t, std::vector<int32_t>> &neighbours,
+                                       const std::unordered_map<int32_t, std::set<int32_t>> &positives,
+                                       const std::vector<SoftLabelExpert> &experts, SoftLabel label, bool mse)
+    : m_module(module), m_docs(docs), m_queries(queries), m_neighbours(neighbours), m_positives(positives),
+      m_experts(experts), m_label(label), m_mse(mse)
+{
+}
 
-// One expert: raw scores of documents for a query, and the min-max range over the training
-// candidates used to rescale them to [0, 1].
-struct Expert {
-    std::string name;
-    std::function<std::vector<float>(int32_t query, const std::vector<int32_t> &docs)> score;
-    float lo = 0, hi = 1;
-    float rescale(float s) const { return hi > lo ? std::clamp((s - lo) / (hi - lo), 0.0f, 1.0f) : 0.0f; }
-};
+RowMatrixXf SoftLabelObjective::transformQueries(const std::vector<int32_t> &queryIndices) const
+{
+    return m_module.apply(gatherRows(m_queries, queryIndices));
+}
 
-class SoftLabelObjective : public TrainingObjective {
-public:
-    SoftLabelObjective(Module &module, const RowMatrixXf &docs, ConstMatrixMap queries,
-                       const std::unordered_map<int32_t, std::vector<int32_t>> &neighbours,
-                       const std::unordered_map<int32_t, std::set<int32_t>> &positives, const std::vector<Expert> &experts,
-                       Label label, bool mse)
-        : m_module(module), m_docs(docs), m_queries(queries), m_neighbours(neighbours), m_positives(positives),
-          m_experts(experts), m_label(label), m_mse(mse)
-    {
-    }
-    std::vector<Parameter *> parameters() override { return m_module.parameters(); }
-    RowMatrixXf transformQueries(const std::vector<int32_t> &queryIndices) const override
-    {
-        return m_module.apply(gatherRows(m_queries, queryIndices));
-    }
-    RowMatrixXf documents() const override { return m_docs; }
-
-    // Labels of `docs` for `query`.
-    std::vector<float> labels(int32_t query, const std::vector<int32_t> &docs) const
-    {
-        std::vector<float> sum(docs.size(), 0.0f), above(docs.size(), 0.0f);
-        for (const Expert &expert : m_experts) {
-            const std::vector<float> raw = expert.score(query, docs);
-            for (size_t j = 0; j < docs.size(); ++j) {
-                const float s = expert.rescale(raw[j]);
-                sum[j] += s;
-                above[j] += s > 0.5f ? 1.0f : 0.0f;
-            }
-        }
-        const auto k = float(m_experts.size());
-        const auto positivesIt = m_positives.find(query);
-        std::vector<float> out(docs.size());
+std::vector<float> SoftLabelObjective::labels(int32_t query, const std::vector<int32_t> &docs) const
+{
+    std::vector<float> sum(docs.size(), 0.0f), above(docs.size(), 0.0f);
+    for (const SoftLabelExpert &expert : m_experts) {
+        const std::vector<float> raw = expert.score(query, docs);
         for (size_t j = 0; j < docs.size(); ++j) {
-            const float soft1 = sum[j] / k;
-            const float hard = positivesIt != m_positives.end() && positivesIt->second.count(docs[j]) ? 1.0f : 0.0f;
-            out[j] = m_label == Label::Soft1 ? soft1 : m_label == Label::Soft2 ? (hard + soft1) / 2 : above[j] / k;
+            const float s = expert.rescale(raw[j]);
+            sum[j] += s;
+            above[j] += s > 0.5f ? 1.0f : 0.0f;
         }
-        return out;
     }
+    const auto k = float(m_experts.size());
+    const auto positivesIt = m_positives.find(query);
+    std::vector<float> out(docs.size());
+    for (size_t j = 0; j < docs.size(); ++j) {
+        const float soft1 = sum[j] / k;
+        const float hard = positivesIt != m_positives.end() && positivesIt->second.count(docs[j]) ? 1.0f : 0.0f;
+        out[j] = m_label == SoftLabel::Soft1 ? soft1 : m_label == SoftLabel::Soft2 ? (hard + soft1) / 2 : above[j] / k;
+    }
+    return out;
+}
 
-    float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) override
-    {
-        std::vector<int32_t> batchPositives;
-        for (const TrainingPair *pair : batch)
-            for (const auto &[doc, weight] : pair->target)
-                batchPositives.push_back(doc);
-        std::vector<int32_t> union_;
-        std::unordered_map<int32_t, int32_t> column;
-        auto columnOf = [&](int32_t doc) {
-            auto [it, inserted] = column.try_emplace(doc, int32_t(union_.size()));
-            if (inserted)
-                union_.push_back(doc);
-            return it->second;
-        };
-        const auto b = Eigen::Index(batch.size());
-        RowMatrixXf q(b, m_queries.cols());
-        std::vector<std::vector<int32_t>> own(batch.size());
-        std::vector<std::vector<float>> ownLabels(batch.size());
-        for (Eigen::Index i = 0; i < b; ++i) {
-            const int32_t query = batch[size_t(i)]->query;
-            q.row(i) = m_queries.row(query);
-            std::vector<int32_t> candidates = batchPositives;
-            const auto it = m_neighbours.find(query);
-            if (it != m_neighbours.end())
-                candidates.insert(candidates.end(), it->second.begin(), it->second.end());
-            std::sort(candidates.begin(), candidates.end());
-            candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-            ownLabels[size_t(i)] = labels(query, candidates);
-            for (int32_t doc : candidates)
-                columnOf(doc);
-            own[size_t(i)] = std::move(candidates);
-        }
-        RowMatrixXf c(Eigen::Index(union_.size()), m_docs.cols());
-        for (size_t j = 0; j < union_.size(); ++j)
-            c.row(Eigen::Index(j)) = m_docs.row(union_[j]);
-        const RowMatrixXf transformed = m_module.forward(q);
-        RowMatrixXf grad;
-        float loss = 0;
-        if (m_mse) {
-            grad.setZero(b, m_docs.cols());
-            int64_t terms = 0;
-            for (Eigen::Index i = 0; i < b; ++i)
-                terms += int64_t(own[size_t(i)].size());
-            for (Eigen::Index i = 0; i < b; ++i)
-                for (size_t j = 0; j < own[size_t(i)].size(); ++j) {
-                    const auto row = c.row(column[own[size_t(i)][j]]);
-                    const float diff = transformed.row(i).dot(row) - ownLabels[size_t(i)][j];
-                    loss += diff * diff / float(terms);
-                    grad.row(i) += (2.0f * diff / float(terms)) * row;
-                }
-        } else {
-            std::vector<SoftTarget> targets(batch.size());
-            for (size_t i = 0; i < batch.size(); ++i) {
-                float total = 0;
-                for (float l : ownLabels[i])
-                    total += l;
-                if (total <= 0) { // no expert signal: fall back to the hard positives
-                    for (const auto &[doc, weight] : batch[i]->target)
-                        targets[i].emplace_back(column[doc], weight);
-                    continue;
-                }
-                for (size_t j = 0; j < own[i].size(); ++j)
-                    if (ownLabels[i][j] > 0)
-                        targets[i].emplace_back(column[own[i][j]], ownLabels[i][j] / total);
+float SoftLabelObjective::step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options)
+{
+    std::vector<int32_t> batchPositives;
+    for (const TrainingPair *pair : batch)
+        for (const auto &[doc, weight] : pair->target)
+            batchPositives.push_back(doc);
+    std::vector<int32_t> union_;
+    std::unordered_map<int32_t, int32_t> column;
+    auto columnOf = [&](int32_t doc) {
+        auto [it, inserted] = column.try_emplace(doc, int32_t(union_.size()));
+        if (inserted)
+            union_.push_back(doc);
+        return it->second;
+    };
+    const auto b = Eigen::Index(batch.size());
+    RowMatrixXf q(b, m_queries.cols());
+    std::vector<std::vector<int32_t>> own(batch.size());
+    std::vector<std::vector<float>> ownLabels(batch.size());
+    for (Eigen::Index i = 0; i < b; ++i) {
+        const int32_t query = batch[size_t(i)]->query;
+        q.row(i) = m_queries.row(query);
+        std::vector<int32_t> candidates = batchPositives;
+        const auto it = m_neighbours.find(query);
+        if (it != m_neighbours.end())
+            candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+        std::sort(candidates.begin(), candidates.end());
+        candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+        ownLabels[size_t(i)] = labels(query, candidates);
+        for (int32_t doc : candidates)
+            columnOf(doc);
+        own[size_t(i)] = std::move(candidates);
+    }
+    RowMatrixXf c(Eigen::Index(union_.size()), m_docs.cols());
+    for (size_t j = 0; j < union_.size(); ++j)
+        c.row(Eigen::Index(j)) = m_docs.row(union_[j]);
+    const RowMatrixXf transformed = m_module.forward(q);
+    RowMatrixXf grad;
+    float loss = 0;
+    if (m_mse) {
+        grad.setZero(b, m_docs.cols());
+        int64_t terms = 0;
+        for (Eigen::Index i = 0; i < b; ++i)
+            terms += int64_t(own[size_t(i)].size());
+        for (Eigen::Index i = 0; i < b; ++i)
+            for (size_t j = 0; j < own[size_t(i)].size(); ++j) {
+                const auto row = c.row(column[own[size_t(i)][j]]);
+                const float diff = transformed.row(i).dot(row) - ownLabels[size_t(i)][j];
+                loss += diff * diff / float(terms);
+                grad.row(i) += (2.0f * diff / float(terms)) * row;
             }
-            loss = softmaxCrossEntropy(transformed, ConstMatrixMap(c.data(), c.rows(), c.cols()), targets, options.scale,
-                                       &grad);
+    } else {
+        std::vector<SoftTarget> targets(batch.size());
+        for (size_t i = 0; i < batch.size(); ++i) {
+            float total = 0;
+            for (float l : ownLabels[i])
+                total += l;
+            if (total <= 0) { // no expert signal: fall back to the hard positives
+                for (const auto &[doc, weight] : batch[i]->target)
+                    targets[i].emplace_back(column[doc], weight);
+                continue;
+            }
+            for (size_t j = 0; j < own[i].size(); ++j)
+                if (ownLabels[i][j] > 0)
+                    targets[i].emplace_back(column[own[i][j]], ownLabels[i][j] / total);
         }
-        m_module.backward(grad);
-        return loss;
+        loss = softmaxCrossEntropy(transformed, ConstMatrixMap(c.data(), c.rows(), c.cols()), targets, options.scale,
+                                   &grad);
     }
-
-private:
-    Module &m_module;
-    const RowMatrixXf &m_docs;
-    ConstMatrixMap m_queries;
-    const std::unordered_map<int32_t, std::vector<int32_t>> &m_neighbours;
-    const std::unordered_map<int32_t, std::set<int32_t>> &m_positives;
-    const std::vector<Expert> &m_experts;
-    Label m_label;
-    bool m_mse;
-};
-
-} // namespace
+    m_module.backward(grad);
+    return loss;
+}
 
 SoftLabelMethod::SoftLabelMethod()
 {
@@ -160,15 +131,10 @@ SoftLabelMethod::SoftLabelMethod()
                {"loss", ParamSpec::Type::Choice, "soft-infonce", 0, 0, {"soft-infonce", "cosine-mse"},
                 "soft-infonce: cross-entropy to the normalised labels; cosine-mse: (cos - label)^2."},
                {"bm25_expert", ParamSpec::Type::Bool, "true", 0, 0, {}, "Use BM25 (k1 0.9, b 0.4) as an expert."},
-               {"neighbours", ParamSpec::Type::Int, "20", 0, 10000, {}, "Black-box top-k neighbours added as candidates."},
-               {"epochs", ParamSpec::Type::Int, "30", 0, 10000, {}, "Passes over the training pairs."},
-               {"batch_size", ParamSpec::Type::Int, "64", 1, 65536, {}, "Training pairs per Adam step."},
-               {"lr", ParamSpec::Type::Double, "0.001", 1e-7, 10, {}, "Adam learning rate."},
-               {"scale", ParamSpec::Type::Double, "20", 0.01, 1000, {}, "Logits are scale x cosine."},
-               {"patience", ParamSpec::Type::Int, "0", 0, 10000, {}, "Dev evaluations without a better nDCG@10 before stopping; 0 = off."},
-               evalEveryParam(),
-               {"seed", ParamSpec::Type::Int, "0", 0, 4294967295.0, {}, "Seed of the shuffles."},
-               {"threads", ParamSpec::Type::Int, "0", 0, 1024, {}, "Worker threads; 0 uses every core."}}};
+               {"neighbours", ParamSpec::Type::Int, "20", 0, 10000, {}, "Black-box top-k neighbours added as candidates."}}};
+    // Pairs are one per relevant document (no positives) and the targets are the experts' labels (no
+    // label_smoothing); clip_norm is not offered.
+    appendTrainerParams(m_spec.params, {{"positives", "label_smoothing", "clip_norm"}, {}});
 }
 
 Result<std::unique_ptr<TunedModel>> SoftLabelMethod::fit(const TrainingData &data, const ParamValues &params,
@@ -215,7 +181,7 @@ Result<std::unique_ptr<TunedModel>> SoftLabelMethod::fit(const TrainingData &dat
     }
 
     // Experts.
-    std::vector<Expert> experts;
+    std::vector<SoftLabelExpert> experts;
     std::vector<RowMatrixXf> expertDocs, expertQueries;
     expertDocs.reserve(data.experts.size());
     expertQueries.reserve(data.experts.size());
@@ -248,7 +214,7 @@ Result<std::unique_ptr<TunedModel>> SoftLabelMethod::fit(const TrainingData &dat
     if (experts.empty())
         return Error::usage("soft-label needs at least one expert: give other embedding sets or keep bm25_expert=true");
     // Min-max of each expert over the training candidates (positives and neighbours).
-    for (Expert &expert : experts) {
+    for (SoftLabelExpert &expert : experts) {
         float lo = std::numeric_limits<float>::infinity(), hi = -lo;
         for (int32_t q : trainQueries) {
             std::vector<int32_t> list(positives[q].begin(), positives[q].end());
@@ -266,7 +232,8 @@ Result<std::unique_ptr<TunedModel>> SoftLabelMethod::fit(const TrainingData &dat
     module->add(std::make_unique<LinearMap>(d, d));
     module->add(std::make_unique<RowNormalize>());
     const std::string labelName = params.text("label");
-    const Label label = labelName == "soft1" ? Label::Soft1 : labelName == "soft2" ? Label::Soft2 : Label::Soft3;
+    const SoftLabel label =
+        labelName == "soft1" ? SoftLabel::Soft1 : labelName == "soft2" ? SoftLabel::Soft2 : SoftLabel::Soft3;
     SoftLabelObjective objective(*module, docs, set.queries.map(), neighbours, positives, experts, label,
                                  params.text("loss") == "cosine-mse");
     const TrainerOptions options = trainerOptionsFrom(params, data);
@@ -280,7 +247,7 @@ Result<std::unique_ptr<TunedModel>> SoftLabelMethod::fit(const TrainingData &dat
     w.value(m_spec.id);
     w.key("experts");
     w.beginArray();
-    for (const Expert &expert : experts)
+    for (const SoftLabelExpert &expert : experts)
         w.value(expert.name);
     w.endArray();
     writeTrainingResult(w, *result);

@@ -1,6 +1,92 @@
 #include "methods/training_support.h"
 
+#include <algorithm>
+#include <cassert>
+
 namespace embtune::engine {
+
+namespace {
+
+// The common declarations, in the common order (see training_support.h).
+const std::vector<ParamSpec> &commonTrainerParams()
+{
+    static const std::vector<ParamSpec> params{
+        {"epochs", ParamSpec::Type::Int, "30", 0, 10000, {}, "Passes over the training pairs."},
+        {"batch_size", ParamSpec::Type::Int, "64", 1, 65536, {}, "Training pairs per Adam step."},
+        {"lr", ParamSpec::Type::Double, "0.001", 1e-7, 10, {}, "Adam learning rate."},
+        {"scale", ParamSpec::Type::Double, "20", 0.01, 1000, {}, "Logits are scale x cosine."},
+        {"patience", ParamSpec::Type::Int, "0", 0, 10000, {},
+         "Dev evaluations without a better nDCG@10 before stopping; 0 = off."},
+        {"eval_every", ParamSpec::Type::Int, "0", 0, 1e9, {},
+         "Evaluate dev nDCG@10 every N optimiser steps (and after the last); 0 = after every epoch."},
+        {"positives", ParamSpec::Type::Choice, "each", 0, 0, {"each", "soft"},
+         "Queries with several relevant documents: one training pair per document (each), or one pair whose "
+         "target is spread over them by gain (soft)."},
+        {"label_smoothing", ParamSpec::Type::Double, "0", 0, 0.99, {},
+         "Label smoothing: this much target mass is spread evenly over the candidates."},
+        {"clip_norm", ParamSpec::Type::Double, "0", 0, 1e6, {}, "Clip the global gradient norm to this; 0 = off."},
+        {"seed", ParamSpec::Type::Int, "0", 0, 4294967295.0, {}, "Seed of the shuffles."},
+        {"threads", ParamSpec::Type::Int, "0", 0, 1024, {}, "Worker threads; 0 uses every core."},
+    };
+    return params;
+}
+
+[[maybe_unused]] bool isCommonTrainerParam(const std::string &name)
+{
+    for (const ParamSpec &p : commonTrainerParams())
+        if (p.name == name)
+            return true;
+    return false;
+}
+
+ParamSpec overridden(ParamSpec p, const ParamOverride &change)
+{
+    if (change.defaultValue)
+        p.defaultValue = *change.defaultValue;
+    if (change.minimum)
+        p.minimum = *change.minimum;
+    if (change.maximum)
+        p.maximum = *change.maximum;
+    if (change.help)
+        p.help = *change.help;
+    return p;
+}
+
+} // namespace
+
+ParamSpec trainerParam(const std::string &name, const ParamOverride &change)
+{
+    for (const ParamSpec &p : commonTrainerParams())
+        if (p.name == name)
+            return overridden(p, change);
+    assert(false && "not a common trainer parameter");
+    return {};
+}
+
+std::vector<ParamSpec> trainerParams(const TrainerParamChoice &choice)
+{
+    for ([[maybe_unused]] const std::string &name : choice.without)
+        assert(isCommonTrainerParam(name) && "`without` names a parameter that is not a common trainer parameter");
+    for ([[maybe_unused]] const auto &[name, change] : choice.overrides)
+        assert(isCommonTrainerParam(name) && "an override names a parameter that is not a common trainer parameter");
+    std::vector<ParamSpec> out;
+    for (const ParamSpec &p : commonTrainerParams()) {
+        if (std::find(choice.without.begin(), choice.without.end(), p.name) != choice.without.end())
+            continue;
+        const auto change = choice.overrides.find(p.name);
+        out.push_back(change == choice.overrides.end() ? p : overridden(p, change->second));
+    }
+    return out;
+}
+
+void appendTrainerParams(std::vector<ParamSpec> &params, const TrainerParamChoice &choice)
+{
+    for (ParamSpec &p : trainerParams(choice)) {
+        assert(std::none_of(params.begin(), params.end(), [&](const ParamSpec &q) { return q.name == p.name; }) &&
+               "a common trainer parameter is declared twice");
+        params.push_back(std::move(p));
+    }
+}
 
 TrainerOptions trainerOptionsFrom(const ParamValues &params, const TrainingData &data)
 {
@@ -19,25 +105,6 @@ TrainerOptions trainerOptionsFrom(const ParamValues &params, const TrainingData 
     if (params.all().count("clip_norm"))
         options.adam.clipNorm = params.real("clip_norm");
     return options;
-}
-
-ParamSpec evalEveryParam()
-{
-    return {"eval_every", ParamSpec::Type::Int, "0", 0, 1e9, {},
-            "Evaluate dev nDCG@10 every N optimiser steps (and after the last); 0 = after every epoch."};
-}
-
-ParamSpec labelSmoothingParam()
-{
-    return {"label_smoothing", ParamSpec::Type::Double, "0", 0, 0.99, {},
-            "Label smoothing: this much target mass is spread evenly over the candidates."};
-}
-
-ParamSpec positivesParam()
-{
-    return {"positives", ParamSpec::Type::Choice, "each", 0, 0, {"each", "soft"},
-            "Queries with several relevant documents: one training pair per document (each), or one pair whose "
-            "target is spread over them by gain (soft)."};
 }
 
 std::vector<TrainingPair> trainingPairs(const ParamValues &params, const Qrels &qrels)

@@ -95,4 +95,13 @@ void HashedTextEncoder::adagradStep(double learningRate, double epsilon)
     m_touched.clear();
 }
 
+void HashedTextEncoder::discardPendingGradient()
+{
+    for (uint32_t row : m_touched) {
+        m_pending.row(row).setZero();
+        m_isTouched[row] = 0;
+    }
+    m_touched.clear();
+}
+
 } // namespace embtune::engine

@@ -30,6 +30,10 @@ public:
     void accumulate(const std::vector<uint32_t> &features, const Eigen::VectorXf &gradient);
     // Sparse Adagrad step on the rows with pending gradients, then clears them.
     void adagradStep(double learningRate, double epsilon = 1e-10);
+    // The pending gradient dL/dE (buckets x dim; zero outside the touched rows).
+    const RowMatrixXf &pendingGradient() const { return m_pending; }
+    // Clears the pending gradient without a step.
+    void discardPendingGradient();
 
     int64_t buckets() const { return m_table.value.rows(); }
     int64_t dim() const { return m_table.value.cols(); }

@@ -1,7 +1,11 @@
-// Hand-written gradients against central finite differences for every module and the loss;
+// Hand-written gradients against central finite differences for every module and the loss, the
+// hashed text encoder, and the objectives of mafin (both variants) and soft-label (both losses);
 // Adam against a direct evaluation of its update; determinism of the trainer with one thread.
 
+#include "methods/mafin.h"
+#include "methods/soft_label.h"
 #include "train/adam.h"
+#include "train/hashed_text_encoder.h"
 #include "train/losses.h"
 #include "train/module.h"
 #include "train/objectives.h"
@@ -58,6 +62,31 @@ class TestTrainModules : public QObject {
                 QVERIFY2(std::abs(numeric - p->grad.data()[i]) < 2e-2 * std::max(1.0, std::abs(numeric)),
                          qPrintable(QString("%1 d%2[%3]: %4 vs %5").arg(what).arg(p->name.c_str()).arg(i).arg(numeric).arg(p->grad.data()[i])));
             }
+    }
+
+    // Central differences of `loss` over every entry of `values` (perturbed in place by h and
+    // restored) against `analytic`. An entry passes when |numeric - analytic| <= 1e-3 max|analytic|
+    // + 1e-2 |numeric|: relative where the gradient is large, and below float rounding of the loss
+    // (about 1e-7 |loss| / h) where it is not. The gradient must not vanish (max |analytic| > 1e-3).
+    template <typename Loss>
+    static void checkDifferences(float *values, Eigen::Index count, const float *analytic, Loss loss, float h,
+                                 const QString &what)
+    {
+        double largest = 0;
+        for (Eigen::Index i = 0; i < count; ++i)
+            largest = std::max(largest, double(std::abs(analytic[i])));
+        QVERIFY2(largest > 1e-3, qPrintable(what + ": the gradient vanishes"));
+        for (Eigen::Index i = 0; i < count; ++i) {
+            const float saved = values[i];
+            values[i] = saved + h;
+            const double up = loss();
+            values[i] = saved - h;
+            const double down = loss();
+            values[i] = saved;
+            const double numeric = (up - down) / (2 * h);
+            QVERIFY2(std::abs(numeric - analytic[i]) <= 1e-3 * largest + 1e-2 * std::abs(numeric),
+                     qPrintable(QString("%1 [%2]: numeric %3 vs analytic %4").arg(what).arg(i).arg(numeric).arg(analytic[i])));
+        }
     }
 
     // A small retrieval problem: query i's positive is document i.
@@ -303,6 +332,122 @@ private slots:
             QVERIFY2(std::abs(numeric - grad.data()[i]) < 2e-2 * std::max(1.0, std::abs(numeric)),
                      qPrintable(QString("dW[%1]: %2 vs %3").arg(i).arg(numeric).arg(grad.data()[i])));
         }
+    }
+
+    void hashedTextEncoderGradient()
+    {
+        // L = sum(encode(f) .* r): dL/dE[row] = (times row occurs in f) / |f| r. A repeated word
+        // repeats its features; 16 buckets make different n-grams share rows.
+        HashedTextEncoder encoder(16, 3, 7);
+        encoder.parameter().value = random(16, 3, 50, 0.5f);
+        const std::vector<uint32_t> features = encoder.features("alpha beta alpha gamma");
+        const Eigen::VectorXf r = random(3, 1, 51);
+        auto loss = [&] { return double(encoder.encode(features).dot(r)); };
+        encoder.accumulate(features, r);
+        const RowMatrixXf analytic = encoder.pendingGradient();
+        checkDifferences(encoder.parameter().value.data(), analytic.size(), analytic.data(), loss, 1e-2f, "encoder dE");
+        // A sparse Adagrad step moves exactly the touched rows: the first step by lr * sign(g).
+        const RowMatrixXf before = encoder.parameter().value;
+        encoder.adagradStep(0.1);
+        for (Eigen::Index i = 0; i < before.size(); ++i) {
+            const float g = analytic.data()[i];
+            const float expected = before.data()[i] - (g > 0 ? 0.1f : g < 0 ? -0.1f : 0.0f);
+            QVERIFY2(std::abs(encoder.parameter().value.data()[i] - expected) < 1e-5f, qPrintable(QString::number(i)));
+        }
+        QVERIFY(encoder.pendingGradient().isZero());
+        encoder.accumulate(features, r);
+        encoder.discardPendingGradient();
+        QVERIFY(encoder.pendingGradient().isZero());
+    }
+
+    void mafinGradient_data()
+    {
+        QTest::addColumn<bool>("lambda");
+        QTest::newRow("mafin") << false;
+        QTest::newRow("mafin-lambda") << true;
+    }
+    void mafinGradient()
+    {
+        // dL/dE of the mafin objective (both sides of the concatenation, the normalisations, the
+        // mean over hashed features, label smoothing) against central differences over every entry
+        // of a 48-bucket table, so query and document texts share rows.
+        QFETCH(bool, lambda);
+        HashedTextEncoder encoder(48, 4, 3);
+        encoder.parameter().value = random(48, 4, 60, 0.5f);
+        const RowMatrixXf docs = normalizedRows(ConstMatrixMap(random(6, 3, 61).data(), 6, 3));
+        const RowMatrixXf queries = normalizedRows(ConstMatrixMap(random(3, 3, 62).data(), 3, 3));
+        std::vector<std::vector<uint32_t>> docFeatures, queryFeatures;
+        for (const char *text : {"red apple pie", "green pear", "apple tart recipe", "pear cider", "plum jam", "tart"})
+            docFeatures.push_back(encoder.features(text));
+        for (const char *text : {"apple pie", "pear drink", "jam"})
+            queryFeatures.push_back(encoder.features(text));
+        const std::unordered_map<int32_t, std::vector<int32_t>> neighbours{{0, {2, 5}}, {1, {3}}};
+        const std::vector<TrainingPair> pairs{{0, {{0, 1.0f}}}, {1, {{1, 0.5f}, {3, 0.5f}}}, {2, {{4, 1.0f}}}};
+        const std::vector<const TrainingPair *> batch{&pairs[0], &pairs[1], &pairs[2]};
+        MafinObjective objective(encoder, docs, queries, docFeatures, queryFeatures, neighbours, lambda, 0.7f, 0.1f, 0.05);
+        const float scale = 5.0f;
+        const float loss = objective.accumulateGradient(batch, scale);
+        QVERIFY(std::isfinite(loss) && loss > 0);
+        const RowMatrixXf analytic = encoder.pendingGradient();
+        encoder.discardPendingGradient();
+        auto lossAt = [&] {
+            const double value = objective.accumulateGradient(batch, scale);
+            encoder.discardPendingGradient();
+            return value;
+        };
+        checkDifferences(encoder.parameter().value.data(), analytic.size(), analytic.data(), lossAt, 1e-2f,
+                         lambda ? "mafin-lambda dE" : "mafin dE");
+    }
+
+    void softLabelGradient_data()
+    {
+        QTest::addColumn<bool>("mse");
+        QTest::addColumn<bool>("expertSignal");
+        QTest::newRow("soft-infonce") << false << true;
+        QTest::newRow("soft-infonce, no expert signal (hard positives)") << false << false;
+        QTest::newRow("cosine-mse") << true << true;
+    }
+    void softLabelGradient()
+    {
+        // dL/dW of the soft-label objective (labels from one embedding expert, soft2) through a
+        // query-side linear adapter, against central differences over every entry of W.
+        QFETCH(bool, mse);
+        QFETCH(bool, expertSignal);
+        const RowMatrixXf docs = normalizedRows(ConstMatrixMap(random(8, 4, 70).data(), 8, 4));
+        const RowMatrixXf queries = random(3, 4, 71);
+        const RowMatrixXf expertDocs = random(8, 4, 72), expertQueries = random(3, 4, 73);
+        SoftLabelExpert expert{"expert", [&](int32_t query, const std::vector<int32_t> &list) {
+                                   std::vector<float> out;
+                                   for (int32_t doc : list)
+                                       out.push_back(expertQueries.row(query).dot(expertDocs.row(doc)));
+                                   return out;
+                               }};
+        expert.lo = expertSignal ? -2.0f : 0.0f;
+        expert.hi = expertSignal ? 2.0f : 0.0f; // hi <= lo: every rescaled score is 0
+        const std::vector<SoftLabelExpert> experts{expert};
+        const std::vector<TrainingPair> pairs{{0, {{1, 1.0f}}}, {0, {{6, 1.0f}}}, {2, {{3, 1.0f}}}};
+        const std::unordered_map<int32_t, std::set<int32_t>> positives{{0, {1, 6}}, {2, {3}}};
+        const std::unordered_map<int32_t, std::vector<int32_t>> neighbours{{0, {2, 4}}, {2, {0, 5, 7}}};
+        Sequential module;
+        auto linear = std::make_unique<LinearMap>(4, 4);
+        linear->weight().value = RowMatrixXf::Identity(4, 4) + random(4, 4, 74, 0.3f);
+        module.add(std::move(linear));
+        module.add(std::make_unique<RowNormalize>());
+        SoftLabelObjective objective(module, docs, ConstMatrixMap(queries.data(), 3, 4), neighbours, positives, experts,
+                                     expertSignal ? SoftLabel::Soft2 : SoftLabel::Soft1, mse);
+        const std::vector<float> labels = objective.labels(0, {1, 2});
+        QVERIFY(expertSignal ? labels[0] >= 0.5f && labels[1] < 0.5f : labels[0] == 0.0f && labels[1] == 0.0f);
+        TrainerOptions options;
+        options.scale = 5.0f;
+        const std::vector<const TrainingPair *> batch{&pairs[0], &pairs[1], &pairs[2]};
+        module.zeroGrad();
+        const float loss = objective.step(batch, options);
+        QVERIFY(std::isfinite(loss) && loss > 0);
+        Parameter *w = module.parameters()[0];
+        const RowMatrixXf analytic = w->grad;
+        checkDifferences(w->value.data(), analytic.size(), analytic.data(),
+                         [&] { return double(objective.step(batch, options)); }, 1e-2f,
+                         QString("soft-label dW (%1)").arg(QTest::currentDataTag()));
     }
 
     void sampledNegativesLearn()

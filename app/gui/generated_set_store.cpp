@@ -1,6 +1,7 @@
 #include "generated_set_store.h"
 
 #include "data/dataset_hash.h"
+#include "gui_text.h"
 #include "run_recorder.h"
 #include "workspace.h"
 
@@ -17,11 +18,6 @@
 namespace embtune::gui {
 
 namespace {
-
-std::string localPath(const QString &path)
-{
-    return QFile::encodeName(path).toStdString();
-}
 
 // The manifest of a generated-set folder; false when it is not readable as one.
 bool readManifest(const QString &folder, GeneratedSetInfo &info)

@@ -1,6 +1,7 @@
 #include "jobs/remote_jobs.h"
 
 #include "data/dataset_hash.h"
+#include "gui_text.h"
 #include "jobs/job_progress.h"
 
 #include <QDateTime>
@@ -15,11 +16,6 @@
 namespace embtune::gui {
 
 namespace {
-
-std::string localPath(const QString &path)
-{
-    return QFile::encodeName(path).toStdString();
-}
 
 std::vector<std::string> allTexts(const engine::Dataset &dataset)
 {

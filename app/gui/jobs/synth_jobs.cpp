@@ -1,6 +1,7 @@
 #include "jobs/synth_jobs.h"
 
 #include "data/beir_reader.h"
+#include "gui_text.h"
 #include "jobs/job_progress.h"
 #include "synth/synthetic_export.h"
 
@@ -13,11 +14,6 @@
 namespace embtune::gui {
 
 namespace {
-
-std::string localPath(const QString &path)
-{
-    return QFile::encodeName(path).toStdString();
-}
 
 engine::ProgressCallback callbackOf(JobProgress *progress)
 {

@@ -56,9 +56,10 @@ test)
     configure_and_build "$build" -DEMBTUNE_BUILD_BENCHMARKS=OFF
     (cd "$build" && QT_QPA_PLATFORM=offscreen ctest -LE bench --output-on-failure -j "$jobs")
     echo "== engine, CLI and workspace tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-    # Line tables only (-g1): sanitizer reports keep file:line, the build writes far less.
+    # Assertions stay on (no NDEBUG): one that fires is a bug. Line tables only (-g1): sanitizer
+    # reports keep file:line, the build writes far less.
     configure_and_build "$build-asan" -DEMBTUNE_GUI=OFF -DEMBTUNE_SANITIZE=ON -DEMBTUNE_BUILD_BENCHMARKS=OFF \
-        -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"
+        -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1"
     (cd "$build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
         ctest -L "engine|cli|workspace" --output-on-failure -j "$jobs")
     ;;

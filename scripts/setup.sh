@@ -3,7 +3,8 @@
 #   scripts/setup.sh run    starts the GUI (or, with no display, runs the CLI main job)
 #   scripts/setup.sh test   runs every test: the full suite, then the engine, CLI and
 #                           workspace tests again under AddressSanitizer + UndefinedBehaviorSanitizer
-# Environment: BUILD_DIR (default build), JOBS (default: number of cores).
+# Environment: BUILD_DIR (default build), JOBS (default: number of cores), ASAN_CXX (the compiler
+# of the sanitizer pass, default clang++-14).
 set -euo pipefail
 
 mode="${1:-run}"
@@ -14,6 +15,8 @@ shared="$root/../shared"
 
 packages=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev libeigen3-dev libhnswlib-dev
           libsimdjson-dev libsqlite3-dev libzip-dev qtkeychain-qt6-dev python3-numpy python3-hnswlib xvfb xauth)
+# The sanitizer pass of `test` compiles with Clang (its ASan/UBSan runtime is libclang-rt-14-dev).
+if [ "$mode" = test ]; then packages+=(clang-14 libclang-rt-14-dev); fi
 
 install_missing() {
     local missing=()
@@ -28,16 +31,17 @@ install_missing() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-configure_and_build() { # dir, extra cmake args...
+configure() { # dir, extra cmake args...
     local dir="$1"; shift
     cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
-    cmake --build "$dir" -j "$jobs"
 }
 
 install_missing
 case "$mode" in
 run)
-    configure_and_build "$build"
+    # Only the two programs: the tests and benchmarks are built by `test` (or on purpose).
+    configure "$build"
+    cmake --build "$build" -j "$jobs" --target embtune embtune-cli
     if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
         args=()
         [ -d "$shared/datasets/scifact" ] && args=(--dataset "$shared/datasets/scifact")
@@ -53,12 +57,17 @@ run)
     ;;
 test)
     # The benchmarks are run on purpose (ctest -L bench), not here: they are not built.
-    configure_and_build "$build" -DEMBTUNE_BUILD_BENCHMARKS=OFF
+    configure "$build" -DEMBTUNE_BUILD_BENCHMARKS=OFF
+    cmake --build "$build" -j "$jobs"
     (cd "$build" && QT_QPA_PLATFORM=offscreen ctest -LE bench --output-on-failure -j "$jobs")
     echo "== engine, CLI and workspace tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-    # Line tables only (-g1): sanitizer reports keep file:line, the build writes far less.
-    configure_and_build "$build-asan" -DEMBTUNE_GUI=OFF -DEMBTUNE_SANITIZE=ON -DEMBTUNE_BUILD_BENCHMARKS=OFF \
-        -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"
+    # Assertions stay on (no NDEBUG): one that fires is a bug. Line tables only (-g1): sanitizer
+    # reports keep file:line, the build writes far less. Only the tests of these labels are built.
+    # Clang: it compiles the instrumented code in about half GCC's time.
+    configure "$build-asan" -DCMAKE_CXX_COMPILER="${ASAN_CXX:-clang++-14}" -DEMBTUNE_GUI=OFF -DEMBTUNE_SANITIZE=ON \
+        -DEMBTUNE_BUILD_BENCHMARKS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1" \
+        "-DEMBTUNE_TEST_LABELS=engine;cli;workspace"
+    cmake --build "$build-asan" -j "$jobs"
     (cd "$build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
         ctest -L "engine|cli|workspace" --output-on-failure -j "$jobs")
     ;;

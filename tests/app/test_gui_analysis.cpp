@@ -22,6 +22,7 @@
 #include "methods/method.h"
 #include "scatter_view.h"
 #include "support/fixtures.h"
+#include "support/gui_test_support.h"
 
 #include <QComboBox>
 #include <QDockWidget>
@@ -97,11 +98,6 @@ void writeFixture(const std::filesystem::path &dir)
     test::writeText(dir / "embeddings" / "vec4" / "query_ids.txt", queryIds);
 }
 
-QString scifactDir()
-{
-    return test::sharedScifact();
-}
-
 // Rows of the queries that have a vector.
 engine::RowMatrixXf queryRows(const engine::EmbeddingSet &base, const engine::FloatMatrix &queries)
 {
@@ -134,13 +130,11 @@ private slots:
     void scifactNudgeArrows();
 
 private:
-    std::unique_ptr<MainWindow> makeWindow();
+    // A window with settings of its own per test function, never saved.
+    std::unique_ptr<MainWindow> newWindow();
     bool load(MainWindow &window, const QString &dataset, const QString &embeddings);
     // Trains NUDGE-N with the dataset's splits/{train,dev}.txt; the run's key, or empty.
     QString trainNudgeN(MainWindow &window);
-    // Runs `start` and waits for `signal` (no error, not busy at the end).
-    template <typename Signal>
-    bool runAndWait(MainWindow &window, Signal signal, const std::function<bool()> &start);
     // Compares the card's column `column` with `expected`.
     void checkColumn(const widgets::AnisotropyCard &card, int column, const engine::AnisotropyStats &expected);
 
@@ -156,37 +150,17 @@ void TestGuiAnalysis::initTestCase()
     qputenv("EMBTUNE_CACHE_DIR", QFile::encodeName(m_dir.filePath(QStringLiteral("cache"))));
 }
 
-std::unique_ptr<MainWindow> TestGuiAnalysis::makeWindow()
+std::unique_ptr<MainWindow> TestGuiAnalysis::newWindow()
 {
-    MainWindow::Options options;
-    options.settingsFile = m_dir.filePath(QStringLiteral("settings-%1.ini").arg(QTest::currentTestFunction()));
-    options.restoreSession = false;
+    MainWindow::Options options = test::windowOptions(
+        m_dir.filePath(QStringLiteral("settings-%1.ini").arg(QTest::currentTestFunction())));
     options.saveSettings = false;
-    auto window = std::make_unique<MainWindow>(options);
-    window->setErrorDialogsEnabled(false);
-    window->resize(1400, 900);
-    window->show();
-    return window;
-}
-
-template <typename Signal>
-bool TestGuiAnalysis::runAndWait(MainWindow &window, Signal signal, const std::function<bool()> &start)
-{
-    QSignalSpy done(&window, signal);
-    QSignalSpy errors(&window, &MainWindow::errorShown);
-    if (!start())
-        return false;
-    const bool finished =
-        QTest::qWaitFor([&] { return (done.count() + errors.count() > 0) && !window.isBusy(); }, kTimeoutMs);
-    if (!errors.isEmpty())
-        qWarning("error: %s", qPrintable(errors.first().first().toString()));
-    return finished && done.count() >= 1 && errors.isEmpty();
+    return test::makeWindow(options, QSize(1400, 900));
 }
 
 bool TestGuiAnalysis::load(MainWindow &window, const QString &dataset, const QString &embeddings)
 {
-    return runAndWait(window, &MainWindow::datasetLoaded, [&] { return window.openDataset(dataset); }) &&
-           runAndWait(window, &MainWindow::embeddingsLoaded, [&] { return window.importEmbeddings(embeddings); });
+    return test::openAndWait(window, dataset) && test::importAndWait(window, embeddings);
 }
 
 QString TestGuiAnalysis::trainNudgeN(MainWindow &window)
@@ -217,9 +191,9 @@ void TestGuiAnalysis::checkColumn(const widgets::AnisotropyCard &card, int colum
 
 void TestGuiAnalysis::baselineRun()
 {
-    auto window = makeWindow();
+    auto window = newWindow();
     QVERIFY(load(*window, m_dataset, m_dataset + "/embeddings/vec4"));
-    QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
+    QVERIFY(test::runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
     QVERIFY(window->analysisAction()->isEnabled());
     QCOMPARE(window->analysisAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_4));
     // In the View menu (one View menu) and in the comparison table's context menu.
@@ -317,11 +291,11 @@ void TestGuiAnalysis::baselineRun()
 
 void TestGuiAnalysis::nudgeRunAndOodReport()
 {
-    auto window = makeWindow();
+    auto window = newWindow();
     QVERIFY(load(*window, m_dataset, m_dataset + "/embeddings/vec4"));
     const QString runKey = trainNudgeN(*window);
     QVERIFY(!runKey.isEmpty());
-    QVERIFY(runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(runKey); }));
+    QVERIFY(test::runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(runKey); }));
 
     const widgets::AnalysisView &view = *window->analysisView();
     const auto analysis = view.analysis();
@@ -401,7 +375,7 @@ void TestGuiAnalysis::nudgeRunAndOodReport()
 
     // Shown again (from the cache, no job): the report is still there.
     QSignalSpy jobs(window.get(), &MainWindow::busyChanged);
-    QVERIFY(runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(runKey); }));
+    QVERIFY(test::runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(runKey); }));
     QCOMPARE(jobs.count(), 0);
     QCOMPARE(view.oodTable()->rowCount(), 4);
     QVERIFY(close(view.oodTable()->item(3, 3)->data(Qt::UserRole).toDouble(),
@@ -410,15 +384,15 @@ void TestGuiAnalysis::nudgeRunAndOodReport()
 
 void TestGuiAnalysis::refusals()
 {
-    auto window = makeWindow();
-    QVERIFY(runAndWait(*window, &MainWindow::datasetLoaded, [&] { return window->openDataset(m_dataset); }));
+    auto window = newWindow();
+    QVERIFY(test::openAndWait(*window, m_dataset));
     // Nothing selected.
     QSignalSpy errors(window.get(), &MainWindow::errorShown);
     QVERIFY(!window->showAnalysis());
     QCOMPARE(errors.count(), 1);
     QVERIFY(!window->analysisAction()->isEnabled());
     // BM25 has no vectors.
-    QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluateBm25(); }));
+    QVERIFY(test::runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluateBm25(); }));
     QVERIFY(!window->analysisAction()->isEnabled());
     QVERIFY(!window->showAnalysis());
     QCOMPARE(errors.count(), 2);
@@ -441,11 +415,11 @@ void TestGuiAnalysis::oodReportInputError()
     // which reads it again, fails with a message naming the file; nothing crashes or hangs.
     const QString dataset = m_dir.filePath(QStringLiteral("fixture-ood"));
     writeFixture(test::path(m_dir) / "fixture-ood");
-    auto window = makeWindow();
+    auto window = newWindow();
     QVERIFY(load(*window, dataset, dataset + "/embeddings/vec4"));
     const QString runKey = trainNudgeN(*window);
     QVERIFY(!runKey.isEmpty());
-    QVERIFY(runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(runKey); }));
+    QVERIFY(test::runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(runKey); }));
     QVERIFY(QFile::remove(dataset + "/splits/train.txt"));
     QSignalSpy errors(window.get(), &MainWindow::errorShown);
     QSignalSpy ood(window.get(), &MainWindow::oodReportFinished);
@@ -462,10 +436,10 @@ void TestGuiAnalysis::oodReportInputError()
 
 void TestGuiAnalysis::scifactNudgeArrows()
 {
-    const QString dir = scifactDir();
+    const QString dir = test::sharedScifact();
     if (dir.isEmpty() || !QFileInfo::exists(dir + "/embeddings/lsa256/corpus.npy"))
         QSKIP("SciFact with embeddings/lsa256 not found (set EMBTUNE_SHARED_DIR to the folder holding datasets/)");
-    auto window = makeWindow();
+    auto window = newWindow();
     QVERIFY(load(*window, dir, dir + "/embeddings/lsa256"));
     const QString runKey = trainNudgeN(*window);
     QVERIFY(!runKey.isEmpty());
@@ -481,7 +455,7 @@ void TestGuiAnalysis::scifactNudgeArrows()
         QCOMPARE(finished.count(), 0);
         QVERIFY(!window->analysisView()->analysis());
     }
-    QVERIFY(runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(runKey); }));
+    QVERIFY(test::runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(runKey); }));
     const widgets::AnalysisView &view = *window->analysisView();
     const auto analysis = view.analysis();
     QVERIFY(analysis && analysis->hasAfter);

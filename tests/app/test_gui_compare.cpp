@@ -23,6 +23,7 @@
 #include "support/cli_run.h"
 #include "support/fixtures.h"
 #include "support/csv_reader.h"
+#include "support/gui_test_support.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -42,6 +43,7 @@
 #include <random>
 
 using embtune::gui::MainWindow;
+using namespace embtune::test;
 using embtune::widgets::CompareView;
 using embtune::widgets::MetricsTableModel;
 namespace engine = embtune::engine;
@@ -56,12 +58,6 @@ std::string numbered(const char *prefix, int i)
     std::string out(prefix);
     out += std::to_string(i);
     return out;
-}
-
-bool writeText(const QString &path, const QByteArray &content)
-{
-    embtune::test::writeText(QFile::encodeName(path).toStdString(), content.toStdString());
-    return QFileInfo(path).size() == content.size();
 }
 
 // BEIR folder + embeddings/worse and embeddings/better. Query q is relevant to documents
@@ -116,12 +112,6 @@ bool writeFixture(const QString &dir)
     return ok;
 }
 
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
 } // namespace
 
 class TestGuiCompare : public QObject {
@@ -152,31 +142,18 @@ void TestGuiCompare::initTestCase()
     QVERIFY(m_dir.isValid());
     m_data = m_dir.filePath(QStringLiteral("data"));
     QVERIFY(writeFixture(m_data));
-    MainWindow::Options options;
-    options.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
+    MainWindow::Options options = windowOptions(m_dir.filePath(QStringLiteral("settings.ini")));
     options.cacheDir = m_dir.filePath(QStringLiteral("cache"));
     options.restoreWindow = false;
-    options.restoreSession = false;
     options.saveSettings = false;
-    m_window = std::make_unique<MainWindow>(options);
-    m_window->setErrorDialogsEnabled(false);
-    m_window->resize(1400, 900);
-    m_window->show();
-    QSignalSpy errors(m_window.get(), &MainWindow::errorShown);
-    QSignalSpy loaded(m_window.get(), &MainWindow::datasetLoaded);
-    QVERIFY(m_window->openDataset(m_data));
-    QTRY_VERIFY_WITH_TIMEOUT(loaded.count() == 1 && !m_window->isBusy(), kTimeoutMs);
+    m_window = makeWindow(options, QSize(1400, 900));
+    QVERIFY(openAndWait(*m_window, m_data, kTimeoutMs));
     for (const QString &set : {QStringLiteral("worse"), QStringLiteral("better")}) {
-        QSignalSpy imported(m_window.get(), &MainWindow::embeddingsLoaded);
-        QSignalSpy evaluated(m_window.get(), &MainWindow::evaluationFinished);
-        QVERIFY(m_window->importEmbeddings(m_data + "/embeddings/" + set));
-        QTRY_VERIFY_WITH_TIMEOUT(imported.count() == 1 && !m_window->isBusy(), kTimeoutMs);
+        QVERIFY(importAndWait(*m_window, m_data + "/embeddings/" + set, kTimeoutMs));
         m_keys.insert(set, m_window->currentEmbeddingsKey());
         m_sets.insert(set, m_window->embeddings());
-        QVERIFY(m_window->evaluate());
-        QTRY_VERIFY_WITH_TIMEOUT(evaluated.count() == 1 && !m_window->isBusy(), kTimeoutMs);
+        QVERIFY(runAndWait(*m_window, &MainWindow::evaluationFinished, [&] { return m_window->evaluate(); }, kTimeoutMs));
     }
-    QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
     QCOMPARE(m_window->runKeys(), QStringList({runKey("worse"), runKey("better")}));
     QTRY_VERIFY_WITH_TIMEOUT(!m_window->significancePending(), kTimeoutMs);
 }

@@ -21,6 +21,7 @@
 #include "metrics_table_model.h"
 #include "parameter_form.h"
 #include "run_details_view.h"
+#include "support/gui_test_support.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -58,6 +59,7 @@
 #include <functional>
 
 using embtune::gui::MainWindow;
+using namespace embtune::test;
 namespace engine = embtune::engine;
 namespace widgets = embtune::widgets;
 using engine::Metric;
@@ -65,26 +67,6 @@ using engine::Metric;
 namespace {
 
 constexpr int kTimeoutMs = 60000;
-
-bool writeText(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
-}
-
-bool writeMatrix(const QString &path, int rows, int cols, std::vector<float> values)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    const engine::FloatMatrix matrix(rows, cols, std::move(values));
-    return engine::writeNpyMatrix(QFile::encodeName(path).toStdString(), matrix.map()).ok();
-}
-
-bool writeIds(const QString &path, const std::vector<std::string> &ids)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    return engine::writeIdList(QFile::encodeName(path).toStdString(), ids).ok();
-}
 
 // BEIR folder: documents d1..d4, queries q1 (relevant d1, d3) and q2 (relevant d2, gain 2).
 bool writeTinyDataset(const QString &dir)
@@ -121,18 +103,6 @@ double expectedNdcg10()
     const double dcg = 1 / std::log2(3.0) + 1 / std::log2(5.0);
     const double ideal = 1 + 1 / std::log2(3.0);
     return (dcg / ideal + 1.0) / 2;
-}
-
-// Display text of the metrics table cell of run `run` (row header) and column `column` ("nDCG@10").
-QString metricCell(QTableView *table, const QString &run, const QString &column)
-{
-    const QAbstractItemModel *model = table->model();
-    for (int r = 0; r < model->rowCount(); ++r)
-        for (int c = 0; c < model->columnCount(); ++c)
-            if (model->headerData(r, Qt::Vertical).toString() == run &&
-                model->headerData(c, Qt::Horizontal).toString() == column)
-                return model->index(r, c).data().toString();
-    return QStringLiteral("<no cell %1 %2>").arg(run, column);
 }
 
 // Any (metric, k) of a run, as the table would show it (the table shows a few columns at a time).
@@ -206,16 +176,6 @@ std::vector<engine::EmbeddingCache::Entry> cacheEntries(const QString &root)
     return entries ? *entries : std::vector<engine::EmbeddingCache::Entry>{};
 }
 
-// Visible top-level dialog (or message box) with `name`, or null.
-template <typename T = QDialog>
-T *findDialog(const QString &name)
-{
-    for (QWidget *widget : QApplication::topLevelWidgets())
-        if (auto *dialog = qobject_cast<T *>(widget); dialog && dialog->objectName() == name && dialog->isVisible())
-            return dialog;
-    return nullptr;
-}
-
 } // namespace
 
 class TestGuiFixture : public QObject {
@@ -247,13 +207,6 @@ private slots:
     void commandLineBm25AndTrain();
 
 private:
-    std::unique_ptr<MainWindow> makeWindow(bool restoreSession = false);
-    bool openAndWait(MainWindow &window, const QString &dir);
-    bool importAndWait(MainWindow &window, const QString &dir);
-    // Runs `start` (which starts a job) and waits for `signal`; false on an error or time-out.
-    template <typename Signal>
-    bool runAndWait(MainWindow &window, Signal signal, const std::function<bool()> &start);
-
     QTemporaryDir m_dir;
     QString m_dataset;
     QString m_embeddings;
@@ -283,61 +236,12 @@ void TestGuiFixture::init()
 
 void TestGuiFixture::cleanup()
 {
-    // No stray error dialogs between tests.
-    for (QWidget *widget : QApplication::topLevelWidgets())
-        if (qobject_cast<QMessageBox *>(widget))
-            widget->close();
-}
-
-std::unique_ptr<MainWindow> TestGuiFixture::makeWindow(bool restoreSession)
-{
-    MainWindow::Options options;
-    options.settingsFile = m_settings;
-    options.restoreSession = restoreSession;
-    auto window = std::make_unique<MainWindow>(options);
-    window->setErrorDialogsEnabled(false);
-    window->resize(1200, 800);
-    window->show();
-    return window;
-}
-
-bool TestGuiFixture::openAndWait(MainWindow &window, const QString &dir)
-{
-    QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
-    QSignalSpy errors(&window, &MainWindow::errorShown);
-    if (!window.openDataset(dir))
-        return false;
-    return QTest::qWaitFor([&] { return loaded.count() + errors.count() > 0; }, kTimeoutMs) && loaded.count() == 1;
-}
-
-template <typename Signal>
-bool TestGuiFixture::runAndWait(MainWindow &window, Signal signal, const std::function<bool()> &start)
-{
-    QSignalSpy done(&window, signal);
-    QSignalSpy errors(&window, &MainWindow::errorShown);
-    QSignalSpy cancelled(&window, &MainWindow::jobCancelled);
-    if (!start())
-        return false;
-    const bool finished = QTest::qWaitFor(
-        [&] { return done.count() + errors.count() + cancelled.count() > 0 && !window.isBusy(); }, kTimeoutMs);
-    if (!errors.isEmpty())
-        qWarning("error: %s", qPrintable(errors.first().first().toString()));
-    return finished && done.count() == 1 && errors.isEmpty() && cancelled.isEmpty();
-}
-
-bool TestGuiFixture::importAndWait(MainWindow &window, const QString &dir)
-{
-    QSignalSpy imported(&window, &MainWindow::embeddingsLoaded);
-    QSignalSpy errors(&window, &MainWindow::errorShown);
-    if (!window.importEmbeddings(dir))
-        return false;
-    return QTest::qWaitFor([&] { return imported.count() + errors.count() > 0; }, kTimeoutMs) &&
-           imported.count() == 1;
+    closeTopLevel<QMessageBox>(); // no stray error dialogs between tests
 }
 
 void TestGuiFixture::evaluateTinyDataset()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QSignalSpy errors(window.get(), &MainWindow::errorShown);
     QVERIFY(openAndWait(*window, m_dataset));
     QCOMPARE(window->dataset()->docCount(), 4);
@@ -411,7 +315,7 @@ void TestGuiFixture::malformedCorpusShowsError()
     QVERIFY(writeText(bad + "/queries.jsonl", "{\"_id\": \"q1\", \"text\": \"a query\"}\n"));
     QVERIFY(writeText(bad + "/qrels/test.tsv", "query-id\tcorpus-id\tscore\nq1\td1\t1\n"));
 
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset)); // a good dataset first: it must survive the failure
     const auto good = window->dataset();
 
@@ -450,7 +354,7 @@ void TestGuiFixture::malformedEmbeddingsShowError()
     QVERIFY(writeMatrix(bad + "/queries.npy", 2, 2, {1, 0, 0, 1}));
     QVERIFY(writeIds(bad + "/query_ids.txt", {"q1", "q2"}));
 
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
     QSignalSpy errors(window.get(), &MainWindow::errorShown);
     QVERIFY(window->importEmbeddings(bad));
@@ -463,7 +367,7 @@ void TestGuiFixture::malformedEmbeddingsShowError()
 
 void TestGuiFixture::preconditionsReported()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QSignalSpy errors(window.get(), &MainWindow::errorShown);
     QVERIFY(!window->importEmbeddings(m_embeddings)); // no dataset yet
     QVERIFY(!window->evaluate());
@@ -481,7 +385,7 @@ void TestGuiFixture::preconditionsReported()
 
 void TestGuiFixture::commandLineRunWithScreenshot()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     embtune::gui::CommandLineRequest request;
     request.dataset = m_dataset;
     request.embeddings = m_embeddings;
@@ -502,7 +406,7 @@ void TestGuiFixture::commandLineRunWithScreenshot()
 
 void TestGuiFixture::commandLineRunFailure()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     embtune::gui::CommandLineRequest request;
     request.dataset = m_dataset;
     request.embeddings = m_dir.filePath(QStringLiteral("no-such-embeddings"));
@@ -517,7 +421,7 @@ void TestGuiFixture::commandLineRunFailure()
     QVERIFY(!QFileInfo::exists(request.screenshot));
 
     // An unknown split fails too.
-    auto other = makeWindow();
+    auto other = makeWindow(m_settings);
     request.embeddings = m_embeddings;
     request.split = QStringLiteral("dev");
     embtune::gui::CommandLineRun run2(other.get(), request);
@@ -546,20 +450,9 @@ void TestGuiFixture::commandLineValidation()
 
 void TestGuiFixture::dropFolders()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(QTest::qWaitForWindowExposed(window.get()));
-    const auto drop = [&](const QString &dir) {
-        QMimeData mime;
-        mime.setUrls({QUrl::fromLocalFile(dir)});
-        const QPointF at(window->width() / 2.0, window->height() / 2.0);
-        QDragEnterEvent enter(at.toPoint(), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QApplication::sendEvent(window.get(), &enter);
-        if (!enter.isAccepted())
-            return false;
-        QDropEvent dropEvent(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QApplication::sendEvent(window.get(), &dropEvent);
-        return dropEvent.isAccepted();
-    };
+    const auto drop = [&](const QString &dir) { return dropPath(*window, dir); };
     QSignalSpy loaded(window.get(), &MainWindow::datasetLoaded);
     QSignalSpy imported(window.get(), &MainWindow::embeddingsLoaded);
     QVERIFY(drop(m_dataset));
@@ -573,13 +466,15 @@ void TestGuiFixture::dropFolders()
 void TestGuiFixture::sessionRestored()
 {
     {
-        auto window = makeWindow();
+        auto window = makeWindow(m_settings);
         QVERIFY(openAndWait(*window, m_dataset));
         QVERIFY(importAndWait(*window, m_embeddings));
         window->resize(1100, 700);
         window->close(); // writes geometry
     }
-    auto window = makeWindow(/*restoreSession=*/true);
+    MainWindow::Options options = windowOptions(m_settings);
+    options.restoreSession = true;
+    auto window = makeWindow(options);
     QSignalSpy imported(window.get(), &MainWindow::embeddingsLoaded);
     QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 1, kTimeoutMs);
     QCOMPARE(QFileInfo(window->datasetPath()), QFileInfo(m_dataset));
@@ -592,7 +487,7 @@ void TestGuiFixture::sessionRestored()
 
 void TestGuiFixture::computeLsaThroughDialog()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QCOMPARE(window->cacheRoot(), QDir(m_cache).absolutePath());
     QVERIFY(openAndWait(*window, m_dataset));
     widgets::EmbeddingsPanel *panel = window->embeddingsPanel();
@@ -674,7 +569,7 @@ void TestGuiFixture::computeLsaThroughDialog()
     QCOMPARE(runLabels(*window), QStringList{QStringLiteral("lsa2 min_df=1")});
 
     // Another window lists the cached set for the same dataset and selects it.
-    auto other = makeWindow();
+    auto other = makeWindow(m_settings);
     QVERIFY(openAndWait(*other, m_dataset));
     QCOMPARE(other->embeddingsPanel()->model()->rowCount(), 2);
     QCOMPARE(other->currentEmbeddingsKey(), key);
@@ -687,7 +582,7 @@ void TestGuiFixture::computeLsaThroughDialog()
 
 void TestGuiFixture::computeServedFromCache()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
     engine::LsaOptions options;
     options.dim = 2;
@@ -724,7 +619,7 @@ void TestGuiFixture::computeServedFromCache()
     QVERIFY(second->docs.map() == first->docs.map());
 
     // A new window (as after a restart) is served by the cache too; another seed is a new entry.
-    auto other = makeWindow();
+    auto other = makeWindow(m_settings);
     QVERIFY(openAndWait(*other, m_dataset));
     QSignalSpy otherComputed(other.get(), &MainWindow::embeddingsComputed);
     QVERIFY(runAndWait(*other, &MainWindow::embeddingsComputed, [&] { return other->computeLsa(options); }));
@@ -741,7 +636,7 @@ void TestGuiFixture::cancelRunningCompute()
 {
     const QString large = m_dir.filePath(QStringLiteral("large"));
     QVERIFY(writeLargeDataset(large, 20000));
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, large));
     engine::LsaOptions slow;
     slow.dim = 32;
@@ -785,7 +680,7 @@ void TestGuiFixture::cancelRunningCompute()
 
 void TestGuiFixture::exportAndImportEveryFormat()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
     QVERIFY(importAndWait(*window, m_embeddings));
     const QString original = window->currentEmbeddingsKey();
@@ -850,7 +745,7 @@ void TestGuiFixture::exportAndImportEveryFormat()
 
 void TestGuiFixture::importFilesThroughDialog()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
     QVERIFY(importAndWait(*window, m_embeddings));
     const QString fvecs = m_dir.filePath(QStringLiteral("files-fvecs"));
@@ -896,7 +791,7 @@ void TestGuiFixture::importFilesThroughDialog()
 
 void TestGuiFixture::removeFromCacheAfterConfirmation()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
     QVERIFY(!window->removeFromCacheAction()->isEnabled());
     engine::LsaOptions options;
@@ -944,7 +839,7 @@ void TestGuiFixture::removeFromCacheAfterConfirmation()
 
 void TestGuiFixture::bm25Baseline()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
     QVERIFY(importAndWait(*window, m_embeddings));
     QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
@@ -1003,7 +898,7 @@ void TestGuiFixture::bm25Baseline()
 
 void TestGuiFixture::trainNudgeNFixedGamma()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_trainingDataset));
     QVERIFY(importAndWait(*window, m_trainingDataset + "/embeddings/vec3"));
     QVERIFY(window->trainAction()->isEnabled());
@@ -1117,7 +1012,7 @@ void TestGuiFixture::trainNudgeNFixedGamma()
 
 void TestGuiFixture::invalidParameterBlocksTraining()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_trainingDataset));
     QVERIFY(importAndWait(*window, m_trainingDataset + "/embeddings/vec3"));
     QSignalSpy busy(window.get(), &MainWindow::busyChanged);
@@ -1186,7 +1081,7 @@ void TestGuiFixture::invalidParameterBlocksTraining()
 
 void TestGuiFixture::trainWithExpertSet()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_trainingDataset));
     QVERIFY(importAndWait(*window, m_trainingDataset + "/embeddings/vec3"));
     const QString vec3 = window->currentEmbeddingsKey();
@@ -1236,7 +1131,7 @@ void TestGuiFixture::trainWithExpertSet()
 
 void TestGuiFixture::commandLineBm25AndTrain()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     embtune::gui::CommandLineRequest request;
     request.dataset = m_trainingDataset;
     request.embeddings = m_trainingDataset + "/embeddings/vec3";
@@ -1261,7 +1156,7 @@ void TestGuiFixture::commandLineBm25AndTrain()
     // --compute-lsa: with min_df 2 the tiny corpus has one term ("document"): dimension 2 is refused
     // by the engine and the run fails with its message; dimension 1 works.
     for (int dim : {2, 1}) {
-        auto other = makeWindow();
+        auto other = makeWindow(m_settings);
         embtune::gui::CommandLineRequest lsa;
         lsa.dataset = m_dataset;
         lsa.computeLsaDims = {dim};
@@ -1301,7 +1196,7 @@ void TestGuiFixture::commandLineBm25AndTrain()
 
     // A dataset without splits/train.txt cannot be trained by default; an unknown method fails.
     for (const QString &method : {QStringLiteral("nudge-n"), QStringLiteral("no-such-method")}) {
-        auto other = makeWindow();
+        auto other = makeWindow(m_settings);
         embtune::gui::CommandLineRequest failing;
         failing.dataset = method == QStringLiteral("nudge-n") ? m_dataset : m_trainingDataset;
         failing.embeddings = method == QStringLiteral("nudge-n") ? m_embeddings : m_trainingDataset + "/embeddings/vec3";

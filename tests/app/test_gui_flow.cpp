@@ -11,6 +11,7 @@
 #include "query_explorer_view.h"
 #include "support/cli_run.h"
 #include "support/fixtures.h"
+#include "support/gui_test_support.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -23,11 +24,12 @@
 #include <memory>
 
 using embtune::gui::MainWindow;
+using namespace embtune::test;
 namespace engine = embtune::engine;
 
 namespace {
 
-constexpr int kTrainTimeoutMs = 300000;
+constexpr int kTimeoutMs = 120000, kTrainTimeoutMs = 300000;
 
 struct RunRow {
     QString label;
@@ -61,42 +63,9 @@ private slots:
     void wholeFlowOnScifact();
 
 private:
-    std::unique_ptr<MainWindow> makeWindow();
-    template <typename Signal>
-    bool runAndWait(MainWindow &window, Signal signal, const std::function<bool()> &start, int timeoutMs = 120000);
 
     QTemporaryDir m_dir;
 };
-
-std::unique_ptr<MainWindow> TestGuiFlow::makeWindow()
-{
-    MainWindow::Options options;
-    options.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
-    options.restoreSession = false;
-    auto window = std::make_unique<MainWindow>(options);
-    window->setErrorDialogsEnabled(false);
-    window->resize(1400, 900);
-    window->show();
-    return window;
-}
-
-template <typename Signal>
-bool TestGuiFlow::runAndWait(MainWindow &window, Signal signal, const std::function<bool()> &start, int timeoutMs)
-{
-    QSignalSpy done(&window, signal);
-    QSignalSpy errors(&window, &MainWindow::errorShown);
-    if (!start()) {
-        qWarning() << "did not start:" << (errors.isEmpty() ? QString() : errors.first().first().toString());
-        return false;
-    }
-    QElapsedTimer timer;
-    timer.start();
-    while (done.isEmpty() && errors.isEmpty() && timer.elapsed() < timeoutMs)
-        QTest::qWait(20);
-    if (!errors.isEmpty())
-        qWarning() << "error:" << errors.first().first().toString();
-    return !done.isEmpty() && errors.isEmpty() && !window.isBusy();
-}
 
 void TestGuiFlow::wholeFlowOnScifact()
 {
@@ -111,11 +80,12 @@ void TestGuiFlow::wholeFlowOnScifact()
     QList<RunRow> before;
     QStringList keys;
     {
-        auto window = makeWindow();
-        QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->newWorkspace(folder); }));
-        QVERIFY(runAndWait(*window, &MainWindow::datasetLoaded, [&] { return window->openDataset(scifact); }));
-        QVERIFY(runAndWait(*window, &MainWindow::embeddingsLoaded, [&] { return window->importEmbeddings(lsa); }));
-        QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
+        auto window = makeWindow(m_dir.filePath(QStringLiteral("settings.ini")), QSize(1400, 900));
+        QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->newWorkspace(folder); },
+                           kTimeoutMs));
+        QVERIFY(openAndWait(*window, scifact, kTimeoutMs));
+        QVERIFY(importAndWait(*window, lsa, kTimeoutMs));
+        QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }, kTimeoutMs));
         for (const char *method : {"nudge-n", "linear"}) {
             embtune::gui::TrainRequest request;
             request.methodId = QString::fromLatin1(method);
@@ -179,9 +149,9 @@ void TestGuiFlow::wholeFlowOnScifact()
         const QString exported = m_dir.filePath(QStringLiteral("nudge-n-vectors"));
         QVERIFY(runAndWait(*window, &MainWindow::embeddingsExported, [&] {
             return window->exportTunedVectors(keys[1], engine::VectorFormat::Npy, exported);
-        }));
-        QVERIFY(runAndWait(*window, &MainWindow::embeddingsLoaded, [&] { return window->importEmbeddings(exported); }));
-        QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
+        }, kTimeoutMs));
+        QVERIFY(importAndWait(*window, exported, kTimeoutMs));
+        QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }, kTimeoutMs));
         const QList<RunRow> withReload = tableRows(*window);
         QCOMPARE(withReload.size(), 4);
         QVERIFY2(std::abs(withReload[3].ndcg10 - before[1].ndcg10) < 1e-6,
@@ -193,8 +163,9 @@ void TestGuiFlow::wholeFlowOnScifact()
     }
 
     // A new window reopening the workspace finds every run as it was.
-    auto window = makeWindow();
-    QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->openWorkspace(folder); }));
+    auto window = makeWindow(m_dir.filePath(QStringLiteral("settings.ini")), QSize(1400, 900));
+    QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->openWorkspace(folder); },
+                       kTimeoutMs));
     const QList<RunRow> after = tableRows(*window);
     QCOMPARE(after.size(), before.size());
     for (int r = 0; r < after.size(); ++r) {
@@ -205,7 +176,8 @@ void TestGuiFlow::wholeFlowOnScifact()
     }
     // A restored trained run has its embedding set back: the analysis view opens on it.
     const QStringList reopened = window->runKeys();
-    QVERIFY(runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(reopened[1]); }));
+    QVERIFY(runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(reopened[1]); },
+                       kTimeoutMs));
     window->close();
 }
 

@@ -10,6 +10,7 @@
 #include "embedding_set_list_model.h"
 #include "embeddings_panel.h"
 #include "metrics_table_model.h"
+#include "support/gui_test_support.h"
 #include "support/http_test_server.h"
 
 #include <QApplication>
@@ -40,6 +41,7 @@
 #include <memory>
 
 using embtune::gui::MainWindow;
+using namespace embtune::test;
 using embtune::test::HttpRequest;
 using embtune::test::HttpResponse;
 namespace widgets = embtune::widgets;
@@ -49,13 +51,6 @@ namespace {
 constexpr int kTimeoutMs = 60000;
 const QByteArray kKey = "sk-test-4f1d9c2e7b8a6053-SECRET";
 const char *kKeyVariable = "EMBTUNE_TEST_API_KEY";
-
-bool writeText(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
-}
 
 // A deterministic unit 4-d vector per text.
 QJsonArray vectorOf(const QString &text)
@@ -108,15 +103,6 @@ struct Server {
         return response;
     }
 };
-
-template <typename T = QDialog>
-T *findDialog(const QString &name)
-{
-    for (QWidget *widget : QApplication::topLevelWidgets())
-        if (auto *dialog = qobject_cast<T *>(widget); dialog && dialog->objectName() == name && dialog->isVisible())
-            return dialog;
-    return nullptr;
-}
 
 // Files under `dir` (recursively) whose bytes contain `needle`.
 QStringList filesContaining(const QString &dir, const QByteArray &needle)
@@ -176,23 +162,13 @@ void TestGuiRemote::initTestCase()
 
     m_server = std::make_unique<Server>();
     QVERIFY(m_server->http.isListening());
-    MainWindow::Options options;
-    options.settingsFile = m_settings;
-    options.restoreSession = false;
-    m_window = std::make_unique<MainWindow>(options);
-    m_window->setErrorDialogsEnabled(false);
-    m_window->resize(1200, 800);
-    m_window->show();
-    QSignalSpy loaded(m_window.get(), &MainWindow::datasetLoaded);
-    QVERIFY(m_window->openDataset(dataset));
-    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, kTimeoutMs);
+    m_window = makeWindow(m_settings);
+    QVERIFY(openAndWait(*m_window, dataset));
 }
 
 void TestGuiRemote::cleanup()
 {
-    for (QWidget *widget : QApplication::topLevelWidgets())
-        if (qobject_cast<QMessageBox *>(widget) || qobject_cast<QDialog *>(widget))
-            widget->close();
+    closeTopLevel<QDialog>(); // message boxes too
     QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBusy(), kTimeoutMs);
 }
 

@@ -18,6 +18,7 @@
 #include "dialogs/evaluate_dialog.h"
 #include "io/npy.h"
 #include "parameter_form.h"
+#include "support/gui_test_support.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -47,6 +48,7 @@
 #include <random>
 
 using embtune::gui::MainWindow;
+using namespace embtune::test;
 using embtune::gui::TrainRequest;
 using embtune::widgets::TrainingRunRow;
 using embtune::widgets::TrainingRunsModel;
@@ -56,24 +58,6 @@ namespace {
 
 constexpr int kTimeoutMs = 120000;
 constexpr int kDocs = 2000, kDim = 32, kTrain = 400, kDev = 100, kTest = 200;
-
-bool writeText(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
-}
-
-bool writeMatrix(const QString &path, int rows, int cols, std::vector<float> values)
-{
-    const engine::FloatMatrix matrix(rows, cols, std::move(values));
-    return engine::writeNpyMatrix(QFile::encodeName(path).toStdString(), matrix.map()).ok();
-}
-
-bool writeIds(const QString &path, const std::vector<std::string> &ids)
-{
-    return engine::writeIdList(QFile::encodeName(path).toStdString(), ids).ok();
-}
 
 // BEIR folder with splits/{train,dev}.txt, qrels/{train,test}.tsv and embeddings/syn (npy).
 // Query i is relevant to document 5 i; its vector is a fixed linear distortion of that
@@ -234,32 +218,18 @@ void TestGuiRuns::initTestCase()
 
 void TestGuiRuns::cleanup()
 {
-    for (QWidget *widget : QApplication::topLevelWidgets())
-        if (qobject_cast<QMessageBox *>(widget))
-            widget->close();
+    closeTopLevel<QMessageBox>();
     QFile::remove(m_settings);
 }
 
 std::unique_ptr<MainWindow> TestGuiRuns::openWindow()
 {
-    MainWindow::Options options;
-    options.settingsFile = m_settings;
-    options.restoreSession = false;
+    MainWindow::Options options = windowOptions(m_settings);
     options.restoreWindow = false;
-    auto window = std::make_unique<MainWindow>(options);
-    window->setErrorDialogsEnabled(false);
-    window->resize(1200, 800);
-    window->show();
-    QSignalSpy loaded(window.get(), &MainWindow::datasetLoaded);
-    QSignalSpy imported(window.get(), &MainWindow::embeddingsLoaded);
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
-    if (!window->openDataset(m_dataset) ||
-        !QTest::qWaitFor([&] { return loaded.count() + errors.count() > 0 && !window->isBusy(); }, kTimeoutMs) ||
-        !window->importEmbeddings(m_dataset + QStringLiteral("/embeddings/syn")) ||
-        !QTest::qWaitFor([&] { return imported.count() + errors.count() > 0 && !window->isBusy(); }, kTimeoutMs) ||
-        !errors.isEmpty()) {
-        qWarning("could not open the synthetic dataset: %s",
-                 errors.isEmpty() ? "timeout" : qPrintable(errors.first().first().toString()));
+    auto window = makeWindow(options);
+    if (!openAndWait(*window, m_dataset, kTimeoutMs) ||
+        !importAndWait(*window, m_dataset + QStringLiteral("/embeddings/syn"), kTimeoutMs)) {
+        qWarning("could not open the synthetic dataset");
         return nullptr;
     }
     return window;

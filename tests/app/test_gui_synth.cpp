@@ -23,6 +23,7 @@
 #include "methods/method.h"
 #include "synth/query_generators.h"
 #include "synth/synthetic_training.h"
+#include "support/gui_test_support.h"
 #include "support/http_test_server.h"
 #include "workspace.h"
 
@@ -55,19 +56,13 @@
 #include <functional>
 
 using embtune::gui::MainWindow;
+using namespace embtune::test;
 namespace engine = embtune::engine;
 namespace widgets = embtune::widgets;
 
 namespace {
 
 constexpr int kTimeoutMs = 60000;
-
-bool writeText(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
-}
 
 std::string local(const QString &path)
 {
@@ -146,15 +141,6 @@ embtune::test::HttpResponse chatAnswer(const embtune::test::HttpRequest &request
     return response;
 }
 
-template <typename T = QDialog>
-T *findDialog(const QString &name)
-{
-    for (QWidget *widget : QApplication::topLevelWidgets())
-        if (auto *dialog = qobject_cast<T *>(widget); dialog && dialog->objectName() == name && dialog->isVisible())
-            return dialog;
-    return nullptr;
-}
-
 } // namespace
 
 class TestGuiSynth : public QObject {
@@ -173,10 +159,6 @@ private slots:
     void cancelWhileGenerating();
 
 private:
-    std::unique_ptr<MainWindow> makeWindow();
-    bool openAndWait(MainWindow &window, const QString &dir);
-    template <typename Signal>
-    bool runAndWait(MainWindow &window, Signal signal, const std::function<bool()> &start);
     bool computeLsa(MainWindow &window);
 
     QTemporaryDir m_dir;
@@ -202,45 +184,7 @@ void TestGuiSynth::init()
 
 void TestGuiSynth::cleanup()
 {
-    for (QWidget *widget : QApplication::topLevelWidgets())
-        if (qobject_cast<QDialog *>(widget))
-            widget->close();
-}
-
-std::unique_ptr<MainWindow> TestGuiSynth::makeWindow()
-{
-    MainWindow::Options options;
-    options.settingsFile = m_settings;
-    options.restoreSession = false;
-    auto window = std::make_unique<MainWindow>(options);
-    window->setErrorDialogsEnabled(false);
-    window->resize(1200, 800);
-    window->show();
-    return window;
-}
-
-bool TestGuiSynth::openAndWait(MainWindow &window, const QString &dir)
-{
-    QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
-    QSignalSpy errors(&window, &MainWindow::errorShown);
-    if (!window.openDataset(dir))
-        return false;
-    return QTest::qWaitFor([&] { return loaded.count() + errors.count() > 0; }, kTimeoutMs) && loaded.count() == 1;
-}
-
-template <typename Signal>
-bool TestGuiSynth::runAndWait(MainWindow &window, Signal signal, const std::function<bool()> &start)
-{
-    QSignalSpy done(&window, signal);
-    QSignalSpy errors(&window, &MainWindow::errorShown);
-    QSignalSpy cancelled(&window, &MainWindow::jobCancelled);
-    if (!start())
-        return false;
-    const bool finished = QTest::qWaitFor(
-        [&] { return done.count() + errors.count() + cancelled.count() > 0 && !window.isBusy(); }, kTimeoutMs);
-    if (!errors.isEmpty())
-        qWarning("error: %s", qPrintable(errors.first().first().toString()));
-    return finished && done.count() == 1 && errors.isEmpty() && cancelled.isEmpty();
+    closeTopLevel<QDialog>();
 }
 
 bool TestGuiSynth::computeLsa(MainWindow &window)
@@ -252,7 +196,7 @@ bool TestGuiSynth::computeLsa(MainWindow &window)
 
 void TestGuiSynth::generateBrowseRestartExportTrain()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
     QVERIFY(window->generateQueriesAction()->isEnabled());
     widgets::GeneratedQueriesPanel *panel = window->generatedQueriesPanel();
@@ -322,7 +266,7 @@ void TestGuiSynth::generateBrowseRestartExportTrain()
 
     // Restart: a new window lists the set again for the same dataset.
     window.reset();
-    window = makeWindow();
+    window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
     panel = window->generatedQueriesPanel();
     QCOMPARE(window->generatedSetNames(), QStringList{QStringLiteral("ict-a")});
@@ -457,14 +401,14 @@ void TestGuiSynth::generateBrowseRestartExportTrain()
     QCOMPARE(window->generatedQueriesPanel()->setCount(), 0);
     QVERIFY(QDir(folder).entryList({QStringLiteral("*")}, QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name).size() <= 1);
     window.reset();
-    window = makeWindow();
+    window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
     QVERIFY(window->generatedSetNames().isEmpty());
 }
 
 void TestGuiSynth::importedSetCannotTrainOnGeneratedQueries()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
     embtune::gui::SynthRequest request;
     request.name = QStringLiteral("titles");
@@ -482,7 +426,7 @@ void TestGuiSynth::importedSetCannotTrainOnGeneratedQueries()
     std::vector<float> values(8 * 3, 0.5f);
     QVERIFY(engine::writeNpyMatrix(local(vectors + "/corpus.npy"), engine::FloatMatrix(8, 3, values).map()).ok());
     QVERIFY(writeText(vectors + "/corpus_ids.txt", "d0\nd1\nd2\nd3\nd4\nd5\nd6\nd7\n"));
-    QVERIFY(runAndWait(*window, &MainWindow::embeddingsLoaded, [&] { return window->importEmbeddings(vectors); }));
+    QVERIFY(importAndWait(*window, vectors));
     const QString problem = window->generatedTrainingProblem();
     QVERIFY2(problem.contains(QStringLiteral("computed outside embtune")), qPrintable(problem));
 
@@ -514,7 +458,7 @@ void TestGuiSynth::workspaceStoresSets()
     {
         auto ws = embtune::app::Workspace::open(local(folder), embtune::app::Workspace::OpenMode::OpenOrCreate);
         QVERIFY(ws.ok());
-        auto window = makeWindow();
+        auto window = makeWindow(m_settings);
         QVERIFY(openAndWait(*window, m_dataset));
         window->setGeneratedSetWorkspace(&*ws);
         embtune::gui::SynthRequest request;
@@ -558,7 +502,7 @@ void TestGuiSynth::workspaceStoresSets()
     // Reopened (restart): listed again; deleted with its record and folder.
     auto ws = embtune::app::Workspace::open(local(folder));
     QVERIFY(ws.ok());
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
     window->setGeneratedSetWorkspace(&*ws);
     QCOMPARE(window->generatedSetNames(), QStringList{QStringLiteral("keyphrases")});
@@ -581,7 +525,7 @@ void TestGuiSynth::apiSetEmbedsGeneratedQueriesThroughTheApi()
         settings.setValue(QStringLiteral("remote/keySource"), QStringLiteral("environment"));
         settings.setValue(QStringLiteral("remote/keyVariable"), QStringLiteral("EMBTUNE_SYNTH_TEST_KEY"));
     }
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
     embtune::gui::RemoteRequest remote;
     remote.settings.baseUrl = server.baseUrl().toString();
@@ -624,7 +568,7 @@ void TestGuiSynth::llmGeneratorAsksAboveTheCostLimit()
 {
     embtune::test::HttpTestServer server(chatAnswer);
     QVERIFY(server.isListening());
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
     embtune::gui::SynthRequest request;
     request.name = QStringLiteral("questions");
@@ -661,7 +605,7 @@ void TestGuiSynth::cancelWhileGenerating()
         return response;
     });
     QVERIFY(server.isListening());
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
     embtune::gui::SynthRequest request;
     request.name = QStringLiteral("slow");
@@ -688,7 +632,7 @@ void TestGuiSynth::cancelWhileGenerating()
 void TestGuiSynth::openWorkspaceKeepsGeneratedSets()
 {
     const QString folder = m_dir.filePath(QStringLiteral("gui-workspace"));
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->newWorkspace(folder); }));
     QVERIFY(openAndWait(*window, m_dataset));
     embtune::gui::SynthRequest request;

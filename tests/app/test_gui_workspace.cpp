@@ -19,6 +19,7 @@
 #include "embeddings_panel.h"
 #include "metrics_table_model.h"
 #include "support/fixtures.h"
+#include "support/gui_test_support.h"
 #include "support/http_test_server.h"
 #include "training_runs_model.h"
 #include "workspace.h"
@@ -60,21 +61,9 @@
 using embtune::gui::MainWindow;
 using embtune::gui::WorkspaceSession;
 using namespace embtune;
+using namespace embtune::test;
 
 namespace {
-
-bool writeText(const QString &path, const QByteArray &text)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(text) == text.size();
-}
-
-bool writeMatrix(const QString &path, int rows, int cols, const std::vector<float> &values)
-{
-    const std::string bytes = test::npyHeader("<f4", rows, cols) + test::rawBytes(values);
-    return writeText(path, QByteArray::fromStdString(bytes));
-}
 
 // A dataset of `docs` documents and `queries` queries (q0..: test judged, then train, then dev)
 // with `dim`-d vectors: query i is near document i. Big enough that a long linear training runs
@@ -148,12 +137,6 @@ bool zipFolder(const QString &zipPath, const QString &dir, const QString &prefix
     return zip_close(archive) == 0;
 }
 
-QByteArray readAll(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
 // One integer from the workspace database through a read-only SQLite connection (works while
 // another process holds the workspace); -1 on any problem.
 qint64 queryDatabase(const QString &workspace, const char *sql)
@@ -207,10 +190,6 @@ private slots:
     void scifactWorkspace();
 
 private:
-    std::unique_ptr<MainWindow> makeWindow();
-    // Starts `start` and waits for `signal` of `window` (or an error).
-    template <typename Signal>
-    bool runAndWait(MainWindow &window, Signal signal, const std::function<bool()> &start, int timeoutMs = 60000);
 
     QTemporaryDir m_dir;
     QString m_dataset, m_embeddings, m_big, m_settings;
@@ -234,39 +213,7 @@ void TestGuiWorkspace::init()
 
 void TestGuiWorkspace::cleanup()
 {
-    for (QWidget *widget : QApplication::topLevelWidgets())
-        if (qobject_cast<QMessageBox *>(widget))
-            widget->close();
-}
-
-std::unique_ptr<MainWindow> TestGuiWorkspace::makeWindow()
-{
-    MainWindow::Options options;
-    options.settingsFile = m_settings;
-    options.restoreSession = false;
-    auto window = std::make_unique<MainWindow>(options);
-    window->setErrorDialogsEnabled(false);
-    window->resize(1200, 800);
-    window->show();
-    return window;
-}
-
-template <typename Signal>
-bool TestGuiWorkspace::runAndWait(MainWindow &window, Signal signal, const std::function<bool()> &start, int timeoutMs)
-{
-    QSignalSpy done(&window, signal);
-    QSignalSpy errors(&window, &MainWindow::errorShown);
-    if (!start()) {
-        qWarning() << "did not start:" << (errors.isEmpty() ? QString() : errors.first().first().toString());
-        return false;
-    }
-    QElapsedTimer timer;
-    timer.start();
-    while (done.isEmpty() && errors.isEmpty() && timer.elapsed() < timeoutMs)
-        QTest::qWait(20);
-    if (!errors.isEmpty())
-        qWarning() << "error:" << errors.first().first().toString();
-    return !done.isEmpty() && errors.isEmpty();
+    closeTopLevel<QMessageBox>();
 }
 
 void TestGuiWorkspace::recordsAndRestores()
@@ -275,14 +222,14 @@ void TestGuiWorkspace::recordsAndRestores()
     QList<RunValues> before;
     QString selectedLabel, setKey, copyKey, trainedKey;
     {
-        auto window = makeWindow();
+        auto window = makeWindow(m_settings);
         QVERIFY(window->isWelcomeShown());
         QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->newWorkspace(folder); }));
         QCOMPARE(window->workspaceFolder(), QDir(folder).absolutePath());
         QVERIFY(window->windowTitle().contains(QDir::toNativeSeparators(QDir(folder).absolutePath())));
-        QVERIFY(runAndWait(*window, &MainWindow::datasetLoaded, [&] { return window->openDataset(m_dataset); }));
+        QVERIFY(openAndWait(*window, m_dataset));
         QVERIFY(!window->isWelcomeShown());
-        QVERIFY(runAndWait(*window, &MainWindow::embeddingsLoaded, [&] { return window->importEmbeddings(m_embeddings); }));
+        QVERIFY(importAndWait(*window, m_embeddings));
         setKey = window->currentEmbeddingsKey();
         QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
         QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluateBm25(); }));
@@ -291,7 +238,7 @@ void TestGuiWorkspace::recordsAndRestores()
         QDir().mkpath(copy);
         for (const char *name : {"corpus.npy", "corpus_ids.txt", "queries.npy", "query_ids.txt"})
             QVERIFY(QFile::copy(m_embeddings + QLatin1Char('/') + QLatin1String(name), copy + QLatin1Char('/') + QLatin1String(name)));
-        QVERIFY(runAndWait(*window, &MainWindow::embeddingsLoaded, [&] { return window->importEmbeddings(copy); }));
+        QVERIFY(importAndWait(*window, copy));
         copyKey = window->currentEmbeddingsKey();
         QVERIFY(copyKey != setKey);
         QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
@@ -354,7 +301,7 @@ void TestGuiWorkspace::recordsAndRestores()
     }
 
     // A new window reopens it as it was.
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->openWorkspace(folder); }));
     QCOMPARE(window->datasetPath(), QFileInfo(m_dataset).absoluteFilePath());
     QCOMPARE(window->currentEmbeddingsKey(), setKey);
@@ -383,10 +330,10 @@ void TestGuiWorkspace::recordsAndRestores()
 void TestGuiWorkspace::undoRunDeletion()
 {
     const QString folder = m_dir.filePath(QStringLiteral("ws-undo"));
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->newWorkspace(folder); }));
-    QVERIFY(runAndWait(*window, &MainWindow::datasetLoaded, [&] { return window->openDataset(m_dataset); }));
-    QVERIFY(runAndWait(*window, &MainWindow::embeddingsLoaded, [&] { return window->importEmbeddings(m_embeddings); }));
+    QVERIFY(openAndWait(*window, m_dataset));
+    QVERIFY(importAndWait(*window, m_embeddings));
     QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
     QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluateBm25(); }));
     const QList<RunValues> before = runValues(*window);
@@ -418,7 +365,7 @@ void TestGuiWorkspace::undoRunDeletion()
     QCOMPARE(window->runKeys().size(), 1);
     window->close();
     window.reset();
-    auto reopened = makeWindow();
+    auto reopened = makeWindow(m_settings);
     QVERIFY(runAndWait(*reopened, &MainWindow::workspaceRestored, [&] { return reopened->openWorkspace(folder); }));
     const QList<RunValues> after = runValues(*reopened);
     QCOMPARE(after.size(), 1);
@@ -431,9 +378,9 @@ void TestGuiWorkspace::saveRunsAndClearUndo()
 {
     // Without a workspace the runs live in memory; Save Runs to Workspace keeps them.
     const QString folder = m_dir.filePath(QStringLiteral("ws-saved"));
-    auto window = makeWindow();
-    QVERIFY(runAndWait(*window, &MainWindow::datasetLoaded, [&] { return window->openDataset(m_dataset); }));
-    QVERIFY(runAndWait(*window, &MainWindow::embeddingsLoaded, [&] { return window->importEmbeddings(m_embeddings); }));
+    auto window = makeWindow(m_settings);
+    QVERIFY(openAndWait(*window, m_dataset));
+    QVERIFY(importAndWait(*window, m_embeddings));
     QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
     QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluateBm25(); }));
     QVERIFY(window->selectEmbeddings(QStringLiteral("import:") + QFileInfo(m_embeddings).absoluteFilePath()));
@@ -468,7 +415,7 @@ void TestGuiWorkspace::saveRunsAndClearUndo()
         QVERIFY(runs->at(2).embeddingSetId != 0);
     }
 
-    auto reopened = makeWindow();
+    auto reopened = makeWindow(m_settings);
     QVERIFY(runAndWait(*reopened, &MainWindow::workspaceRestored, [&] { return reopened->openWorkspace(folder); }));
     const QList<RunValues> after = runValues(*reopened);
     QCOMPARE(after.size(), before.size());
@@ -509,7 +456,7 @@ void TestGuiWorkspace::killedDuringTraining()
     QVERIFY(child.waitForFinished(10000));
     QCOMPARE(child.exitStatus(), QProcess::CrashExit);
 
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->openWorkspace(folder); }));
     QCOMPARE(window->workspaceSession()->recoveredRuns().size(), 1);
     // The earlier run is intact and back in the table.
@@ -539,7 +486,7 @@ void TestGuiWorkspace::killedDuringTraining()
 
 void TestGuiWorkspace::welcomeAndArchives()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(window->isWelcomeShown());
     QVERIFY(window->welcomePage()->isVisible());
 
@@ -567,18 +514,7 @@ void TestGuiWorkspace::welcomeAndArchives()
     QVERIFY(!window->isWelcomeShown());
 
     // Drops: a .zip is unzipped and opened, a workspace folder opens the workspace.
-    const auto drop = [&](const QString &path) {
-        QMimeData mime;
-        mime.setUrls({QUrl::fromLocalFile(path)});
-        const QPointF at(window->width() / 2.0, window->height() / 2.0);
-        QDragEnterEvent enter(at.toPoint(), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QApplication::sendEvent(window.get(), &enter);
-        if (!enter.isAccepted())
-            return false;
-        QDropEvent dropEvent(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QApplication::sendEvent(window.get(), &dropEvent);
-        return dropEvent.isAccepted();
-    };
+    const auto drop = [&](const QString &path) { return dropPath(*window, path); };
     const QString droppedDir = m_dir.filePath(QStringLiteral("dropped"));
     QDir().mkpath(droppedDir);
     QVERIFY(zipFolder(droppedDir + QStringLiteral("/other.zip"), m_dataset, QStringLiteral("other")));
@@ -612,7 +548,7 @@ void TestGuiWorkspace::downloads()
         return response;
     });
     QVERIFY(server.isListening());
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     auto *status = window->welcomePage()->findChild<QLabel *>(QStringLiteral("downloadStatus"));
     QVERIFY(status);
 
@@ -654,7 +590,7 @@ void TestGuiWorkspace::downloads()
 
 void TestGuiWorkspace::settingsAboutTheme()
 {
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     window->showSettingsDialog();
     auto *dialog = window->findChild<QDialog *>(QStringLiteral("settingsDialog"));
     QVERIFY(dialog);
@@ -693,11 +629,10 @@ void TestGuiWorkspace::scifactWorkspace()
     const QString folder = m_dir.filePath(QStringLiteral("ws-scifact"));
     QList<RunValues> before;
     {
-        auto window = makeWindow();
+        auto window = makeWindow(m_settings);
         QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->newWorkspace(folder); }));
-        QVERIFY(runAndWait(*window, &MainWindow::datasetLoaded, [&] { return window->openDataset(scifact); }));
-        QVERIFY(runAndWait(*window, &MainWindow::embeddingsLoaded,
-                           [&] { return window->importEmbeddings(scifact + QStringLiteral("/embeddings/lsa256")); }));
+        QVERIFY(openAndWait(*window, scifact));
+        QVERIFY(importAndWait(*window, scifact + QStringLiteral("/embeddings/lsa256")));
         QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
         embtune::gui::TrainRequest request;
         request.methodId = QStringLiteral("nudge-n");
@@ -735,7 +670,7 @@ void TestGuiWorkspace::scifactWorkspace()
         QVERIFY(std::abs(metrics.value(QStringLiteral("recall@100")).toDouble() - row.recall100) < 1e-9);
     }
 
-    auto window = makeWindow();
+    auto window = makeWindow(m_settings);
     QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->openWorkspace(folder); }, 120000));
     const QList<RunValues> after = runValues(*window);
     QCOMPARE(after.size(), before.size());

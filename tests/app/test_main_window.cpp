@@ -9,6 +9,7 @@
 #include "support/fixtures.h"
 #include "metrics_table_model.h"
 #include "run_details_view.h"
+#include "support/gui_test_support.h"
 
 #include <QComboBox>
 #include <QDialog>
@@ -36,6 +37,7 @@
 #include <cmath>
 
 using embtune::gui::MainWindow;
+using namespace embtune::test;
 using embtune::engine::Metric;
 
 namespace {
@@ -46,22 +48,6 @@ constexpr int kTimeoutMs = 180000;
 QString scifactDir()
 {
     return QDir::cleanPath(embtune::test::sharedDir() + QStringLiteral("/datasets/scifact"));
-}
-
-// Display text of the metrics table cell of run `run` (row header) and `column` ("nDCG@10").
-QString metricCell(QTableView *table, const QString &run, const QString &column)
-{
-    const QAbstractItemModel *model = table->model();
-    int row = -1, col = -1;
-    for (int r = 0; r < model->rowCount(); ++r)
-        if (model->headerData(r, Qt::Vertical).toString() == run)
-            row = r;
-    for (int c = 0; c < model->columnCount(); ++c)
-        if (model->headerData(c, Qt::Horizontal).toString() == column)
-            col = c;
-    if (row < 0 || col < 0)
-        return QStringLiteral("<no cell %1 %2>").arg(run, column);
-    return model->index(row, col).data().toString();
 }
 
 } // namespace
@@ -94,13 +80,7 @@ void TestMainWindow::initTestCase()
     QVERIFY(m_settingsDir.isValid());
     QVERIFY(m_cacheDir.isValid());
     qputenv("EMBTUNE_CACHE_DIR", QFile::encodeName(m_cacheDir.path())); // never the user's cache
-    MainWindow::Options options;
-    options.settingsFile = m_settingsDir.filePath(QStringLiteral("embtune.ini"));
-    options.restoreSession = false;
-    m_window = std::make_unique<MainWindow>(options);
-    m_window->setErrorDialogsEnabled(false);
-    m_window->resize(1400, 900);
-    m_window->show();
+    m_window = makeWindow(m_settingsDir.filePath(QStringLiteral("embtune.ini")), QSize(1400, 900));
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
 }
 

@@ -6,6 +6,7 @@
 // ../shared is present, on SciFact (LSA 256 computed in the GUI; the same five runs).
 
 #include "main_window.h"
+#include "support/gui_test_support.h"
 
 #include "eval/metrics.h"
 #include "run/run_spec.h"
@@ -94,35 +95,6 @@ class TestRunEquality : public QObject {
     QTemporaryDir m_dir;
     QString m_settings;
 
-    std::unique_ptr<MainWindow> makeWindow()
-    {
-        MainWindow::Options options;
-        options.settingsFile = m_settings;
-        options.restoreSession = false;
-        auto window = std::make_unique<MainWindow>(options);
-        window->setErrorDialogsEnabled(false);
-        window->resize(1200, 800);
-        window->show();
-        return window;
-    }
-
-    template <typename Signal>
-    bool runAndWait(MainWindow &window, Signal signal, const std::function<bool()> &start, QString *firstArgument = nullptr)
-    {
-        QSignalSpy done(&window, signal);
-        QSignalSpy errors(&window, &MainWindow::errorShown);
-        if (!start())
-            return false;
-        const bool finished = QTest::qWaitFor(
-            [&] { return done.count() + errors.count() > 0 && !window.isBusy() && !window.hasActiveTraining(); },
-            kTimeoutMs);
-        if (!errors.isEmpty())
-            qWarning("error: %s", qPrintable(errors.first().first().toString()));
-        if (finished && firstArgument && done.count() == 1 && !done.first().isEmpty())
-            *firstArgument = done.first().first().toString();
-        return finished && done.count() == 1 && errors.isEmpty();
-    }
-
     // Makes every case in the GUI and again with `embtune-cli run` on the stored spec.
     void compareFrontEnds(const QString &name, const QString &datasetDir, int lsaDim, const std::vector<Case> &cases)
     {
@@ -134,13 +106,14 @@ class TestRunEquality : public QObject {
         // The GUI: each case trained through MainWindow::train, recorded in guiWorkspace.
         std::map<QString, std::map<std::string, double>> guiMeans; // method -> metric@k -> mean
         {
-            auto window = makeWindow();
+            auto window = embtune::test::makeWindow(m_settings);
             QVERIFY(window->newWorkspace(guiWorkspace));
-            QVERIFY(runAndWait(*window, &MainWindow::datasetLoaded, [&] { return window->openDataset(datasetDir); }));
+            QVERIFY(embtune::test::openAndWait(*window, datasetDir, kTimeoutMs));
             engine::LsaOptions lsa;
             lsa.dim = lsaDim;
-            QString setKey;
-            QVERIFY(runAndWait(*window, &MainWindow::embeddingsComputed, [&] { return window->computeLsa(lsa); }, &setKey));
+            QSignalSpy computed(window.get(), &MainWindow::embeddingsComputed);
+            QVERIFY(embtune::test::waitForJob(*window, computed, [&] { return window->computeLsa(lsa); }, kTimeoutMs));
+            const QString setKey = computed.first().first().toString();
             QVERIFY(window->selectEmbeddings(setKey));
             if (std::any_of(cases.begin(), cases.end(), [](const Case &c) { return c.generated; })) {
                 embtune::gui::SynthRequest synth;
@@ -148,7 +121,8 @@ class TestRunEquality : public QObject {
                 synth.options.generator = "ict";
                 synth.options.perDocument = 1;
                 synth.options.seed = 0;
-                QVERIFY(runAndWait(*window, &MainWindow::queriesGenerated, [&] { return window->generateQueries(synth); }));
+                QVERIFY(embtune::test::runAndWait(*window, &MainWindow::queriesGenerated, [&] { return window->generateQueries(synth); },
+                                                 kTimeoutMs));
                 QVERIFY(window->selectEmbeddings(setKey));
             }
             for (const Case &c : cases) {
@@ -157,7 +131,8 @@ class TestRunEquality : public QObject {
                 request.params = c.params;
                 if (c.generated)
                     request.generatedSet = QStringLiteral("ict");
-                QVERIFY2(runAndWait(*window, &MainWindow::trainingFinished, [&] { return window->train(request); }),
+                QVERIFY2(embtune::test::runAndWait(*window, &MainWindow::trainingFinished, [&] { return window->train(request); },
+                                                  kTimeoutMs),
                          qPrintable(c.method));
                 const auto report = window->evaluation();
                 QVERIFY(report);
@@ -228,12 +203,7 @@ private slots:
         m_settings = m_dir.filePath(QStringLiteral("settings.ini"));
     }
 
-    void cleanup()
-    {
-        for (QWidget *widget : QApplication::topLevelWidgets())
-            if (qobject_cast<QDialog *>(widget))
-                widget->close();
-    }
+    void cleanup() { embtune::test::closeTopLevel<QDialog>(); }
 
     void fixture()
     {

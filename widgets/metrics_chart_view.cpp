@@ -214,9 +214,14 @@ void MetricsChartView::setKRange(int maxK)
         }
     interval = std::max(interval, 1.0);
     // A little room after the last tick, so its label is not cut by the legend beside the plot.
-    m_kAxis->setRange(0, maxK + 0.35 * interval);
-    m_kAxis->setTickInterval(interval);
-    m_logKAxis->setRange(1.0, std::max(2.0, maxK * 1.08));
+    // Unchanged ranges are not set again: each change lays out the axis labels anew (tens of ms).
+    const double kMax = maxK + 0.35 * interval, logKMax = std::max(2.0, maxK * 1.08);
+    if (m_kAxis->min() != 0 || m_kAxis->max() != kMax)
+        m_kAxis->setRange(0, kMax);
+    if (m_kAxis->tickInterval() != interval)
+        m_kAxis->setTickInterval(interval);
+    if (m_logKAxis->min() != 1.0 || m_logKAxis->max() != logKMax)
+        m_logKAxis->setRange(1.0, logKMax);
 }
 
 void MetricsChartView::rebuild()

@@ -65,12 +65,16 @@ RunDetailsView::RunDetailsView(QWidget *parent)
     m_title->setObjectName(QStringLiteral("runDetailsTitle"));
     m_title->setTextFormat(Qt::RichText);
     m_title->setWordWrap(true);
+    m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
     m_text = new QLabel(this);
     m_text->setObjectName(QStringLiteral("runDetailsText"));
     m_text->setWordWrap(true);
     m_text->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // The text (paths, command lines) wraps at word boundaries only: a long path must not set the
+    // label's minimum width, which would widen the whole window when a run is selected.
+    m_text->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
     m_toolBar = new QToolBar(this);
     m_toolBar->setObjectName(QStringLiteral("runDetailsToolBar"));

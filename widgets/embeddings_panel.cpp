@@ -12,9 +12,9 @@
 
 namespace embtune::widgets {
 
-EmbeddingsPanel::EmbeddingsPanel(QWidget *parent)
+EmbeddingsPanel::EmbeddingsPanel(EmbeddingSetListModel *model, QWidget *parent)
     : QWidget(parent)
-    , m_model(new EmbeddingSetListModel(this))
+    , m_model(model ? model : new EmbeddingSetListModel(this))
 {
     m_toolBar = new QToolBar(this);
     m_toolBar->setObjectName(QStringLiteral("embeddingsToolBar"));

@@ -17,7 +17,8 @@ class EmbeddingSetListModel;
 class EmbeddingsPanel : public QWidget {
     Q_OBJECT
 public:
-    explicit EmbeddingsPanel(QWidget *parent = nullptr);
+    // Shows `model` (not owned; null: a model of its own).
+    explicit EmbeddingsPanel(EmbeddingSetListModel *model = nullptr, QWidget *parent = nullptr);
 
     EmbeddingSetListModel *model() const { return m_model; }
     QToolBar *toolBar() const { return m_toolBar; }

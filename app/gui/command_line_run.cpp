@@ -1,6 +1,17 @@
 #include "command_line_run.h"
 
 #include "analysis_view.h"
+#include "controllers/analysis_controller.h"
+#include "controllers/compare_controller.h"
+#include "controllers/embeddings_controller.h"
+#include "controllers/evaluation_controller.h"
+#include "controllers/explorer_controller.h"
+#include "controllers/training_controller.h"
+#include "controllers/welcome_controller.h"
+#include "controllers/workspace_controller.h"
+#include "dataset_context.h"
+#include "feedback.h"
+#include "job_runner.h"
 #include "main_window.h"
 
 #include <QDir>
@@ -61,15 +72,17 @@ CommandLineRun::CommandLineRun(MainWindow *window, CommandLineRequest request, Q
     , m_window(window)
     , m_request(std::move(request))
 {
-    connect(m_window, &MainWindow::datasetLoaded, this, &CommandLineRun::next);
-    connect(m_window, &MainWindow::embeddingsLoaded, this, &CommandLineRun::next);
-    connect(m_window, &MainWindow::embeddingsComputed, this, &CommandLineRun::next);
-    connect(m_window, &MainWindow::evaluationFinished, this, &CommandLineRun::next);
-    connect(m_window, &MainWindow::trainingFinished, this, &CommandLineRun::next);
-    connect(m_window, &MainWindow::analysisFinished, this, &CommandLineRun::next);
-    connect(m_window, &MainWindow::oodReportFinished, this, &CommandLineRun::next);
-    connect(m_window, &MainWindow::errorShown, this, &CommandLineRun::fail);
-    connect(m_window, &MainWindow::jobCancelled, this, [this] { fail(QStringLiteral("cancelled")); });
+    connect(m_window->welcome(), &WelcomeController::datasetLoaded, this, &CommandLineRun::next);
+    connect(m_window->embeddings(), &EmbeddingsController::embeddingsLoaded, this, &CommandLineRun::next);
+    connect(m_window->embeddings(), &EmbeddingsController::embeddingsComputed, this, &CommandLineRun::next);
+    connect(m_window->evaluation(), &EvaluationController::evaluationFinished, this, &CommandLineRun::next);
+    connect(m_window->training(), &TrainingController::trainingFinished, this, &CommandLineRun::next);
+    connect(m_window->analysis(), &AnalysisController::analysisFinished, this, &CommandLineRun::next);
+    connect(m_window->analysis(), &AnalysisController::oodReportFinished, this, &CommandLineRun::next);
+    connect(m_window->feedback(), &Feedback::errorShown, this, &CommandLineRun::fail);
+    connect(m_window->jobs(), &JobRunner::cancelled, this, [this] { fail(QStringLiteral("cancelled")); });
+    connect(m_window->training(), &TrainingController::trainingCancelled, this,
+            [this] { fail(QStringLiteral("cancelled")); });
 }
 
 void CommandLineRun::start()
@@ -83,30 +96,30 @@ void CommandLineRun::start()
             // Restoring a workspace may open its dataset: wait for the whole restore.
             m_waiting = true;
             auto *connection = new QMetaObject::Connection;
-            *connection = connect(m_window, &MainWindow::workspaceRestored, this, [this, connection] {
+            *connection = connect(m_window->workspace(), &WorkspaceController::workspaceRestored, this, [this, connection] {
                 disconnect(*connection);
                 delete connection;
                 m_waiting = false;
                 continueSoon();
             });
             const QDir dir(m_request.workspace);
-            const bool ok = dir.exists() && !dir.isEmpty() ? m_window->openWorkspace(m_request.workspace)
-                                                           : m_window->newWorkspace(m_request.workspace);
+            const bool ok = dir.exists() && !dir.isEmpty() ? m_window->workspace()->openWorkspace(m_request.workspace)
+                                                           : m_window->workspace()->newWorkspace(m_request.workspace);
             return ok;
         });
     if (!m_request.dataset.isEmpty())
-        m_steps.push_back([this] { return m_window->openDataset(m_request.dataset); });
+        m_steps.push_back([this] { return m_window->welcome()->openDataset(m_request.dataset); });
     if (!m_request.embeddings.isEmpty())
-        m_steps.push_back([this] { return m_window->importEmbeddings(m_request.embeddings); });
+        m_steps.push_back([this] { return m_window->embeddings()->importEmbeddings(m_request.embeddings); });
     for (int dim : m_request.computeLsaDims)
         m_steps.push_back([this, dim] {
             engine::LsaOptions options;
             options.dim = dim;
-            return m_window->computeLsa(options);
+            return m_window->embeddings()->computeLsa(options);
         });
     if (!m_request.split.isEmpty())
         m_steps.push_back([this] {
-            if (!m_window->setCurrentSplit(m_request.split)) {
+            if (!m_window->datasetContext()->setSplit(m_request.split)) {
                 fail(QStringLiteral("the dataset has no split \"%1\"").arg(m_request.split));
                 return true; // already reported
             }
@@ -114,17 +127,17 @@ void CommandLineRun::start()
             return true;
         });
     if (m_request.evaluate && m_request.search.isEmpty())
-        m_steps.push_back([this] { return m_window->evaluate(); });
+        m_steps.push_back([this] { return m_window->evaluation()->evaluate(); });
     if (m_request.evaluate)
         for (const QString &backend : m_request.search)
             m_steps.push_back([this, backend] {
-                SearchSettings settings = m_window->searchSettings();
+                SearchSettings settings = m_window->evaluation()->searchSettings();
                 settings.hnsw = backend == QStringLiteral("hnsw");
-                m_window->setSearchSettings(settings);
-                return m_window->evaluate();
+                m_window->evaluation()->setSearchSettings(settings);
+                return m_window->evaluation()->evaluate();
             });
     if (m_request.bm25)
-        m_steps.push_back([this] { return m_window->evaluateBm25(); });
+        m_steps.push_back([this] { return m_window->evaluation()->evaluateBm25(); });
     for (const QString &method : m_request.train)
         m_steps.push_back([this, method] {
             TrainRequest request;
@@ -132,7 +145,7 @@ void CommandLineRun::start()
             for (const QString &param : m_request.params)
                 request.params[param.section(QLatin1Char('='), 0, 0).toStdString()] =
                     param.section(QLatin1Char('='), 1).toStdString();
-            return m_window->train(request);
+            return m_window->training()->train(request);
         });
     if (m_request.view == QStringLiteral("compare") || m_request.view == QStringLiteral("explorer"))
         m_steps.push_back([this] {
@@ -142,21 +155,21 @@ void CommandLineRun::start()
             if (auto *splitter = m_window->findChild<QSplitter *>(QStringLiteral("mainSplitter")))
                 splitter->setSizes({430, std::max(splitter->width() - 430, 430)});
             if (m_request.view == QStringLiteral("explorer")) {
-                m_window->showQueryExplorer();
+                m_window->explorer()->showQueryExplorer();
             } else {
-                m_window->showCompare();
+                m_window->compare()->showCompare();
                 // nDCG at k = 1, 3, 5, 10, 100, each with its delta: wide enough for both.
                 if (auto *columns = m_window->findChild<QComboBox *>(QStringLiteral("metricColumnsCombo")))
                     columns->setCurrentIndex(1);
                 if (auto *cells = m_window->findChild<QComboBox *>(QStringLiteral("cellTextCombo")))
                     cells->setCurrentIndex(1); // value and delta
             }
-            if (!m_window->significancePending()) {
+            if (!m_window->compare()->significancePending()) {
                 continueSoon();
                 return true;
             }
             auto connection = std::make_shared<QMetaObject::Connection>();
-            *connection = connect(m_window, &MainWindow::significanceUpdated, this, [this, connection] {
+            *connection = connect(m_window->compare(), &CompareController::significanceUpdated, this, [this, connection] {
                 disconnect(*connection);
                 continueSoon();
             });
@@ -171,11 +184,11 @@ void CommandLineRun::start()
             return true;
         });
     if (m_request.analysis) {
-        m_steps.push_back([this] { return m_window->showAnalysis(); });
+        m_steps.push_back([this] { return m_window->analysis()->showAnalysis(); });
         // A trained run: its OOD report too.
         m_steps.push_back([this] {
-            if (m_window->analysisView()->oodButton()->isEnabled())
-                return m_window->runOodReport();
+            if (m_window->analysis()->analysisView()->oodButton()->isEnabled())
+                return m_window->analysis()->runOodReport();
             continueSoon();
             return true;
         });
@@ -217,8 +230,8 @@ void CommandLineRun::saveScreenshot()
     }
     // With --analysis the analysis view (a window of its own when it floats) is the subject.
     QWidget *subject = m_window;
-    if (m_request.analysis && m_window->analysisDock()->isFloating())
-        subject = m_window->analysisDock();
+    if (m_request.analysis && m_window->analysis()->analysisDock()->isFloating())
+        subject = m_window->analysis()->analysisDock();
     const QPixmap pixmap = subject->grab();
     if (pixmap.isNull() || !pixmap.save(target.absoluteFilePath())) {
         fail(QStringLiteral("cannot write the screenshot %1").arg(target.absoluteFilePath()));

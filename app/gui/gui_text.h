@@ -1,5 +1,5 @@
 #pragma once
-// Small text helpers shared by the main window's source files.
+// Small text helpers shared by the GUI's controllers and shared objects.
 
 #include <QFile>
 #include <QLocale>
@@ -15,6 +15,12 @@ namespace embtune::gui {
 inline QString count(qint64 n)
 {
     return QLocale().toString(n);
+}
+
+// A byte count as the user reads it: "1.5 MB".
+inline QString bytesText(qint64 bytes)
+{
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
 
 inline QString fromStd(const std::string &text)

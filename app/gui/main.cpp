@@ -1,6 +1,7 @@
 // embtune: the desktop workbench. See README "GUI" and `embtune --help`.
 
 #include "command_line_run.h"
+#include "feedback.h"
 #include "main_window.h"
 
 #include <QApplication>
@@ -126,7 +127,7 @@ int main(int argc, char *argv[])
     options.saveSettings = !screenshot;
     embtune::gui::MainWindow window(options);
     if (screenshot) {
-        window.setErrorDialogsEnabled(false);
+        window.feedback()->setErrorDialogsEnabled(false);
         window.resize(1400, 900);
     }
     window.show();

@@ -165,10 +165,10 @@ bool TestGuiAnalysis::load(MainWindow &window, const QString &dataset, const QSt
 
 QString TestGuiAnalysis::trainNudgeN(MainWindow &window)
 {
-    QSignalSpy trained(&window, &MainWindow::trainingFinished);
+    QSignalSpy trained(window.training(), &embtune::gui::TrainingController::trainingFinished);
     gui::TrainRequest request;
     request.methodId = QStringLiteral("nudge-n");
-    if (!window.train(request) || !QTest::qWaitFor([&] { return !trained.isEmpty(); }, kTimeoutMs))
+    if (!window.training()->train(request) || !QTest::qWaitFor([&] { return !trained.isEmpty(); }, kTimeoutMs))
         return {};
     return trained.first().first().toString();
 }
@@ -193,31 +193,31 @@ void TestGuiAnalysis::baselineRun()
 {
     auto window = newWindow();
     QVERIFY(load(*window, m_dataset, m_dataset + "/embeddings/vec4"));
-    QVERIFY(test::runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
-    QVERIFY(window->analysisAction()->isEnabled());
-    QCOMPARE(window->analysisAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_4));
+    QVERIFY(test::runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluate(); }));
+    QVERIFY(window->analysis()->analysisAction()->isEnabled());
+    QCOMPARE(window->analysis()->analysisAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_4));
     // In the View menu (one View menu) and in the comparison table's context menu.
     int viewMenus = 0;
     bool inViewMenu = false;
     for (QAction *action : window->menuBar()->actions())
         if (action->menu() && action->text().remove(QLatin1Char('&')) == QStringLiteral("View")) {
             ++viewMenus;
-            inViewMenu = action->menu()->actions().contains(window->analysisAction());
+            inViewMenu = action->menu()->actions().contains(window->analysis()->analysisAction());
         }
     QCOMPARE(viewMenus, 1);
     QVERIFY(inViewMenu);
     auto *table = window->findChild<QTableView *>(QStringLiteral("metricsTable"));
     QVERIFY(table);
-    QVERIFY(table->actions().contains(window->analysisAction()));
-    QSignalSpy finished(window.get(), &MainWindow::analysisFinished);
-    window->analysisAction()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() && !window->isBusy(), kTimeoutMs);
-    QVERIFY(window->analysisDock()->isVisible());
+    QVERIFY(table->actions().contains(window->analysis()->analysisAction()));
+    QSignalSpy finished(window->analysis(), &embtune::gui::AnalysisController::analysisFinished);
+    window->analysis()->analysisAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() && !window->jobs()->isBusy(), kTimeoutMs);
+    QVERIFY(window->analysis()->analysisDock()->isVisible());
 
     // The card: documents and queries, equal to the engine's figures for the same matrices.
-    const auto set = window->embeddings();
+    const auto set = window->embeddingSets()->currentSet();
     QVERIFY(set);
-    const widgets::AnalysisView &view = *window->analysisView();
+    const widgets::AnalysisView &view = *window->analysis()->analysisView();
     QCOMPARE(view.card()->columnCount(), 2);
     auto docs = engine::computeAnisotropy(set->docs.map());
     QVERIFY(docs.ok());
@@ -283,8 +283,8 @@ void TestGuiAnalysis::baselineRun()
     QVERIFY(!view.oodButton()->isEnabled());
 
     // Shown again without recomputing.
-    QSignalSpy jobs(window.get(), &MainWindow::busyChanged);
-    QVERIFY(window->showAnalysis());
+    QSignalSpy jobs(window->jobs(), &embtune::gui::JobRunner::busyChanged);
+    QVERIFY(window->analysis()->showAnalysis());
     QTRY_COMPARE(finished.count(), 2);
     QCOMPARE(jobs.count(), 0);
 }
@@ -295,9 +295,9 @@ void TestGuiAnalysis::nudgeRunAndOodReport()
     QVERIFY(load(*window, m_dataset, m_dataset + "/embeddings/vec4"));
     const QString runKey = trainNudgeN(*window);
     QVERIFY(!runKey.isEmpty());
-    QVERIFY(test::runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(runKey); }));
+    QVERIFY(test::runAndWait(*window, &embtune::gui::AnalysisController::analysisFinished, [&] { return window->analysis()->showAnalysis(runKey); }));
 
-    const widgets::AnalysisView &view = *window->analysisView();
+    const widgets::AnalysisView &view = *window->analysis()->analysisView();
     const auto analysis = view.analysis();
     QVERIFY(analysis && analysis->hasAfter);
     QCOMPARE(view.card()->columnCount(), 4);
@@ -348,9 +348,9 @@ void TestGuiAnalysis::nudgeRunAndOodReport()
 
     // OOD: the button runs the report; the table shows the figures of engine::oodReport.
     QVERIFY(view.oodButton()->isEnabled());
-    QSignalSpy ood(window.get(), &MainWindow::oodReportFinished);
+    QSignalSpy ood(window->analysis(), &embtune::gui::AnalysisController::oodReportFinished);
     QTest::mouseClick(view.oodButton(), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(!ood.isEmpty() && !window->isBusy(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!ood.isEmpty() && !window->jobs()->isBusy(), kTimeoutMs);
     engine::OodOptions options;
     auto report = engine::oodReport(*dataset, *base, *method, *params, *train, *dev, options, nullptr);
     QVERIFY2(report.ok(), report.ok() ? "" : report.error().toString().c_str());
@@ -374,8 +374,8 @@ void TestGuiAnalysis::nudgeRunAndOodReport()
     QVERIFY(view.oodLabel()->text().contains(QString::number(report->trainQueries[0])));
 
     // Shown again (from the cache, no job): the report is still there.
-    QSignalSpy jobs(window.get(), &MainWindow::busyChanged);
-    QVERIFY(test::runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(runKey); }));
+    QSignalSpy jobs(window->jobs(), &embtune::gui::JobRunner::busyChanged);
+    QVERIFY(test::runAndWait(*window, &embtune::gui::AnalysisController::analysisFinished, [&] { return window->analysis()->showAnalysis(runKey); }));
     QCOMPARE(jobs.count(), 0);
     QCOMPARE(view.oodTable()->rowCount(), 4);
     QVERIFY(close(view.oodTable()->item(3, 3)->data(Qt::UserRole).toDouble(),
@@ -387,17 +387,17 @@ void TestGuiAnalysis::refusals()
     auto window = newWindow();
     QVERIFY(test::openAndWait(*window, m_dataset));
     // Nothing selected.
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
-    QVERIFY(!window->showAnalysis());
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
+    QVERIFY(!window->analysis()->showAnalysis());
     QCOMPARE(errors.count(), 1);
-    QVERIFY(!window->analysisAction()->isEnabled());
+    QVERIFY(!window->analysis()->analysisAction()->isEnabled());
     // BM25 has no vectors.
-    QVERIFY(test::runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluateBm25(); }));
-    QVERIFY(!window->analysisAction()->isEnabled());
-    QVERIFY(!window->showAnalysis());
+    QVERIFY(test::runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluateBm25(); }));
+    QVERIFY(!window->analysis()->analysisAction()->isEnabled());
+    QVERIFY(!window->analysis()->showAnalysis());
     QCOMPARE(errors.count(), 2);
     QVERIFY(errors.last().first().toString().contains(QStringLiteral("BM25")));
-    QVERIFY(!window->runOodReport());
+    QVERIFY(!window->analysis()->runOodReport());
 
     // The command line: --analysis needs a run.
     gui::CommandLineRequest request;
@@ -419,16 +419,16 @@ void TestGuiAnalysis::oodReportInputError()
     QVERIFY(load(*window, dataset, dataset + "/embeddings/vec4"));
     const QString runKey = trainNudgeN(*window);
     QVERIFY(!runKey.isEmpty());
-    QVERIFY(test::runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(runKey); }));
+    QVERIFY(test::runAndWait(*window, &embtune::gui::AnalysisController::analysisFinished, [&] { return window->analysis()->showAnalysis(runKey); }));
     QVERIFY(QFile::remove(dataset + "/splits/train.txt"));
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
-    QSignalSpy ood(window.get(), &MainWindow::oodReportFinished);
-    QVERIFY(window->runOodReport());
-    QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty() && !window->isBusy(), kTimeoutMs);
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
+    QSignalSpy ood(window->analysis(), &embtune::gui::AnalysisController::oodReportFinished);
+    QVERIFY(window->analysis()->runOodReport());
+    QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty() && !window->jobs()->isBusy(), kTimeoutMs);
     QVERIFY2(errors.first().first().toString().contains(QStringLiteral("train.txt")),
              qPrintable(errors.first().first().toString()));
     QCOMPARE(ood.count(), 0);
-    const widgets::AnalysisView &view = *window->analysisView();
+    const widgets::AnalysisView &view = *window->analysis()->analysisView();
     QCOMPARE(view.oodTable()->rowCount(), 0);
     QVERIFY(view.oodLabel()->text().contains(QStringLiteral("failed")));
     QVERIFY(view.oodButton()->isEnabled()); // it can be tried again
@@ -445,26 +445,26 @@ void TestGuiAnalysis::scifactNudgeArrows()
     QVERIFY(!runKey.isEmpty());
     // Cancel (Esc) while it runs: nothing is shown as complete and the next request computes again.
     {
-        QSignalSpy cancelled(window.get(), &MainWindow::jobCancelled);
-        QSignalSpy finished(window.get(), &MainWindow::analysisFinished);
-        QVERIFY(window->showAnalysis(runKey));
-        QVERIFY(window->isBusy());
-        window->cancelJob();
-        QTRY_VERIFY_WITH_TIMEOUT(!window->isBusy(), kTimeoutMs);
+        QSignalSpy cancelled(window->jobs(), &embtune::gui::JobRunner::cancelled);
+        QSignalSpy finished(window->analysis(), &embtune::gui::AnalysisController::analysisFinished);
+        QVERIFY(window->analysis()->showAnalysis(runKey));
+        QVERIFY(window->jobs()->isBusy());
+        window->jobs()->cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(!window->jobs()->isBusy(), kTimeoutMs);
         QCOMPARE(cancelled.count(), 1);
         QCOMPARE(finished.count(), 0);
-        QVERIFY(!window->analysisView()->analysis());
+        QVERIFY(!window->analysis()->analysisView()->analysis());
     }
-    QVERIFY(test::runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(runKey); }));
-    const widgets::AnalysisView &view = *window->analysisView();
+    QVERIFY(test::runAndWait(*window, &embtune::gui::AnalysisController::analysisFinished, [&] { return window->analysis()->showAnalysis(runKey); }));
+    const widgets::AnalysisView &view = *window->analysis()->analysisView();
     const auto analysis = view.analysis();
     QVERIFY(analysis && analysis->hasAfter);
-    QCOMPARE(int(analysis->documentsBefore2d.size()), window->dataset()->docCount());
+    QCOMPARE(int(analysis->documentsBefore2d.size()), window->datasetContext()->dataset()->docCount());
     // Arrows for the moved documents: as many as movedRows finds between the set and the tuned vectors.
-    const auto set = window->embeddings();
+    const auto set = window->embeddingSets()->currentSet();
     QVERIFY(set);
     QVERIFY(!analysis->movedDocuments.empty());
-    QVERIFY(int(analysis->movedDocuments.size()) < window->dataset()->docCount());
+    QVERIFY(int(analysis->movedDocuments.size()) < window->datasetContext()->dataset()->docCount());
     QCOMPARE(view.scatter()->arrowCount(), int(analysis->movedDocuments.size()));
     for (size_t k = 0; k < analysis->movedDocuments.size(); k += 97) {
         const int32_t d = analysis->movedDocuments[k];
@@ -475,10 +475,10 @@ void TestGuiAnalysis::scifactNudgeArrows()
     // Handing the result to the view (GUI thread) is short: scatter, query box, card, chart.
     QElapsedTimer timer;
     timer.start();
-    window->analysisView()->setAnalysis(analysis);
+    window->analysis()->analysisView()->setAnalysis(analysis);
     const qint64 showMs = timer.elapsed();
     qInfo("SciFact lsa256 NUDGE-N: %zu of %d documents moved; analysis %.2f s on a worker thread, shown in %lld ms",
-          analysis->movedDocuments.size(), window->dataset()->docCount(), analysis->seconds, showMs);
+          analysis->movedDocuments.size(), window->datasetContext()->dataset()->docCount(), analysis->seconds, showMs);
     QVERIFY2(showMs < 250, qPrintable(QStringLiteral("setAnalysis took %1 ms").arg(showMs)));
 }
 

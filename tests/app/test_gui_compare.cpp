@@ -150,17 +150,17 @@ void TestGuiCompare::initTestCase()
     QVERIFY(openAndWait(*m_window, m_data, kTimeoutMs));
     for (const QString &set : {QStringLiteral("worse"), QStringLiteral("better")}) {
         QVERIFY(importAndWait(*m_window, m_data + "/embeddings/" + set, kTimeoutMs));
-        m_keys.insert(set, m_window->currentEmbeddingsKey());
-        m_sets.insert(set, m_window->embeddings());
-        QVERIFY(runAndWait(*m_window, &MainWindow::evaluationFinished, [&] { return m_window->evaluate(); }, kTimeoutMs));
+        m_keys.insert(set, m_window->embeddingSets()->currentKey());
+        m_sets.insert(set, m_window->embeddingSets()->currentSet());
+        QVERIFY(runAndWait(*m_window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return m_window->evaluation()->evaluate(); }, kTimeoutMs));
     }
-    QCOMPARE(m_window->runKeys(), QStringList({runKey("worse"), runKey("better")}));
-    QTRY_VERIFY_WITH_TIMEOUT(!m_window->significancePending(), kTimeoutMs);
+    QCOMPARE(m_window->runs()->keys(), QStringList({runKey("worse"), runKey("better")}));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->compare()->significancePending(), kTimeoutMs);
 }
 
 void TestGuiCompare::tableEqualsCli()
 {
-    const MetricsTableModel *model = m_window->metricsModel();
+    const MetricsTableModel *model = m_window->runs()->metricsModel();
     for (const QString &set : {QStringLiteral("worse"), QStringLiteral("better")}) {
         const embtune::test::CliRun cli = embtune::test::runCli(
             {"evaluate", "--dataset", m_data, "--embeddings", m_data + "/embeddings/" + set, "--k", "1,10,100",
@@ -184,7 +184,7 @@ void TestGuiCompare::tableEqualsCli()
 
 void TestGuiCompare::significanceMarkers()
 {
-    const MetricsTableModel *model = m_window->metricsModel();
+    const MetricsTableModel *model = m_window->runs()->metricsModel();
     QCOMPARE(model->baselineKey(), runKey("worse"));
     const int better = model->rowOfRun(runKey("better"));
     const int ndcg10 = model->columnOf(engine::Metric::Ndcg, 10);
@@ -215,16 +215,16 @@ void TestGuiCompare::significanceMarkers()
 
 void TestGuiCompare::sortFilterAndBaseline()
 {
-    CompareView *view = m_window->compareView();
+    CompareView *view = m_window->compare()->compareView();
     QTableView *table = view->tableView();
-    MetricsTableModel *model = m_window->metricsModel();
+    MetricsTableModel *model = m_window->runs()->metricsModel();
     const int ndcg10 = model->columnOf(engine::Metric::Ndcg, 10);
     table->sortByColumn(ndcg10, Qt::DescendingOrder);
     QCOMPARE(view->visibleRunKeys(), QStringList({runKey("better"), runKey("worse")}));
     table->sortByColumn(ndcg10, Qt::AscendingOrder);
     QCOMPARE(view->visibleRunKeys(), QStringList({runKey("worse"), runKey("better")}));
     // The selection follows the run, not the row.
-    QVERIFY(m_window->selectRun(runKey("better")));
+    QVERIFY(m_window->runs()->setCurrentKey(runKey("better")));
     table->sortByColumn(ndcg10, Qt::DescendingOrder);
     QCOMPARE(view->currentRunKey(), runKey("better"));
 
@@ -247,12 +247,12 @@ void TestGuiCompare::sortFilterAndBaseline()
     view->curvesCombo()->setCurrentIndex(0);
 
     // Baseline "better": deltas change sign, markers are recomputed against it.
-    QSignalSpy updated(m_window.get(), &MainWindow::significanceUpdated);
+    QSignalSpy updated(m_window->compare(), &embtune::gui::CompareController::significanceUpdated);
     QComboBox *baseline = view->baselineCombo();
     baseline->setCurrentIndex(baseline->findData(runKey("better")));
     emit baseline->activated(baseline->currentIndex());
     QCOMPARE(model->baselineKey(), runKey("better"));
-    QTRY_VERIFY_WITH_TIMEOUT(!m_window->significancePending() && updated.count() >= 1, kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->compare()->significancePending() && updated.count() >= 1, kTimeoutMs);
     const int worse = model->rowOfRun(runKey("worse"));
     QVERIFY(model->index(worse, ndcg10).data(MetricsTableModel::DeltaRole).toDouble() < 0);
     QVERIFY(model->significance(worse, engine::Metric::Ndcg, 10));
@@ -261,21 +261,21 @@ void TestGuiCompare::sortFilterAndBaseline()
     QVERIFY(model->index(worse, ndcg10).data().toString().startsWith(QLatin1Char('-')));
     view->cellTextCombo()->setCurrentIndex(0);
     model->setBaseline(runKey("worse"));
-    QTRY_VERIFY_WITH_TIMEOUT(!m_window->significancePending(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->compare()->significancePending(), kTimeoutMs);
     table->sortByColumn(-1, Qt::AscendingOrder);
 }
 
 void TestGuiCompare::exportsTableReportAndChart()
 {
-    MetricsTableModel *model = m_window->metricsModel();
-    CompareView *view = m_window->compareView();
-    QSignalSpy exported(m_window.get(), &MainWindow::comparisonExported);
-    QSignalSpy errors(m_window.get(), &MainWindow::errorShown);
+    MetricsTableModel *model = m_window->runs()->metricsModel();
+    CompareView *view = m_window->compare()->compareView();
+    QSignalSpy exported(m_window->compare(), &embtune::gui::CompareController::comparisonExported);
+    QSignalSpy errors(m_window->feedback(), &embtune::gui::Feedback::errorShown);
 
     // The table as shown, sorted best first, read back.
     view->tableView()->sortByColumn(model->columnOf(engine::Metric::Ndcg, 10), Qt::DescendingOrder);
     const QString csvPath = m_dir.filePath(QStringLiteral("out/table.csv"));
-    QVERIFY(m_window->exportComparison(CompareView::Export::Csv, csvPath));
+    QVERIFY(m_window->compare()->exportComparison(CompareView::Export::Csv, csvPath));
     QTRY_VERIFY_WITH_TIMEOUT(exported.count() == 1, kTimeoutMs);
     const QList<QStringList> rows = embtune::test::readCsv(QString::fromUtf8(readAll(csvPath)));
     QCOMPARE(rows.size(), 3);
@@ -297,18 +297,18 @@ void TestGuiCompare::exportsTableReportAndChart()
     }
     // Filtered to one run: that run and the baseline.
     view->filterEdit()->setText(model->runLabel(model->rowOfRun(runKey("better"))));
-    QVERIFY(m_window->exportComparison(CompareView::Export::Markdown, m_dir.filePath(QStringLiteral("out/table.md"))));
+    QVERIFY(m_window->compare()->exportComparison(CompareView::Export::Markdown, m_dir.filePath(QStringLiteral("out/table.md"))));
     QTRY_VERIFY_WITH_TIMEOUT(exported.count() == 2, kTimeoutMs);
     const QString markdown = QString::fromUtf8(readAll(m_dir.filePath(QStringLiteral("out/table.md"))));
     QCOMPARE(markdown.count(QStringLiteral("(baseline)")), 1);
     QCOMPARE(markdown.split(QLatin1Char('\n')).filter(QRegularExpression(QStringLiteral("^\\| "))).size(), 3);
     view->filterEdit()->clear();
-    QVERIFY(m_window->exportComparison(CompareView::Export::Latex, m_dir.filePath(QStringLiteral("out/table.tex"))));
+    QVERIFY(m_window->compare()->exportComparison(CompareView::Export::Latex, m_dir.filePath(QStringLiteral("out/table.tex"))));
     QTRY_VERIFY_WITH_TIMEOUT(exported.count() == 3, kTimeoutMs);
     QVERIFY(readAll(m_dir.filePath(QStringLiteral("out/table.tex"))).contains("\\begin{tabular}{lrrrrrrrr}"));
 
     const QString report = m_dir.filePath(QStringLiteral("out/report"));
-    QVERIFY(m_window->exportComparison(CompareView::Export::Report, report));
+    QVERIFY(m_window->compare()->exportComparison(CompareView::Export::Report, report));
     QTRY_VERIFY_WITH_TIMEOUT(exported.count() == 4, kTimeoutMs);
     const QString md = QString::fromUtf8(readAll(report + "/report.md"));
     QVERIFY(md.contains(QStringLiteral("| run |")) && md.contains(QStringLiteral("![nDCG@k](ndcg_at_k.png)")));
@@ -324,8 +324,8 @@ void TestGuiCompare::exportsTableReportAndChart()
         QCOMPARE(lines->size(), size_t(kQueries) * 100);
     }
 
-    QVERIFY(m_window->exportComparison(CompareView::Export::ChartSvg, m_dir.filePath(QStringLiteral("out/curves.svg"))));
-    QVERIFY(m_window->exportComparison(CompareView::Export::ChartPng, m_dir.filePath(QStringLiteral("out/curves.png"))));
+    QVERIFY(m_window->compare()->exportComparison(CompareView::Export::ChartSvg, m_dir.filePath(QStringLiteral("out/curves.svg"))));
+    QVERIFY(m_window->compare()->exportComparison(CompareView::Export::ChartPng, m_dir.filePath(QStringLiteral("out/curves.png"))));
     QCOMPARE(exported.count(), 6);
     const QByteArray svg = readAll(m_dir.filePath(QStringLiteral("out/curves.svg")));
     QVERIFY(svg.contains("<svg") && svg.contains("</svg>"));
@@ -334,7 +334,7 @@ void TestGuiCompare::exportsTableReportAndChart()
 
     // A folder that cannot be made is an error naming it.
     writeText(m_dir.filePath(QStringLiteral("blocker")), "x");
-    QVERIFY(!m_window->exportComparison(CompareView::Export::Csv, m_dir.filePath(QStringLiteral("blocker/sub/t.csv"))));
+    QVERIFY(!m_window->compare()->exportComparison(CompareView::Export::Csv, m_dir.filePath(QStringLiteral("blocker/sub/t.csv"))));
     QCOMPARE(errors.count(), 1);
     QVERIFY(errors.first().first().toString().contains(QStringLiteral("blocker")));
     view->tableView()->sortByColumn(-1, Qt::AscendingOrder);
@@ -342,11 +342,11 @@ void TestGuiCompare::exportsTableReportAndChart()
 
 void TestGuiCompare::trecRunRoundTrip()
 {
-    QSignalSpy written(m_window.get(), &MainWindow::trecRunExported);
+    QSignalSpy written(m_window->compare(), &embtune::gui::CompareController::trecRunExported);
     const QString path = m_dir.filePath(QStringLiteral("out/better.trec"));
-    QVERIFY(m_window->exportTrecRun(runKey("better"), path));
+    QVERIFY(m_window->compare()->exportTrecRun(runKey("better"), path));
     QTRY_VERIFY_WITH_TIMEOUT(written.count() == 1, kTimeoutMs);
-    const engine::Dataset &dataset = *m_window->dataset();
+    const engine::Dataset &dataset = *m_window->datasetContext()->dataset();
     auto lines = engine::readTrecRun(QFile::encodeName(path).toStdString());
     QVERIFY(lines.ok());
     QCOMPARE(lines->size(), size_t(kQueries) * 100);
@@ -358,12 +358,12 @@ void TestGuiCompare::trecRunRoundTrip()
         set.docs, set.queries, ranking->queries, engine::tiePriorityByIdDescending(dataset.docIds.ids()), 100,
         engine::Similarity::Cosine);
     QCOMPARE(ranking->docs, reference.docs);
-    QVERIFY(!m_window->exportTrecRun(QStringLiteral("no such run"), path));
+    QVERIFY(!m_window->compare()->exportTrecRun(QStringLiteral("no such run"), path));
 }
 
 void TestGuiCompare::explorerOnLargestGain()
 {
-    const engine::Dataset &dataset = *m_window->dataset();
+    const engine::Dataset &dataset = *m_window->datasetContext()->dataset();
     const engine::Qrels &qrels = *dataset.split("test");
     const std::vector<int32_t> tie = engine::tiePriorityByIdDescending(dataset.docIds.ids());
     std::vector<int32_t> queries;
@@ -393,8 +393,8 @@ void TestGuiCompare::explorerOnLargestGain()
     }
     QVERIFY(largestGain > 0);
 
-    m_window->showQueryExplorer(runKey("worse"), runKey("better"));
-    embtune::widgets::QueryExplorerView *explorer = m_window->queryExplorer();
+    m_window->explorer()->showQueryExplorer(runKey("worse"), runKey("better"));
+    embtune::widgets::QueryExplorerView *explorer = m_window->explorer()->queryExplorer();
     QVERIFY(explorer->isVisible());
     QCOMPARE(explorer->currentQuery(), largest);
     QCOMPARE(explorer->queryModel()->wins(), wins);
@@ -453,8 +453,8 @@ void TestGuiCompare::explorerOnLargestGain()
     QCOMPARE(rows[shown].b, lowest.b);
 
     // A double-click on a run's row jumps to it against the baseline.
-    m_window->showCompare();
-    CompareView *view = m_window->compareView();
+    m_window->compare()->showCompare();
+    CompareView *view = m_window->compare()->compareView();
     emit view->runActivated(runKey("better"));
     QCOMPARE(explorer->runA(), runKey("worse"));
     QCOMPARE(explorer->runB(), runKey("better"));
@@ -465,37 +465,37 @@ void TestGuiCompare::adapterExport()
 {
     // Last: training adds runs. A linear adapter is written with its metadata and reads back; a
     // run that was not trained has no adapter; NUDGE-N has none either.
-    QSignalSpy trained(m_window.get(), &MainWindow::trainingFinished);
-    QSignalSpy exported(m_window.get(), &MainWindow::adapterExported);
-    QSignalSpy errors(m_window.get(), &MainWindow::errorShown);
-    QVERIFY(m_window->selectEmbeddings(m_keys.value("worse")));
+    QSignalSpy trained(m_window->training(), &embtune::gui::TrainingController::trainingFinished);
+    QSignalSpy exported(m_window->compare(), &embtune::gui::CompareController::adapterExported);
+    QSignalSpy errors(m_window->feedback(), &embtune::gui::Feedback::errorShown);
+    QVERIFY(m_window->embeddingSets()->select(m_keys.value("worse")));
     embtune::gui::TrainRequest linear;
     linear.methodId = QStringLiteral("linear");
     linear.params = {{"epochs", "2"}, {"threads", "1"}};
-    QVERIFY(m_window->train(linear));
+    QVERIFY(m_window->training()->train(linear));
     QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() == 1, kTimeoutMs);
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
     const QString linearRun = trained.first().first().toString();
-    QVERIFY(m_window->selectRun(linearRun));
-    QVERIFY(m_window->exportAdapterAction()->isEnabled());
+    QVERIFY(m_window->runs()->setCurrentKey(linearRun));
+    QVERIFY(m_window->compare()->exportAdapterAction()->isEnabled());
     const QString path = m_dir.filePath(QStringLiteral("out/linear.safetensors"));
-    QVERIFY(m_window->exportAdapter(linearRun, path));
+    QVERIFY(m_window->compare()->exportAdapter(linearRun, path));
     QTRY_VERIFY_WITH_TIMEOUT(exported.count() == 1, kTimeoutMs);
     auto adapter = engine::readAdapterSafetensors(QFile::encodeName(path).toStdString());
     QVERIFY(adapter.ok());
     QCOMPARE(QString::fromStdString(adapter->metadata.at("method")), QStringLiteral("linear"));
     QVERIFY(!adapter->tensors.empty());
 
-    QVERIFY(!m_window->exportAdapter(runKey("better"), path)); // not trained
+    QVERIFY(!m_window->compare()->exportAdapter(runKey("better"), path)); // not trained
     QCOMPARE(errors.count(), 1);
 
     // NUDGE-N moves the documents themselves: no tensors, refused naming the method.
     embtune::gui::TrainRequest nudge;
     nudge.methodId = QStringLiteral("nudge-n");
-    QVERIFY(m_window->train(nudge));
+    QVERIFY(m_window->training()->train(nudge));
     QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() == 3, kTimeoutMs);
     QCOMPARE(trained.count(), 2);
-    QVERIFY(m_window->exportAdapter(trained.last().first().toString(), m_dir.filePath(QStringLiteral("out/n.safetensors"))));
+    QVERIFY(m_window->compare()->exportAdapter(trained.last().first().toString(), m_dir.filePath(QStringLiteral("out/n.safetensors"))));
     QTRY_VERIFY_WITH_TIMEOUT(errors.count() == 2, kTimeoutMs);
     QVERIFY2(errors.last().first().toString().contains(QStringLiteral("nudge"), Qt::CaseInsensitive),
              qPrintable(errors.last().first().toString()));

@@ -108,7 +108,7 @@ double expectedNdcg10()
 // Any (metric, k) of a run, as the table would show it (the table shows a few columns at a time).
 QString metricValue(const MainWindow &window, const QString &run, Metric metric, int k)
 {
-    const widgets::MetricsTableModel *model = window.metricsModel();
+    const widgets::MetricsTableModel *model = window.runs()->metricsModel();
     for (int r = 0; r < model->runCount(); ++r)
         if (model->runLabel(r) == run) {
             const auto value = model->value(r, metric, k);
@@ -120,8 +120,8 @@ QString metricValue(const MainWindow &window, const QString &run, Metric metric,
 QStringList runLabels(const MainWindow &window)
 {
     QStringList labels;
-    for (int r = 0; r < window.metricsModel()->runCount(); ++r)
-        labels << window.metricsModel()->runLabel(r);
+    for (int r = 0; r < window.runs()->metricsModel()->runCount(); ++r)
+        labels << window.runs()->metricsModel()->runLabel(r);
     return labels;
 }
 
@@ -242,9 +242,9 @@ void TestGuiFixture::cleanup()
 void TestGuiFixture::evaluateTinyDataset()
 {
     auto window = makeWindow(m_settings);
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
     QVERIFY(openAndWait(*window, m_dataset));
-    QCOMPARE(window->dataset()->docCount(), 4);
+    QCOMPARE(window->datasetContext()->dataset()->docCount(), 4);
     auto *queries = window->findChild<QTableView *>(QStringLiteral("queryTable"));
     QCOMPARE(queries->model()->rowCount(), 2);
     auto *relevant = window->findChild<QTableView *>(QStringLiteral("relevantDocumentsTable"));
@@ -258,8 +258,8 @@ void TestGuiFixture::evaluateTinyDataset()
     QVERIFY2(embeddings->text().contains(QStringLiteral("vec3")), qPrintable(embeddings->text()));
     QVERIFY(embeddings->text().contains(QStringLiteral("dimension 3")));
 
-    QSignalSpy evaluated(window.get(), &MainWindow::evaluationFinished);
-    window->evaluateAction()->trigger();
+    QSignalSpy evaluated(window->evaluation(), &embtune::gui::EvaluationController::evaluationFinished);
+    window->evaluation()->evaluateAction()->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(evaluated.count() + errors.count(), 1, kTimeoutMs);
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
 
@@ -276,7 +276,7 @@ void TestGuiFixture::evaluateTinyDataset()
     QCOMPARE(metricValue(*window, "vec3", Metric::CappedRecall, 1), QStringLiteral("0.5000"));
     QCOMPARE(metricValue(*window, "vec3", Metric::Precision, 1), QStringLiteral("0.5000"));
     QCOMPARE(metricValue(*window, "vec3", Metric::Map, 10), QStringLiteral("0.7500")); // q1: (1/2 + 2/4) / 2
-    QCOMPARE(window->evaluation()->metrics.queries.size(), size_t(2));
+    QCOMPARE(window->runs()->lastEvaluation()->metrics.queries.size(), size_t(2));
 
     // The columns box shows one metric at k = 1, 3, 5, 10, 100.
     auto *columns = window->findChild<QComboBox *>(QStringLiteral("metricColumnsCombo"));
@@ -317,19 +317,19 @@ void TestGuiFixture::malformedCorpusShowsError()
 
     auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset)); // a good dataset first: it must survive the failure
-    const auto good = window->dataset();
+    const auto good = window->datasetContext()->dataset();
 
-    window->setErrorDialogsEnabled(true); // the real, non-blocking message box
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
-    QSignalSpy loaded(window.get(), &MainWindow::datasetLoaded);
-    QVERIFY(window->openDataset(bad));
+    window->feedback()->setErrorDialogsEnabled(true); // the real, non-blocking message box
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
+    QSignalSpy loaded(window->welcome(), &embtune::gui::WelcomeController::datasetLoaded);
+    QVERIFY(window->welcome()->openDataset(bad));
     QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 1, kTimeoutMs);
     const QString message = errors.first().first().toString();
     QVERIFY2(message.contains(QStringLiteral("corpus.jsonl:2")), qPrintable(message)); // file and line
     QCOMPARE(loaded.count(), 0);
-    QVERIFY(!window->isBusy());
-    QCOMPARE(window->dataset(), good);
-    QVERIFY(window->openDatasetAction()->isEnabled());
+    QVERIFY(!window->jobs()->isBusy());
+    QCOMPARE(window->datasetContext()->dataset(), good);
+    QVERIFY(window->welcome()->openDatasetAction()->isEnabled());
 
     QMessageBox *box = nullptr;
     QTRY_VERIFY((box = window->findChild<QMessageBox *>(QStringLiteral("errorBox"))) && box->isVisible());
@@ -339,7 +339,7 @@ void TestGuiFixture::malformedCorpusShowsError()
     QTRY_VERIFY(!window->findChild<QMessageBox *>(QStringLiteral("errorBox")));
 
     // A folder that is not a BEIR dataset.
-    QVERIFY(window->openDataset(m_dir.filePath(QStringLiteral("tiny/qrels"))));
+    QVERIFY(window->welcome()->openDataset(m_dir.filePath(QStringLiteral("tiny/qrels"))));
     QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 2, kTimeoutMs);
     QVERIFY2(errors.last().first().toString().contains(QStringLiteral("corpus.jsonl")),
              qPrintable(errors.last().first().toString()));
@@ -356,31 +356,31 @@ void TestGuiFixture::malformedEmbeddingsShowError()
 
     auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
-    QVERIFY(window->importEmbeddings(bad));
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
+    QVERIFY(window->embeddings()->importEmbeddings(bad));
     QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 1, kTimeoutMs);
     QVERIFY2(errors.first().first().toString().contains(QStringLiteral("corpus")),
              qPrintable(errors.first().first().toString()));
-    QVERIFY(!window->embeddings());
-    QVERIFY(!window->evaluateAction()->isEnabled());
+    QVERIFY(!window->embeddingSets()->currentSet());
+    QVERIFY(!window->evaluation()->evaluateAction()->isEnabled());
 }
 
 void TestGuiFixture::preconditionsReported()
 {
     auto window = makeWindow(m_settings);
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
-    QVERIFY(!window->importEmbeddings(m_embeddings)); // no dataset yet
-    QVERIFY(!window->evaluate());
-    QVERIFY(!window->openDataset(m_dir.filePath(QStringLiteral("does-not-exist"))));
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
+    QVERIFY(!window->embeddings()->importEmbeddings(m_embeddings)); // no dataset yet
+    QVERIFY(!window->evaluation()->evaluate());
+    QVERIFY(!window->welcome()->openDataset(m_dir.filePath(QStringLiteral("does-not-exist"))));
     QCOMPARE(errors.count(), 3);
-    QVERIFY(!window->isBusy());
+    QVERIFY(!window->jobs()->isBusy());
 
     // One job at a time.
-    QVERIFY(window->openDataset(m_dataset));
-    QVERIFY(!window->openDataset(m_dataset));
+    QVERIFY(window->welcome()->openDataset(m_dataset));
+    QVERIFY(!window->welcome()->openDataset(m_dataset));
     QCOMPARE(errors.count(), 4);
-    QTRY_VERIFY_WITH_TIMEOUT(!window->isBusy(), kTimeoutMs);
-    QVERIFY(window->dataset());
+    QTRY_VERIFY_WITH_TIMEOUT(!window->jobs()->isBusy(), kTimeoutMs);
+    QVERIFY(window->datasetContext()->dataset());
 }
 
 void TestGuiFixture::commandLineRunWithScreenshot()
@@ -401,7 +401,7 @@ void TestGuiFixture::commandLineRunWithScreenshot()
     const QImage image(request.screenshot);
     QVERIFY(!image.isNull());
     QCOMPARE(image.size(), window->size() * window->devicePixelRatio());
-    QVERIFY(window->evaluation());
+    QVERIFY(window->runs()->lastEvaluation());
 }
 
 void TestGuiFixture::commandLineRunFailure()
@@ -453,11 +453,11 @@ void TestGuiFixture::dropFolders()
     auto window = makeWindow(m_settings);
     QVERIFY(QTest::qWaitForWindowExposed(window.get()));
     const auto drop = [&](const QString &dir) { return dropPath(*window, dir); };
-    QSignalSpy loaded(window.get(), &MainWindow::datasetLoaded);
-    QSignalSpy imported(window.get(), &MainWindow::embeddingsLoaded);
+    QSignalSpy loaded(window->welcome(), &embtune::gui::WelcomeController::datasetLoaded);
+    QSignalSpy imported(window->embeddings(), &embtune::gui::EmbeddingsController::embeddingsLoaded);
     QVERIFY(drop(m_dataset));
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, kTimeoutMs);
-    QTRY_VERIFY(!window->isBusy());
+    QTRY_VERIFY(!window->jobs()->isBusy());
     QVERIFY(drop(m_embeddings)); // a folder with corpus.npy imports embeddings
     QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 1, kTimeoutMs);
     QCOMPARE(loaded.count(), 1);
@@ -475,11 +475,11 @@ void TestGuiFixture::sessionRestored()
     MainWindow::Options options = windowOptions(m_settings);
     options.restoreSession = true;
     auto window = makeWindow(options);
-    QSignalSpy imported(window.get(), &MainWindow::embeddingsLoaded);
+    QSignalSpy imported(window->embeddings(), &embtune::gui::EmbeddingsController::embeddingsLoaded);
     QTRY_COMPARE_WITH_TIMEOUT(imported.count(), 1, kTimeoutMs);
-    QCOMPARE(QFileInfo(window->datasetPath()), QFileInfo(m_dataset));
-    QCOMPARE(QFileInfo(window->embeddingsPath()), QFileInfo(m_embeddings));
-    QVERIFY(window->evaluateAction()->isEnabled());
+    QCOMPARE(QFileInfo(window->datasetContext()->path()), QFileInfo(m_dataset));
+    QCOMPARE(QFileInfo(window->embeddingSets()->currentImportPath()), QFileInfo(m_embeddings));
+    QVERIFY(window->evaluation()->evaluateAction()->isEnabled());
     QSettings settings(m_settings, QSettings::IniFormat);
     const QStringList recent = settings.value(QStringLiteral("recent/datasets")).toStringList();
     QCOMPARE(recent.size(), 1);
@@ -488,16 +488,16 @@ void TestGuiFixture::sessionRestored()
 void TestGuiFixture::computeLsaThroughDialog()
 {
     auto window = makeWindow(m_settings);
-    QCOMPARE(window->cacheRoot(), QDir(m_cache).absolutePath());
+    QCOMPARE(window->datasetContext()->cacheRoot(), QDir(m_cache).absolutePath());
     QVERIFY(openAndWait(*window, m_dataset));
-    widgets::EmbeddingsPanel *panel = window->embeddingsPanel();
+    widgets::EmbeddingsPanel *panel = window->embeddings()->panel();
     QCOMPARE(panel->model()->rowCount(), 1); // BM25 only: the cache is empty
     QVERIFY(panel->currentKey().isEmpty());
-    QVERIFY(!window->evaluateAction()->isEnabled());
-    QVERIFY(window->computeLsaAction()->isEnabled());
+    QVERIFY(!window->evaluation()->evaluateAction()->isEnabled());
+    QVERIFY(window->embeddings()->computeLsaAction()->isEnabled());
 
     // The dialog: defaults 256 / 2 / 0 / 7 with tooltips.
-    window->computeLsaAction()->trigger();
+    window->embeddings()->computeLsaAction()->trigger();
     QDialog *dialog = nullptr;
     QTRY_VERIFY((dialog = findDialog(QStringLiteral("lsaDialog"))));
     auto *dim = dialog->findChild<QSpinBox *>(QStringLiteral("param_dim"));
@@ -513,18 +513,18 @@ void TestGuiFixture::computeLsaThroughDialog()
         QVERIFY(!box->toolTip().isEmpty());
     dim->setValue(2);
     minDf->setValue(1);
-    QSignalSpy computed(window.get(), &MainWindow::embeddingsComputed);
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
+    QSignalSpy computed(window->embeddings(), &embtune::gui::EmbeddingsController::embeddingsComputed);
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
     QPushButton *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
     QVERIFY(ok->isEnabled());
     QTest::mouseClick(ok, Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(computed.count() + errors.count() == 1 && !window->isBusy(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(computed.count() + errors.count() == 1 && !window->jobs()->isBusy(), kTimeoutMs);
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
     QCOMPARE(computed.first().at(1).toBool(), false); // computed, not found in the cache
     const QString key = computed.first().at(0).toString();
 
     // Listed with its provenance and selected.
-    QCOMPARE(window->currentEmbeddingsKey(), key);
+    QCOMPARE(window->embeddingSets()->currentKey(), key);
     QCOMPARE(panel->model()->rowCount(), 2);
     const widgets::EmbeddingSetRow *row = panel->model()->find(key);
     QVERIFY(row);
@@ -550,7 +550,7 @@ void TestGuiFixture::computeLsaThroughDialog()
     QVERIFY2(summary->text().contains(QStringLiteral("lsa2 min_df=1")), qPrintable(summary->text()));
 
     // The vectors: 4 x 2 documents, 2 x 2 queries, unit rows.
-    const auto set = window->embeddings();
+    const auto set = window->embeddingSets()->currentSet();
     QVERIFY(set);
     QCOMPARE(set->docs.rows(), 4);
     QCOMPARE(set->dim(), 2);
@@ -562,20 +562,20 @@ void TestGuiFixture::computeLsaThroughDialog()
     const auto entries = cacheEntries(m_cache);
     QCOMPARE(entries.size(), size_t(1));
     QCOMPARE(entries[0].info.provenance.embedder, std::string("lsa"));
-    QCOMPARE(entries[0].info.provenance.datasetHash, engine::datasetTextsHash(*window->dataset()));
+    QCOMPARE(entries[0].info.provenance.datasetHash, engine::datasetTextsHash(*window->datasetContext()->dataset()));
 
     // Evaluate uses the selected set.
-    QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
+    QVERIFY(runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluate(); }));
     QCOMPARE(runLabels(*window), QStringList{QStringLiteral("lsa2 min_df=1")});
 
     // Another window lists the cached set for the same dataset and selects it.
     auto other = makeWindow(m_settings);
     QVERIFY(openAndWait(*other, m_dataset));
-    QCOMPARE(other->embeddingsPanel()->model()->rowCount(), 2);
-    QCOMPARE(other->currentEmbeddingsKey(), key);
-    QVERIFY(!other->embeddingsPanel()->model()->find(key)->loaded); // loaded when first used
-    QVERIFY(runAndWait(*other, &MainWindow::evaluationFinished, [&] { return other->evaluate(); }));
-    QVERIFY(other->embeddingsPanel()->model()->find(key)->loaded);
+    QCOMPARE(other->embeddings()->panel()->model()->rowCount(), 2);
+    QCOMPARE(other->embeddingSets()->currentKey(), key);
+    QVERIFY(!other->embeddings()->panel()->model()->find(key)->loaded); // loaded when first used
+    QVERIFY(runAndWait(*other, &embtune::gui::EvaluationController::evaluationFinished, [&] { return other->evaluation()->evaluate(); }));
+    QVERIFY(other->embeddings()->panel()->model()->find(key)->loaded);
     QCOMPARE(metricValue(*other, "lsa2 min_df=1", Metric::Ndcg, 10),
              metricValue(*window, "lsa2 min_df=1", Metric::Ndcg, 10));
 }
@@ -587,8 +587,8 @@ void TestGuiFixture::computeServedFromCache()
     engine::LsaOptions options;
     options.dim = 2;
     options.tfidf.minDf = 1;
-    QSignalSpy computed(window.get(), &MainWindow::embeddingsComputed);
-    QVERIFY(runAndWait(*window, &MainWindow::embeddingsComputed, [&] { return window->computeLsa(options); }));
+    QSignalSpy computed(window->embeddings(), &embtune::gui::EmbeddingsController::embeddingsComputed);
+    QVERIFY(runAndWait(*window, &embtune::gui::EmbeddingsController::embeddingsComputed, [&] { return window->embeddings()->computeLsa(options); }));
     QCOMPARE(computed.last().at(1).toBool(), false);
     const QString key = computed.last().at(0).toString();
     auto entries = cacheEntries(m_cache);
@@ -599,14 +599,14 @@ void TestGuiFixture::computeServedFromCache()
     const QByteArray before = file.readAll();
     file.close();
     const QDateTime modified = QFileInfo(provenance).lastModified();
-    const auto first = window->embeddings();
+    const auto first = window->embeddingSets()->currentSet();
     QTest::qWait(50); // a rewrite would show in the modification time
 
     // The same configuration again: served by the cache, nothing computed or written.
-    QVERIFY(runAndWait(*window, &MainWindow::embeddingsComputed, [&] { return window->computeLsa(options); }));
+    QVERIFY(runAndWait(*window, &embtune::gui::EmbeddingsController::embeddingsComputed, [&] { return window->embeddings()->computeLsa(options); }));
     QCOMPARE(computed.last().at(1).toBool(), true);
     QCOMPARE(computed.last().at(0).toString(), key);
-    QCOMPARE(window->embeddingsPanel()->model()->rowCount(), 2); // no second row
+    QCOMPARE(window->embeddings()->panel()->model()->rowCount(), 2); // no second row
     QCOMPARE(cacheEntries(m_cache).size(), size_t(1));
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), before);
@@ -614,22 +614,22 @@ void TestGuiFixture::computeServedFromCache()
     QCOMPARE(QFileInfo(provenance).lastModified(), modified);
     QVERIFY2(window->statusBar()->currentMessage().contains(QStringLiteral("nothing recomputed")),
              qPrintable(window->statusBar()->currentMessage()));
-    const auto second = window->embeddings();
+    const auto second = window->embeddingSets()->currentSet();
     QVERIFY(second && second != first);
     QVERIFY(second->docs.map() == first->docs.map());
 
     // A new window (as after a restart) is served by the cache too; another seed is a new entry.
     auto other = makeWindow(m_settings);
     QVERIFY(openAndWait(*other, m_dataset));
-    QSignalSpy otherComputed(other.get(), &MainWindow::embeddingsComputed);
-    QVERIFY(runAndWait(*other, &MainWindow::embeddingsComputed, [&] { return other->computeLsa(options); }));
+    QSignalSpy otherComputed(other->embeddings(), &embtune::gui::EmbeddingsController::embeddingsComputed);
+    QVERIFY(runAndWait(*other, &embtune::gui::EmbeddingsController::embeddingsComputed, [&] { return other->embeddings()->computeLsa(options); }));
     QCOMPARE(otherComputed.last().at(1).toBool(), true);
     options.seed = 1;
-    QVERIFY(runAndWait(*other, &MainWindow::embeddingsComputed, [&] { return other->computeLsa(options); }));
+    QVERIFY(runAndWait(*other, &embtune::gui::EmbeddingsController::embeddingsComputed, [&] { return other->embeddings()->computeLsa(options); }));
     QCOMPARE(otherComputed.last().at(1).toBool(), false);
     QCOMPARE(cacheEntries(m_cache).size(), size_t(2));
-    QCOMPARE(other->embeddingsPanel()->model()->rowCount(), 3);
-    QCOMPARE(other->embeddingsPanel()->model()->rowAt(1).name, QStringLiteral("lsa2 min_df=1 seed=1")); // newest first
+    QCOMPARE(other->embeddings()->panel()->model()->rowCount(), 3);
+    QCOMPARE(other->embeddings()->panel()->model()->rowAt(1).name, QStringLiteral("lsa2 min_df=1 seed=1")); // newest first
 }
 
 void TestGuiFixture::cancelRunningCompute()
@@ -643,12 +643,12 @@ void TestGuiFixture::cancelRunningCompute()
     slow.tfidf.minDf = 1;
     slow.powerIterations = 1000; // minutes of work: it cannot finish before the cancel
 
-    QSignalSpy computed(window.get(), &MainWindow::embeddingsComputed);
-    QSignalSpy cancelled(window.get(), &MainWindow::jobCancelled);
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
-    QVERIFY(window->computeLsa(slow));
-    QVERIFY(window->isBusy());
-    QVERIFY(!window->computeLsaAction()->isEnabled());
+    QSignalSpy computed(window->embeddings(), &embtune::gui::EmbeddingsController::embeddingsComputed);
+    QSignalSpy cancelled(window->jobs(), &embtune::gui::JobRunner::cancelled);
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
+    QVERIFY(window->embeddings()->computeLsa(slow));
+    QVERIFY(window->jobs()->isBusy());
+    QVERIFY(!window->embeddings()->computeLsaAction()->isEnabled());
     // Wait for the fit's first report (the progress bar leaves its busy state): the job is running.
     auto *progress = window->findChild<QProgressBar *>(QStringLiteral("jobProgress"));
     auto *label = window->findChild<QLabel *>(QStringLiteral("jobLabel"));
@@ -658,7 +658,7 @@ void TestGuiFixture::cancelRunningCompute()
     QElapsedTimer timer;
     timer.start();
     window->cancelAction()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(!window->isBusy(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!window->jobs()->isBusy(), kTimeoutMs);
     qInfo("compute stopped %lld ms after the cancel", timer.elapsed());
     QCOMPARE(cancelled.count(), 1);
     QCOMPARE(computed.count(), 0);
@@ -666,15 +666,15 @@ void TestGuiFixture::cancelRunningCompute()
     // Nothing was stored, not even a temporary folder; nothing was listed.
     QVERIFY(cacheEntries(m_cache).empty());
     QVERIFY(QDir(m_cache).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden).isEmpty());
-    QCOMPARE(window->embeddingsPanel()->model()->rowCount(), 1);
-    QVERIFY(window->computeLsaAction()->isEnabled());
+    QCOMPARE(window->embeddings()->panel()->model()->rowCount(), 1);
+    QVERIFY(window->embeddings()->computeLsaAction()->isEnabled());
 
     // The window takes the next job.
     engine::LsaOptions quick;
     quick.dim = 4;
     quick.tfidf.minDf = 1;
     quick.powerIterations = 1;
-    QVERIFY(runAndWait(*window, &MainWindow::embeddingsComputed, [&] { return window->computeLsa(quick); }));
+    QVERIFY(runAndWait(*window, &embtune::gui::EmbeddingsController::embeddingsComputed, [&] { return window->embeddings()->computeLsa(quick); }));
     QCOMPARE(cacheEntries(m_cache).size(), size_t(1));
 }
 
@@ -683,14 +683,14 @@ void TestGuiFixture::exportAndImportEveryFormat()
     auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
     QVERIFY(importAndWait(*window, m_embeddings));
-    const QString original = window->currentEmbeddingsKey();
-    const auto vectors = window->embeddings();
+    const QString original = window->embeddingSets()->currentKey();
+    const auto vectors = window->embeddingSets()->currentSet();
     QVERIFY(vectors);
-    QVERIFY(window->exportEmbeddingsAction()->isEnabled());
+    QVERIFY(window->embeddings()->exportEmbeddingsAction()->isEnabled());
 
     // Through the dialog once: safetensors.
     {
-        window->exportEmbeddingsAction()->trigger();
+        window->embeddings()->exportEmbeddingsAction()->trigger();
         QDialog *dialog = nullptr;
         QTRY_VERIFY((dialog = findDialog(QStringLiteral("exportDialog"))));
         auto *format = dialog->findChild<QComboBox *>(QStringLiteral("exportFormat"));
@@ -701,9 +701,9 @@ void TestGuiFixture::exportAndImportEveryFormat()
         const QString target = m_dir.filePath(QStringLiteral("export-dialog"));
         auto *folder = dialog->findChild<QWidget *>(QStringLiteral("exportFolder"))->findChild<QLineEdit *>();
         folder->setText(target);
-        QSignalSpy exported(window.get(), &MainWindow::embeddingsExported);
+        QSignalSpy exported(window->embeddings(), &embtune::gui::EmbeddingsController::embeddingsExported);
         QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(exported.count() == 1 && !window->isBusy(), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(exported.count() == 1 && !window->jobs()->isBusy(), kTimeoutMs);
         QVERIFY(QFileInfo::exists(target + "/corpus.safetensors"));
         QVERIFY(QFileInfo::exists(target + "/queries.safetensors"));
         QVERIFY(QFileInfo::exists(target + "/provenance.json"));
@@ -714,9 +714,9 @@ void TestGuiFixture::exportAndImportEveryFormat()
                                         engine::VectorFormat::Jsonl, engine::VectorFormat::Safetensors}) {
         const QString name = QString::fromLatin1(engine::vectorFormatName(format).data());
         const QString dir = m_dir.filePath(QStringLiteral("export-") + name);
-        QVERIFY(window->selectEmbeddings(original));
-        QVERIFY2(runAndWait(*window, &MainWindow::embeddingsExported,
-                            [&] { return window->exportEmbeddings(format, dir); }),
+        QVERIFY(window->embeddingSets()->select(original));
+        QVERIFY2(runAndWait(*window, &embtune::gui::EmbeddingsController::embeddingsExported,
+                            [&] { return window->embeddings()->exportEmbeddings(format, dir); }),
                  qPrintable(name));
         const engine::ExportLayout layout = engine::exportLayout(format);
         for (const std::string &file : {layout.docs, layout.docIds, layout.queries, layout.queryIds})
@@ -724,23 +724,23 @@ void TestGuiFixture::exportAndImportEveryFormat()
                 QVERIFY2(QFileInfo::exists(QDir(dir).filePath(QString::fromStdString(file))), file.c_str());
 
         QVERIFY2(importAndWait(*window, dir), qPrintable(name));
-        const QString key = window->currentEmbeddingsKey();
+        const QString key = window->embeddingSets()->currentKey();
         QCOMPARE(key, QStringLiteral("import:") + QFileInfo(dir).absoluteFilePath());
-        const widgets::EmbeddingSetRow *row = window->embeddingsPanel()->model()->find(key);
+        const widgets::EmbeddingSetRow *row = window->embeddings()->panel()->model()->find(key);
         QVERIFY(row && row->origin == widgets::EmbeddingSetRow::Origin::Imported);
         QCOMPARE(row->dim, 3);
         QCOMPARE(row->queries, 2);
-        const auto imported = window->embeddings();
+        const auto imported = window->embeddingSets()->currentSet();
         QVERIFY(imported->docs.map() == vectors->docs.map());
         QVERIFY(imported->queries.map() == vectors->queries.map());
-        QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
-        const int run = window->metricsModel()->rowOfRun(QStringLiteral("eval:%1|test").arg(key));
+        QVERIFY(runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluate(); }));
+        const int run = window->runs()->metricsModel()->rowOfRun(QStringLiteral("eval:%1|test").arg(key));
         QVERIFY(run >= 0);
-        QCOMPARE(widgets::MetricsTableModel::formatValue(*window->metricsModel()->value(run, Metric::Ndcg, 10)),
+        QCOMPARE(widgets::MetricsTableModel::formatValue(*window->runs()->metricsModel()->value(run, Metric::Ndcg, 10)),
                  QStringLiteral("0.8255"));
     }
     // The original and four imports are listed (after BM25).
-    QCOMPARE(window->embeddingsPanel()->model()->rowCount(), 6);
+    QCOMPARE(window->embeddings()->panel()->model()->rowCount(), 6);
 }
 
 void TestGuiFixture::importFilesThroughDialog()
@@ -750,13 +750,13 @@ void TestGuiFixture::importFilesThroughDialog()
     QVERIFY(importAndWait(*window, m_embeddings));
     const QString fvecs = m_dir.filePath(QStringLiteral("files-fvecs"));
     const QString jsonl = m_dir.filePath(QStringLiteral("files-jsonl"));
-    QVERIFY(runAndWait(*window, &MainWindow::embeddingsExported,
-                       [&] { return window->exportEmbeddings(engine::VectorFormat::Fvecs, fvecs); }));
-    QVERIFY(runAndWait(*window, &MainWindow::embeddingsExported,
-                       [&] { return window->exportEmbeddings(engine::VectorFormat::Jsonl, jsonl); }));
+    QVERIFY(runAndWait(*window, &embtune::gui::EmbeddingsController::embeddingsExported,
+                       [&] { return window->embeddings()->exportEmbeddings(engine::VectorFormat::Fvecs, fvecs); }));
+    QVERIFY(runAndWait(*window, &embtune::gui::EmbeddingsController::embeddingsExported,
+                       [&] { return window->embeddings()->exportEmbeddings(engine::VectorFormat::Jsonl, jsonl); }));
 
     // Documents from an fvecs file (ids from the sibling list), queries from a JSONL file.
-    window->importFilesAction()->trigger();
+    window->embeddings()->importFilesAction()->trigger();
     QDialog *dialog = nullptr;
     QTRY_VERIFY((dialog = findDialog(QStringLiteral("importFilesDialog"))));
     QPushButton *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
@@ -766,74 +766,74 @@ void TestGuiFixture::importFilesThroughDialog()
         ->findChild<QLineEdit *>()
         ->setText(jsonl + "/query_embeddings.jsonl");
     QVERIFY(ok->isEnabled());
-    QSignalSpy imported(window.get(), &MainWindow::embeddingsLoaded);
+    QSignalSpy imported(window->embeddings(), &embtune::gui::EmbeddingsController::embeddingsLoaded);
     QTest::mouseClick(ok, Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(imported.count() == 1 && !window->isBusy(), kTimeoutMs);
-    const QString key = window->currentEmbeddingsKey();
+    QTRY_VERIFY_WITH_TIMEOUT(imported.count() == 1 && !window->jobs()->isBusy(), kTimeoutMs);
+    const QString key = window->embeddingSets()->currentKey();
     QCOMPARE(key, QStringLiteral("import:") + fvecs + "/corpus.fvecs");
-    QCOMPARE(window->embeddingsPanel()->model()->find(key)->queries, 2);
-    QCOMPARE(window->embeddingsPath(), fvecs + "/corpus.fvecs");
-    QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
-    const int run = window->metricsModel()->rowOfRun(QStringLiteral("eval:%1|test").arg(key));
-    QCOMPARE(widgets::MetricsTableModel::formatValue(*window->metricsModel()->value(run, Metric::Ndcg, 10)),
+    QCOMPARE(window->embeddings()->panel()->model()->find(key)->queries, 2);
+    QCOMPARE(window->embeddingSets()->currentImportPath(), fvecs + "/corpus.fvecs");
+    QVERIFY(runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluate(); }));
+    const int run = window->runs()->metricsModel()->rowOfRun(QStringLiteral("eval:%1|test").arg(key));
+    QCOMPARE(widgets::MetricsTableModel::formatValue(*window->runs()->metricsModel()->value(run, Metric::Ndcg, 10)),
              QStringLiteral("0.8255"));
 
     // Query vectors given as documents: ids the corpus does not know, reported with the file.
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
     embtune::gui::ImportSpec wrong;
     wrong.docsFile = jsonl + "/query_embeddings.jsonl";
-    QVERIFY(window->importEmbeddingFiles(wrong));
-    QTRY_VERIFY_WITH_TIMEOUT(errors.count() == 1 && !window->isBusy(), kTimeoutMs);
+    QVERIFY(window->embeddings()->importEmbeddingFiles(wrong));
+    QTRY_VERIFY_WITH_TIMEOUT(errors.count() == 1 && !window->jobs()->isBusy(), kTimeoutMs);
     QVERIFY2(errors.first().first().toString().contains(QStringLiteral("query_embeddings.jsonl")),
              qPrintable(errors.first().first().toString()));
-    QCOMPARE(window->currentEmbeddingsKey(), key);
+    QCOMPARE(window->embeddingSets()->currentKey(), key);
 }
 
 void TestGuiFixture::removeFromCacheAfterConfirmation()
 {
     auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
-    QVERIFY(!window->removeFromCacheAction()->isEnabled());
+    QVERIFY(!window->embeddings()->removeFromCacheAction()->isEnabled());
     engine::LsaOptions options;
     options.dim = 2;
     options.tfidf.minDf = 1;
-    QVERIFY(runAndWait(*window, &MainWindow::embeddingsComputed, [&] { return window->computeLsa(options); }));
-    const QString key = window->currentEmbeddingsKey();
-    QVERIFY(window->removeFromCacheAction()->isEnabled());
+    QVERIFY(runAndWait(*window, &embtune::gui::EmbeddingsController::embeddingsComputed, [&] { return window->embeddings()->computeLsa(options); }));
+    const QString key = window->embeddingSets()->currentKey();
+    QVERIFY(window->embeddings()->removeFromCacheAction()->isEnabled());
     QCOMPARE(cacheEntries(m_cache).size(), size_t(1));
 
     // Cancel in the confirmation: nothing happens.
-    window->removeFromCacheAction()->trigger();
+    window->embeddings()->removeFromCacheAction()->trigger();
     QMessageBox *box = nullptr;
     QTRY_VERIFY((box = findDialog<QMessageBox>(QStringLiteral("confirmRemoveBox"))));
     QVERIFY2(box->text().contains(QStringLiteral("lsa2 min_df=1")), qPrintable(box->text()));
     QTest::mouseClick(box->button(QMessageBox::Cancel), Qt::LeftButton);
     QTRY_VERIFY(!findDialog<QMessageBox>(QStringLiteral("confirmRemoveBox")));
     QTest::qWait(100);
-    QVERIFY(!window->isBusy());
+    QVERIFY(!window->jobs()->isBusy());
     QCOMPARE(cacheEntries(m_cache).size(), size_t(1));
-    QVERIFY(window->embeddingsPanel()->model()->find(key));
+    QVERIFY(window->embeddings()->panel()->model()->find(key));
 
     // Confirmed: the entry leaves the disk and the list.
-    QSignalSpy removed(window.get(), &MainWindow::cacheEntryRemoved);
-    window->removeFromCacheAction()->trigger();
+    QSignalSpy removed(window->embeddings(), &embtune::gui::EmbeddingsController::cacheEntryRemoved);
+    window->embeddings()->removeFromCacheAction()->trigger();
     QTRY_VERIFY((box = findDialog<QMessageBox>(QStringLiteral("confirmRemoveBox"))));
     auto *remove = box->findChild<QPushButton *>(QStringLiteral("confirmRemoveButton"));
     QVERIFY(remove);
     QTest::mouseClick(remove, Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(removed.count() == 1 && !window->isBusy(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(removed.count() == 1 && !window->jobs()->isBusy(), kTimeoutMs);
     QCOMPARE(removed.first().at(0).toString(), key);
     QVERIFY(cacheEntries(m_cache).empty());
-    QVERIFY(!window->embeddingsPanel()->model()->find(key));
-    QCOMPARE(window->embeddingsPanel()->model()->rowCount(), 1);
-    QVERIFY(window->currentEmbeddingsKey() != key);
-    QVERIFY(!window->removeFromCacheAction()->isEnabled());
+    QVERIFY(!window->embeddings()->panel()->model()->find(key));
+    QCOMPARE(window->embeddings()->panel()->model()->rowCount(), 1);
+    QVERIFY(window->embeddingSets()->currentKey() != key);
+    QVERIFY(!window->embeddings()->removeFromCacheAction()->isEnabled());
 
     // BM25 and imported sets are not cache entries.
-    QVERIFY(window->selectEmbeddings(MainWindow::bm25Key()));
-    QVERIFY(!window->removeFromCacheAction()->isEnabled());
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
-    QVERIFY(!window->removeFromCache(MainWindow::bm25Key()));
+    QVERIFY(window->embeddingSets()->select(embtune::gui::EmbeddingSetStore::bm25Key()));
+    QVERIFY(!window->embeddings()->removeFromCacheAction()->isEnabled());
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
+    QVERIFY(!window->embeddings()->removeFromCache(embtune::gui::EmbeddingSetStore::bm25Key()));
     QCOMPARE(errors.count(), 1);
 }
 
@@ -842,22 +842,22 @@ void TestGuiFixture::bm25Baseline()
     auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
     QVERIFY(importAndWait(*window, m_embeddings));
-    QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
+    QVERIFY(runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluate(); }));
 
     // The BM25 entry of the list: Evaluate runs BM25; no vectors to train on or export.
-    const widgets::EmbeddingSetRow *bm25 = window->embeddingsPanel()->model()->find(MainWindow::bm25Key());
+    const widgets::EmbeddingSetRow *bm25 = window->embeddings()->panel()->model()->find(embtune::gui::EmbeddingSetStore::bm25Key());
     QVERIFY(bm25);
     QCOMPARE(bm25->name, QStringLiteral("BM25 (k1 0.9, b 0.4)"));
-    QVERIFY(window->selectEmbeddings(MainWindow::bm25Key()));
-    QVERIFY(window->evaluateAction()->isEnabled());
-    QVERIFY(!window->trainAction()->isEnabled());
-    QVERIFY(!window->exportEmbeddingsAction()->isEnabled());
-    QVERIFY(!window->embeddings());
+    QVERIFY(window->embeddingSets()->select(embtune::gui::EmbeddingSetStore::bm25Key()));
+    QVERIFY(window->evaluation()->evaluateAction()->isEnabled());
+    QVERIFY(!window->training()->trainAction()->isEnabled());
+    QVERIFY(!window->embeddings()->exportEmbeddingsAction()->isEnabled());
+    QVERIFY(!window->embeddingSets()->currentSet());
     auto *summary = window->findChild<QLabel *>(QStringLiteral("embeddingsSummary"));
     QVERIFY2(summary->text().contains(QStringLiteral("BM25")), qPrintable(summary->text()));
-    QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] {
-        window->evaluateAction()->trigger();
-        return window->isBusy();
+    QVERIFY(runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] {
+        window->evaluation()->evaluateAction()->trigger();
+        return window->jobs()->isBusy();
     }));
 
     // By hand: q1 "alpha or gamma" matches d1 and d3 (one term each, equal lengths: tie, d3 first by
@@ -870,7 +870,7 @@ void TestGuiFixture::bm25Baseline()
     QCOMPARE(metricValue(*window, "BM25", Metric::Recall, 1), QStringLiteral("0.7500"));
     QCOMPARE(metricValue(*window, "BM25", Metric::Precision, 1), QStringLiteral("1.0000"));
     QCOMPARE(metricCell(table, "vec3", "nDCG@10"), QStringLiteral("0.8255")); // still there
-    QVERIFY(window->evaluation()->ranking.size() == 2);
+    QVERIFY(window->runs()->lastEvaluation()->ranking.size() == 2);
     QVERIFY(table->model()->index(1, 1).data(Qt::FontRole).value<QFont>().bold()); // BM25 is best
 
     // Both runs are drawn, with a legend.
@@ -891,8 +891,8 @@ void TestGuiFixture::bm25Baseline()
     QVERIFY2(names.contains(QStringLiteral("BM25 \u00b7 nDCG@k")), qPrintable(names.join(", ")));
 
     // Evaluate BM25 (Ctrl+B) with the vectors selected: the same run, replaced.
-    QVERIFY(window->selectEmbeddings(QStringLiteral("import:") + QFileInfo(m_embeddings).absoluteFilePath()));
-    QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluateBm25(); }));
+    QVERIFY(window->embeddingSets()->select(QStringLiteral("import:") + QFileInfo(m_embeddings).absoluteFilePath()));
+    QVERIFY(runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluateBm25(); }));
     QCOMPARE(runLabels(*window).size(), 2);
 }
 
@@ -901,10 +901,10 @@ void TestGuiFixture::trainNudgeNFixedGamma()
     auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_trainingDataset));
     QVERIFY(importAndWait(*window, m_trainingDataset + "/embeddings/vec3"));
-    QVERIFY(window->trainAction()->isEnabled());
+    QVERIFY(window->training()->trainAction()->isEnabled());
 
     // The dialog: NUDGE-N, gamma 0.5, the dataset's query lists by default.
-    window->trainAction()->trigger();
+    window->training()->trainAction()->trigger();
     QDialog *dialog = nullptr;
     QTRY_VERIFY((dialog = findDialog(QStringLiteral("trainDialog"))));
     auto *method = dialog->findChild<QComboBox *>(QStringLiteral("trainMethod"));
@@ -923,10 +923,10 @@ void TestGuiFixture::trainNudgeNFixedGamma()
     QTest::keyClicks(gamma, QStringLiteral("0.5"));
     QPushButton *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
     QVERIFY(ok->isEnabled());
-    QSignalSpy trained(window.get(), &MainWindow::trainingFinished);
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
+    QSignalSpy trained(window->training(), &embtune::gui::TrainingController::trainingFinished);
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
     QTest::mouseClick(ok, Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() == 1 && !window->isBusy(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() == 1 && !window->jobs()->isBusy(), kTimeoutMs);
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
     const QString runKey = trained.first().at(0).toString();
 
@@ -987,26 +987,26 @@ void TestGuiFixture::trainNudgeNFixedGamma()
     QCOMPARE(details->accuracySeries()->at(0).x(), 0.5);
 
     // Export the tuned vectors; imported again they evaluate like the run.
-    QVERIFY(window->exportTunedAction()->isEnabled());
+    QVERIFY(window->training()->exportTunedAction()->isEnabled());
     const QString out = m_dir.filePath(QStringLiteral("tuned-jsonl"));
-    QVERIFY(runAndWait(*window, &MainWindow::embeddingsExported,
-                       [&] { return window->exportTunedVectors(runKey, engine::VectorFormat::Jsonl, out); }));
+    QVERIFY(runAndWait(*window, &embtune::gui::TrainingController::tunedVectorsExported,
+                       [&] { return window->training()->exportTunedVectors(runKey, engine::VectorFormat::Jsonl, out); }));
     QVERIFY(QFileInfo::exists(out + "/corpus_embeddings.jsonl"));
     QFile provenance(out + "/provenance.json");
     QVERIFY(provenance.open(QIODevice::ReadOnly));
     QVERIFY(provenance.readAll().contains("nudge-n"));
     QVERIFY(importAndWait(*window, out));
-    QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
-    const int reimported = window->metricsModel()->rowOfRun(
+    QVERIFY(runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluate(); }));
+    const int reimported = window->runs()->metricsModel()->rowOfRun(
         QStringLiteral("eval:import:%1|test").arg(QFileInfo(out).absoluteFilePath()));
     QVERIFY(reimported >= 0);
-    QCOMPARE(widgets::MetricsTableModel::formatValue(*window->metricsModel()->value(reimported, Metric::Ndcg, 10)),
+    QCOMPARE(widgets::MetricsTableModel::formatValue(*window->runs()->metricsModel()->value(reimported, Metric::Ndcg, 10)),
              widgets::MetricsTableModel::formatValue(expected->metrics.mean(Metric::Ndcg, 10)));
 
     // The baseline run has no tuned vectors to export.
-    QVERIFY(window->selectRun(QStringLiteral("eval:import:%1|test").arg(
+    QVERIFY(window->runs()->setCurrentKey(QStringLiteral("eval:import:%1|test").arg(
         QFileInfo(m_trainingDataset + "/embeddings/vec3").absoluteFilePath())));
-    QVERIFY(!window->exportTunedAction()->isEnabled());
+    QVERIFY(!window->training()->exportTunedAction()->isEnabled());
     QVERIFY(details->text().contains(QStringLiteral("No training")));
 }
 
@@ -1015,9 +1015,9 @@ void TestGuiFixture::invalidParameterBlocksTraining()
     auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_trainingDataset));
     QVERIFY(importAndWait(*window, m_trainingDataset + "/embeddings/vec3"));
-    QSignalSpy busy(window.get(), &MainWindow::busyChanged);
+    QSignalSpy busy(window->jobs(), &embtune::gui::JobRunner::busyChanged);
 
-    window->trainAction()->trigger();
+    window->training()->trainAction()->trigger();
     QDialog *dialog = nullptr;
     QTRY_VERIFY((dialog = findDialog(QStringLiteral("trainDialog"))));
     auto *method = dialog->findChild<QComboBox *>(QStringLiteral("trainMethod"));
@@ -1040,7 +1040,7 @@ void TestGuiFixture::invalidParameterBlocksTraining()
     QTest::keyClick(gamma, Qt::Key_Return);
     QTest::mouseClick(ok, Qt::LeftButton);
     QVERIFY(dialog->isVisible());
-    QVERIFY(!window->isBusy());
+    QVERIFY(!window->jobs()->isBusy());
     QCOMPARE(busy.count(), 0);
 
     // A valid value, but a missing query file: still blocked, with the reason.
@@ -1055,28 +1055,28 @@ void TestGuiFixture::invalidParameterBlocksTraining()
     QVERIFY(!ok->isEnabled());
     dialog->reject();
     QCOMPARE(busy.count(), 0);
-    QVERIFY(window->metricsModel()->isEmpty());
+    QVERIFY(window->runs()->metricsModel()->isEmpty());
 
     // The same checks on the programmatic path.
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
     embtune::gui::TrainRequest request;
     request.methodId = QStringLiteral("nudge-n");
     request.params = {{"gamma", "7"}};
-    QVERIFY(!window->train(request));
+    QVERIFY(!window->training()->train(request));
     QCOMPARE(errors.count(), 1);
     QVERIFY2(errors.last().first().toString().contains(QStringLiteral("gamma")),
              qPrintable(errors.last().first().toString()));
     request.methodId = QStringLiteral("no-such-method");
     request.params.clear();
-    QVERIFY(!window->train(request));
+    QVERIFY(!window->training()->train(request));
     QCOMPARE(errors.count(), 2);
     QVERIFY(errors.last().first().toString().contains(QStringLiteral("nudge-n")));
     QCOMPARE(busy.count(), 0);
-    QVERIFY(window->metricsModel()->isEmpty());
+    QVERIFY(window->runs()->metricsModel()->isEmpty());
 
     // BM25 has no vectors to train.
-    QVERIFY(window->selectEmbeddings(MainWindow::bm25Key()));
-    QVERIFY(!window->trainAction()->isEnabled());
+    QVERIFY(window->embeddingSets()->select(embtune::gui::EmbeddingSetStore::bm25Key()));
+    QVERIFY(!window->training()->trainAction()->isEnabled());
 }
 
 void TestGuiFixture::trainWithExpertSet()
@@ -1084,16 +1084,16 @@ void TestGuiFixture::trainWithExpertSet()
     auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_trainingDataset));
     QVERIFY(importAndWait(*window, m_trainingDataset + "/embeddings/vec3"));
-    const QString vec3 = window->currentEmbeddingsKey();
+    const QString vec3 = window->embeddingSets()->currentKey();
     engine::LsaOptions options;
     options.dim = 2;
     options.tfidf.minDf = 1;
-    QVERIFY(runAndWait(*window, &MainWindow::embeddingsComputed, [&] { return window->computeLsa(options); }));
-    const QString lsa = window->currentEmbeddingsKey();
-    QVERIFY(window->selectEmbeddings(vec3));
+    QVERIFY(runAndWait(*window, &embtune::gui::EmbeddingsController::embeddingsComputed, [&] { return window->embeddings()->computeLsa(options); }));
+    const QString lsa = window->embeddingSets()->currentKey();
+    QVERIFY(window->embeddingSets()->select(vec3));
 
     // soft-label with the LSA set as an expert (besides BM25), through the dialog.
-    window->trainAction()->trigger();
+    window->training()->trainAction()->trigger();
     QDialog *dialog = nullptr;
     QTRY_VERIFY((dialog = findDialog(QStringLiteral("trainDialog"))));
     auto *method = dialog->findChild<QComboBox *>(QStringLiteral("trainMethod"));
@@ -1108,10 +1108,10 @@ void TestGuiFixture::trainWithExpertSet()
     QCOMPARE(experts->count(), 1); // the other set with vectors: not vec3 itself, not BM25
     QCOMPARE(experts->item(0)->data(Qt::UserRole).toString(), lsa);
     experts->item(0)->setCheckState(Qt::Checked);
-    QSignalSpy trained(window.get(), &MainWindow::trainingFinished);
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
+    QSignalSpy trained(window->training(), &embtune::gui::TrainingController::trainingFinished);
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
     QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() == 1 && !window->isBusy(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() == 1 && !window->jobs()->isBusy(), kTimeoutMs);
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
     const QStringList labels = runLabels(*window);
     QCOMPARE(labels.size(), 2);
@@ -1123,10 +1123,10 @@ void TestGuiFixture::trainWithExpertSet()
     // An expert that is not a set with vectors is refused before any job.
     embtune::gui::TrainRequest request;
     request.methodId = QStringLiteral("soft-label");
-    request.expertKeys = {MainWindow::bm25Key()};
-    QVERIFY(!window->train(request));
+    request.expertKeys = {embtune::gui::EmbeddingSetStore::bm25Key()};
+    QVERIFY(!window->training()->train(request));
     QCOMPARE(errors.count(), 1);
-    QVERIFY(!window->isBusy());
+    QVERIFY(!window->jobs()->isBusy());
 }
 
 void TestGuiFixture::commandLineBm25AndTrain()
@@ -1172,7 +1172,7 @@ void TestGuiFixture::commandLineBm25AndTrain()
         } else {
             QVERIFY2(lsaFinished.first().at(0).toInt() == 0, qPrintable(message));
             QCOMPARE(runLabels(*other), QStringList{QStringLiteral("lsa1")});
-            QCOMPARE(other->embeddings()->dim(), 1);
+            QCOMPARE(other->embeddingSets()->currentSet()->dim(), 1);
         }
     }
 

@@ -39,7 +39,7 @@ struct RunRow {
 QList<RunRow> tableRows(const MainWindow &window)
 {
     QList<RunRow> out;
-    const embtune::widgets::MetricsTableModel *model = window.metricsModel();
+    const embtune::widgets::MetricsTableModel *model = window.runs()->metricsModel();
     for (int r = 0; r < model->runCount(); ++r)
         out.append({model->runLabel(r), model->value(r, engine::Metric::Ndcg, 10).value_or(-1),
                     model->value(r, engine::Metric::Recall, 10).value_or(-1),
@@ -81,21 +81,21 @@ void TestGuiFlow::wholeFlowOnScifact()
     QStringList keys;
     {
         auto window = makeWindow(m_dir.filePath(QStringLiteral("settings.ini")), QSize(1400, 900));
-        QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->newWorkspace(folder); },
+        QVERIFY(runAndWait(*window, &embtune::gui::WorkspaceController::workspaceRestored, [&] { return window->workspace()->newWorkspace(folder); },
                            kTimeoutMs));
         QVERIFY(openAndWait(*window, scifact, kTimeoutMs));
         QVERIFY(importAndWait(*window, lsa, kTimeoutMs));
-        QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }, kTimeoutMs));
+        QVERIFY(runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluate(); }, kTimeoutMs));
         for (const char *method : {"nudge-n", "linear"}) {
             embtune::gui::TrainRequest request;
             request.methodId = QString::fromLatin1(method);
             if (request.methodId == QLatin1String("linear"))
                 request.params = linearParams;
-            QVERIFY(runAndWait(*window, &MainWindow::trainingFinished, [&] { return window->train(request); },
+            QVERIFY(runAndWait(*window, &embtune::gui::TrainingController::trainingFinished, [&] { return window->training()->train(request); },
                                kTrainTimeoutMs));
         }
         before = tableRows(*window);
-        keys = window->runKeys();
+        keys = window->runs()->keys();
         QCOMPARE(before.size(), 3);
 
         // The table equals the CLI on the same inputs.
@@ -134,12 +134,12 @@ void TestGuiFlow::wholeFlowOnScifact()
             largestGain = std::max(largestGain, it.value().toObject().value("ndcg@10").toDouble() -
                                                     perQueryBase.value(it.key()).toObject().value("ndcg@10").toDouble());
         QVERIFY(largestGain > 0);
-        window->showQueryExplorer(keys[0], keys[2]);
-        embtune::widgets::QueryExplorerView *explorer = window->queryExplorer();
+        window->explorer()->showQueryExplorer(keys[0], keys[2]);
+        embtune::widgets::QueryExplorerView *explorer = window->explorer()->queryExplorer();
         QVERIFY(explorer && explorer->isVisible());
         const int32_t shown = explorer->currentQuery();
         QVERIFY(shown >= 0);
-        const QString shownId = QString::fromStdString(window->dataset()->queryIds.id(shown));
+        const QString shownId = QString::fromStdString(window->datasetContext()->dataset()->queryIds.id(shown));
         const double shownGain = perQueryTuned.value(shownId).toObject().value("ndcg@10").toDouble() -
                                  perQueryBase.value(shownId).toObject().value("ndcg@10").toDouble();
         QVERIFY2(std::abs(shownGain - largestGain) < 1e-9,
@@ -147,11 +147,11 @@ void TestGuiFlow::wholeFlowOnScifact()
 
         // The tuned vectors of NUDGE-N export; imported again they evaluate to the run's figures.
         const QString exported = m_dir.filePath(QStringLiteral("nudge-n-vectors"));
-        QVERIFY(runAndWait(*window, &MainWindow::embeddingsExported, [&] {
-            return window->exportTunedVectors(keys[1], engine::VectorFormat::Npy, exported);
+        QVERIFY(runAndWait(*window, &embtune::gui::TrainingController::tunedVectorsExported, [&] {
+            return window->training()->exportTunedVectors(keys[1], engine::VectorFormat::Npy, exported);
         }, kTimeoutMs));
         QVERIFY(importAndWait(*window, exported, kTimeoutMs));
-        QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }, kTimeoutMs));
+        QVERIFY(runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluate(); }, kTimeoutMs));
         const QList<RunRow> withReload = tableRows(*window);
         QCOMPARE(withReload.size(), 4);
         QVERIFY2(std::abs(withReload[3].ndcg10 - before[1].ndcg10) < 1e-6,
@@ -164,7 +164,7 @@ void TestGuiFlow::wholeFlowOnScifact()
 
     // A new window reopening the workspace finds every run as it was.
     auto window = makeWindow(m_dir.filePath(QStringLiteral("settings.ini")), QSize(1400, 900));
-    QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->openWorkspace(folder); },
+    QVERIFY(runAndWait(*window, &embtune::gui::WorkspaceController::workspaceRestored, [&] { return window->workspace()->openWorkspace(folder); },
                        kTimeoutMs));
     const QList<RunRow> after = tableRows(*window);
     QCOMPARE(after.size(), before.size());
@@ -175,8 +175,8 @@ void TestGuiFlow::wholeFlowOnScifact()
         QCOMPARE(after[r].recall100, before[r].recall100);
     }
     // A restored trained run has its embedding set back: the analysis view opens on it.
-    const QStringList reopened = window->runKeys();
-    QVERIFY(runAndWait(*window, &MainWindow::analysisFinished, [&] { return window->showAnalysis(reopened[1]); },
+    const QStringList reopened = window->runs()->keys();
+    QVERIFY(runAndWait(*window, &embtune::gui::AnalysisController::analysisFinished, [&] { return window->analysis()->showAnalysis(reopened[1]); },
                        kTimeoutMs));
     window->close();
 }

@@ -169,7 +169,7 @@ void TestGuiRemote::initTestCase()
 void TestGuiRemote::cleanup()
 {
     closeTopLevel<QDialog>(); // message boxes too
-    QTRY_VERIFY_WITH_TIMEOUT(!m_window->isBusy(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->jobs()->isBusy(), kTimeoutMs);
 }
 
 embtune::gui::RemoteRequest TestGuiRemote::request(const QString &model) const
@@ -187,7 +187,7 @@ QString TestGuiRemote::allVisibleText() const
     QString text = m_window->statusBar()->currentMessage();
     for (QLabel *label : m_window->findChildren<QLabel *>())
         text += QLatin1Char('\n') + label->text() + QLatin1Char('\n') + label->toolTip();
-    const widgets::EmbeddingSetListModel *model = m_window->embeddingsPanel()->model();
+    const widgets::EmbeddingSetListModel *model = m_window->embeddings()->panel()->model();
     for (int r = 0; r < model->rowCount(); ++r)
         for (int c = 0; c < model->columnCount(); ++c)
             text += QLatin1Char('\n') + model->index(r, c).data().toString() + QLatin1Char('\n') +
@@ -198,12 +198,12 @@ QString TestGuiRemote::allVisibleText() const
 void TestGuiRemote::computeWithConfirmation()
 {
     MainWindow &window = *m_window;
-    QSignalSpy errors(&window, &MainWindow::errorShown);
-    QSignalSpy computed(&window, &MainWindow::embeddingsComputed);
-    QVERIFY(window.computeRemoteAction()->isEnabled());
+    QSignalSpy errors(window.feedback(), &embtune::gui::Feedback::errorShown);
+    QSignalSpy computed(window.embeddings(), &embtune::gui::EmbeddingsController::embeddingsComputed);
+    QVERIFY(window.embeddings()->computeRemoteAction()->isEnabled());
 
     // The dialog: endpoint, model, where the key comes from (no field for the key itself), price.
-    window.computeRemoteAction()->trigger();
+    window.embeddings()->computeRemoteAction()->trigger();
     QDialog *dialog = nullptr;
     QTRY_VERIFY((dialog = findDialog(QStringLiteral("remoteEmbedDialog"))));
     QVERIFY(!dialog->findChild<QLineEdit *>(QStringLiteral("remoteKey"))); // never typed in
@@ -226,32 +226,32 @@ void TestGuiRemote::computeWithConfirmation()
     QVERIFY2(box->informativeText().contains(QStringLiteral("5 texts")) &&
                  box->informativeText().contains(QStringLiteral("estimated cost")),
              qPrintable(box->informativeText()));
-    QVERIFY(!window.isBusy());
+    QVERIFY(!window.jobs()->isBusy());
     QTest::mouseClick(box->button(QMessageBox::Cancel), Qt::LeftButton);
     QTest::qWait(200);
     QVERIFY(m_server->http.requests().empty());
     QCOMPARE(computed.count(), 0);
-    QCOMPARE(window.embeddingsPanel()->model()->rowCount(), 1); // BM25 only
+    QCOMPARE(window.embeddings()->panel()->model()->rowCount(), 1); // BM25 only
 
     // Again, from the saved settings, and accepted.
     embtune::gui::RemoteRequest again = request(QStringLiteral("test-model"));
     again.settings.pricePerMillionTokens = 1000;
     again.confirmAbove = 0.0001;
-    QVERIFY(window.computeRemote(again));
+    QVERIFY(window.embeddings()->computeRemote(again));
     QTRY_VERIFY_WITH_TIMEOUT((box = findDialog<QMessageBox>(QStringLiteral("confirmCostBox"))), kTimeoutMs);
     QTest::mouseClick(box->findChild<QPushButton *>(QStringLiteral("confirmCostButton")), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(computed.count() + errors.count() == 1 && !window.isBusy(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(computed.count() + errors.count() == 1 && !window.jobs()->isBusy(), kTimeoutMs);
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
     QCOMPARE(computed.first().at(1).toBool(), false);
     const QString key = computed.first().at(0).toString();
-    const widgets::EmbeddingSetRow *row = window.embeddingsPanel()->model()->find(key);
+    const widgets::EmbeddingSetRow *row = window.embeddings()->panel()->model()->find(key);
     QVERIFY(row);
     QCOMPARE(row->name, QStringLiteral("test-model"));
     QCOMPARE(row->embedder, QStringLiteral("openai"));
     QCOMPARE(row->dim, 4);
     QVERIFY(row->normalized);
     QVERIFY2(row->parameters.contains(QStringLiteral("test-model")), qPrintable(row->parameters));
-    QCOMPARE(window.currentEmbeddingsKey(), key);
+    QCOMPARE(window.embeddingSets()->currentKey(), key);
 
     // The key went only into the Authorization header.
     const auto requests = m_server->http.requests();
@@ -267,10 +267,10 @@ void TestGuiRemote::computeWithConfirmation()
     QVERIFY(!filesContaining(m_cache, "test-model").isEmpty()); // the provenance is there, the key is not
 
     // The set evaluates like any other.
-    QSignalSpy evaluated(&window, &MainWindow::evaluationFinished);
-    QVERIFY(window.evaluate());
-    QTRY_VERIFY_WITH_TIMEOUT(evaluated.count() == 1 && !window.isBusy(), kTimeoutMs);
-    QCOMPARE(window.metricsModel()->runCount(), 1);
+    QSignalSpy evaluated(window.evaluation(), &embtune::gui::EvaluationController::evaluationFinished);
+    QVERIFY(window.evaluation()->evaluate());
+    QTRY_VERIFY_WITH_TIMEOUT(evaluated.count() == 1 && !window.jobs()->isBusy(), kTimeoutMs);
+    QCOMPARE(window.runs()->metricsModel()->runCount(), 1);
 }
 
 void TestGuiRemote::secondComputeServedByCache()
@@ -278,31 +278,31 @@ void TestGuiRemote::secondComputeServedByCache()
     MainWindow &window = *m_window;
     const size_t before = m_server->http.requests().size();
     QVERIFY(before > 0);
-    QSignalSpy computed(&window, &MainWindow::embeddingsComputed);
+    QSignalSpy computed(window.embeddings(), &embtune::gui::EmbeddingsController::embeddingsComputed);
     embtune::gui::RemoteRequest again = request(QStringLiteral("test-model"));
     again.settings.pricePerMillionTokens = 1000;
     again.confirmAbove = 0.0001; // would ask if anything had to be sent
-    QVERIFY(window.computeRemote(again));
-    QTRY_VERIFY_WITH_TIMEOUT(computed.count() == 1 && !window.isBusy(), kTimeoutMs);
+    QVERIFY(window.embeddings()->computeRemote(again));
+    QTRY_VERIFY_WITH_TIMEOUT(computed.count() == 1 && !window.jobs()->isBusy(), kTimeoutMs);
     QCOMPARE(computed.first().at(1).toBool(), true);
     QVERIFY(!findDialog<QMessageBox>(QStringLiteral("confirmCostBox")));
     QCOMPARE(m_server->http.requests().size(), before);
-    QCOMPARE(window.embeddingsPanel()->model()->rowCount(), 2);
+    QCOMPARE(window.embeddings()->panel()->model()->rowCount(), 2);
 }
 
 void TestGuiRemote::serverErrorIsScrubbed()
 {
     MainWindow &window = *m_window;
     m_server->mode = Mode::Unauthorized;
-    QSignalSpy errors(&window, &MainWindow::errorShown);
-    QVERIFY(window.computeRemote(request(QStringLiteral("other-model"))));
-    QTRY_VERIFY_WITH_TIMEOUT(errors.count() == 1 && !window.isBusy(), kTimeoutMs);
+    QSignalSpy errors(window.feedback(), &embtune::gui::Feedback::errorShown);
+    QVERIFY(window.embeddings()->computeRemote(request(QStringLiteral("other-model"))));
+    QTRY_VERIFY_WITH_TIMEOUT(errors.count() == 1 && !window.jobs()->isBusy(), kTimeoutMs);
     m_server->mode = Mode::Normal;
     const QString message = errors.first().first().toString();
     QVERIFY2(message.contains(QStringLiteral("401")), qPrintable(message));
     QVERIFY2(!message.contains(QString::fromLatin1(kKey)), qPrintable(message));
     QVERIFY(!allVisibleText().contains(QString::fromLatin1(kKey)));
-    QCOMPARE(window.embeddingsPanel()->model()->rowCount(), 2);
+    QCOMPARE(window.embeddings()->panel()->model()->rowCount(), 2);
 }
 
 void TestGuiRemote::cancelWhileRequestInFlight()
@@ -310,34 +310,34 @@ void TestGuiRemote::cancelWhileRequestInFlight()
     MainWindow &window = *m_window;
     m_server->mode = Mode::Slow;
     const size_t before = m_server->http.requests().size();
-    QSignalSpy cancelled(&window, &MainWindow::jobCancelled);
-    QSignalSpy computed(&window, &MainWindow::embeddingsComputed);
-    QSignalSpy errors(&window, &MainWindow::errorShown);
-    QVERIFY(window.computeRemote(request(QStringLiteral("slow-model"))));
+    QSignalSpy cancelled(window.jobs(), &embtune::gui::JobRunner::cancelled);
+    QSignalSpy computed(window.embeddings(), &embtune::gui::EmbeddingsController::embeddingsComputed);
+    QSignalSpy errors(window.feedback(), &embtune::gui::Feedback::errorShown);
+    QVERIFY(window.embeddings()->computeRemote(request(QStringLiteral("slow-model"))));
     // The request is at the server, whose answer is 30 s away.
     QTRY_VERIFY_WITH_TIMEOUT(m_server->http.requests().size() > before, kTimeoutMs);
-    QVERIFY(window.isBusy());
+    QVERIFY(window.jobs()->isBusy());
     QElapsedTimer timer;
     timer.start();
     window.cancelAction()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(!window.isBusy(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.jobs()->isBusy(), 10000);
     qInfo("API job stopped %lld ms after the cancel", timer.elapsed());
     m_server->mode = Mode::Normal;
     QCOMPARE(cancelled.count(), 1);
     QCOMPARE(computed.count(), 0);
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
-    QCOMPARE(window.embeddingsPanel()->model()->rowCount(), 2);
+    QCOMPARE(window.embeddings()->panel()->model()->rowCount(), 2);
 }
 
 void TestGuiRemote::missingKeyVariable()
 {
     MainWindow &window = *m_window;
     const size_t before = m_server->http.requests().size();
-    QSignalSpy errors(&window, &MainWindow::errorShown);
+    QSignalSpy errors(window.feedback(), &embtune::gui::Feedback::errorShown);
     embtune::gui::RemoteRequest missing = request(QStringLiteral("test-model-2"));
     missing.keySource.environmentVariable = QStringLiteral("EMBTUNE_TEST_NO_SUCH_KEY");
-    QVERIFY(window.computeRemote(missing));
-    QTRY_VERIFY_WITH_TIMEOUT(errors.count() == 1 && !window.isBusy(), kTimeoutMs);
+    QVERIFY(window.embeddings()->computeRemote(missing));
+    QTRY_VERIFY_WITH_TIMEOUT(errors.count() == 1 && !window.jobs()->isBusy(), kTimeoutMs);
     QVERIFY2(errors.first().first().toString().contains(QStringLiteral("EMBTUNE_TEST_NO_SUCH_KEY")),
              qPrintable(errors.first().first().toString()));
     QCOMPARE(m_server->http.requests().size(), before);

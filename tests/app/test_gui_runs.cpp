@@ -113,7 +113,7 @@ bool writeSyntheticDataset(const QString &dir)
 
 double ndcg10(const MainWindow &window, const QString &runKey)
 {
-    const auto *model = window.metricsModel();
+    const auto *model = window.runs()->metricsModel();
     const int row = model->rowOfRun(runKey);
     return row < 0 ? -1 : model->value(row, engine::Metric::Ndcg, 10).value_or(-1);
 }
@@ -239,14 +239,14 @@ void TestGuiRuns::trainingKeepsEventLoopResponsive()
 {
     auto window = openWindow();
     QVERIFY(window);
-    QSignalSpy finished(window.get(), &MainWindow::trainingFinished);
-    QSignalSpy queued(window.get(), &MainWindow::trainingQueued);
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
+    QSignalSpy finished(window->training(), &embtune::gui::TrainingController::trainingFinished);
+    QSignalSpy queued(window->training(), &embtune::gui::TrainingController::trainingQueued);
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
     const int epochs = 150;
 
     // The Runs tab with its live chart is on screen (laid out and painted once before the run).
     window->showTab(2);
-    QVERIFY(window->trainingRunsPanel()->chart()->isVisible());
+    QVERIFY(window->training()->runsPanel()->chart()->isVisible());
     QTest::qWait(100);
 
     // Measured over the whole run: queueing, every epoch, the evaluation of the tuned vectors and
@@ -254,7 +254,7 @@ void TestGuiRuns::trainingKeepsEventLoopResponsive()
     StallMeter meter;
     const QSize sizeBefore = window->size();
     meter.start();
-    QVERIFY(window->train(linearRequest(epochs, 2)));
+    QVERIFY(window->training()->train(linearRequest(epochs, 2)));
     const double queuedAt = meter.elapsedMs();
     QVERIFY(QTest::qWaitFor([&] { return finished.count() + errors.count() > 0; }, kTimeoutMs));
     qInfo("queued at %.0f ms, finished at %.0f ms", queuedAt, meter.elapsedMs());
@@ -273,7 +273,7 @@ void TestGuiRuns::trainingKeepsEventLoopResponsive()
 
     // The run: finished, every epoch in the model and on the chart, in the comparison beside the baseline.
     const QString key = queued.first().first().toString();
-    const TrainingRunRow *row = window->trainingRunsModel()->find(key);
+    const TrainingRunRow *row = window->context().trainingRuns->find(key);
     QVERIFY(row);
     QCOMPARE(row->status, TrainingRunRow::Status::Finished);
     QCOMPARE(row->curve.size(), epochs + 1); // epoch 0 (before training) .. epochs
@@ -281,7 +281,7 @@ void TestGuiRuns::trainingKeepsEventLoopResponsive()
     QCOMPARE(row->curve.last().epoch, epochs);
     QVERIFY(std::isfinite(row->curve.last().loss) && row->curve.last().loss > 0);
     QVERIFY(std::isfinite(row->examplesPerSecond) && row->examplesPerSecond > 0);
-    auto *chart = window->trainingRunsPanel()->chart();
+    auto *chart = window->training()->runsPanel()->chart();
     QCOMPARE(chart->runKey(), key);
     QCOMPARE(chart->devNdcgSeries()->count(), epochs + 1);
     QCOMPARE(chart->lossSeries()->count(), epochs); // no loss before training
@@ -290,32 +290,32 @@ void TestGuiRuns::trainingKeepsEventLoopResponsive()
     QVERIFY2(chart->redrawCount() <= epochs + 5, qPrintable(QString::number(chart->redrawCount())));
 
     const QString runKey = finished.first().first().toString();
-    QCOMPARE(window->runKeys().size(), 2); // baseline + tuned
+    QCOMPARE(window->runs()->keys().size(), 2); // baseline + tuned
     QCOMPARE(row->comparisonKey, runKey);
-    const double baseline = ndcg10(*window, window->runKeys().first());
+    const double baseline = ndcg10(*window, window->runs()->keys().first());
     const double tuned = ndcg10(*window, runKey);
     qInfo("synthetic test nDCG@10: baseline %.4f, linear %.4f", baseline, tuned);
     QVERIFY(tuned > baseline + 0.02);
-    QVERIFY(!window->hasActiveTraining());
-    QVERIFY(window->openDatasetAction()->isEnabled());
+    QVERIFY(!window->training()->hasActiveTraining());
+    QVERIFY(window->welcome()->openDatasetAction()->isEnabled());
 }
 
 void TestGuiRuns::cancelMidEpoch()
 {
     auto window = openWindow();
     QVERIFY(window);
-    QSignalSpy finished(window.get(), &MainWindow::trainingFinished);
-    QSignalSpy cancelled(window.get(), &MainWindow::trainingCancelled);
-    QSignalSpy queued(window.get(), &MainWindow::trainingQueued);
-    const QStringList runsBefore = window->runKeys();
+    QSignalSpy finished(window->training(), &embtune::gui::TrainingController::trainingFinished);
+    QSignalSpy cancelled(window->training(), &embtune::gui::TrainingController::trainingCancelled);
+    QSignalSpy queued(window->training(), &embtune::gui::TrainingController::trainingQueued);
+    const QStringList runsBefore = window->runs()->keys();
 
     // Batches of 4 over 400 pairs: 100 steps per epoch, a long run.
     const int stepsPerEpoch = kTrain / 4;
-    QVERIFY(window->train(linearRequest(2000, 4)));
+    QVERIFY(window->training()->train(linearRequest(2000, 4)));
     const QString key = queued.first().first().toString();
-    const TrainingRunsModel *model = window->trainingRunsModel();
+    const TrainingRunsModel *model = window->context().trainingRuns;
     // Opening a dataset is refused while the run is active.
-    QVERIFY(!window->openDatasetAction()->isEnabled());
+    QVERIFY(!window->welcome()->openDatasetAction()->isEnabled());
     // Wait for the first epoch to finish and the second to be under way, between two epochs' ends.
     QVERIFY(QTest::qWaitFor(
         [&] {
@@ -324,7 +324,7 @@ void TestGuiRuns::cancelMidEpoch()
                    row->done % stepsPerEpoch < stepsPerEpoch - 20;
         },
         kTimeoutMs));
-    QToolButton *cancel = window->trainingRunsPanel()->cancelButton(key);
+    QToolButton *cancel = window->training()->runsPanel()->cancelButton(key);
     QVERIFY(cancel && cancel->isVisible());
     QElapsedTimer clock;
     clock.start();
@@ -337,9 +337,9 @@ void TestGuiRuns::cancelMidEpoch()
     QCOMPARE(cancelled.first().first().toString(), key);
     QTest::qWait(200);
     QCOMPARE(finished.count(), 0);
-    QCOMPARE(window->runKeys(), runsBefore);
-    QVERIFY(!window->trainingRunsPanel()->cancelButton(key));
-    QVERIFY(!window->hasActiveTraining());
+    QCOMPARE(window->runs()->keys(), runsBefore);
+    QVERIFY(!window->training()->runsPanel()->cancelButton(key));
+    QVERIFY(!window->training()->hasActiveTraining());
     QCOMPARE(model->index(model->rowOf(key), TrainingRunsModel::StatusColumn).data().toString(),
              QStringLiteral("cancelled"));
 }
@@ -349,18 +349,18 @@ void TestGuiRuns::queuedRunsOneAtATime()
     auto window = openWindow();
     QVERIFY(window);
     // The setting, through the spin box of the Runs tab; persisted.
-    auto *spin = window->trainingRunsPanel()->findChild<QSpinBox *>(QStringLiteral("maxConcurrentRuns"));
+    auto *spin = window->training()->runsPanel()->findChild<QSpinBox *>(QStringLiteral("maxConcurrentRuns"));
     QVERIFY(spin);
     QCOMPARE(spin->value(), 1);
     spin->setValue(2);
-    QCOMPARE(window->maxConcurrentRuns(), 2);
+    QCOMPARE(window->training()->maxConcurrentRuns(), 2);
     spin->setValue(1);
-    QCOMPARE(window->maxConcurrentRuns(), 1);
+    QCOMPARE(window->training()->maxConcurrentRuns(), 1);
     QCOMPARE(QSettings(m_settings, QSettings::IniFormat).value(QStringLiteral("runs/maxConcurrent")).toInt(), 1);
 
-    QSignalSpy finished(window.get(), &MainWindow::trainingFinished);
-    QSignalSpy queued(window.get(), &MainWindow::trainingQueued);
-    const TrainingRunsModel *model = window->trainingRunsModel();
+    QSignalSpy finished(window->training(), &embtune::gui::TrainingController::trainingFinished);
+    QSignalSpy queued(window->training(), &embtune::gui::TrainingController::trainingQueued);
+    const TrainingRunsModel *model = window->context().trainingRuns;
     int mostRunning = 0;
     QStringList order; // keys as they start running
     connect(model, &QAbstractItemModel::dataChanged, this, [&] {
@@ -373,13 +373,13 @@ void TestGuiRuns::queuedRunsOneAtATime()
             }
         mostRunning = std::max(mostRunning, running);
     });
-    QVERIFY(window->train(linearRequest(5, 32)));
-    QVERIFY(window->train(linearRequest(6, 32)));
+    QVERIFY(window->training()->train(linearRequest(5, 32)));
+    QVERIFY(window->training()->train(linearRequest(6, 32)));
     QCOMPARE(queued.count(), 2);
     const QString first = queued.at(0).first().toString(), second = queued.at(1).first().toString();
     QCOMPARE(model->find(first)->status, TrainingRunRow::Status::Running);
     QCOMPARE(model->find(second)->status, TrainingRunRow::Status::Queued);
-    QVERIFY(window->trainingRunsPanel()->cancelButton(second)); // a queued run can be cancelled too
+    QVERIFY(window->training()->runsPanel()->cancelButton(second)); // a queued run can be cancelled too
     QVERIFY(QTest::qWaitFor([&] { return finished.count() == 2; }, kTimeoutMs));
     QCOMPARE(mostRunning, 1);
     QCOMPARE(order, (QStringList{first, second}));
@@ -388,55 +388,55 @@ void TestGuiRuns::queuedRunsOneAtATime()
     QCOMPARE(model->find(first)->curve.size(), 6);
     QCOMPARE(model->find(second)->curve.size(), 7);
     // Both in the comparison, beside one baseline.
-    QCOMPARE(window->runKeys().size(), 3);
-    QCOMPARE(window->runKeys().at(1), model->find(first)->comparisonKey);
-    QCOMPARE(window->runKeys().at(2), model->find(second)->comparisonKey);
-    QVERIFY(window->metricsModel()->runLabel(2).endsWith(QStringLiteral("#2")));
+    QCOMPARE(window->runs()->keys().size(), 3);
+    QCOMPARE(window->runs()->keys().at(1), model->find(first)->comparisonKey);
+    QCOMPARE(window->runs()->keys().at(2), model->find(second)->comparisonKey);
+    QVERIFY(window->runs()->metricsModel()->runLabel(2).endsWith(QStringLiteral("#2")));
 
     // Clear Ended removes them from the Runs tab only.
     window->findChild<QAction *>(QStringLiteral("actionClearEndedRuns"))->trigger();
     QCOMPARE(model->rowCount(), 0);
-    QCOMPARE(window->runKeys().size(), 3);
+    QCOMPARE(window->runs()->keys().size(), 3);
 
     // Two at once: both start together; the setting is restored by the next window.
     spin->setValue(2);
     mostRunning = 0;
-    QVERIFY(window->train(linearRequest(30, 8)));
-    QVERIFY(window->train(linearRequest(30, 8)));
+    QVERIFY(window->training()->train(linearRequest(30, 8)));
+    QVERIFY(window->training()->train(linearRequest(30, 8)));
     QCOMPARE(model->find(queued.at(2).first().toString())->status, TrainingRunRow::Status::Running);
     QCOMPARE(model->find(queued.at(3).first().toString())->status, TrainingRunRow::Status::Running);
     QVERIFY(QTest::qWaitFor([&] { return finished.count() == 4; }, kTimeoutMs));
     QCOMPARE(mostRunning, 2);
-    QCOMPARE(window->runKeys().size(), 5);
+    QCOMPARE(window->runs()->keys().size(), 5);
     window.reset();
     MainWindow::Options options;
     options.settingsFile = m_settings;
     options.restoreSession = false;
     MainWindow next(options);
-    QCOMPARE(next.maxConcurrentRuns(), 2);
-    QCOMPARE(next.trainingRunsPanel()->findChild<QSpinBox *>(QStringLiteral("maxConcurrentRuns"))->value(), 2);
+    QCOMPARE(next.training()->maxConcurrentRuns(), 2);
+    QCOMPARE(next.training()->runsPanel()->findChild<QSpinBox *>(QStringLiteral("maxConcurrentRuns"))->value(), 2);
 }
 
 void TestGuiRuns::hnswEvaluationThroughDialog()
 {
     auto window = openWindow();
     QVERIFY(window);
-    QSignalSpy evaluated(window.get(), &MainWindow::evaluationFinished);
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
+    QSignalSpy evaluated(window->evaluation(), &embtune::gui::EvaluationController::evaluationFinished);
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
 
     // Exact first (the toolbar's search box says Exact by default).
     auto *searchCombo = window->findChild<QComboBox *>(QStringLiteral("searchCombo"));
     QVERIFY(searchCombo);
     QCOMPARE(searchCombo->currentData().toBool(), false);
-    window->evaluateAction()->trigger();
-    QVERIFY(QTest::qWaitFor([&] { return evaluated.count() + errors.count() == 1 && !window->isBusy(); }, kTimeoutMs));
+    window->evaluation()->evaluateAction()->trigger();
+    QVERIFY(QTest::qWaitFor([&] { return evaluated.count() + errors.count() == 1 && !window->jobs()->isBusy(); }, kTimeoutMs));
     QVERIFY(errors.isEmpty());
-    const QString exactKey = window->runKeys().last();
+    const QString exactKey = window->runs()->keys().last();
 
     // HNSW through the dialog (Ctrl+Shift+E), with the CLI's defaults and one thread.
-    QVERIFY(window->evaluateOptionsAction()->isEnabled());
-    QCOMPARE(window->evaluateOptionsAction()->shortcut(), QKeySequence(QStringLiteral("Ctrl+Shift+E")));
-    window->evaluateOptionsAction()->trigger();
+    QVERIFY(window->evaluation()->evaluateOptionsAction()->isEnabled());
+    QCOMPARE(window->evaluation()->evaluateOptionsAction()->shortcut(), QKeySequence(QStringLiteral("Ctrl+Shift+E")));
+    window->evaluation()->evaluateOptionsAction()->trigger();
     QDialog *dialog = nullptr;
     QVERIFY(QTest::qWaitFor([&] {
         dialog = window->findChild<QDialog *>(QStringLiteral("evaluateDialog"));
@@ -461,15 +461,15 @@ void TestGuiRuns::hnswEvaluationThroughDialog()
     QPushButton *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
     QVERIFY(ok->isEnabled());
     QTest::mouseClick(ok, Qt::LeftButton);
-    QVERIFY(QTest::qWaitFor([&] { return evaluated.count() + errors.count() == 2 && !window->isBusy(); }, kTimeoutMs));
+    QVERIFY(QTest::qWaitFor([&] { return evaluated.count() + errors.count() == 2 && !window->jobs()->isBusy(); }, kTimeoutMs));
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
     QCOMPARE(searchCombo->currentData().toBool(), true); // the choice is kept
     QCOMPARE(QSettings(m_settings, QSettings::IniFormat).value(QStringLiteral("search/backend")).toString(),
              QStringLiteral("hnsw"));
 
-    const QString hnswKey = window->runKeys().last();
+    const QString hnswKey = window->runs()->keys().last();
     QVERIFY(hnswKey != exactKey);
-    QCOMPARE(window->runKeys().size(), 2);
+    QCOMPARE(window->runs()->keys().size(), 2);
     const double exact = ndcg10(*window, exactKey), approximate = ndcg10(*window, hnswKey);
     qInfo("synthetic nDCG@10: exact %.5f, HNSW %.5f", exact, approximate);
     QVERIFY(std::abs(exact - approximate) <= 0.003);
@@ -481,11 +481,11 @@ void TestGuiRuns::hnswEvaluationThroughDialog()
     QVERIFY(recall.captured(1).toDouble() >= 0.99);
 
     // Save Index: the hnswlib file and its sidecar.
-    QVERIFY(window->saveIndexAction()->isEnabled());
-    QSignalSpy saved(window.get(), &MainWindow::indexSaved);
+    QVERIFY(window->evaluation()->saveIndexAction()->isEnabled());
+    QSignalSpy saved(window->evaluation(), &embtune::gui::EvaluationController::indexSaved);
     const QString path = m_dir.filePath(QStringLiteral("index/syn.hnsw"));
-    QVERIFY(window->saveHnswIndex(hnswKey, path));
-    QVERIFY(QTest::qWaitFor([&] { return saved.count() + errors.count() == 1 && !window->isBusy(); }, kTimeoutMs));
+    QVERIFY(window->evaluation()->saveHnswIndex(hnswKey, path));
+    QVERIFY(QTest::qWaitFor([&] { return saved.count() + errors.count() == 1 && !window->jobs()->isBusy(); }, kTimeoutMs));
     QVERIFY(errors.isEmpty());
     QVERIFY(QFileInfo(path).size() > 0);
     QFile sidecar(path + QStringLiteral(".json"));
@@ -496,8 +496,8 @@ void TestGuiRuns::hnswEvaluationThroughDialog()
     QCOMPARE(json.value(QStringLiteral("count")).toInt(), kDocs);
     QCOMPARE(json.value(QStringLiteral("space")).toString(), QStringLiteral("cosine"));
     // The exact run has no index to save.
-    window->selectRun(exactKey);
-    QVERIFY(!window->saveIndexAction()->isEnabled());
+    window->runs()->setCurrentKey(exactKey);
+    QVERIFY(!window->evaluation()->saveIndexAction()->isEnabled());
 }
 
 void TestGuiRuns::trainingRunsModelCurve()
@@ -536,14 +536,14 @@ void TestGuiRuns::failedRunShowsError()
     // file and is shown in a dialog; the run is marked failed and nothing joins the comparison.
     auto window = openWindow();
     QVERIFY(window);
-    window->setErrorDialogsEnabled(true);
+    window->feedback()->setErrorDialogsEnabled(true);
     const QString badDev = m_dir.filePath(QStringLiteral("bad-dev.txt"));
     QVERIFY(writeText(badDev, "q401\nno-such-query\n"));
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
-    QSignalSpy queued(window.get(), &MainWindow::trainingQueued);
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
+    QSignalSpy queued(window->training(), &embtune::gui::TrainingController::trainingQueued);
     TrainRequest request = linearRequest(3, 32);
     request.devQueriesFile = badDev;
-    QVERIFY(window->train(request));
+    QVERIFY(window->training()->train(request));
     QVERIFY(QTest::qWaitFor([&] { return errors.count() == 1; }, kTimeoutMs));
     const QString message = errors.first().first().toString();
     QVERIFY2(message.contains(QStringLiteral("bad-dev.txt")) && message.contains(QStringLiteral("no-such-query")),
@@ -554,16 +554,16 @@ void TestGuiRuns::failedRunShowsError()
         return box && box->isVisible();
     }));
     QCOMPARE(box->text(), message);
-    const TrainingRunRow *row = window->trainingRunsModel()->find(queued.first().first().toString());
+    const TrainingRunRow *row = window->context().trainingRuns->find(queued.first().first().toString());
     QCOMPARE(row->status, TrainingRunRow::Status::Failed);
-    QVERIFY(window->runKeys().isEmpty());
-    QVERIFY(!window->hasActiveTraining());
+    QVERIFY(window->runs()->keys().isEmpty());
+    QVERIFY(!window->training()->hasActiveTraining());
     box->close();
 
     // An unknown method is refused before anything is queued.
     request.methodId = QStringLiteral("no-such-method");
-    window->setErrorDialogsEnabled(false);
-    QVERIFY(!window->train(request));
+    window->feedback()->setErrorDialogsEnabled(false);
+    QVERIFY(!window->training()->train(request));
     QCOMPARE(queued.count(), 1);
     QVERIFY(errors.last().first().toString().contains(QStringLiteral("linear")));
 }
@@ -579,10 +579,10 @@ void TestGuiRuns::cancelHnswBuild()
     settings.index.parameters.m = 64;
     settings.index.parameters.efConstruction = 4000;
     settings.index.threads = 1;
-    window->setSearchSettings(settings);
-    QSignalSpy cancelled(window.get(), &MainWindow::jobCancelled);
-    QSignalSpy evaluated(window.get(), &MainWindow::evaluationFinished);
-    QVERIFY(window->evaluate());
+    window->evaluation()->setSearchSettings(settings);
+    QSignalSpy cancelled(window->jobs(), &embtune::gui::JobRunner::cancelled);
+    QSignalSpy evaluated(window->evaluation(), &embtune::gui::EvaluationController::evaluationFinished);
+    QVERIFY(window->evaluation()->evaluate());
     auto *progress = window->findChild<QProgressBar *>(QStringLiteral("jobProgress"));
     auto *label = window->findChild<QLabel *>(QStringLiteral("jobLabel"));
     QVERIFY(QTest::qWaitFor(
@@ -595,11 +595,11 @@ void TestGuiRuns::cancelHnswBuild()
     QElapsedTimer clock;
     clock.start();
     window->cancelAction()->trigger();
-    QVERIFY(QTest::qWaitFor([&] { return !window->isBusy(); }, kTimeoutMs));
+    QVERIFY(QTest::qWaitFor([&] { return !window->jobs()->isBusy(); }, kTimeoutMs));
     qInfo("HNSW build cancelled in %lld ms", clock.elapsed());
     QCOMPARE(cancelled.count(), 1);
     QCOMPARE(evaluated.count(), 0);
-    QVERIFY(window->runKeys().isEmpty());
+    QVERIFY(window->runs()->keys().isEmpty());
 }
 
 void TestGuiRuns::commandLineSearchAndRunsView()
@@ -623,15 +623,15 @@ void TestGuiRuns::commandLineSearchAndRunsView()
     options.restoreSession = false;
     options.saveSettings = false;
     MainWindow window(options);
-    window.setErrorDialogsEnabled(false);
+    window.feedback()->setErrorDialogsEnabled(false);
     window.show();
     embtune::gui::CommandLineRun run(&window, request);
     QSignalSpy finished(&run, &embtune::gui::CommandLineRun::finished);
     run.start();
     QVERIFY(QTest::qWaitFor([&] { return finished.count() == 1; }, kTimeoutMs));
     QCOMPARE(finished.first().first().toInt(), 0);
-    QCOMPARE(window.runKeys().size(), 2);
-    QVERIFY(window.runKeys().last().endsWith(QStringLiteral("|hnsw")));
+    QCOMPARE(window.runs()->keys().size(), 2);
+    QVERIFY(window.runs()->keys().last().endsWith(QStringLiteral("|hnsw")));
     QCOMPARE(window.findChild<QTabWidget *>(QStringLiteral("leftTabs"))->currentIndex(), 2);
 }
 

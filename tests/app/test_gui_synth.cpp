@@ -191,19 +191,19 @@ bool TestGuiSynth::computeLsa(MainWindow &window)
 {
     engine::LsaOptions options;
     options.dim = 4;
-    return runAndWait(window, &MainWindow::embeddingsComputed, [&] { return window.computeLsa(options); });
+    return runAndWait(window, &embtune::gui::EmbeddingsController::embeddingsComputed, [&] { return window.embeddings()->computeLsa(options); });
 }
 
 void TestGuiSynth::generateBrowseRestartExportTrain()
 {
     auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
-    QVERIFY(window->generateQueriesAction()->isEnabled());
-    widgets::GeneratedQueriesPanel *panel = window->generatedQueriesPanel();
+    QVERIFY(window->generatedQueries()->generateQueriesAction()->isEnabled());
+    widgets::GeneratedQueriesPanel *panel = window->generatedQueries()->generatedQueriesPanel();
     QCOMPARE(panel->setCount(), 0);
 
     // The dialog: ICT, two queries per document, named "ict-a".
-    window->generateQueriesAction()->trigger();
+    window->generatedQueries()->generateQueriesAction()->trigger();
     QDialog *dialog = nullptr;
     QTRY_VERIFY((dialog = findDialog(QStringLiteral("synthDialog"))));
     auto *generator = dialog->findChild<QComboBox *>(QStringLiteral("synthGenerator"));
@@ -218,10 +218,10 @@ void TestGuiSynth::generateBrowseRestartExportTrain()
     name->clear();
     QTest::keyClicks(name, QStringLiteral("ict-a"));
     QVERIFY(ok->isEnabled());
-    QSignalSpy generated(window.get(), &MainWindow::queriesGenerated);
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
+    QSignalSpy generated(window->generatedQueries(), &embtune::gui::GeneratedQueriesController::queriesGenerated);
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
     QTest::mouseClick(ok, Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(generated.count() + errors.count() == 1 && !window->isBusy(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(generated.count() + errors.count() == 1 && !window->jobs()->isBusy(), kTimeoutMs);
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
     QCOMPARE(generated.first().first().toString(), QStringLiteral("ict-a"));
 
@@ -230,7 +230,7 @@ void TestGuiSynth::generateBrowseRestartExportTrain()
     QCOMPARE(panel->currentSet(), QStringLiteral("ict-a"));
     engine::SynthOptions options;
     options.perDocument = 2;
-    auto expected = engine::generateQueries(*window->dataset(), options);
+    auto expected = engine::generateQueries(*window->datasetContext()->dataset(), options);
     QVERIFY(expected.ok());
     QCOMPARE(expected->queries.size(), size_t(14));
     widgets::GeneratedQueriesModel *model = panel->queriesModel();
@@ -240,9 +240,9 @@ void TestGuiSynth::generateBrowseRestartExportTrain()
         QCOMPARE(model->index(r, widgets::GeneratedQueriesModel::QueryColumn).data().toString(),
                  QString::fromStdString(q.text));
         QCOMPARE(model->index(r, widgets::GeneratedQueriesModel::DocumentColumn).data().toString(),
-                 QString::fromStdString(window->dataset()->docIds.id(q.doc)));
+                 QString::fromStdString(window->datasetContext()->dataset()->docIds.id(q.doc)));
         QCOMPARE(model->index(r, widgets::GeneratedQueriesModel::TitleColumn).data().toString(),
-                 QString::fromStdString(window->dataset()->docs[size_t(q.doc)].title));
+                 QString::fromStdString(window->datasetContext()->dataset()->docs[size_t(q.doc)].title));
     }
     // The filter matches query text, document id and title, ignoring case.
     QTest::keyClicks(panel->filterEdit(), QStringLiteral("CORAL"));
@@ -268,15 +268,15 @@ void TestGuiSynth::generateBrowseRestartExportTrain()
     window.reset();
     window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
-    panel = window->generatedQueriesPanel();
-    QCOMPARE(window->generatedSetNames(), QStringList{QStringLiteral("ict-a")});
+    panel = window->generatedQueries()->generatedQueriesPanel();
+    QCOMPARE(window->generatedQueries()->generatedSetNames(), QStringList{QStringLiteral("ict-a")});
     QVERIFY(panel->selectSet(QStringLiteral("ict-a")));
     QCOMPARE(panel->queriesModel()->rowCount(), 14);
 
     // Export: a BEIR folder the reader loads (corpus, the generated queries, qrels/train.tsv).
     const QString exported = m_dir.filePath(QStringLiteral("exported"));
-    QVERIFY(runAndWait(*window, &MainWindow::generatedSetExported,
-                       [&] { return window->exportGeneratedSet(QStringLiteral("ict-a"), exported); }));
+    QVERIFY(runAndWait(*window, &embtune::gui::GeneratedQueriesController::generatedSetExported,
+                       [&] { return window->generatedQueries()->exportGeneratedSet(QStringLiteral("ict-a"), exported); }));
     auto beir = engine::readBeirDataset(local(exported));
     QVERIFY2(beir.ok(), beir.ok() ? "" : beir.error().toString().c_str());
     QCOMPARE(beir->docCount(), 8);
@@ -291,14 +291,14 @@ void TestGuiSynth::generateBrowseRestartExportTrain()
         QVERIFY(found != expected->queries.end());
         QCOMPARE(beir->queries[size_t(judged.query)], found->text);
         QCOMPARE(judged.relevantCount(), 1);
-        QCOMPARE(beir->docIds.id(judged.judged.front().doc), window->dataset()->docIds.id(found->doc));
+        QCOMPARE(beir->docIds.id(judged.judged.front().doc), window->datasetContext()->dataset()->docIds.id(found->doc));
     }
 
     // Never over a dataset: the same folder again is refused with the reason.
     {
-        QSignalSpy refused(window.get(), &MainWindow::errorShown);
-        QVERIFY(window->exportGeneratedSet(QStringLiteral("ict-a"), exported));
-        QTRY_VERIFY_WITH_TIMEOUT(refused.count() == 1 && !window->isBusy(), kTimeoutMs);
+        QSignalSpy refused(window->feedback(), &embtune::gui::Feedback::errorShown);
+        QVERIFY(window->generatedQueries()->exportGeneratedSet(QStringLiteral("ict-a"), exported));
+        QTRY_VERIFY_WITH_TIMEOUT(refused.count() == 1 && !window->jobs()->isBusy(), kTimeoutMs);
         QVERIFY2(refused.first().first().toString().contains(QStringLiteral("already holds a dataset")),
                  qPrintable(refused.first().first().toString()));
     }
@@ -306,8 +306,8 @@ void TestGuiSynth::generateBrowseRestartExportTrain()
     // Training with the generated set: an LSA set computed here (its model is fitted again,
     // checked and saved beside the cache entry), labelled dev queries (splits/dev.txt).
     QVERIFY(computeLsa(*window));
-    QVERIFY(window->generatedTrainingProblem().isEmpty());
-    window->trainAction()->trigger();
+    QVERIFY(embtune::gui::generatedTrainingProblem(window->embeddingSets()->currentRow()).isEmpty());
+    window->training()->trainAction()->trigger();
     QTRY_VERIFY((dialog = findDialog(QStringLiteral("trainDialog"))));
     auto *train_dialog = qobject_cast<embtune::gui::TrainDialog *>(dialog);
     QVERIFY(train_dialog);
@@ -328,25 +328,25 @@ void TestGuiSynth::generateBrowseRestartExportTrain()
         QTest::keyClicks(edit, QStringLiteral("3"));
     }
     QVERIFY2(ok->isEnabled(), qPrintable(train_dialog->problem()));
-    QSignalSpy trained(window.get(), &MainWindow::trainingFinished);
-    QSignalSpy trainErrors(window.get(), &MainWindow::errorShown);
+    QSignalSpy trained(window->training(), &embtune::gui::TrainingController::trainingFinished);
+    QSignalSpy trainErrors(window->feedback(), &embtune::gui::Feedback::errorShown);
     QTest::mouseClick(ok, Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT((trained.count() + trainErrors.count() >= 1) && !window->hasActiveTraining(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT((trained.count() + trainErrors.count() >= 1) && !window->training()->hasActiveTraining(), kTimeoutMs);
     QVERIFY2(trainErrors.isEmpty(), trainErrors.isEmpty() ? "" : qPrintable(trainErrors.first().first().toString()));
     QTRY_COMPARE(trained.count(), 1);
-    const double guiTuned = window->evaluation()->metrics.mean(engine::Metric::Ndcg, 10);
+    const double guiTuned = window->runs()->lastEvaluation()->metrics.mean(engine::Metric::Ndcg, 10);
 
     // The LSA model was saved beside the cache entry for the next run.
     const widgets::EmbeddingSetRow *row = nullptr;
-    for (const widgets::EmbeddingSetRow &r : window->embeddingsPanel()->model()->rows())
-        if (r.key == window->currentEmbeddingsKey())
+    for (const widgets::EmbeddingSetRow &r : window->embeddings()->panel()->model()->rows())
+        if (r.key == window->embeddingSets()->currentKey())
             row = &r;
     QVERIFY(row);
     QVERIFY2(QFile::exists(row->location + "/model/lsa.json"), qPrintable(row->location));
 
     // The same flow on the engine directly: LSA 4 on the documents, generated queries appended and
     // embedded with it, linear adapter with 3 epochs, dev q2, evaluated on test.
-    const engine::Dataset &dataset = *window->dataset();
+    const engine::Dataset &dataset = *window->datasetContext()->dataset();
     engine::LsaOptions lsaOptions;
     lsaOptions.dim = 4;
     engine::LsaEmbedder lsa(lsaOptions);
@@ -396,14 +396,14 @@ void TestGuiSynth::generateBrowseRestartExportTrain()
 
     // Delete: the set and its folder are gone, also after a restart.
     const QString folder = QDir(embtune::gui::GeneratedSetStore::defaultRoot()).absolutePath();
-    QVERIFY(runAndWait(*window, &MainWindow::generatedSetDeleted,
-                       [&] { return window->deleteGeneratedSet(QStringLiteral("ict-a")); }));
-    QCOMPARE(window->generatedQueriesPanel()->setCount(), 0);
+    QVERIFY(runAndWait(*window, &embtune::gui::GeneratedQueriesController::generatedSetDeleted,
+                       [&] { return window->generatedQueries()->deleteGeneratedSet(QStringLiteral("ict-a")); }));
+    QCOMPARE(window->generatedQueries()->generatedQueriesPanel()->setCount(), 0);
     QVERIFY(QDir(folder).entryList({QStringLiteral("*")}, QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name).size() <= 1);
     window.reset();
     window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
-    QVERIFY(window->generatedSetNames().isEmpty());
+    QVERIFY(window->generatedQueries()->generatedSetNames().isEmpty());
 }
 
 void TestGuiSynth::importedSetCannotTrainOnGeneratedQueries()
@@ -413,11 +413,11 @@ void TestGuiSynth::importedSetCannotTrainOnGeneratedQueries()
     embtune::gui::SynthRequest request;
     request.name = QStringLiteral("titles");
     request.options.generator = "title";
-    QVERIFY(runAndWait(*window, &MainWindow::queriesGenerated, [&] { return window->generateQueries(request); }));
-    QCOMPARE(window->generatedQueriesPanel()->queriesModel()->rowCount(), 8);
+    QVERIFY(runAndWait(*window, &embtune::gui::GeneratedQueriesController::queriesGenerated, [&] { return window->generatedQueries()->generateQueries(request); }));
+    QCOMPARE(window->generatedQueries()->generatedQueriesPanel()->queriesModel()->rowCount(), 8);
     // A taken name is refused before any work.
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
-    QVERIFY(!window->generateQueries(request));
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
+    QVERIFY(!window->generatedQueries()->generateQueries(request));
     QVERIFY(errors.last().first().toString().contains(QStringLiteral("already")));
 
     // Vectors imported without an embedder: no way to embed generated queries alike.
@@ -427,10 +427,10 @@ void TestGuiSynth::importedSetCannotTrainOnGeneratedQueries()
     QVERIFY(engine::writeNpyMatrix(local(vectors + "/corpus.npy"), engine::FloatMatrix(8, 3, values).map()).ok());
     QVERIFY(writeText(vectors + "/corpus_ids.txt", "d0\nd1\nd2\nd3\nd4\nd5\nd6\nd7\n"));
     QVERIFY(importAndWait(*window, vectors));
-    const QString problem = window->generatedTrainingProblem();
+    const QString problem = embtune::gui::generatedTrainingProblem(window->embeddingSets()->currentRow());
     QVERIFY2(problem.contains(QStringLiteral("computed outside embtune")), qPrintable(problem));
 
-    window->trainAction()->trigger();
+    window->training()->trainAction()->trigger();
     QDialog *dialog = nullptr;
     QTRY_VERIFY((dialog = findDialog(QStringLiteral("trainDialog"))));
     auto *trainDialog = qobject_cast<embtune::gui::TrainDialog *>(dialog);
@@ -447,9 +447,9 @@ void TestGuiSynth::importedSetCannotTrainOnGeneratedQueries()
     embtune::gui::TrainRequest train;
     train.methodId = QStringLiteral("linear");
     train.generatedSet = QStringLiteral("titles");
-    QVERIFY(!window->train(train));
+    QVERIFY(!window->training()->train(train));
     QVERIFY(errors.last().first().toString().contains(QStringLiteral("computed outside embtune")));
-    QVERIFY(window->deleteGeneratedSet(QStringLiteral("titles")));
+    QVERIFY(window->generatedQueries()->deleteGeneratedSet(QStringLiteral("titles")));
 }
 
 void TestGuiSynth::workspaceStoresSets()
@@ -460,12 +460,12 @@ void TestGuiSynth::workspaceStoresSets()
         QVERIFY(ws.ok());
         auto window = makeWindow(m_settings);
         QVERIFY(openAndWait(*window, m_dataset));
-        window->setGeneratedSetWorkspace(&*ws);
+        window->generatedQueries()->setGeneratedSetWorkspace(&*ws);
         embtune::gui::SynthRequest request;
         request.name = QStringLiteral("keyphrases");
         request.options.generator = "keyphrase";
         request.options.terms = 3;
-        QVERIFY(runAndWait(*window, &MainWindow::queriesGenerated, [&] { return window->generateQueries(request); }));
+        QVERIFY(runAndWait(*window, &embtune::gui::GeneratedQueriesController::queriesGenerated, [&] { return window->generatedQueries()->generateQueries(request); }));
         auto sets = ws->querySets();
         QVERIFY(sets.ok());
         QCOMPARE(sets->size(), size_t(1));
@@ -474,11 +474,11 @@ void TestGuiSynth::workspaceStoresSets()
         QCOMPARE(sets->front().count, int64_t(8));
         QVERIFY(QFile::exists(folder + "/" + QString::fromStdString(sets->front().folder) + "/manifest.json"));
         // Without the workspace the data folder holds no such set.
-        window->setGeneratedSetWorkspace(nullptr);
-        QVERIFY(window->generatedSetNames().isEmpty());
-        window->setGeneratedSetWorkspace(&*ws);
-        QCOMPARE(window->generatedSetNames(), QStringList{QStringLiteral("keyphrases")});
-        window->setGeneratedSetWorkspace(nullptr);
+        window->generatedQueries()->setGeneratedSetWorkspace(nullptr);
+        QVERIFY(window->generatedQueries()->generatedSetNames().isEmpty());
+        window->generatedQueries()->setGeneratedSetWorkspace(&*ws);
+        QCOMPARE(window->generatedQueries()->generatedSetNames(), QStringList{QStringLiteral("keyphrases")});
+        window->generatedQueries()->setGeneratedSetWorkspace(nullptr);
     }
     {
         // A write that fails leaves no record and no folder; a taken name is refused.
@@ -504,14 +504,14 @@ void TestGuiSynth::workspaceStoresSets()
     QVERIFY(ws.ok());
     auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
-    window->setGeneratedSetWorkspace(&*ws);
-    QCOMPARE(window->generatedSetNames(), QStringList{QStringLiteral("keyphrases")});
-    QCOMPARE(window->generatedQueriesPanel()->setCount(), 1);
+    window->generatedQueries()->setGeneratedSetWorkspace(&*ws);
+    QCOMPARE(window->generatedQueries()->generatedSetNames(), QStringList{QStringLiteral("keyphrases")});
+    QCOMPARE(window->generatedQueries()->generatedQueriesPanel()->setCount(), 1);
     const std::string setFolder = ws->querySets()->front().folder;
-    QVERIFY(window->deleteGeneratedSet(QStringLiteral("keyphrases")));
+    QVERIFY(window->generatedQueries()->deleteGeneratedSet(QStringLiteral("keyphrases")));
     QVERIFY(ws->querySets()->empty());
     QVERIFY(!QFile::exists(folder + "/" + QString::fromStdString(setFolder)));
-    window->setGeneratedSetWorkspace(nullptr);
+    window->generatedQueries()->setGeneratedSetWorkspace(nullptr);
 }
 
 void TestGuiSynth::apiSetEmbedsGeneratedQueriesThroughTheApi()
@@ -532,22 +532,22 @@ void TestGuiSynth::apiSetEmbedsGeneratedQueriesThroughTheApi()
     remote.settings.model = QStringLiteral("emb-test");
     remote.keySource.environmentVariable = QStringLiteral("EMBTUNE_SYNTH_TEST_KEY");
     remote.keySource.keychainService.clear();
-    QVERIFY(runAndWait(*window, &MainWindow::embeddingsComputed, [&] { return window->computeRemote(remote); }));
+    QVERIFY(runAndWait(*window, &embtune::gui::EmbeddingsController::embeddingsComputed, [&] { return window->embeddings()->computeRemote(remote); }));
     const size_t before = server.requests().size();
 
     embtune::gui::SynthRequest titles;
     titles.name = QStringLiteral("titles");
     titles.options.generator = "title";
-    QVERIFY(runAndWait(*window, &MainWindow::queriesGenerated, [&] { return window->generateQueries(titles); }));
-    QVERIFY2(window->generatedTrainingProblem().isEmpty(), qPrintable(window->generatedTrainingProblem()));
+    QVERIFY(runAndWait(*window, &embtune::gui::GeneratedQueriesController::queriesGenerated, [&] { return window->generatedQueries()->generateQueries(titles); }));
+    QVERIFY2(embtune::gui::generatedTrainingProblem(window->embeddingSets()->currentRow()).isEmpty(), qPrintable(embtune::gui::generatedTrainingProblem(window->embeddingSets()->currentRow())));
     embtune::gui::TrainRequest train;
     train.methodId = QStringLiteral("linear");
     train.params = {{"epochs", "2"}};
     train.generatedSet = QStringLiteral("titles");
-    QSignalSpy trained(window.get(), &MainWindow::trainingFinished);
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
-    QVERIFY(window->train(train));
-    QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() >= 1 && !window->hasActiveTraining(), kTimeoutMs);
+    QSignalSpy trained(window->training(), &embtune::gui::TrainingController::trainingFinished);
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
+    QVERIFY(window->training()->train(train));
+    QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() >= 1 && !window->training()->hasActiveTraining(), kTimeoutMs);
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
     QTRY_COMPARE(trained.count(), 1);
 
@@ -579,17 +579,17 @@ void TestGuiSynth::llmGeneratorAsksAboveTheCostLimit()
     request.llm.pricePerMillionTokens = 1e6; // every token costs 1: far above the limit
     request.confirmAbove = 1.0;
     request.useKey = false;
-    QSignalSpy generated(window.get(), &MainWindow::queriesGenerated);
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
-    QVERIFY(window->generateQueries(request));
+    QSignalSpy generated(window->generatedQueries(), &embtune::gui::GeneratedQueriesController::queriesGenerated);
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
+    QVERIFY(window->generatedQueries()->generateQueries(request));
     QMessageBox *box = nullptr;
     QTRY_VERIFY_WITH_TIMEOUT((box = findDialog<QMessageBox>(QStringLiteral("confirmCostBox"))), kTimeoutMs);
     QVERIFY(server.requests().empty()); // nothing sent before the answer
     QTest::mouseClick(box->findChild<QPushButton *>(QStringLiteral("confirmCostButton")), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(generated.count() + errors.count() == 1 && !window->isBusy(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(generated.count() + errors.count() == 1 && !window->jobs()->isBusy(), kTimeoutMs);
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
     QCOMPARE(server.requests().size(), size_t(8)); // one per document
-    widgets::GeneratedQueriesModel *model = window->generatedQueriesPanel()->queriesModel();
+    widgets::GeneratedQueriesModel *model = window->generatedQueries()->generatedQueriesPanel()->queriesModel();
     QCOMPARE(model->rowCount(), 16);
     QCOMPARE(model->index(0, widgets::GeneratedQueriesModel::QueryColumn).data().toString(),
              QStringLiteral("What about reefs?"));
@@ -613,18 +613,18 @@ void TestGuiSynth::cancelWhileGenerating()
     request.llm.baseUrl = server.baseUrl().toString();
     request.llm.model = QStringLiteral("chat-test");
     request.useKey = false;
-    QSignalSpy cancelled(window.get(), &MainWindow::jobCancelled);
-    QSignalSpy generated(window.get(), &MainWindow::queriesGenerated);
-    QVERIFY(window->generateQueries(request));
+    QSignalSpy cancelled(window->jobs(), &embtune::gui::JobRunner::cancelled);
+    QSignalSpy generated(window->generatedQueries(), &embtune::gui::GeneratedQueriesController::queriesGenerated);
+    QVERIFY(window->generatedQueries()->generateQueries(request));
     QTRY_VERIFY_WITH_TIMEOUT(!server.requests().empty(), kTimeoutMs); // a request is in flight
-    QVERIFY(window->isBusy());
+    QVERIFY(window->jobs()->isBusy());
     QElapsedTimer timer;
     timer.start();
-    window->cancelJob();
-    QTRY_VERIFY_WITH_TIMEOUT(cancelled.count() == 1 && !window->isBusy(), kTimeoutMs);
+    window->jobs()->cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(cancelled.count() == 1 && !window->jobs()->isBusy(), kTimeoutMs);
     QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
     QCOMPARE(generated.count(), 0);
-    QVERIFY(window->generatedSetNames().isEmpty());
+    QVERIFY(window->generatedQueries()->generatedSetNames().isEmpty());
 }
 
 // A workspace opened in the GUI (File > New Workspace) receives the generated sets; after it is
@@ -633,15 +633,15 @@ void TestGuiSynth::openWorkspaceKeepsGeneratedSets()
 {
     const QString folder = m_dir.filePath(QStringLiteral("gui-workspace"));
     auto window = makeWindow(m_settings);
-    QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->newWorkspace(folder); }));
+    QVERIFY(runAndWait(*window, &embtune::gui::WorkspaceController::workspaceRestored, [&] { return window->workspace()->newWorkspace(folder); }));
     QVERIFY(openAndWait(*window, m_dataset));
     embtune::gui::SynthRequest request;
     request.name = QStringLiteral("titles in the workspace");
     request.options.generator = "title";
-    QVERIFY(runAndWait(*window, &MainWindow::queriesGenerated, [&] { return window->generateQueries(request); }));
-    QVERIFY(window->generatedSetNames().contains(request.name));
-    window->closeWorkspace();
-    QVERIFY(!window->generatedSetNames().contains(request.name));
+    QVERIFY(runAndWait(*window, &embtune::gui::GeneratedQueriesController::queriesGenerated, [&] { return window->generatedQueries()->generateQueries(request); }));
+    QVERIFY(window->generatedQueries()->generatedSetNames().contains(request.name));
+    window->workspace()->closeWorkspace();
+    QVERIFY(!window->generatedQueries()->generatedSetNames().contains(request.name));
     {
         auto ws = embtune::app::Workspace::open(local(folder));
         QVERIFY2(ws.ok(), ws.ok() ? "" : ws.error().message.c_str());
@@ -650,8 +650,8 @@ void TestGuiSynth::openWorkspaceKeepsGeneratedSets()
         QCOMPARE(sets->size(), size_t(1));
         QCOMPARE(QString::fromStdString(sets->front().name), request.name);
     }
-    QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->openWorkspace(folder); }));
-    QTRY_VERIFY_WITH_TIMEOUT(window->generatedSetNames().contains(request.name), 30000);
+    QVERIFY(runAndWait(*window, &embtune::gui::WorkspaceController::workspaceRestored, [&] { return window->workspace()->openWorkspace(folder); }));
+    QTRY_VERIFY_WITH_TIMEOUT(window->generatedQueries()->generatedSetNames().contains(request.name), 30000);
     window->close();
 }
 

@@ -164,7 +164,7 @@ struct RunValues {
 QList<RunValues> runValues(const MainWindow &window)
 {
     QList<RunValues> out;
-    const widgets::MetricsTableModel *model = window.metricsModel();
+    const widgets::MetricsTableModel *model = window.runs()->metricsModel();
     for (int r = 0; r < model->runCount(); ++r)
         out.append({model->runLabel(r), model->value(r, engine::Metric::Ndcg, 10).value_or(-1),
                     model->value(r, engine::Metric::Recall, 100).value_or(-1),
@@ -223,34 +223,34 @@ void TestGuiWorkspace::recordsAndRestores()
     QString selectedLabel, setKey, copyKey, trainedKey;
     {
         auto window = makeWindow(m_settings);
-        QVERIFY(window->isWelcomeShown());
-        QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->newWorkspace(folder); }));
-        QCOMPARE(window->workspaceFolder(), QDir(folder).absolutePath());
+        QVERIFY(window->welcome()->isWelcomeShown());
+        QVERIFY(runAndWait(*window, &embtune::gui::WorkspaceController::workspaceRestored, [&] { return window->workspace()->newWorkspace(folder); }));
+        QCOMPARE(window->workspace()->workspaceFolder(), QDir(folder).absolutePath());
         QVERIFY(window->windowTitle().contains(QDir::toNativeSeparators(QDir(folder).absolutePath())));
         QVERIFY(openAndWait(*window, m_dataset));
-        QVERIFY(!window->isWelcomeShown());
+        QVERIFY(!window->welcome()->isWelcomeShown());
         QVERIFY(importAndWait(*window, m_embeddings));
-        setKey = window->currentEmbeddingsKey();
-        QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
-        QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluateBm25(); }));
+        setKey = window->embeddingSets()->currentKey();
+        QVERIFY(runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluate(); }));
+        QVERIFY(runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluateBm25(); }));
         // A second imported set, evaluated: it comes back on reopen too.
         const QString copy = m_dir.filePath(QStringLiteral("vec-copy"));
         QDir().mkpath(copy);
         for (const char *name : {"corpus.npy", "corpus_ids.txt", "queries.npy", "query_ids.txt"})
             QVERIFY(QFile::copy(m_embeddings + QLatin1Char('/') + QLatin1String(name), copy + QLatin1Char('/') + QLatin1String(name)));
         QVERIFY(importAndWait(*window, copy));
-        copyKey = window->currentEmbeddingsKey();
+        copyKey = window->embeddingSets()->currentKey();
         QVERIFY(copyKey != setKey);
-        QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
-        QVERIFY(window->selectEmbeddings(setKey));
+        QVERIFY(runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluate(); }));
+        QVERIFY(window->embeddingSets()->select(setKey));
         embtune::gui::TrainRequest request;
         request.methodId = QStringLiteral("nudge-n");
-        QSignalSpy finished(window.get(), &MainWindow::trainingFinished);
-        QVERIFY(runAndWait(*window, &MainWindow::trainingFinished, [&] { return window->train(request); }));
+        QSignalSpy finished(window->training(), &embtune::gui::TrainingController::trainingFinished);
+        QVERIFY(runAndWait(*window, &embtune::gui::TrainingController::trainingFinished, [&] { return window->training()->train(request); }));
         trainedKey = finished.first().first().toString();
         before = runValues(*window);
         QCOMPARE(before.size(), 4); // the set (evaluated again beside the training), BM25, the copy, NUDGE-N
-        QVERIFY(window->selectRun(window->runKeys().at(1)));
+        QVERIFY(window->runs()->setCurrentKey(window->runs()->keys().at(1)));
         selectedLabel = before.at(1).label;
         window->showTab(1);
         window->close();
@@ -302,10 +302,10 @@ void TestGuiWorkspace::recordsAndRestores()
 
     // A new window reopens it as it was.
     auto window = makeWindow(m_settings);
-    QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->openWorkspace(folder); }));
-    QCOMPARE(window->datasetPath(), QFileInfo(m_dataset).absoluteFilePath());
-    QCOMPARE(window->currentEmbeddingsKey(), setKey);
-    QVERIFY(window->embeddingsPanel()->model()->find(copyKey)); // the other set the runs used
+    QVERIFY(runAndWait(*window, &embtune::gui::WorkspaceController::workspaceRestored, [&] { return window->workspace()->openWorkspace(folder); }));
+    QCOMPARE(window->datasetContext()->path(), QFileInfo(m_dataset).absoluteFilePath());
+    QCOMPARE(window->embeddingSets()->currentKey(), setKey);
+    QVERIFY(window->embeddings()->panel()->model()->find(copyKey)); // the other set the runs used
     const QList<RunValues> after = runValues(*window);
     QCOMPARE(after.size(), before.size());
     for (int i = 0; i < after.size(); ++i) {
@@ -315,13 +315,13 @@ void TestGuiWorkspace::recordsAndRestores()
         QCOMPARE(after[i].recall100, before[i].recall100);
         QCOMPARE(after[i].map10, before[i].map10);
     }
-    QCOMPARE(window->metricsModel()->runLabel(window->metricsModel()->rowOfRun(window->runKeys().at(1))), selectedLabel);
+    QCOMPARE(window->runs()->metricsModel()->runLabel(window->runs()->metricsModel()->rowOfRun(window->runs()->keys().at(1))), selectedLabel);
     QCOMPARE(window->findChild<QTabWidget *>(QStringLiteral("leftTabs"))->currentIndex(), 1);
     // The tuned vectors came back: they export.
-    const QString trainedRun = window->runKeys().at(3);
+    const QString trainedRun = window->runs()->keys().at(3);
     const QString out = m_dir.filePath(QStringLiteral("export-tuned"));
-    QVERIFY(runAndWait(*window, &MainWindow::embeddingsExported, [&] {
-        return window->exportTunedVectors(trainedRun, engine::VectorFormat::Npy, out);
+    QVERIFY(runAndWait(*window, &embtune::gui::TrainingController::tunedVectorsExported, [&] {
+        return window->training()->exportTunedVectors(trainedRun, engine::VectorFormat::Npy, out);
     }));
     QVERIFY(QFileInfo::exists(out + QStringLiteral("/corpus.npy")));
     window->close();
@@ -331,21 +331,21 @@ void TestGuiWorkspace::undoRunDeletion()
 {
     const QString folder = m_dir.filePath(QStringLiteral("ws-undo"));
     auto window = makeWindow(m_settings);
-    QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->newWorkspace(folder); }));
+    QVERIFY(runAndWait(*window, &embtune::gui::WorkspaceController::workspaceRestored, [&] { return window->workspace()->newWorkspace(folder); }));
     QVERIFY(openAndWait(*window, m_dataset));
     QVERIFY(importAndWait(*window, m_embeddings));
-    QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
-    QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluateBm25(); }));
+    QVERIFY(runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluate(); }));
+    QVERIFY(runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluateBm25(); }));
     const QList<RunValues> before = runValues(*window);
     QCOMPARE(before.size(), 2);
-    const QString bm25 = window->runKeys().at(1);
+    const QString bm25 = window->runs()->keys().at(1);
 
-    QVERIFY(window->selectRun(bm25));
+    QVERIFY(window->runs()->setCurrentKey(bm25));
     auto *remove = window->findChild<QAction *>(QStringLiteral("actionRemoveRun"));
     QVERIFY(remove && remove->isEnabled());
     remove->trigger();
-    QCOMPARE(window->runKeys(), QStringList{window->runKeys().value(0)});
-    window->workspaceSession()->waitForWrites();
+    QCOMPARE(window->runs()->keys(), QStringList{window->runs()->keys().value(0)});
+    window->workspace()->session()->waitForWrites();
     QCOMPARE(queryDatabase(folder, "SELECT count(*) FROM runs WHERE deleted_at IS NOT NULL AND deleted_at != 0"), 1);
 
     auto *undo = window->findChild<QAction *>(QStringLiteral("actionUndo"));
@@ -357,16 +357,16 @@ void TestGuiWorkspace::undoRunDeletion()
     QCOMPARE(restored.size(), 2);
     QCOMPARE(restored.at(1).label, before.at(1).label);
     QCOMPARE(restored.at(1).ndcg10, before.at(1).ndcg10);
-    window->workspaceSession()->waitForWrites();
+    window->workspace()->session()->waitForWrites();
     QCOMPARE(queryDatabase(folder, "SELECT count(*) FROM runs WHERE deleted_at IS NOT NULL AND deleted_at != 0"), 0);
 
     // Redo, then close: the deletion stands.
-    window->undoStack()->redo();
-    QCOMPARE(window->runKeys().size(), 1);
+    window->workspace()->undoStack()->redo();
+    QCOMPARE(window->runs()->keys().size(), 1);
     window->close();
     window.reset();
     auto reopened = makeWindow(m_settings);
-    QVERIFY(runAndWait(*reopened, &MainWindow::workspaceRestored, [&] { return reopened->openWorkspace(folder); }));
+    QVERIFY(runAndWait(*reopened, &embtune::gui::WorkspaceController::workspaceRestored, [&] { return reopened->workspace()->openWorkspace(folder); }));
     const QList<RunValues> after = runValues(*reopened);
     QCOMPARE(after.size(), 1);
     QCOMPARE(after.at(0).label, before.at(0).label);
@@ -381,27 +381,27 @@ void TestGuiWorkspace::saveRunsAndClearUndo()
     auto window = makeWindow(m_settings);
     QVERIFY(openAndWait(*window, m_dataset));
     QVERIFY(importAndWait(*window, m_embeddings));
-    QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
-    QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluateBm25(); }));
-    QVERIFY(window->selectEmbeddings(QStringLiteral("import:") + QFileInfo(m_embeddings).absoluteFilePath()));
+    QVERIFY(runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluate(); }));
+    QVERIFY(runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluateBm25(); }));
+    QVERIFY(window->embeddingSets()->select(QStringLiteral("import:") + QFileInfo(m_embeddings).absoluteFilePath()));
     embtune::gui::TrainRequest request;
     request.methodId = QStringLiteral("nudge-n");
-    QVERIFY(runAndWait(*window, &MainWindow::trainingFinished, [&] { return window->train(request); }));
-    QVERIFY(window->workspaceFolder().isEmpty());
+    QVERIFY(runAndWait(*window, &embtune::gui::TrainingController::trainingFinished, [&] { return window->training()->train(request); }));
+    QVERIFY(window->workspace()->workspaceFolder().isEmpty());
     auto *save = window->findChild<QAction *>(QStringLiteral("actionSaveToWorkspace"));
     QVERIFY(save && save->isEnabled());
     const QList<RunValues> before = runValues(*window);
-    QVERIFY(window->saveRunsToWorkspace(folder));
-    QCOMPARE(window->workspaceFolder(), QDir(folder).absolutePath());
+    QVERIFY(window->workspace()->saveRunsToWorkspace(folder));
+    QCOMPARE(window->workspace()->workspaceFolder(), QDir(folder).absolutePath());
     QVERIFY(!save->isEnabled());
 
     // Clear Runs is one undoable step.
     auto *clear = window->findChild<QAction *>(QStringLiteral("actionClearRuns"));
     QVERIFY(clear && clear->isEnabled());
     clear->trigger();
-    QCOMPARE(window->runKeys().size(), 0);
-    QCOMPARE(window->undoStack()->count(), 1);
-    window->undoStack()->undo();
+    QCOMPARE(window->runs()->keys().size(), 0);
+    QCOMPARE(window->workspace()->undoStack()->count(), 1);
+    window->workspace()->undoStack()->undo();
     QCOMPARE(runValues(*window).size(), 3);
     window->close();
     window.reset();
@@ -416,7 +416,7 @@ void TestGuiWorkspace::saveRunsAndClearUndo()
     }
 
     auto reopened = makeWindow(m_settings);
-    QVERIFY(runAndWait(*reopened, &MainWindow::workspaceRestored, [&] { return reopened->openWorkspace(folder); }));
+    QVERIFY(runAndWait(*reopened, &embtune::gui::WorkspaceController::workspaceRestored, [&] { return reopened->workspace()->openWorkspace(folder); }));
     const QList<RunValues> after = runValues(*reopened);
     QCOMPARE(after.size(), before.size());
     for (int i = 0; i < after.size(); ++i) {
@@ -457,15 +457,15 @@ void TestGuiWorkspace::killedDuringTraining()
     QCOMPARE(child.exitStatus(), QProcess::CrashExit);
 
     auto window = makeWindow(m_settings);
-    QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->openWorkspace(folder); }));
-    QCOMPARE(window->workspaceSession()->recoveredRuns().size(), 1);
+    QVERIFY(runAndWait(*window, &embtune::gui::WorkspaceController::workspaceRestored, [&] { return window->workspace()->openWorkspace(folder); }));
+    QCOMPARE(window->workspace()->session()->recoveredRuns().size(), 1);
     // The earlier run is intact and back in the table.
     const QList<RunValues> values = runValues(*window);
     QCOMPARE(values.size(), 1);
     QCOMPARE(values.at(0).queries, 300);
     QVERIFY(values.at(0).ndcg10 > 0);
     // The interrupted run is listed in the Runs tab.
-    const widgets::TrainingRunsModel *model = window->trainingRunsModel();
+    const widgets::TrainingRunsModel *model = window->context().trainingRuns;
     bool listed = false;
     for (const widgets::TrainingRunRow &row : model->rows()) {
         if (row.message.contains(QStringLiteral("interrupted")) && row.name.startsWith(QStringLiteral("linear")))
@@ -487,16 +487,16 @@ void TestGuiWorkspace::killedDuringTraining()
 void TestGuiWorkspace::welcomeAndArchives()
 {
     auto window = makeWindow(m_settings);
-    QVERIFY(window->isWelcomeShown());
-    QVERIFY(window->welcomePage()->isVisible());
+    QVERIFY(window->welcome()->isWelcomeShown());
+    QVERIFY(window->welcome()->welcomePage()->isVisible());
 
     // An archive with a ../ entry is refused, naming the entry; nothing is written outside.
     const QString evilDir = m_dir.filePath(QStringLiteral("evil"));
     QDir().mkpath(evilDir);
     QVERIFY(zipFolder(evilDir + QStringLiteral("/evil.zip"), m_dataset, QStringLiteral("small"),
                       {{QStringLiteral("small/../../escaped.txt"), QByteArray("x")}}));
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
-    QVERIFY(!window->openDatasetArchive(evilDir + QStringLiteral("/evil.zip")));
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
+    QVERIFY(!window->welcome()->openDatasetArchive(evilDir + QStringLiteral("/evil.zip")));
     QCOMPARE(errors.size(), 1);
     const QString message = errors.first().first().toString();
     QVERIFY2(message.contains(QStringLiteral("\"small/../../escaped.txt\"")), qPrintable(message));
@@ -508,30 +508,30 @@ void TestGuiWorkspace::welcomeAndArchives()
     const QString goodDir = m_dir.filePath(QStringLiteral("good"));
     QDir().mkpath(goodDir);
     QVERIFY(zipFolder(goodDir + QStringLiteral("/small.zip"), m_dataset, QStringLiteral("small")));
-    QVERIFY(runAndWait(*window, &MainWindow::datasetLoaded,
-                       [&] { return window->openDatasetArchive(goodDir + QStringLiteral("/small.zip")); }));
-    QCOMPARE(window->datasetPath(), goodDir + QStringLiteral("/small"));
-    QVERIFY(!window->isWelcomeShown());
+    QVERIFY(runAndWait(*window, &embtune::gui::WelcomeController::datasetLoaded,
+                       [&] { return window->welcome()->openDatasetArchive(goodDir + QStringLiteral("/small.zip")); }));
+    QCOMPARE(window->datasetContext()->path(), goodDir + QStringLiteral("/small"));
+    QVERIFY(!window->welcome()->isWelcomeShown());
 
     // Drops: a .zip is unzipped and opened, a workspace folder opens the workspace.
     const auto drop = [&](const QString &path) { return dropPath(*window, path); };
     const QString droppedDir = m_dir.filePath(QStringLiteral("dropped"));
     QDir().mkpath(droppedDir);
     QVERIFY(zipFolder(droppedDir + QStringLiteral("/other.zip"), m_dataset, QStringLiteral("other")));
-    QSignalSpy loaded(window.get(), &MainWindow::datasetLoaded);
+    QSignalSpy loaded(window->welcome(), &embtune::gui::WelcomeController::datasetLoaded);
     QVERIFY(drop(droppedDir + QStringLiteral("/other.zip")));
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
-    QCOMPARE(window->datasetPath(), droppedDir + QStringLiteral("/other"));
-    QTRY_VERIFY(!window->isBusy());
+    QCOMPARE(window->datasetContext()->path(), droppedDir + QStringLiteral("/other"));
+    QTRY_VERIFY(!window->jobs()->isBusy());
 
     const QString workspace = m_dir.filePath(QStringLiteral("ws-dropped"));
-    QVERIFY(window->newWorkspace(workspace));
-    window->closeWorkspace();
-    QVERIFY(window->workspaceFolder().isEmpty());
-    QSignalSpy opened(window.get(), &MainWindow::workspaceOpened);
+    QVERIFY(window->workspace()->newWorkspace(workspace));
+    window->workspace()->closeWorkspace();
+    QVERIFY(window->workspace()->workspaceFolder().isEmpty());
+    QSignalSpy opened(window->workspace(), &embtune::gui::WorkspaceController::workspaceOpened);
     QVERIFY(drop(workspace));
     QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 20000);
-    QCOMPARE(window->workspaceFolder(), QDir(workspace).absolutePath());
+    QCOMPARE(window->workspace()->workspaceFolder(), QDir(workspace).absolutePath());
 }
 
 void TestGuiWorkspace::downloads()
@@ -549,13 +549,13 @@ void TestGuiWorkspace::downloads()
     });
     QVERIFY(server.isListening());
     auto window = makeWindow(m_settings);
-    auto *status = window->welcomePage()->findChild<QLabel *>(QStringLiteral("downloadStatus"));
+    auto *status = window->welcome()->welcomePage()->findChild<QLabel *>(QStringLiteral("downloadStatus"));
     QVERIFY(status);
 
     // Truncated: the checksum catches it; nothing is kept.
     const QString into = m_dir.filePath(QStringLiteral("downloads"));
-    QVERIFY(!runAndWait(*window, &MainWindow::datasetLoaded, [&] {
-        return window->downloadDataset(QStringLiteral("small"), into, sha,
+    QVERIFY(!runAndWait(*window, &embtune::gui::WelcomeController::datasetLoaded, [&] {
+        return window->welcome()->downloadDataset(QStringLiteral("small"), into, sha,
                                        server.baseUrl().resolved(QUrl(QStringLiteral("/cut/small.zip"))));
     }, 20000));
     QVERIFY2(status->text().contains(QStringLiteral("checksum mismatch")), qPrintable(status->text()));
@@ -568,8 +568,8 @@ void TestGuiWorkspace::downloads()
         QVERIFY(probe.listen(QHostAddress::LocalHost));
         port = probe.serverPort();
     }
-    QSignalSpy errors(window.get(), &MainWindow::errorShown);
-    QVERIFY(window->downloadDataset(QStringLiteral("small"), into, {},
+    QSignalSpy errors(window->feedback(), &embtune::gui::Feedback::errorShown);
+    QVERIFY(window->welcome()->downloadDataset(QStringLiteral("small"), into, {},
                                     QUrl(QStringLiteral("http://127.0.0.1:%1/small.zip").arg(port))));
     QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), 20000);
     QVERIFY2(errors.first().first().toString().contains(QStringLiteral("offline")),
@@ -577,28 +577,28 @@ void TestGuiWorkspace::downloads()
     QVERIFY(status->text().contains(QStringLiteral("cannot reach")));
 
     // Whole: checked, unzipped and opened.
-    QSignalSpy downloaded(window.get(), &MainWindow::datasetDownloaded);
-    QVERIFY(runAndWait(*window, &MainWindow::datasetLoaded, [&] {
-        return window->downloadDataset(QStringLiteral("small"), into, sha,
+    QSignalSpy downloaded(window->welcome(), &embtune::gui::WelcomeController::datasetDownloaded);
+    QVERIFY(runAndWait(*window, &embtune::gui::WelcomeController::datasetLoaded, [&] {
+        return window->welcome()->downloadDataset(QStringLiteral("small"), into, sha,
                                        server.baseUrl().resolved(QUrl(QStringLiteral("/small.zip"))));
     }));
     QCOMPARE(downloaded.size(), 1);
-    QCOMPARE(window->datasetPath(), QDir(into).absoluteFilePath(QStringLiteral("small")));
+    QCOMPARE(window->datasetContext()->path(), QDir(into).absoluteFilePath(QStringLiteral("small")));
     QVERIFY2(status->text().contains(QString::fromLatin1(sha)), qPrintable(status->text()));
-    QVERIFY(!window->downloadDataset(QStringLiteral("../x"), into)); // not a dataset name
+    QVERIFY(!window->welcome()->downloadDataset(QStringLiteral("../x"), into)); // not a dataset name
 }
 
 void TestGuiWorkspace::settingsAboutTheme()
 {
     auto window = makeWindow(m_settings);
-    window->showSettingsDialog();
+    window->appearance()->showSettingsDialog();
     auto *dialog = window->findChild<QDialog *>(QStringLiteral("settingsDialog"));
     QVERIFY(dialog);
     dialog->findChild<QSpinBox *>(QStringLiteral("settingsConcurrentRuns"))->setValue(2);
     dialog->findChild<QComboBox *>(QStringLiteral("settingsSearch"))->setCurrentIndex(1);
     dialog->accept();
-    QCOMPARE(window->maxConcurrentRuns(), 2);
-    QVERIFY(window->searchSettings().hnsw);
+    QCOMPARE(window->training()->maxConcurrentRuns(), 2);
+    QVERIFY(window->evaluation()->searchSettings().hnsw);
     QSettings settings(m_settings, QSettings::IniFormat);
     QCOMPARE(settings.value(QStringLiteral("runs/maxConcurrent")).toInt(), 2);
     QCOMPARE(settings.value(QStringLiteral("search/backend")).toString(), QStringLiteral("hnsw"));
@@ -610,12 +610,12 @@ void TestGuiWorkspace::settingsAboutTheme()
     }
     QCOMPARE(names, (QStringList{"embtune", "Qt", "Eigen", "hnswlib", "simdjson", "SQLite", "libzip"}));
 
-    window->setTheme(QStringLiteral("dark"));
+    window->appearance()->setTheme(QStringLiteral("dark"));
     QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 100);
     QVERIFY(window->findChild<QAction *>(QStringLiteral("actionTheme_dark"))->isChecked());
-    window->setTheme(QStringLiteral("light"));
+    window->appearance()->setTheme(QStringLiteral("light"));
     QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 150);
-    window->setTheme(QStringLiteral("system"));
+    window->appearance()->setTheme(QStringLiteral("system"));
 }
 
 
@@ -630,13 +630,13 @@ void TestGuiWorkspace::scifactWorkspace()
     QList<RunValues> before;
     {
         auto window = makeWindow(m_settings);
-        QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->newWorkspace(folder); }));
+        QVERIFY(runAndWait(*window, &embtune::gui::WorkspaceController::workspaceRestored, [&] { return window->workspace()->newWorkspace(folder); }));
         QVERIFY(openAndWait(*window, scifact));
         QVERIFY(importAndWait(*window, scifact + QStringLiteral("/embeddings/lsa256")));
-        QVERIFY(runAndWait(*window, &MainWindow::evaluationFinished, [&] { return window->evaluate(); }));
+        QVERIFY(runAndWait(*window, &embtune::gui::EvaluationController::evaluationFinished, [&] { return window->evaluation()->evaluate(); }));
         embtune::gui::TrainRequest request;
         request.methodId = QStringLiteral("nudge-n");
-        QVERIFY(runAndWait(*window, &MainWindow::trainingFinished, [&] { return window->train(request); }, 120000));
+        QVERIFY(runAndWait(*window, &embtune::gui::TrainingController::trainingFinished, [&] { return window->training()->train(request); }, 120000));
         before = runValues(*window);
         QCOMPARE(before.size(), 2);
         QCOMPARE(before.at(0).queries, 300);
@@ -671,7 +671,7 @@ void TestGuiWorkspace::scifactWorkspace()
     }
 
     auto window = makeWindow(m_settings);
-    QVERIFY(runAndWait(*window, &MainWindow::workspaceRestored, [&] { return window->openWorkspace(folder); }, 120000));
+    QVERIFY(runAndWait(*window, &embtune::gui::WorkspaceController::workspaceRestored, [&] { return window->workspace()->openWorkspace(folder); }, 120000));
     const QList<RunValues> after = runValues(*window);
     QCOMPARE(after.size(), before.size());
     for (int i = 0; i < after.size(); ++i) {

@@ -87,15 +87,15 @@ void TestMainWindow::initTestCase()
 void TestMainWindow::openImportEvaluate()
 {
     MainWindow &window = *m_window;
-    QSignalSpy errors(&window, &MainWindow::errorShown);
-    QSignalSpy loaded(&window, &MainWindow::datasetLoaded);
-    QVERIFY(!window.evaluateAction()->isEnabled());
-    QVERIFY(window.openDataset(scifactDir()));
-    QVERIFY(window.isBusy());
-    QVERIFY(!window.openDatasetAction()->isEnabled());
+    QSignalSpy errors(window.feedback(), &embtune::gui::Feedback::errorShown);
+    QSignalSpy loaded(window.welcome(), &embtune::gui::WelcomeController::datasetLoaded);
+    QVERIFY(!window.evaluation()->evaluateAction()->isEnabled());
+    QVERIFY(window.welcome()->openDataset(scifactDir()));
+    QVERIFY(window.jobs()->isBusy());
+    QVERIFY(!window.welcome()->openDatasetAction()->isEnabled());
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count() + errors.count(), 1, kTimeoutMs);
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
-    QVERIFY(!window.isBusy());
+    QVERIFY(!window.jobs()->isBusy());
 
     // Dataset panel.
     auto *queries = window.findChild<QTableView *>(QStringLiteral("queryTable"));
@@ -110,26 +110,26 @@ void TestMainWindow::openImportEvaluate()
     auto *relevant = window.findChild<QTableView *>(QStringLiteral("relevantDocumentsTable"));
     QVERIFY(relevant);
     QVERIFY(relevant->model()->rowCount() > 0); // the first judged test query is selected
-    QVERIFY(!window.evaluateAction()->isEnabled()); // no embeddings yet
+    QVERIFY(!window.evaluation()->evaluateAction()->isEnabled()); // no embeddings yet
 
     // Embeddings.
-    QSignalSpy imported(&window, &MainWindow::embeddingsLoaded);
-    QVERIFY(window.importEmbeddings(scifactDir() + QStringLiteral("/embeddings/lsa256")));
+    QSignalSpy imported(window.embeddings(), &embtune::gui::EmbeddingsController::embeddingsLoaded);
+    QVERIFY(window.embeddings()->importEmbeddings(scifactDir() + QStringLiteral("/embeddings/lsa256")));
     QTRY_COMPARE_WITH_TIMEOUT(imported.count() + errors.count(), 1, kTimeoutMs);
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
     auto *embeddings = window.findChild<QLabel *>(QStringLiteral("embeddingsSummary"));
     QVERIFY(embeddings && embeddings->text().contains(QStringLiteral("lsa256")));
     QVERIFY(embeddings->text().contains(QStringLiteral("256")));
-    QVERIFY(window.evaluateAction()->isEnabled());
+    QVERIFY(window.evaluation()->evaluateAction()->isEnabled());
 
     // Evaluate from the toolbar button.
-    QSignalSpy evaluated(&window, &MainWindow::evaluationFinished);
+    QSignalSpy evaluated(window.evaluation(), &embtune::gui::EvaluationController::evaluationFinished);
     auto *toolBar = window.findChild<QToolBar *>(QStringLiteral("mainToolBar"));
     QVERIFY(toolBar);
-    QWidget *button = toolBar->widgetForAction(window.evaluateAction());
+    QWidget *button = toolBar->widgetForAction(window.evaluation()->evaluateAction());
     QVERIFY(button && button->isEnabled());
     QTest::mouseClick(button, Qt::LeftButton);
-    QVERIFY(window.isBusy());
+    QVERIFY(window.jobs()->isBusy());
     auto *progress = window.findChild<QProgressBar *>(QStringLiteral("jobProgress"));
     auto *cancel = window.findChild<QToolButton *>(QStringLiteral("cancelButton"));
     QVERIFY(progress && progress->isVisible());
@@ -176,25 +176,25 @@ void TestMainWindow::openImportEvaluate()
 void TestMainWindow::cancelEvaluation()
 {
     MainWindow &window = *m_window;
-    QVERIFY(window.embeddings());
-    QSignalSpy errors(&window, &MainWindow::errorShown);
-    QSignalSpy evaluated(&window, &MainWindow::evaluationFinished);
-    QSignalSpy cancelled(&window, &MainWindow::jobCancelled);
-    window.evaluateAction()->trigger();
-    QVERIFY(window.isBusy());
+    QVERIFY(window.embeddingSets()->currentSet());
+    QSignalSpy errors(window.feedback(), &embtune::gui::Feedback::errorShown);
+    QSignalSpy evaluated(window.evaluation(), &embtune::gui::EvaluationController::evaluationFinished);
+    QSignalSpy cancelled(window.jobs(), &embtune::gui::JobRunner::cancelled);
+    window.evaluation()->evaluateAction()->trigger();
+    QVERIFY(window.jobs()->isBusy());
     QVERIFY(window.cancelAction()->isEnabled());
     window.cancelAction()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(!window.isBusy(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.jobs()->isBusy(), kTimeoutMs);
     // The search may have finished before the cancel request arrived; either way exactly one
     // outcome, no error, and the window accepts the next job.
     QCOMPARE(evaluated.count() + cancelled.count(), 1);
     QVERIFY(errors.isEmpty());
-    QVERIFY(window.evaluateAction()->isEnabled());
+    QVERIFY(window.evaluation()->evaluateAction()->isEnabled());
     QVERIFY(!window.cancelAction()->isEnabled());
     if (cancelled.count() == 1)
         qInfo("evaluation was cancelled");
 
-    window.evaluateAction()->trigger();
+    window.evaluation()->evaluateAction()->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(evaluated.count(), cancelled.count() == 1 ? 1 : 2, kTimeoutMs);
     auto *table = window.findChild<QTableView *>(QStringLiteral("metricsTable"));
     QCOMPARE(metricCell(table, QStringLiteral("lsa256"), QStringLiteral("nDCG@10")), QStringLiteral("0.4771"));
@@ -203,14 +203,14 @@ void TestMainWindow::cancelEvaluation()
 void TestMainWindow::bm25AndTraining()
 {
     MainWindow &window = *m_window;
-    QVERIFY(window.embeddings());
-    QSignalSpy errors(&window, &MainWindow::errorShown);
+    QVERIFY(window.embeddingSets()->currentSet());
+    QSignalSpy errors(window.feedback(), &embtune::gui::Feedback::errorShown);
     auto *table = window.findChild<QTableView *>(QStringLiteral("metricsTable"));
 
     // BM25 beside the embeddings (BEIR reports 0.665 for SciFact).
-    QSignalSpy evaluated(&window, &MainWindow::evaluationFinished);
-    QVERIFY(window.evaluateBm25());
-    QTRY_VERIFY_WITH_TIMEOUT(evaluated.count() + errors.count() == 1 && !window.isBusy(), kTimeoutMs);
+    QSignalSpy evaluated(window.evaluation(), &embtune::gui::EvaluationController::evaluationFinished);
+    QVERIFY(window.evaluation()->evaluateBm25());
+    QTRY_VERIFY_WITH_TIMEOUT(evaluated.count() + errors.count() == 1 && !window.jobs()->isBusy(), kTimeoutMs);
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
     const QString bm25 = metricCell(table, QStringLiteral("BM25"), QStringLiteral("nDCG@10"));
     qInfo("BM25 nDCG@10 on SciFact test: %s", qPrintable(bm25));
@@ -226,9 +226,9 @@ void TestMainWindow::bm25AndTraining()
     method->setCurrentIndex(method->findData(QStringLiteral("nudge-n")));
     auto *trainFile = dialog->findChild<QWidget *>(QStringLiteral("trainQueriesFile"))->findChild<QLineEdit *>();
     QVERIFY2(trainFile->text().endsWith(QStringLiteral("splits/train.txt")), qPrintable(trainFile->text()));
-    QSignalSpy trained(&window, &MainWindow::trainingFinished);
+    QSignalSpy trained(window.training(), &embtune::gui::TrainingController::trainingFinished);
     QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
-    QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() == 1 && !window.isBusy(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() == 1 && !window.jobs()->isBusy(), kTimeoutMs);
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
 
     // REFERENCE.md: NUDGE-N 0.69258 / 0.80711 / 0.92667 against no tuning 0.47710.
@@ -244,8 +244,8 @@ void TestMainWindow::bm25AndTraining()
     // NUDGE-M (dot product retrieval): 0.68344 / 0.80644 / 0.92933.
     embtune::gui::TrainRequest request;
     request.methodId = QStringLiteral("nudge-m");
-    QVERIFY(window.train(request));
-    QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() == 2 && !window.isBusy(), kTimeoutMs);
+    QVERIFY(window.training()->train(request));
+    QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() == 2 && !window.jobs()->isBusy(), kTimeoutMs);
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
     QCOMPARE(metricCell(table, QStringLiteral("lsa256 + NUDGE-M"), QStringLiteral("nDCG@10")), QStringLiteral("0.6834"));
     QCOMPARE(metricCell(table, QStringLiteral("lsa256 + NUDGE-M"), QStringLiteral("recall@10")), QStringLiteral("0.8064"));
@@ -269,20 +269,20 @@ void TestMainWindow::bm25AndTraining()
 void TestMainWindow::hnswAgainstExact()
 {
     MainWindow &window = *m_window;
-    QVERIFY(window.embeddings());
-    QSignalSpy errors(&window, &MainWindow::errorShown);
-    QSignalSpy evaluated(&window, &MainWindow::evaluationFinished);
+    QVERIFY(window.embeddingSets()->currentSet());
+    QSignalSpy errors(window.feedback(), &embtune::gui::Feedback::errorShown);
+    QSignalSpy evaluated(window.evaluation(), &embtune::gui::EvaluationController::evaluationFinished);
     auto *table = window.findChild<QTableView *>(QStringLiteral("metricsTable"));
     embtune::gui::SearchSettings settings;
     settings.hnsw = true; // the defaults: M 16, ef_construction 200, ef 100, seed 100
     QCOMPARE(settings.index.parameters.m, 16);
     QCOMPARE(settings.index.parameters.efConstruction, 200);
     QCOMPARE(settings.index.parameters.efSearch, 100);
-    window.setSearchSettings(settings);
-    QVERIFY(window.evaluate());
-    QTRY_VERIFY_WITH_TIMEOUT(evaluated.count() + errors.count() == 1 && !window.isBusy(), kTimeoutMs);
+    window.evaluation()->setSearchSettings(settings);
+    QVERIFY(window.evaluation()->evaluate());
+    QTRY_VERIFY_WITH_TIMEOUT(evaluated.count() + errors.count() == 1 && !window.jobs()->isBusy(), kTimeoutMs);
     QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
-    window.setSearchSettings({});
+    window.evaluation()->setSearchSettings({});
 
     const double exact = metricCell(table, QStringLiteral("lsa256"), QStringLiteral("nDCG@10")).toDouble();
     const QString hnsw = metricCell(table, QStringLiteral("lsa256 (HNSW)"), QStringLiteral("nDCG@10"));
@@ -293,15 +293,15 @@ void TestMainWindow::hnswAgainstExact()
         QRegularExpression(QStringLiteral("ANN recall@10 ([0-9.]+)")).match(summary);
     QVERIFY2(recall.hasMatch(), qPrintable(summary));
     QVERIFY2(recall.captured(1).toDouble() >= 0.99, qPrintable(recall.captured(1)));
-    QVERIFY(window.saveIndexAction()->isEnabled());
+    QVERIFY(window.evaluation()->saveIndexAction()->isEnabled());
 }
 
 void TestMainWindow::linearRunKeepsEventLoopResponsive()
 {
     MainWindow &window = *m_window;
-    QVERIFY(window.embeddings());
-    QSignalSpy errors(&window, &MainWindow::errorShown);
-    QSignalSpy trained(&window, &MainWindow::trainingFinished);
+    QVERIFY(window.embeddingSets()->currentSet());
+    QSignalSpy errors(window.feedback(), &embtune::gui::Feedback::errorShown);
+    QSignalSpy trained(window.training(), &embtune::gui::TrainingController::trainingFinished);
     window.showTab(2); // the Runs tab with the live chart, painted once before the run
     QTest::qWait(100);
     // A 5 ms timer on the GUI thread: the largest gap between its ticks over the whole run.
@@ -320,7 +320,7 @@ void TestMainWindow::linearRunKeepsEventLoopResponsive()
     embtune::gui::TrainRequest request;
     request.methodId = QStringLiteral("linear");
     request.params = {{"threads", "1"}}; // METHODS.md's defaults otherwise (30 epochs)
-    QVERIFY(window.train(request));
+    QVERIFY(window.training()->train(request));
     QTRY_VERIFY_WITH_TIMEOUT(trained.count() + errors.count() == 1, kTimeoutMs);
     QTest::qWait(100);
     ticker.stop();

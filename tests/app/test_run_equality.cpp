@@ -107,23 +107,23 @@ class TestRunEquality : public QObject {
         std::map<QString, std::map<std::string, double>> guiMeans; // method -> metric@k -> mean
         {
             auto window = embtune::test::makeWindow(m_settings);
-            QVERIFY(window->newWorkspace(guiWorkspace));
+            QVERIFY(window->workspace()->newWorkspace(guiWorkspace));
             QVERIFY(embtune::test::openAndWait(*window, datasetDir, kTimeoutMs));
             engine::LsaOptions lsa;
             lsa.dim = lsaDim;
-            QSignalSpy computed(window.get(), &MainWindow::embeddingsComputed);
-            QVERIFY(embtune::test::waitForJob(*window, computed, [&] { return window->computeLsa(lsa); }, kTimeoutMs));
+            QSignalSpy computed(window->embeddings(), &embtune::gui::EmbeddingsController::embeddingsComputed);
+            QVERIFY(embtune::test::waitForJob(*window, computed, [&] { return window->embeddings()->computeLsa(lsa); }, kTimeoutMs));
             const QString setKey = computed.first().first().toString();
-            QVERIFY(window->selectEmbeddings(setKey));
+            QVERIFY(window->embeddingSets()->select(setKey));
             if (std::any_of(cases.begin(), cases.end(), [](const Case &c) { return c.generated; })) {
                 embtune::gui::SynthRequest synth;
                 synth.name = QStringLiteral("ict");
                 synth.options.generator = "ict";
                 synth.options.perDocument = 1;
                 synth.options.seed = 0;
-                QVERIFY(embtune::test::runAndWait(*window, &MainWindow::queriesGenerated, [&] { return window->generateQueries(synth); },
+                QVERIFY(embtune::test::runAndWait(*window, &embtune::gui::GeneratedQueriesController::queriesGenerated, [&] { return window->generatedQueries()->generateQueries(synth); },
                                                  kTimeoutMs));
-                QVERIFY(window->selectEmbeddings(setKey));
+                QVERIFY(window->embeddingSets()->select(setKey));
             }
             for (const Case &c : cases) {
                 embtune::gui::TrainRequest request;
@@ -131,10 +131,10 @@ class TestRunEquality : public QObject {
                 request.params = c.params;
                 if (c.generated)
                     request.generatedSet = QStringLiteral("ict");
-                QVERIFY2(embtune::test::runAndWait(*window, &MainWindow::trainingFinished, [&] { return window->train(request); },
+                QVERIFY2(embtune::test::runAndWait(*window, &embtune::gui::TrainingController::trainingFinished, [&] { return window->training()->train(request); },
                                                   kTimeoutMs),
                          qPrintable(c.method));
-                const auto report = window->evaluation();
+                const auto report = window->runs()->lastEvaluation();
                 QVERIFY(report);
                 auto &means = guiMeans[c.method + (c.generated ? "+ict" : "")];
                 for (engine::Metric metric : engine::kAllMetrics)
@@ -142,7 +142,7 @@ class TestRunEquality : public QObject {
                         means[std::string(engine::metricKey(metric)) + "@" + std::to_string(k)] =
                             report->metrics.mean(metric, k);
             }
-            window->closeWorkspace();
+            window->workspace()->closeWorkspace();
         }
 
         // The CLI: `embtune-cli run` on each spec the GUI workspace stored.

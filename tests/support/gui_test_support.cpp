@@ -30,7 +30,7 @@ MainWindow::Options windowOptions(const QString &settingsFile)
 std::unique_ptr<MainWindow> makeWindow(const MainWindow::Options &options, QSize size)
 {
     auto window = std::make_unique<MainWindow>(options);
-    window->setErrorDialogsEnabled(false);
+    window->feedback()->setErrorDialogsEnabled(false);
     window->resize(size);
     window->show();
     return window;
@@ -38,30 +38,34 @@ std::unique_ptr<MainWindow> makeWindow(const MainWindow::Options &options, QSize
 
 bool waitForJob(MainWindow &window, QSignalSpy &done, const std::function<bool()> &start, int timeoutMs)
 {
-    QSignalSpy errors(&window, &MainWindow::errorShown);
-    QSignalSpy cancelled(&window, &MainWindow::jobCancelled);
+    QSignalSpy errors(window.feedback(), &gui::Feedback::errorShown);
+    QSignalSpy cancelled(window.jobs(), &gui::JobRunner::cancelled);
+    QSignalSpy trainingCancelled(window.training(), &gui::TrainingController::trainingCancelled);
     if (!start()) {
         qWarning() << "did not start:" << (errors.isEmpty() ? QString() : errors.first().first().toString());
         return false;
     }
     const bool finished = QTest::qWaitFor(
-        [&] { return done.count() + errors.count() + cancelled.count() > 0 && !window.isBusy() && !window.hasActiveTraining(); },
+        [&] { return done.count() + errors.count() + cancelled.count() + trainingCancelled.count() > 0 && !window.jobs()->isBusy() &&
+                   !window.training()->hasActiveTraining(); },
         timeoutMs);
     if (!errors.isEmpty())
         qWarning() << "error:" << errors.first().first().toString();
     if (!finished)
         qWarning() << "no" << done.signal() << "within" << timeoutMs << "ms";
-    return finished && done.count() == 1 && errors.isEmpty() && cancelled.isEmpty();
+    return finished && done.count() == 1 && errors.isEmpty() && cancelled.isEmpty() && trainingCancelled.isEmpty();
 }
 
 bool openAndWait(MainWindow &window, const QString &dir, int timeoutMs)
 {
-    return runAndWait(window, &MainWindow::datasetLoaded, [&] { return window.openDataset(dir); }, timeoutMs);
+    return runAndWait(window, &gui::WelcomeController::datasetLoaded, [&] { return window.welcome()->openDataset(dir); },
+                      timeoutMs);
 }
 
 bool importAndWait(MainWindow &window, const QString &dir, int timeoutMs)
 {
-    return runAndWait(window, &MainWindow::embeddingsLoaded, [&] { return window.importEmbeddings(dir); }, timeoutMs);
+    return runAndWait(window, &gui::EmbeddingsController::embeddingsLoaded,
+                      [&] { return window.embeddings()->importEmbeddings(dir); }, timeoutMs);
 }
 
 bool dropPath(QWidget &target, const QString &path)

@@ -3,7 +3,24 @@
 // MainWindow for a test, starting a job and waiting for its signal, dialogs, metric cells and the
 // files of their fixtures. Compiled once (library embtune_gui_test_support).
 
+#include "controllers/analysis_controller.h"
+#include "controllers/appearance_controller.h"
+#include "controllers/compare_controller.h"
+#include "controllers/embeddings_controller.h"
+#include "controllers/evaluation_controller.h"
+#include "controllers/explorer_controller.h"
+#include "controllers/generated_queries_controller.h"
+#include "controllers/training_controller.h"
+#include "controllers/welcome_controller.h"
+#include "controllers/workspace_controller.h"
+#include "dataset_context.h"
+#include "embedding_set_store.h"
+#include "feedback.h"
+#include "generated_set_store.h"
+#include "generated_training.h"
+#include "job_runner.h"
 #include "main_window.h"
+#include "run_store.h"
 
 #include <QApplication>
 #include <QByteArray>
@@ -27,25 +44,41 @@ inline constexpr int kGuiTimeoutMs = 60000;
 // The usual options of a test window: settings in `settingsFile`, the last session not reopened.
 gui::MainWindow::Options windowOptions(const QString &settingsFile);
 
-// A MainWindow with `options`, error dialogs off (errors arrive as errorShown only), resized to
-// `size` and shown.
+// A MainWindow with `options`, error dialogs off (errors arrive as Feedback::errorShown only),
+// resized to `size` and shown.
 std::unique_ptr<gui::MainWindow> makeWindow(const gui::MainWindow::Options &options, QSize size = QSize(1200, 800));
 inline std::unique_ptr<gui::MainWindow> makeWindow(const QString &settingsFile, QSize size = QSize(1200, 800))
 {
     return makeWindow(windowOptions(settingsFile), size);
 }
 
+// The object of `window` that emits signals of class C: a controller or a shared object.
+template <typename C> C *senderOf(gui::MainWindow &window);
+template <> inline gui::Feedback *senderOf(gui::MainWindow &w) { return w.feedback(); }
+template <> inline gui::JobRunner *senderOf(gui::MainWindow &w) { return w.jobs(); }
+template <> inline gui::RunStore *senderOf(gui::MainWindow &w) { return w.runs(); }
+template <> inline gui::WelcomeController *senderOf(gui::MainWindow &w) { return w.welcome(); }
+template <> inline gui::EmbeddingsController *senderOf(gui::MainWindow &w) { return w.embeddings(); }
+template <> inline gui::EvaluationController *senderOf(gui::MainWindow &w) { return w.evaluation(); }
+template <> inline gui::TrainingController *senderOf(gui::MainWindow &w) { return w.training(); }
+template <> inline gui::CompareController *senderOf(gui::MainWindow &w) { return w.compare(); }
+template <> inline gui::AnalysisController *senderOf(gui::MainWindow &w) { return w.analysis(); }
+template <> inline gui::GeneratedQueriesController *senderOf(gui::MainWindow &w) { return w.generatedQueries(); }
+template <> inline gui::WorkspaceController *senderOf(gui::MainWindow &w) { return w.workspace(); }
+
 // Calls `start` (starts a job; false when it refuses) and waits until `done` has been emitted and
-// the window is no longer busy (no job, no training queued or running). True when `done` was emitted exactly once and no error was shown
-// and nothing was cancelled within `timeoutMs`; an error shown is printed.
+// the window is no longer busy (no job, no training queued or running). True when `done` was
+// emitted exactly once and no error was shown and nothing was cancelled within `timeoutMs`; an
+// error shown is printed.
 bool waitForJob(gui::MainWindow &window, QSignalSpy &done, const std::function<bool()> &start, int timeoutMs);
 
-// The same for `signal` of the window, e.g. runAndWait(w, &MainWindow::evaluationFinished, [&] { return w.evaluate(); }).
-template <typename Signal>
-bool runAndWait(gui::MainWindow &window, Signal signal, const std::function<bool()> &start,
+// The same for `signal` of the controller (or shared object) that emits it, e.g.
+// runAndWait(w, &EvaluationController::evaluationFinished, [&] { return w.evaluation()->evaluate(); }).
+template <typename C, typename... Args>
+bool runAndWait(gui::MainWindow &window, void (C::*signal)(Args...), const std::function<bool()> &start,
                 int timeoutMs = kGuiTimeoutMs)
 {
-    QSignalSpy done(&window, signal);
+    QSignalSpy done(senderOf<C>(window), signal);
     return waitForJob(window, done, start, timeoutMs);
 }
 

@@ -6,7 +6,7 @@
 // error->code == Cancelled and no value, never a partial result.
 
 #include "data/dataset.h"
-#include "jobs/job_runner.h"
+#include "jobs/job_result.h"
 #include "embed/embedding_set.h"
 #include "embed/embedding_store.h"
 #include "embed/lsa_embedder.h"

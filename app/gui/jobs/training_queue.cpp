@@ -48,6 +48,7 @@ void TrainingQueue::enqueue(Run run)
     row.name = run.name;
     row.description = run.description;
     m_model->addRun(row);
+    m_specs.insert(run.key, run.request.spec);
     m_queued.append(std::move(run));
     startWaiting();
     if (!wasActive)
@@ -60,6 +61,7 @@ bool TrainingQueue::cancel(const QString &key)
         if (m_queued[i].key != key)
             continue;
         m_queued.removeAt(i);
+        m_specs.remove(key);
         m_model->setStatus(key, widgets::TrainingRunRow::Status::Cancelled, tr("cancelled before it started"));
         TrainJobResult result;
         result.error = engine::Error::cancelled();
@@ -76,8 +78,16 @@ bool TrainingQueue::cancel(const QString &key)
     return true;
 }
 
+const engine::RunSpec *TrainingQueue::specOf(const QString &key) const
+{
+    const auto it = m_specs.constFind(key);
+    return it == m_specs.constEnd() ? nullptr : &it.value();
+}
+
 void TrainingQueue::cancelAllAndWait()
 {
+    for (const Run &run : std::as_const(m_queued))
+        m_specs.remove(run.key);
     m_queued.clear();
     for (Running &running : m_running) {
         running.progress->cancel();
@@ -132,6 +142,7 @@ void TrainingQueue::drain(const QString &key, JobProgress *progress)
 void TrainingQueue::onFinished(const QString &key)
 {
     const Running running = m_running.take(key);
+    m_specs.remove(key);
     const TrainJobResult result = running.watcher->result();
     drain(key, running.progress); // the last epochs
     running.watcher->deleteLater();

@@ -59,6 +59,8 @@ public:
     int queuedCount() const { return int(m_queued.size()); }
     int runningCount() const { return int(m_running.size()); }
     bool isActive() const { return !m_queued.isEmpty() || !m_running.isEmpty(); }
+    // The spec of queued or running run `key` (the workspace records it); null otherwise.
+    const engine::RunSpec *specOf(const QString &key) const;
 
 signals:
     // A run ended (finished, failed or cancelled: see result.error). Emitted after the model's
@@ -81,6 +83,7 @@ private:
     int m_maxConcurrent = 1;
     QList<Run> m_queued;
     QHash<QString, Running> m_running;
+    QHash<QString, engine::RunSpec> m_specs; // of queued and running runs
     QTimer m_pollTimer;
 };
 

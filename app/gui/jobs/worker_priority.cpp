@@ -1,6 +1,6 @@
 #include "jobs/worker_priority.h"
 
-#include "jobs/job_runner.h"
+#include "jobs/job_result.h"
 
 #include <QThread>
 #include <QThreadPool>

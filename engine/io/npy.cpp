@@ -1,5 +1,6 @@
 #include "io/npy.h"
 
+#include "io/line_reader.h"
 #include "io/mapped_file.h"
 
 #include <bit>
@@ -267,24 +268,22 @@ Status writeNpyMatrix(const std::string &path, ConstMatrixMap matrix)
 
 Result<std::vector<std::string>> readIdList(const std::string &path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return Error::io("cannot open id list", path);
     std::vector<std::string> ids;
-    std::string line;
-    int64_t lineNumber = 0;
-    while (std::getline(in, line)) {
-        ++lineNumber;
-        if (!line.empty() && line.back() == '\r')
-            line.pop_back();
-        if (line.empty()) {
-            // A trailing empty line is fine; an empty line in the middle is an error.
-            if (in.peek() == std::char_traits<char>::eof())
-                break;
-            return Error::input("empty id", path, lineNumber);
-        }
-        ids.push_back(line);
-    }
+    int64_t emptyLine = 0; // an empty line seen last; fine only as the last line
+    Status status = forEachLine(
+        path,
+        [&](const char *text, size_t length, int64_t lineNumber) -> Status {
+            if (emptyLine != 0)
+                return Error::input("empty id", path, emptyLine);
+            if (length == 0)
+                emptyLine = lineNumber;
+            else
+                ids.emplace_back(text, length);
+            return {};
+        },
+        "id list");
+    if (!status)
+        return status.error();
     return ids;
 }
 

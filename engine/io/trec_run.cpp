@@ -1,13 +1,12 @@
 #include "io/trec_run.h"
 
+#include "io/line_reader.h"
 #include "io/npy.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -34,6 +33,34 @@ std::vector<std::string_view> splitFields(std::string_view line)
             fields.push_back(line.substr(start, i - start));
     }
     return fields;
+}
+
+// Appends the entry of one line to `lines` (blank lines add nothing). Errors name `file` and
+// the 1-based line `number`.
+Status parseRunLine(std::string_view line, int64_t number, const std::string &file, std::vector<TrecRunLine> &lines)
+{
+    const std::vector<std::string_view> fields = splitFields(line);
+    if (fields.empty())
+        return {};
+    if (fields.size() != 6)
+        return Error::input("expected 6 fields (qid Q0 docid rank score tag), found " + std::to_string(fields.size()),
+                            file, number);
+    TrecRunLine entry;
+    entry.queryId = std::string(fields[0]);
+    entry.docId = std::string(fields[2]);
+    entry.tag = std::string(fields[5]);
+    entry.line = number;
+    const std::string_view rank = fields[3];
+    const auto [rankEnd, rankError] = std::from_chars(rank.data(), rank.data() + rank.size(), entry.rank);
+    if (rankError != std::errc() || rankEnd != rank.data() + rank.size() || entry.rank < 1)
+        return Error::input("rank \"" + std::string(rank) + "\" is not a positive integer", file, number);
+    const std::string scoreText(fields[4]);
+    char *scoreEnd = nullptr;
+    entry.score = std::strtod(scoreText.c_str(), &scoreEnd);
+    if (scoreEnd != scoreText.c_str() + scoreText.size() || !std::isfinite(entry.score))
+        return Error::input("score \"" + scoreText + "\" is not a finite number", file, number);
+    lines.push_back(std::move(entry));
+    return {};
 }
 
 } // namespace
@@ -92,43 +119,24 @@ Result<std::vector<TrecRunLine>> parseTrecRun(const std::string &text, const std
             end = text.size();
         const std::string_view line(text.data() + pos, end - pos);
         pos = end + 1;
-        ++number;
-        const std::vector<std::string_view> fields = splitFields(line);
-        if (fields.empty())
-            continue;
-        if (fields.size() != 6)
-            return Error::input("expected 6 fields (qid Q0 docid rank score tag), found " +
-                                    std::to_string(fields.size()),
-                                file, number);
-        TrecRunLine entry;
-        entry.queryId = std::string(fields[0]);
-        entry.docId = std::string(fields[2]);
-        entry.tag = std::string(fields[5]);
-        entry.line = number;
-        const std::string_view rank = fields[3];
-        const auto [rankEnd, rankError] = std::from_chars(rank.data(), rank.data() + rank.size(), entry.rank);
-        if (rankError != std::errc() || rankEnd != rank.data() + rank.size() || entry.rank < 1)
-            return Error::input("rank \"" + std::string(rank) + "\" is not a positive integer", file, number);
-        const std::string scoreText(fields[4]);
-        char *scoreEnd = nullptr;
-        entry.score = std::strtod(scoreText.c_str(), &scoreEnd);
-        if (scoreEnd != scoreText.c_str() + scoreText.size() || !std::isfinite(entry.score))
-            return Error::input("score \"" + scoreText + "\" is not a finite number", file, number);
-        lines.push_back(std::move(entry));
+        if (Status s = parseRunLine(line, ++number, file, lines); !s)
+            return s.error();
     }
     return lines;
 }
 
 Result<std::vector<TrecRunLine>> readTrecRun(const std::string &path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return Error::io("cannot open the TREC run file", path);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad())
-        return Error::io("cannot read the TREC run file", path);
-    return parseTrecRun(buffer.str(), path);
+    std::vector<TrecRunLine> lines;
+    Status status = forEachLine(
+        path,
+        [&](const char *text, size_t length, int64_t number) {
+            return parseRunLine(std::string_view(text, length), number, path, lines);
+        },
+        "the TREC run file");
+    if (!status)
+        return status.error();
+    return lines;
 }
 
 Result<Ranking> rankingFromTrecRun(const std::vector<TrecRunLine> &lines, const Dataset &dataset,

@@ -1,0 +1,130 @@
+// Hostile and degenerate files for the engine's readers and writers (issue 15): lines that
+// never end, degenerate npy/safetensors shapes, inputs that made readers quadratic or
+// allocate beyond the file, and ids that text formats cannot hold.
+
+#include "data/beir_reader.h"
+#include "io/jsonl_vectors.h"
+#include "io/npy.h"
+#include "io/safetensors.h"
+#include "io/trec_run.h"
+#include "io/vector_file.h"
+#include "synth/synthetic_set.h"
+#include "support/fixtures.h"
+
+#include <QElapsedTimer>
+#include <QtTest>
+
+using namespace embtune::engine;
+using namespace embtune::test;
+
+namespace {
+
+constexpr size_t kLongLine = (size_t(16) << 20) + 1024; // just over the 16 MiB line cap
+
+// `prefix` followed by the decimal digits of `number` ("d17").
+std::string numbered(char prefix, int number)
+{
+    std::string id(1, prefix);
+    id += std::to_string(number);
+    return id;
+}
+
+// A dataset with documents d0..d{docs-1} and queries q0..q{queries-1}.
+Dataset makeDataset(int docs, int queries)
+{
+    Dataset dataset;
+    for (int i = 0; i < docs; ++i) {
+        dataset.docIds.add(numbered('d', i));
+        dataset.docs.push_back({});
+    }
+    for (int i = 0; i < queries; ++i) {
+        dataset.queryIds.add(numbered('q', i));
+        dataset.queries.push_back(numbered('q', i));
+    }
+    return dataset;
+}
+
+// `first` then a second line of kLongLine bytes with no end.
+std::string withLongSecondLine(const std::string &first)
+{
+    return first + "\n" + std::string(kLongLine, 'x');
+}
+
+} // namespace
+
+class TestHostileInput : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::string file(const std::string &name) const { return (path(m_dir) / name).string(); }
+
+    // The error is an input error naming `name` whose message contains `needle`.
+    static void expectInputError(const Error &error, const std::string &name, const char *needle)
+    {
+        const QString text = QString::fromStdString(error.toString());
+        QVERIFY2(error.code == ErrorCode::Input, qPrintable(text));
+        QVERIFY2(text.contains(QString::fromStdString(name)), qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String(needle)), qPrintable(text));
+    }
+
+private slots:
+    // Item 4: every line reader stops at the cap, naming the file and the line.
+    void longLineInEveryLineReader()
+    {
+        const Dataset dataset = makeDataset(3, 3);
+        const char *needle = "line 2 longer than 16 MiB";
+
+        writeText(file("ids.txt"), withLongSecondLine("d0"));
+        auto ids = readIdList(file("ids.txt"));
+        QVERIFY(!ids.ok());
+        expectInputError(ids.error(), "ids.txt", needle);
+        QCOMPARE(ids.error().line, int64_t(2));
+
+        writeText(file("queries.txt"), withLongSecondLine("q0"));
+        auto queryList = readQueryIdList(file("queries.txt"), dataset);
+        QVERIFY(!queryList.ok());
+        expectInputError(queryList.error(), "queries.txt", needle);
+
+        Dataset corpus;
+        writeText(file("corpus.jsonl"), withLongSecondLine("{\"_id\": \"d0\", \"text\": \"a\"}"));
+        const Status corpusStatus = readCorpusJsonl(file("corpus.jsonl"), corpus);
+        QVERIFY(!corpusStatus.ok());
+        expectInputError(corpusStatus.error(), "corpus.jsonl", needle);
+
+        LoadReport report;
+        writeText(file("qrels.tsv"), withLongSecondLine("query-id\tcorpus-id\tscore"));
+        auto qrels = readQrels(file("qrels.tsv"), dataset, report);
+        QVERIFY(!qrels.ok());
+        expectInputError(qrels.error(), "qrels.tsv", needle);
+
+        writeText(file("long.run"), withLongSecondLine("q0 Q0 d0 1 0.5 t"));
+        auto run = readTrecRun(file("long.run"));
+        QVERIFY(!run.ok());
+        expectInputError(run.error(), "long.run", needle);
+
+        writeText(file("vectors.jsonl"), withLongSecondLine("{\"_id\": \"d0\", \"embedding\": [1.0]}"));
+        auto vectors = readJsonlVectors(file("vectors.jsonl"));
+        QVERIFY(!vectors.ok());
+        expectInputError(vectors.error(), "vectors.jsonl", needle);
+    }
+
+    // Item 4: a "file" that never ends (before the cap, memory grew without bound).
+    void devZeroAsLineInput()
+    {
+        if (!std::filesystem::exists("/dev/zero"))
+            QSKIP("no /dev/zero");
+        auto ids = readIdList("/dev/zero");
+        QVERIFY(!ids.ok());
+        expectInputError(ids.error(), "/dev/zero", "line 1 longer than 16 MiB");
+        auto run = readTrecRun("/dev/zero");
+        QVERIFY(!run.ok());
+        expectInputError(run.error(), "/dev/zero", "line 1 longer than 16 MiB");
+        LoadReport report;
+        auto qrels = readQrels("/dev/zero", makeDataset(1, 1), report);
+        QVERIFY(!qrels.ok());
+        expectInputError(qrels.error(), "/dev/zero", "longer than 16 MiB");
+    }
+};
+
+QTEST_APPLESS_MAIN(TestHostileInput)
+#include "test_hostile_input.moc"

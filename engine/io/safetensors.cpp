@@ -202,6 +202,8 @@ Result<FloatMatrix> SafetensorsFile::matrix(const SafetensorsTensor &tensor) con
     const int64_t count = rows * cols;
     const char *raw = m_file->data() + m_dataStart + tensor.begin;
 
+    if (cols == 0)
+        return Error::input(where + "shape " + shapeText(tensor.shape) + ": vectors of dimension 0", m_path);
     if (tensor.dtype == "F32" && reinterpret_cast<uintptr_t>(raw) % alignof(float) == 0 &&
         count * 4 > kNpyMapThreshold) {
         const auto *values = reinterpret_cast<const float *>(raw);
@@ -213,7 +215,8 @@ Result<FloatMatrix> SafetensorsFile::matrix(const SafetensorsTensor &tensor) con
     }
     std::vector<float> values(static_cast<size_t>(count));
     if (tensor.dtype == "F32") {
-        std::memcpy(values.data(), raw, size_t(count) * 4);
+        if (count > 0)
+            std::memcpy(values.data(), raw, size_t(count) * 4);
     } else if (tensor.dtype == "F64") {
         for (int64_t i = 0; i < count; ++i) {
             double value;

@@ -124,6 +124,46 @@ private slots:
         QVERIFY(!qrels.ok());
         expectInputError(qrels.error(), "/dev/zero", "longer than 16 MiB");
     }
+
+    // Item 3: shape (2^40, 0) reached a memcpy to a null vector; (0, n) still reads.
+    void npyDegenerateShapes()
+    {
+        writeBytes(file("zero_cols.npy"), npyHeader("<f4", 1L << 40, 0));
+        auto zeroCols = readNpyMatrix(file("zero_cols.npy"));
+        QVERIFY(!zeroCols.ok());
+        expectInputError(zeroCols.error(), "zero_cols.npy", "dimension 0");
+
+        writeBytes(file("zero_rows.npy"), npyHeader("<f4", 0, 4));
+        auto zeroRows = readNpyMatrix(file("zero_rows.npy"));
+        QVERIFY2(zeroRows.ok(), zeroRows.ok() ? "" : zeroRows.error().toString().c_str());
+        QCOMPARE(zeroRows->rows(), int64_t(0));
+        QCOMPARE(zeroRows->cols(), int64_t(4));
+
+        // strtoll saturates at 2^63 - 1: an extent beyond it is refused as such.
+        std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999, 4), }";
+        dict.append((64 - (10 + dict.size() + 1) % 64) % 64, ' ');
+        dict.push_back('\n');
+        const std::string prefix("\x93NUMPY\x01\x00", 8);
+        writeBytes(file("overflow.npy"), prefix + char(dict.size() & 0xff) + char(dict.size() >> 8) + dict);
+        auto overflow = readNpyMatrix(file("overflow.npy"));
+        QVERIFY(!overflow.ok());
+        expectInputError(overflow.error(), "overflow.npy", "below 2^63");
+    }
+
+    // Item 3: the same shape in a safetensors tensor.
+    void safetensorsZeroColumns()
+    {
+        const std::string json = "{\"embeddings\":{\"dtype\":\"F32\",\"shape\":[1099511627776,0],\"data_offsets\":[0,0]}}";
+        std::string bytes(8, '\0');
+        const uint64_t length = json.size();
+        std::memcpy(bytes.data(), &length, 8);
+        writeBytes(file("zero_cols.safetensors"), bytes + json);
+        auto opened = SafetensorsFile::open(file("zero_cols.safetensors"));
+        QVERIFY2(opened.ok(), opened.ok() ? "" : opened.error().toString().c_str());
+        auto matrix = opened->matrix(*opened->find("embeddings"));
+        QVERIFY(!matrix.ok());
+        expectInputError(matrix.error(), "zero_cols.safetensors", "dimension 0");
+    }
 };
 
 QTEST_APPLESS_MAIN(TestHostileInput)

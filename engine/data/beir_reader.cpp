@@ -187,6 +187,7 @@ Status readQueriesJsonl(const std::string &path, Dataset &dataset)
 Result<Qrels> readQrels(const std::string &path, const Dataset &dataset, LoadReport &report)
 {
     std::map<int32_t, std::vector<Judgement>> byQuery;
+    std::unordered_set<uint64_t> judgedPairs; // (query << 32 | document) of every judgement kept
     int64_t skipped = 0, rounded = 0, duplicates = 0;
     std::string firstUnknown;
     bool first = true;
@@ -218,12 +219,11 @@ Result<Qrels> readQrels(const std::string &path, const Dataset &dataset, LoadRep
             ++skipped;
             return {};
         }
-        auto &list = byQuery[q];
-        if (std::any_of(list.begin(), list.end(), [d](const Judgement &j) { return j.doc == d; })) {
+        if (!judgedPairs.insert(uint64_t(uint32_t(q)) << 32 | uint32_t(d)).second) {
             ++duplicates;
             return {};
         }
-        list.push_back({d, gain});
+        byQuery[q].push_back({d, gain});
         return {};
     });
     if (!status.ok())

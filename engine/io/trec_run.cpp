@@ -14,6 +14,11 @@ namespace embtune::engine {
 
 namespace {
 
+// rankingFromTrecRun holds queries x longest list entries: at most this many, or
+// kMaxPaddingFactor times the number of lines when that is more.
+constexpr uint64_t kMinRankingCells = uint64_t(1) << 20;
+constexpr uint64_t kMaxPaddingFactor = 8;
+
 bool hasWhiteSpace(const std::string &text)
 {
     return std::any_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
@@ -165,8 +170,21 @@ Result<Ranking> rankingFromTrecRun(const std::vector<TrecRunLine> &lines, const 
         it->second.push_back({doc, line.score});
     }
     Ranking ranking;
+    int32_t longest = -1;
     for (const auto &[query, entries] : lists)
-        ranking.k = std::max(ranking.k, int32_t(entries.size()));
+        if (int32_t(entries.size()) > ranking.k) {
+            ranking.k = int32_t(entries.size());
+            longest = query;
+        }
+    // The ranking is dense (queries x longest list): bound it by the run's own size.
+    const uint64_t cells = uint64_t(order.size()) * uint64_t(ranking.k);
+    if (cells > std::max<uint64_t>(kMinRankingCells, kMaxPaddingFactor * uint64_t(lines.size())))
+        return Error::input("the run's lists are too uneven: query \"" + dataset.queryIds.id(longest) + "\" lists " +
+                                std::to_string(ranking.k) + " documents, and padding all " +
+                                std::to_string(order.size()) + " queries to that depth would take " +
+                                std::to_string(cells) + " entries for " + std::to_string(lines.size()) +
+                                " lines; cut every list to one depth",
+                            file);
     ranking.queries = order;
     ranking.docs.assign(order.size() * size_t(ranking.k), -1);
     ranking.scores.assign(order.size() * size_t(ranking.k), 0.0f);

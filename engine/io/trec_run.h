@@ -43,7 +43,8 @@ Result<std::vector<TrecRunLine>> readTrecRun(const std::string &path);
 // The ranking of a run over `dataset`: queries in order of first appearance, each list sorted
 // by score descending, ties by document id descending; k = the longest list, shorter lists
 // padded with -1. Errors (Input): an unknown query or document id, a document listed twice
-// for one query (naming the line of the second).
+// for one query (naming the line of the second), lists so uneven that the padded ranking would
+// hold more than max(2^20, 8 x lines) entries.
 Result<Ranking> rankingFromTrecRun(const std::vector<TrecRunLine> &lines, const Dataset &dataset,
                                    const std::string &file = {});
 

@@ -44,6 +44,18 @@ Dataset makeDataset(int docs, int queries)
     return dataset;
 }
 
+// A run line: query q<query> retrieves document d<doc> at `rank` with `score`.
+TrecRunLine runLine(int query, int doc, int32_t rank, double score)
+{
+    TrecRunLine line;
+    line.queryId = numbered('q', query);
+    line.docId = numbered('d', doc);
+    line.rank = rank;
+    line.score = score;
+    line.tag.assign(1, 't');
+    return line;
+}
+
 // `first` then a second line of kLongLine bytes with no end.
 std::string withLongSecondLine(const std::string &first)
 {
@@ -163,6 +175,90 @@ private slots:
         auto matrix = opened->matrix(*opened->find("embeddings"));
         QVERIFY(!matrix.ok());
         expectInputError(matrix.error(), "zero_cols.safetensors", "dimension 0");
+    }
+
+    // Item 9: the header length is bounded on read as on write (100 MB).
+    void safetensorsHeaderOverLimit()
+    {
+        const uint64_t length = 100'000'008;
+        std::string bytes(8 + length, ' ');
+        std::memcpy(bytes.data(), &length, 8);
+        bytes[8] = '{';
+        bytes[9] = '}';
+        writeBytes(file("big_header.safetensors"), bytes);
+        auto opened = SafetensorsFile::open(file("big_header.safetensors"));
+        std::filesystem::remove(file("big_header.safetensors"));
+        QVERIFY(!opened.ok());
+        expectInputError(opened.error(), "big_header.safetensors", "100 MB");
+    }
+
+    // Item 9: 100k tensors: the duplicate-name check was quadratic (about 11 s); now hashed.
+    void safetensorsManyTensorsLinear()
+    {
+        constexpr int tensors = 100000;
+        std::string json = "{";
+        for (int i = 0; i < tensors; ++i)
+            json += (i ? ",\"t" : "\"t") + std::to_string(i) + "\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}";
+        json += "}";
+        std::string bytes(8, '\0');
+        const uint64_t length = json.size();
+        std::memcpy(bytes.data(), &length, 8);
+        writeBytes(file("many.safetensors"), bytes + json);
+        QElapsedTimer timer;
+        timer.start();
+        auto opened = SafetensorsFile::open(file("many.safetensors"));
+        QVERIFY2(opened.ok(), opened.ok() ? "" : opened.error().toString().c_str());
+        QCOMPARE(int(opened->tensors().size()), tensors);
+        QVERIFY(opened->find("t99999") == &opened->tensors().back());
+        QVERIFY(opened->find("t100000") == nullptr);
+        QVERIFY2(timer.elapsed() < 3000, qPrintable(QString::number(timer.elapsed()) + " ms"));
+    }
+
+    // Item 9: 400k judgements of one query: the duplicate scan was quadratic (about 14 s);
+    // repeats still count once.
+    void qrelsManyJudgementsLinear()
+    {
+        constexpr int docs = 400000;
+        const Dataset dataset = makeDataset(docs, 1);
+        std::string text = "query-id\tcorpus-id\tscore\n";
+        for (int i = 0; i < docs; ++i)
+            text += "q0\td" + std::to_string(i) + "\t1\n";
+        text += "q0\td7\t2\n"; // a repeat: ignored, the first counts
+        writeText(file("many.tsv"), text);
+        LoadReport report;
+        QElapsedTimer timer;
+        timer.start();
+        auto qrels = readQrels(file("many.tsv"), dataset, report);
+        QVERIFY2(qrels.ok(), qrels.ok() ? "" : qrels.error().toString().c_str());
+        QVERIFY2(timer.elapsed() < 6000, qPrintable(QString::number(timer.elapsed()) + " ms"));
+        QCOMPARE(qrels->judgementCount(), int64_t(docs));
+        QCOMPARE(qrels->queries[0].gainOf(7), 1);
+        QCOMPARE(int(report.warnings.size()), 1);
+        QVERIFY(QString::fromStdString(report.warnings[0]).contains("ignored 1 repeated"));
+    }
+
+    // Item 9: one long list among many short ones no longer sizes the ranking queries x longest.
+    void trecRunUnevenListsRefused()
+    {
+        constexpr int queries = 3000, longest = 3000;
+        const Dataset dataset = makeDataset(longest, queries);
+        std::vector<TrecRunLine> lines;
+        for (int d = 0; d < longest; ++d)
+            lines.push_back(runLine(0, d, d + 1, double(longest - d)));
+        for (int q = 1; q < queries; ++q)
+            lines.push_back(runLine(q, 0, 1, 1.0));
+        auto ranking = rankingFromTrecRun(lines, dataset, "uneven.run");
+        QVERIFY(!ranking.ok());
+        expectInputError(ranking.error(), "uneven.run", "too uneven");
+
+        // Even lists of the same total size are fine.
+        lines.clear();
+        for (int q = 0; q < 60; ++q)
+            for (int d = 0; d < 100; ++d)
+                lines.push_back(runLine(q, d, d + 1, double(100 - d)));
+        auto even = rankingFromTrecRun(lines, dataset, "even.run");
+        QVERIFY2(even.ok(), even.ok() ? "" : even.error().toString().c_str());
+        QCOMPARE(even->k, 100);
     }
 };
 

@@ -1,5 +1,6 @@
 #include "io/trec_run.h"
 
+#include "io/id_fields.h"
 #include "io/line_reader.h"
 #include "io/npy.h"
 
@@ -70,7 +71,11 @@ Status parseRunLine(std::string_view line, int64_t number, const std::string &fi
 
 } // namespace
 
-Result<std::string> formatTrecRun(const Ranking &ranking, const Dataset &dataset, const std::string &tag, int32_t depth)
+namespace {
+
+// formatTrecRun with errors naming `path` (the file that would be written; may be empty).
+Result<std::string> formatRun(const Ranking &ranking, const Dataset &dataset, const std::string &tag, int32_t depth,
+                              const std::string &path)
 {
     if (depth < 1)
         return Error::usage("TREC run depth must be at least 1 (got " + std::to_string(depth) + ")");
@@ -82,16 +87,21 @@ Result<std::string> formatTrecRun(const Ranking &ranking, const Dataset &dataset
     char score[32];
     for (size_t row = 0; row < ranking.size(); ++row) {
         const std::string &qid = dataset.queryIds.id(ranking.queries[row]);
+        if (Status s = checkTrecField(qid, "query id", path); !s)
+            return s.error();
         const int32_t *docs = ranking.docsOf(row);
         const float *scores = ranking.scoresOf(row);
         int32_t rank = 0;
         for (int32_t i = 0; i < n; ++i) {
             if (docs[i] < 0)
                 continue;
+            const std::string &docId = dataset.docIds.id(docs[i]);
+            if (Status s = checkTrecField(docId, "document id", path); !s)
+                return s.error();
             std::snprintf(score, sizeof score, "%.9g", double(scores[i]));
             out += qid;
             out += " Q0 ";
-            out += dataset.docIds.id(docs[i]);
+            out += docId;
             out += ' ';
             out += std::to_string(++rank);
             out += ' ';
@@ -104,10 +114,17 @@ Result<std::string> formatTrecRun(const Ranking &ranking, const Dataset &dataset
     return out;
 }
 
+} // namespace
+
+Result<std::string> formatTrecRun(const Ranking &ranking, const Dataset &dataset, const std::string &tag, int32_t depth)
+{
+    return formatRun(ranking, dataset, tag, depth, {});
+}
+
 Status writeTrecRun(const std::string &path, const Ranking &ranking, const Dataset &dataset, const std::string &tag,
                     int32_t depth)
 {
-    auto text = formatTrecRun(ranking, dataset, tag, depth);
+    auto text = formatRun(ranking, dataset, tag, depth, path);
     if (!text)
         return text.error();
     return writeFileAtomically(path, *text);

@@ -26,7 +26,8 @@ struct TrecRunLine {
 
 // The text of a run: the first min(depth, ranking.k) documents of each row of `ranking`
 // (padding -1 entries are skipped), queries in ranking order. Ids come from `dataset`.
-// depth < 1 is a usage error; so is a tag that is empty or contains white space.
+// depth < 1 is a usage error; so is a tag that is empty or contains white space. A query or
+// document id with white space (the field separator) is an input error naming the id.
 Result<std::string> formatTrecRun(const Ranking &ranking, const Dataset &dataset, const std::string &tag,
                                   int32_t depth = 100);
 

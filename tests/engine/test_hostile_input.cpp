@@ -260,6 +260,90 @@ private slots:
         QVERIFY2(even.ok(), even.ok() ? "" : even.error().toString().c_str());
         QCOMPARE(even->k, 100);
     }
+
+    // Item 10: ids with white space cannot go into a TREC run; the error names the id.
+    void trecRunRefusesIdsWithWhiteSpace()
+    {
+        for (const std::string bad : {"d 1", "d\t1", "d\n1", "d\r1"}) {
+            Dataset dataset = makeDataset(2, 1);
+            dataset.docIds = IdTable();
+            dataset.docIds.add("d0");
+            dataset.docIds.add(bad);
+            Ranking ranking;
+            ranking.k = 2;
+            ranking.queries = {0};
+            ranking.docs = {1, 0};
+            ranking.scores = {0.9f, 0.5f};
+            const Status status = writeTrecRun(file("ids.run"), ranking, dataset, "tag");
+            QVERIFY2(!status.ok(), bad.c_str());
+            expectInputError(status.error(), "ids.run", "white space");
+            QVERIFY2(QString::fromStdString(status.error().message).contains(QString::fromStdString(JsonEscaped(bad))),
+                     status.error().message.c_str());
+            QVERIFY(!std::filesystem::exists(file("ids.run")));
+        }
+        Dataset dataset = makeDataset(1, 1);
+        dataset.queryIds = IdTable();
+        dataset.queryIds.add("q 0");
+        Ranking ranking{1, {0}, {0}, {1.0f}};
+        const Status status = writeTrecRun(file("qid.run"), ranking, dataset, "tag");
+        QVERIFY(!status.ok());
+        expectInputError(status.error(), "qid.run", "query id \"q 0\"");
+    }
+
+    // Item 10: a generated set's qrels TSV refuses ids with tabs, line breaks or edge spaces.
+    void qrelsTsvRefusesIdsItCannotHold()
+    {
+        for (const std::string bad : {"d\t1", "d\n1", "d\r1", " d1", "d1 "}) {
+            Dataset dataset;
+            dataset.docIds.add(bad);
+            dataset.docs.push_back({"", "text"});
+            SyntheticSet set;
+            set.generator = "title";
+            set.parametersJson = "{}";
+            set.queries.push_back({"gen:0", "a query", 0, false});
+            const std::string dir = file("generated");
+            const Status status = writeSyntheticSet(set, dataset, dir);
+            QVERIFY2(!status.ok(), bad.c_str());
+            expectInputError(status.error(), "train.tsv", "document id");
+            QVERIFY(!std::filesystem::exists(dir + "/qrels/train.tsv"));
+        }
+        // An inner space is fine in a TSV field.
+        Dataset dataset;
+        dataset.docIds.add("d 1");
+        dataset.docs.push_back({"", "text"});
+        SyntheticSet set;
+        set.generator = "title";
+        set.parametersJson = "{}";
+        set.queries.push_back({"gen:0", "a query", 0, false});
+        const Status status = writeSyntheticSet(set, dataset, file("generated_ok"));
+        QVERIFY2(status.ok(), status.ok() ? "" : status.error().toString().c_str());
+    }
+
+    // Item 10: the id list writer's error names the id.
+    void idListErrorNamesTheId()
+    {
+        const std::vector<float> values{1.0f, 2.0f};
+        const Status status = writeVectorFile(file("v.npy"), VectorFormat::Npy, ConstMatrixMap(values.data(), 2, 1),
+                                              {"ok", "line\nbreak"});
+        QVERIFY(!status.ok());
+        expectInputError(status.error(), "v.npy", "\"line\\nbreak\"");
+    }
+
+private:
+    // `id` as a JSON string literal, as error messages quote it.
+    static std::string JsonEscaped(const std::string &id)
+    {
+        std::string out = "\"";
+        for (const char c : id) {
+            switch (c) {
+            case '\t': out += "\\t"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            default: out += c;
+            }
+        }
+        return out + "\"";
+    }
 };
 
 QTEST_APPLESS_MAIN(TestHostileInput)

@@ -15,6 +15,7 @@
 #include <hnswlib/hnswlib.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <bit>
 #include <cmath>
@@ -74,14 +75,41 @@ struct Candidate {
     int32_t label;
 };
 
-// InnerProductSpace's constructor assigns hnswlib's global SIMD function pointers; serialise
-// constructions so two indexes built at once do not race on them.
-std::mutex g_spaceMutex;
+// hnswlib's inner-product space. InnerProductSpace's constructor writes hnswlib's global SIMD
+// function pointers (InnerProductSIMD16Ext, ...), which the distance functions of every index
+// read while searching. They are written once, by the first IpSpace (a function-local static,
+// initialised under the C++ runtime's lock); every IpSpace takes its distance function from
+// that table and writes no global, so building or loading an index never races with a search.
+class IpSpace final : public hnswlib::SpaceInterface<float> {
+public:
+    explicit IpSpace(size_t dim) : m_dim(dim), m_distance(distanceFor(dim)) {}
+    size_t get_data_size() override { return m_dim * sizeof(float); }
+    hnswlib::DISTFUNC<float> get_dist_func() override { return m_distance; }
+    void *get_dist_func_param() override { return &m_dim; }
 
-std::unique_ptr<hnswlib::InnerProductSpace> makeSpace(int64_t dim)
+private:
+    // InnerProductSpace picks its function by dim % 16 == 0, dim % 4 == 0, dim > 16, dim > 4,
+    // else; the table holds its choice for one dimension of each class.
+    static hnswlib::DISTFUNC<float> distanceFor(size_t dim)
+    {
+        static const std::array<hnswlib::DISTFUNC<float>, 5> table = [] {
+            std::array<hnswlib::DISTFUNC<float>, 5> t{};
+            const size_t representative[5] = {16, 4, 17, 5, 1};
+            for (size_t i = 0; i < t.size(); ++i)
+                t[i] = hnswlib::InnerProductSpace(representative[i]).get_dist_func();
+            return t;
+        }();
+        const size_t kind = dim % 16 == 0 ? 0 : dim % 4 == 0 ? 1 : dim > 16 ? 2 : dim > 4 ? 3 : 4;
+        return table[kind];
+    }
+
+    size_t m_dim;
+    hnswlib::DISTFUNC<float> m_distance;
+};
+
+std::unique_ptr<IpSpace> makeSpace(int64_t dim)
 {
-    std::lock_guard lock(g_spaceMutex);
-    return std::make_unique<hnswlib::InnerProductSpace>(size_t(dim));
+    return std::make_unique<IpSpace>(size_t(dim));
 }
 
 Error internalError(const std::string &what)
@@ -193,7 +221,7 @@ bool hnswSpaceFromName(std::string_view name, HnswSpace &space)
 struct HnswIndex::State {
     HnswParameters parameters;
     int64_t dim = 0;
-    std::unique_ptr<hnswlib::InnerProductSpace> space; // outlives graph (declared first)
+    std::unique_ptr<IpSpace> space; // outlives graph (declared first)
     std::unique_ptr<Graph> graph;
     std::vector<std::string> ids;                      // per label
     std::unordered_map<std::string, int32_t> labelById;

@@ -1,5 +1,6 @@
-// Crafted hnswlib index files and sidecars (issue 15, items 1 and 2): every one is refused
-// with an input error naming the file before any search.
+// Crafted hnswlib index files and sidecars (issue 15, items 1, 2 and 11): every one is refused
+// with an input error naming the file before any search, and hnswlib's global SIMD function
+// pointers are not written once an index exists.
 
 #include "search/hnsw_index.h"
 #include "support/fixtures.h"
@@ -15,6 +16,14 @@
 
 using namespace embtune::engine;
 using embtune::test::path;
+
+// hnswlib's global pointer to its 16-float inner-product kernel: defined in the engine's
+// hnsw_index.cpp when hnswlib is built with its SIMD code (not under the sanitizers); a weak
+// reference is null without it.
+namespace hnswlib {
+using TestDistanceFunction = float (*)(const void *, const void *, const void *);
+extern TestDistanceFunction InnerProductSIMD16Ext __attribute__((weak));
+} // namespace hnswlib
 
 namespace {
 
@@ -55,6 +64,17 @@ template <typename T>
 void poke(std::string &bytes, size_t offset, T value)
 {
     std::memcpy(bytes.data() + offset, &value, sizeof value);
+}
+
+// Scalar inner product over *dim floats: stands in for hnswlib's SIMD kernel.
+float scalarInnerProduct(const void *a, const void *b, const void *dim)
+{
+    const auto *x = static_cast<const float *>(a);
+    const auto *y = static_cast<const float *>(b);
+    float sum = 0;
+    for (size_t i = 0; i < *static_cast<const size_t *>(dim); ++i)
+        sum += x[i] * y[i];
+    return sum;
 }
 
 } // namespace
@@ -197,6 +217,30 @@ private slots:
         const QString text = QString::fromStdString(loaded.error().toString());
         QVERIFY2(text.contains("count.hnsw.json"), qPrintable(text));
         QVERIFY2(text.contains("300 ids for 2147483647 vectors"), qPrintable(text));
+    }
+
+    // Item 11: once an index exists, building or loading another one leaves hnswlib's global
+    // SIMD function pointers alone (they were rewritten while other threads searched).
+    void simdPointersWrittenOnce()
+    {
+        if (&hnswlib::InnerProductSIMD16Ext == nullptr)
+            QSKIP("hnswlib is built without its SIMD code here (sanitizer build)");
+        const auto original = hnswlib::InnerProductSIMD16Ext;
+        hnswlib::InnerProductSIMD16Ext = &scalarInnerProduct;
+        // Dimension 20 uses the 16-float kernel through the global pointer, plus a residual.
+        const FloatMatrix vectors = randomMatrix(200, 20, 5);
+        auto built = HnswIndex::build(vectors, makeIds(200), HnswParameters{}, 1);
+        auto loaded = HnswIndex::load(m_index, m_vectors, m_ids, 1);
+        const bool untouched = hnswlib::InnerProductSIMD16Ext == &scalarInnerProduct;
+        std::vector<int32_t> rows(50);
+        std::iota(rows.begin(), rows.end(), 0);
+        Result<Ranking> found = built.ok() ? built->search(vectors, rows, 1, 1) : Result<Ranking>(built.error());
+        hnswlib::InnerProductSIMD16Ext = original;
+        QVERIFY(built.ok() && loaded.ok());
+        QVERIFY(untouched);
+        QVERIFY(found.ok());
+        for (size_t i = 0; i < rows.size(); ++i)
+            QCOMPARE(found->docs[i], rows[i]); // each vector finds itself first
     }
 };
 

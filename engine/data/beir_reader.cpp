@@ -1,5 +1,7 @@
 #include "data/beir_reader.h"
 
+#include "io/line_reader.h"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -10,65 +12,28 @@
 #include <memory>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <unordered_set>
 
 namespace fs = std::filesystem;
 
 namespace embtune::engine {
 namespace {
 
-// Streams `path` in chunks and calls onLine(text, length, lineNumber) for each non-blank line
-// (1-based line numbers, "\r\n" accepted). At least simdjson::SIMDJSON_PADDING readable bytes
-// follow the end of every line passed, as simdjson's parser requires. Memory stays at one chunk
-// (or the longest line) however large the file is.
+// Calls onLine(text, length, lineNumber) for each non-blank line of `path` (forEachLine: lines
+// capped at kMaxLineBytes, "\r\n" accepted, `what` names the file when it cannot be opened);
+// simdjson's padding follows every line.
 template <typename OnLine>
-Status forEachFileLine(const std::string &path, OnLine &&onLine)
+Status forEachFileLine(const std::string &path, OnLine &&onLine, const char *what = "the file")
 {
-    std::unique_ptr<std::FILE, int (*)(std::FILE *)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-    if (!file)
-        return Error::io(std::string("cannot open: ") + std::strerror(errno), path);
-    constexpr size_t padding = simdjson::SIMDJSON_PADDING;
-    std::vector<char> buffer((size_t(8) << 20) + padding);
-    size_t filled = 0;
-    int64_t lineNumber = 0;
-    bool eof = false;
-    auto emit = [&](size_t start, size_t end) -> Status {
-        ++lineNumber;
-        size_t len = end - start;
-        if (len > 0 && buffer[start + len - 1] == '\r')
-            --len;
-        for (size_t i = 0; i < len; ++i)
-            if (buffer[start + i] != ' ' && buffer[start + i] != '\t')
-                return onLine(buffer.data() + start, len, lineNumber);
-        return {};
-    };
-    while (!eof) {
-        if (filled == buffer.size() - padding) // one line longer than the buffer: grow
-            buffer.resize(2 * (buffer.size() - padding) + padding);
-        const size_t got = std::fread(buffer.data() + filled, 1, buffer.size() - padding - filled, file.get());
-        if (got == 0) {
-            if (std::ferror(file.get()))
-                return Error::io("read error", path);
-            eof = true;
-        }
-        filled += got;
-        size_t start = 0;
-        while (const void *nl = std::memchr(buffer.data() + start, '\n', filled - start)) {
-            const size_t end = size_t(static_cast<const char *>(nl) - buffer.data());
-            if (Status status = emit(start, end); !status.ok())
-                return status;
-            start = end + 1;
-        }
-        if (eof && start < filled) { // last line without a newline
-            if (Status status = emit(start, filled); !status.ok())
-                return status;
-            start = filled;
-        }
-        std::memmove(buffer.data(), buffer.data() + start, filled - start);
-        filled -= start;
-    }
-    return {};
+    static_assert(kLinePadding >= simdjson::SIMDJSON_PADDING);
+    return forEachLine(
+        path,
+        [&](const char *text, size_t length, int64_t lineNumber) -> Status {
+            if (isBlankLine(text, length))
+                return {};
+            return onLine(text, length, lineNumber);
+        },
+        what);
 }
 
 // String value of an id field: a JSON string as is, a JSON number by its literal text.
@@ -222,6 +187,7 @@ Status readQueriesJsonl(const std::string &path, Dataset &dataset)
 Result<Qrels> readQrels(const std::string &path, const Dataset &dataset, LoadReport &report)
 {
     std::map<int32_t, std::vector<Judgement>> byQuery;
+    std::unordered_set<uint64_t> judgedPairs; // (query << 32 | document) of every judgement kept
     int64_t skipped = 0, rounded = 0, duplicates = 0;
     std::string firstUnknown;
     bool first = true;
@@ -253,12 +219,11 @@ Result<Qrels> readQrels(const std::string &path, const Dataset &dataset, LoadRep
             ++skipped;
             return {};
         }
-        auto &list = byQuery[q];
-        if (std::any_of(list.begin(), list.end(), [d](const Judgement &j) { return j.doc == d; })) {
+        if (!judgedPairs.insert(uint64_t(uint32_t(q)) << 32 | uint32_t(d)).second) {
             ++duplicates;
             return {};
         }
-        list.push_back({d, gain});
+        byQuery[q].push_back({d, gain});
         return {};
     });
     if (!status.ok())
@@ -287,22 +252,13 @@ Result<Qrels> readQrels(const std::string &path, const Dataset &dataset, LoadRep
 
 Result<std::vector<int32_t>> readQueryIdList(const std::string &path, const Dataset &dataset)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return Error::io("cannot open query list", path);
     std::vector<int32_t> out;
     std::vector<bool> seen(size_t(dataset.queryCount()), false);
-    std::string line;
-    int64_t lineNumber = 0;
-    while (std::getline(in, line)) {
-        ++lineNumber;
-        if (!line.empty() && line.back() == '\r')
-            line.pop_back();
+    Status status = forEachFileLine(path, [&](const char *text, size_t length, int64_t lineNumber) -> Status {
+        const std::string_view line(text, length);
         const auto begin = line.find_first_not_of(" \t");
-        if (begin == std::string::npos)
-            continue;
         const auto end = line.find_last_not_of(" \t");
-        const std::string id = line.substr(begin, end - begin + 1);
+        const std::string id(line.substr(begin, end - begin + 1));
         const int32_t q = dataset.queryIds.find(id);
         if (q < 0)
             return Error::input("unknown query id \"" + id + "\"", path, lineNumber);
@@ -310,7 +266,10 @@ Result<std::vector<int32_t>> readQueryIdList(const std::string &path, const Data
             seen[size_t(q)] = true;
             out.push_back(q);
         }
-    }
+        return {};
+    }, "query list");
+    if (!status)
+        return status.error();
     if (out.empty())
         return Error::input("the query list is empty", path);
     return out;

@@ -1,6 +1,7 @@
 #include "io/jsonl_vectors.h"
 
 #include "io/json_writer.h"
+#include "io/line_reader.h"
 #include "io/mapped_file.h"
 
 #include <simdjson.h>
@@ -14,14 +15,6 @@
 
 namespace embtune::engine {
 namespace {
-
-bool isBlank(const char *text, size_t length)
-{
-    for (size_t i = 0; i < length; ++i)
-        if (text[i] != ' ' && text[i] != '\t' && text[i] != '\r')
-            return false;
-    return true;
-}
 
 // Id text of an "_id" value: a string as is, an integer by its decimal literal.
 bool idText(simdjson::dom::element element, std::string &out)
@@ -75,7 +68,9 @@ Result<IdVectors> readJsonlVectors(const std::string &path)
         const size_t length = end - start;
         start = end + 1;
         ++lineNumber;
-        if (isBlank(line, length)) {
+        if (length > kMaxLineBytes)
+            return lineTooLongError(path, lineNumber);
+        if (isBlankLine(line, length)) {
             if (blankLine == 0)
                 blankLine = lineNumber;
             continue;

@@ -1,8 +1,10 @@
 #include "io/npy.h"
 
+#include "io/line_reader.h"
 #include "io/mapped_file.h"
 
 #include <bit>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -14,6 +16,7 @@ namespace {
 
 constexpr char kMagic[] = "\x93NUMPY";
 constexpr size_t kMagicSize = 6;
+constexpr int64_t kNpyMaxElements = int64_t(1) << 40; // rows x cols of a readable matrix
 
 // Decodes an IEEE 754 half-precision value.
 float halfToFloat(uint16_t h)
@@ -97,8 +100,9 @@ bool parseShape(const std::string &text, std::vector<int64_t> &shape)
         const auto e = part.find_last_not_of(" L");
         const std::string number = part.substr(b, e - b + 1);
         char *endPtr = nullptr;
+        errno = 0;
         const long long value = std::strtoll(number.c_str(), &endPtr, 10);
-        if (*endPtr != '\0' || value < 0)
+        if (endPtr == number.c_str() || *endPtr != '\0' || value < 0 || errno == ERANGE)
             return false;
         shape.push_back(value);
     }
@@ -142,7 +146,7 @@ Result<NpyHeader> parseNpyHeader(const char *bytes, size_t size, const std::stri
         return Error::input("the .npy header has no 'fortran_order'", path);
     header.fortranOrder = (value == "True");
     if (!dictValue(dict, "shape", value) || !parseShape(value, header.shape))
-        return Error::input("the .npy header has no valid 'shape'", path);
+        return Error::input("the .npy header has no valid 'shape' (non-negative integers below 2^63)", path);
     return header;
 }
 
@@ -172,8 +176,12 @@ Result<FloatMatrix> readNpyMatrix(const std::string &path)
                                 " dimensions",
                             path);
     const int64_t rows = header.shape[0], cols = header.shape[1];
-    if (cols > 0 && rows > (int64_t(1) << 40) / cols)
-        return Error::input("array shape is too large", path);
+    if (cols == 0)
+        return Error::input("the array has shape (" + std::to_string(rows) + ", 0): vectors of dimension 0", path);
+    if (rows > kNpyMaxElements / cols)
+        return Error::input("array shape (" + std::to_string(rows) + ", " + std::to_string(cols) +
+                                ") is too large (more than 2^40 values)",
+                            path);
     const int64_t expected = rows * cols * int64_t(itemSize);
     const int64_t available = int64_t(file->size()) - header.dataOffset;
     if (available < expected)
@@ -204,7 +212,8 @@ Result<FloatMatrix> readNpyMatrix(const std::string &path)
     }
     std::vector<float> values(size_t(rows * cols));
     if (itemSize == 4) {
-        std::memcpy(values.data(), raw, values.size() * 4);
+        if (!values.empty())
+            std::memcpy(values.data(), raw, values.size() * 4);
     } else if (itemSize == 8) {
         for (size_t i = 0; i < values.size(); ++i) {
             double v;
@@ -267,24 +276,22 @@ Status writeNpyMatrix(const std::string &path, ConstMatrixMap matrix)
 
 Result<std::vector<std::string>> readIdList(const std::string &path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return Error::io("cannot open id list", path);
     std::vector<std::string> ids;
-    std::string line;
-    int64_t lineNumber = 0;
-    while (std::getline(in, line)) {
-        ++lineNumber;
-        if (!line.empty() && line.back() == '\r')
-            line.pop_back();
-        if (line.empty()) {
-            // A trailing empty line is fine; an empty line in the middle is an error.
-            if (in.peek() == std::char_traits<char>::eof())
-                break;
-            return Error::input("empty id", path, lineNumber);
-        }
-        ids.push_back(line);
-    }
+    int64_t emptyLine = 0; // an empty line seen last; fine only as the last line
+    Status status = forEachLine(
+        path,
+        [&](const char *text, size_t length, int64_t lineNumber) -> Status {
+            if (emptyLine != 0)
+                return Error::input("empty id", path, emptyLine);
+            if (length == 0)
+                emptyLine = lineNumber;
+            else
+                ids.emplace_back(text, length);
+            return {};
+        },
+        "id list");
+    if (!status)
+        return status.error();
     return ids;
 }
 

@@ -9,6 +9,7 @@
 #include <bit>
 #include <cstring>
 #include <filesystem>
+#include <unordered_set>
 
 namespace embtune::engine {
 
@@ -98,6 +99,10 @@ Result<SafetensorsFile> SafetensorsFile::open(const std::string &path)
         return Error::input("the header length " + std::to_string(headerLength) + " is larger than the file (" +
                                 std::to_string(size) + " bytes): truncated or not a safetensors file",
                             path);
+    if (headerLength > uint64_t(kMaxHeaderBytes))
+        return Error::input("the header length " + std::to_string(headerLength) +
+                                " is over the format's 100 MB limit: not a safetensors file?",
+                            path);
     file.m_dataStart = 8 + int64_t(headerLength);
     const int64_t dataSize = size - file.m_dataStart;
 
@@ -124,7 +129,7 @@ Result<SafetensorsFile> SafetensorsFile::open(const std::string &path)
             continue;
         }
         const std::string where = "tensor \"" + name + "\": ";
-        if (file.find(name))
+        if (!file.m_byName.try_emplace(name, file.m_tensors.size()).second)
             return Error::input(where + "named twice in the header", path);
         simdjson::dom::object info;
         if (field.value.get_object().get(info))
@@ -186,10 +191,8 @@ Result<SafetensorsFile> SafetensorsFile::open(const std::string &path)
 
 const SafetensorsTensor *SafetensorsFile::find(const std::string &name) const
 {
-    for (const auto &tensor : m_tensors)
-        if (tensor.name == name)
-            return &tensor;
-    return nullptr;
+    const auto it = m_byName.find(name);
+    return it == m_byName.end() ? nullptr : &m_tensors[it->second];
 }
 
 Result<FloatMatrix> SafetensorsFile::matrix(const SafetensorsTensor &tensor) const
@@ -199,6 +202,8 @@ Result<FloatMatrix> SafetensorsFile::matrix(const SafetensorsTensor &tensor) con
         return Error::input(where + "expected 2 dimensions (rows x dimension), found shape " + shapeText(tensor.shape),
                             m_path);
     const int64_t rows = tensor.shape[0], cols = tensor.shape[1];
+    if (cols == 0)
+        return Error::input(where + "shape " + shapeText(tensor.shape) + ": vectors of dimension 0", m_path);
     const int64_t count = rows * cols;
     const char *raw = m_file->data() + m_dataStart + tensor.begin;
 
@@ -213,7 +218,8 @@ Result<FloatMatrix> SafetensorsFile::matrix(const SafetensorsTensor &tensor) con
     }
     std::vector<float> values(static_cast<size_t>(count));
     if (tensor.dtype == "F32") {
-        std::memcpy(values.data(), raw, size_t(count) * 4);
+        if (count > 0)
+            std::memcpy(values.data(), raw, size_t(count) * 4);
     } else if (tensor.dtype == "F64") {
         for (int64_t i = 0; i < count; ++i) {
             double value;
@@ -251,14 +257,14 @@ Status writeSafetensors(const std::string &path, const std::vector<SafetensorsF3
         header.endObject();
     }
     std::vector<int64_t> counts;
+    std::unordered_set<std::string_view> names;
     int64_t offset = 0;
     for (size_t i = 0; i < tensors.size(); ++i) {
         const auto &tensor = tensors[i];
         if (tensor.name.empty() || tensor.name == "__metadata__")
             return Error::usage("invalid tensor name \"" + tensor.name + "\" (writing " + path + ")");
-        for (size_t j = 0; j < i; ++j)
-            if (tensors[j].name == tensor.name)
-                return Error::usage("tensor \"" + tensor.name + "\" given twice (writing " + path + ")");
+        if (!names.insert(tensor.name).second)
+            return Error::usage("tensor \"" + tensor.name + "\" given twice (writing " + path + ")");
         int64_t count = 1;
         for (const int64_t extent : tensor.shape) {
             if (extent < 0)

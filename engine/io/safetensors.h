@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace embtune::engine {
@@ -32,9 +33,10 @@ struct SafetensorsTensor {
 // shared); read-only and safe to use from several threads.
 class SafetensorsFile {
 public:
-    // Maps `path` and validates the header: its length against the file size, the JSON, every
-    // tensor's dtype, shape and data_offsets (inside the data section, matching the shape's
-    // byte size, not overlapping another tensor) and string-only metadata. Errors name the file.
+    // Maps `path` and validates the header: its length against the file size and the format's
+    // 100 MB limit, the JSON, every tensor's dtype, shape and data_offsets (inside the data
+    // section, matching the shape's byte size, not overlapping another tensor) and string-only
+    // metadata. Errors name the file.
     static Result<SafetensorsFile> open(const std::string &path);
 
     const std::string &path() const { return m_path; }
@@ -53,6 +55,7 @@ private:
     std::shared_ptr<MappedFile> m_file;
     int64_t m_dataStart = 0; // 8 + header length
     std::vector<SafetensorsTensor> m_tensors;
+    std::unordered_map<std::string, size_t> m_byName; // index into m_tensors
     std::map<std::string, std::string> m_metadata;
 };
 

@@ -1,19 +1,24 @@
 #include "io/trec_run.h"
 
+#include "io/id_fields.h"
+#include "io/line_reader.h"
 #include "io/npy.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
 namespace embtune::engine {
 
 namespace {
+
+// rankingFromTrecRun holds queries x longest list entries: at most this many, or
+// kMaxPaddingFactor times the number of lines when that is more.
+constexpr uint64_t kMinRankingCells = uint64_t(1) << 20;
+constexpr uint64_t kMaxPaddingFactor = 8;
 
 bool hasWhiteSpace(const std::string &text)
 {
@@ -36,9 +41,41 @@ std::vector<std::string_view> splitFields(std::string_view line)
     return fields;
 }
 
+// Appends the entry of one line to `lines` (blank lines add nothing). Errors name `file` and
+// the 1-based line `number`.
+Status parseRunLine(std::string_view line, int64_t number, const std::string &file, std::vector<TrecRunLine> &lines)
+{
+    const std::vector<std::string_view> fields = splitFields(line);
+    if (fields.empty())
+        return {};
+    if (fields.size() != 6)
+        return Error::input("expected 6 fields (qid Q0 docid rank score tag), found " + std::to_string(fields.size()),
+                            file, number);
+    TrecRunLine entry;
+    entry.queryId = std::string(fields[0]);
+    entry.docId = std::string(fields[2]);
+    entry.tag = std::string(fields[5]);
+    entry.line = number;
+    const std::string_view rank = fields[3];
+    const auto [rankEnd, rankError] = std::from_chars(rank.data(), rank.data() + rank.size(), entry.rank);
+    if (rankError != std::errc() || rankEnd != rank.data() + rank.size() || entry.rank < 1)
+        return Error::input("rank \"" + std::string(rank) + "\" is not a positive integer", file, number);
+    const std::string scoreText(fields[4]);
+    char *scoreEnd = nullptr;
+    entry.score = std::strtod(scoreText.c_str(), &scoreEnd);
+    if (scoreEnd != scoreText.c_str() + scoreText.size() || !std::isfinite(entry.score))
+        return Error::input("score \"" + scoreText + "\" is not a finite number", file, number);
+    lines.push_back(std::move(entry));
+    return {};
+}
+
 } // namespace
 
-Result<std::string> formatTrecRun(const Ranking &ranking, const Dataset &dataset, const std::string &tag, int32_t depth)
+namespace {
+
+// formatTrecRun with errors naming `path` (the file that would be written; may be empty).
+Result<std::string> formatRun(const Ranking &ranking, const Dataset &dataset, const std::string &tag, int32_t depth,
+                              const std::string &path)
 {
     if (depth < 1)
         return Error::usage("TREC run depth must be at least 1 (got " + std::to_string(depth) + ")");
@@ -50,16 +87,21 @@ Result<std::string> formatTrecRun(const Ranking &ranking, const Dataset &dataset
     char score[32];
     for (size_t row = 0; row < ranking.size(); ++row) {
         const std::string &qid = dataset.queryIds.id(ranking.queries[row]);
+        if (Status s = checkTrecField(qid, "query id", path); !s)
+            return s.error();
         const int32_t *docs = ranking.docsOf(row);
         const float *scores = ranking.scoresOf(row);
         int32_t rank = 0;
         for (int32_t i = 0; i < n; ++i) {
             if (docs[i] < 0)
                 continue;
+            const std::string &docId = dataset.docIds.id(docs[i]);
+            if (Status s = checkTrecField(docId, "document id", path); !s)
+                return s.error();
             std::snprintf(score, sizeof score, "%.9g", double(scores[i]));
             out += qid;
             out += " Q0 ";
-            out += dataset.docIds.id(docs[i]);
+            out += docId;
             out += ' ';
             out += std::to_string(++rank);
             out += ' ';
@@ -72,10 +114,17 @@ Result<std::string> formatTrecRun(const Ranking &ranking, const Dataset &dataset
     return out;
 }
 
+} // namespace
+
+Result<std::string> formatTrecRun(const Ranking &ranking, const Dataset &dataset, const std::string &tag, int32_t depth)
+{
+    return formatRun(ranking, dataset, tag, depth, {});
+}
+
 Status writeTrecRun(const std::string &path, const Ranking &ranking, const Dataset &dataset, const std::string &tag,
                     int32_t depth)
 {
-    auto text = formatTrecRun(ranking, dataset, tag, depth);
+    auto text = formatRun(ranking, dataset, tag, depth, path);
     if (!text)
         return text.error();
     return writeFileAtomically(path, *text);
@@ -92,43 +141,24 @@ Result<std::vector<TrecRunLine>> parseTrecRun(const std::string &text, const std
             end = text.size();
         const std::string_view line(text.data() + pos, end - pos);
         pos = end + 1;
-        ++number;
-        const std::vector<std::string_view> fields = splitFields(line);
-        if (fields.empty())
-            continue;
-        if (fields.size() != 6)
-            return Error::input("expected 6 fields (qid Q0 docid rank score tag), found " +
-                                    std::to_string(fields.size()),
-                                file, number);
-        TrecRunLine entry;
-        entry.queryId = std::string(fields[0]);
-        entry.docId = std::string(fields[2]);
-        entry.tag = std::string(fields[5]);
-        entry.line = number;
-        const std::string_view rank = fields[3];
-        const auto [rankEnd, rankError] = std::from_chars(rank.data(), rank.data() + rank.size(), entry.rank);
-        if (rankError != std::errc() || rankEnd != rank.data() + rank.size() || entry.rank < 1)
-            return Error::input("rank \"" + std::string(rank) + "\" is not a positive integer", file, number);
-        const std::string scoreText(fields[4]);
-        char *scoreEnd = nullptr;
-        entry.score = std::strtod(scoreText.c_str(), &scoreEnd);
-        if (scoreEnd != scoreText.c_str() + scoreText.size() || !std::isfinite(entry.score))
-            return Error::input("score \"" + scoreText + "\" is not a finite number", file, number);
-        lines.push_back(std::move(entry));
+        if (Status s = parseRunLine(line, ++number, file, lines); !s)
+            return s.error();
     }
     return lines;
 }
 
 Result<std::vector<TrecRunLine>> readTrecRun(const std::string &path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return Error::io("cannot open the TREC run file", path);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad())
-        return Error::io("cannot read the TREC run file", path);
-    return parseTrecRun(buffer.str(), path);
+    std::vector<TrecRunLine> lines;
+    Status status = forEachLine(
+        path,
+        [&](const char *text, size_t length, int64_t number) {
+            return parseRunLine(std::string_view(text, length), number, path, lines);
+        },
+        "the TREC run file");
+    if (!status)
+        return status.error();
+    return lines;
 }
 
 Result<Ranking> rankingFromTrecRun(const std::vector<TrecRunLine> &lines, const Dataset &dataset,
@@ -157,8 +187,21 @@ Result<Ranking> rankingFromTrecRun(const std::vector<TrecRunLine> &lines, const 
         it->second.push_back({doc, line.score});
     }
     Ranking ranking;
+    int32_t longest = -1;
     for (const auto &[query, entries] : lists)
-        ranking.k = std::max(ranking.k, int32_t(entries.size()));
+        if (int32_t(entries.size()) > ranking.k) {
+            ranking.k = int32_t(entries.size());
+            longest = query;
+        }
+    // The ranking is dense (queries x longest list): bound it by the run's own size.
+    const uint64_t cells = uint64_t(order.size()) * uint64_t(ranking.k);
+    if (cells > std::max<uint64_t>(kMinRankingCells, kMaxPaddingFactor * uint64_t(lines.size())))
+        return Error::input("the run's lists are too uneven: query \"" + dataset.queryIds.id(longest) + "\" lists " +
+                                std::to_string(ranking.k) + " documents, and padding all " +
+                                std::to_string(order.size()) + " queries to that depth would take " +
+                                std::to_string(cells) + " entries for " + std::to_string(lines.size()) +
+                                " lines; cut every list to one depth",
+                            file);
     ranking.queries = order;
     ranking.docs.assign(order.size() * size_t(ranking.k), -1);
     ranking.scores.assign(order.size() * size_t(ranking.k), 0.0f);

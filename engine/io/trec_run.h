@@ -26,7 +26,8 @@ struct TrecRunLine {
 
 // The text of a run: the first min(depth, ranking.k) documents of each row of `ranking`
 // (padding -1 entries are skipped), queries in ranking order. Ids come from `dataset`.
-// depth < 1 is a usage error; so is a tag that is empty or contains white space.
+// depth < 1 is a usage error; so is a tag that is empty or contains white space. A query or
+// document id with white space (the field separator) is an input error naming the id.
 Result<std::string> formatTrecRun(const Ranking &ranking, const Dataset &dataset, const std::string &tag,
                                   int32_t depth = 100);
 
@@ -43,7 +44,8 @@ Result<std::vector<TrecRunLine>> readTrecRun(const std::string &path);
 // The ranking of a run over `dataset`: queries in order of first appearance, each list sorted
 // by score descending, ties by document id descending; k = the longest list, shorter lists
 // padded with -1. Errors (Input): an unknown query or document id, a document listed twice
-// for one query (naming the line of the second).
+// for one query (naming the line of the second), lists so uneven that the padded ranking would
+// hold more than max(2^20, 8 x lines) entries.
 Result<Ranking> rankingFromTrecRun(const std::vector<TrecRunLine> &lines, const Dataset &dataset,
                                    const std::string &file = {});
 

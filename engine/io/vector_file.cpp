@@ -1,6 +1,7 @@
 #include "io/vector_file.h"
 
 #include "io/fvecs.h"
+#include "io/id_fields.h"
 #include "io/jsonl_vectors.h"
 #include "io/npy.h"
 #include "io/safetensors.h"
@@ -142,7 +143,7 @@ Status checkIdListIds(const std::vector<std::string> &ids, const std::string &pa
 {
     for (size_t row = 0; row < ids.size(); ++row)
         if (ids[row].find_first_of("\r\n") != std::string::npos)
-            return Error::input("id on row " + std::to_string(row) +
+            return Error::input("id " + quotedId(ids[row]) + " on row " + std::to_string(row) +
                                     " contains a line break, which an id list cannot hold; use JSONL or safetensors",
                                 path);
     return {};

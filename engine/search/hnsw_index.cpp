@@ -1,7 +1,8 @@
 #include "search/hnsw_index.h"
 
 #include "core/parallel.h"
-#include "io/json_writer.h"
+#include "search/hnsw_file.h"
+#include "search/hnsw_sidecar.h"
 #include "io/npy.h"
 
 // hnswlib.h defines non-inline functions: include it in this translation unit only.
@@ -12,9 +13,9 @@
 #define NO_MANUAL_VECTORIZATION
 #endif
 #include <hnswlib/hnswlib.h>
-#include <simdjson.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <bit>
 #include <cmath>
@@ -33,44 +34,8 @@ namespace {
 
 using Graph = hnswlib::HierarchicalNSW<float>;
 
-constexpr uint64_t kFnvOffset = 14695981039346656037ull;
-constexpr uint64_t kFnvPrime = 1099511628211ull;
 constexpr int64_t kProgressEvery = 1024;      // rows added between progress reports
 constexpr int64_t kSearchProgressEvery = 256; // queries between progress reports
-constexpr const char *kHashPrefix = "fnv1a64-rows:";
-// The fixed part of hnswlib 0.6.2's file: 10 size_t, 2 int and a double (see saveIndex).
-constexpr int64_t kHnswHeaderBytes = 10 * 8 + 2 * 4 + 8;
-
-uint64_t fnv1a(const void *data, size_t size, uint64_t hash = kFnvOffset)
-{
-    const auto *bytes = static_cast<const unsigned char *>(data);
-    for (size_t i = 0; i < size; ++i) {
-        hash ^= bytes[i];
-        hash *= kFnvPrime;
-    }
-    return hash;
-}
-
-uint64_t rowHash(const float *row, int64_t dim)
-{
-    return fnv1a(row, size_t(dim) * sizeof(float));
-}
-
-// Combines per-label row hashes of the live labels (see the header for the definition).
-std::string combinedHash(int64_t dim, const std::vector<uint64_t> &rowHashes, const std::vector<char> &deleted)
-{
-    int64_t live = 0;
-    for (char flag : deleted)
-        live += !flag;
-    uint64_t hash = fnv1a(&dim, sizeof dim);
-    hash = fnv1a(&live, sizeof live, hash);
-    for (size_t label = 0; label < rowHashes.size(); ++label)
-        if (!deleted[label])
-            hash = fnv1a(&rowHashes[label], sizeof(uint64_t), hash);
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
-    return std::string(kHashPrefix) + hex;
-}
 
 // Order-preserving map of a float to an unsigned integer, as in exact search.
 inline uint32_t sortableBits(float value)
@@ -110,14 +75,41 @@ struct Candidate {
     int32_t label;
 };
 
-// InnerProductSpace's constructor assigns hnswlib's global SIMD function pointers; serialise
-// constructions so two indexes built at once do not race on them.
-std::mutex g_spaceMutex;
+// hnswlib's inner-product space. InnerProductSpace's constructor writes hnswlib's global SIMD
+// function pointers (InnerProductSIMD16Ext, ...), which the distance functions of every index
+// read while searching. They are written once, by the first IpSpace (a function-local static,
+// initialised under the C++ runtime's lock); every IpSpace takes its distance function from
+// that table and writes no global, so building or loading an index never races with a search.
+class IpSpace final : public hnswlib::SpaceInterface<float> {
+public:
+    explicit IpSpace(size_t dim) : m_dim(dim), m_distance(distanceFor(dim)) {}
+    size_t get_data_size() override { return m_dim * sizeof(float); }
+    hnswlib::DISTFUNC<float> get_dist_func() override { return m_distance; }
+    void *get_dist_func_param() override { return &m_dim; }
 
-std::unique_ptr<hnswlib::InnerProductSpace> makeSpace(int64_t dim)
+private:
+    // InnerProductSpace picks its function by dim % 16 == 0, dim % 4 == 0, dim > 16, dim > 4,
+    // else; the table holds its choice for one dimension of each class.
+    static hnswlib::DISTFUNC<float> distanceFor(size_t dim)
+    {
+        static const std::array<hnswlib::DISTFUNC<float>, 5> table = [] {
+            std::array<hnswlib::DISTFUNC<float>, 5> t{};
+            const size_t representative[5] = {16, 4, 17, 5, 1};
+            for (size_t i = 0; i < t.size(); ++i)
+                t[i] = hnswlib::InnerProductSpace(representative[i]).get_dist_func();
+            return t;
+        }();
+        const size_t kind = dim % 16 == 0 ? 0 : dim % 4 == 0 ? 1 : dim > 16 ? 2 : dim > 4 ? 3 : 4;
+        return table[kind];
+    }
+
+    size_t m_dim;
+    hnswlib::DISTFUNC<float> m_distance;
+};
+
+std::unique_ptr<IpSpace> makeSpace(int64_t dim)
 {
-    std::lock_guard lock(g_spaceMutex);
-    return std::make_unique<hnswlib::InnerProductSpace>(size_t(dim));
+    return std::make_unique<IpSpace>(size_t(dim));
 }
 
 Error internalError(const std::string &what)
@@ -208,35 +200,6 @@ Status validateParameters(const HnswParameters &p)
     return {};
 }
 
-// Reads the fixed header of an hnswlib 0.6.2 file.
-struct HnswFileHeader {
-    uint64_t offsetLevel0 = 0, maxElements = 0, count = 0, sizeDataPerElement = 0, labelOffset = 0, offsetData = 0;
-    int32_t maxLevel = 0;
-    uint32_t enterPoint = 0;
-    uint64_t maxM = 0, maxM0 = 0, m = 0;
-    double mult = 0;
-    uint64_t efConstruction = 0;
-};
-
-bool readHeader(std::ifstream &in, HnswFileHeader &h)
-{
-    auto read = [&](auto &field) { in.read(reinterpret_cast<char *>(&field), sizeof field); };
-    read(h.offsetLevel0);
-    read(h.maxElements);
-    read(h.count);
-    read(h.sizeDataPerElement);
-    read(h.labelOffset);
-    read(h.offsetData);
-    read(h.maxLevel);
-    read(h.enterPoint);
-    read(h.maxM);
-    read(h.maxM0);
-    read(h.m);
-    read(h.mult);
-    read(h.efConstruction);
-    return bool(in);
-}
-
 } // namespace
 
 const char *hnswSpaceName(HnswSpace space)
@@ -258,7 +221,7 @@ bool hnswSpaceFromName(std::string_view name, HnswSpace &space)
 struct HnswIndex::State {
     HnswParameters parameters;
     int64_t dim = 0;
-    std::unique_ptr<hnswlib::InnerProductSpace> space; // outlives graph (declared first)
+    std::unique_ptr<IpSpace> space; // outlives graph (declared first)
     std::unique_ptr<Graph> graph;
     std::vector<std::string> ids;                      // per label
     std::unordered_map<std::string, int32_t> labelById;
@@ -367,61 +330,18 @@ Result<HnswIndex> HnswIndex::load(const std::string &indexPath, const FloatMatri
     if (int64_t(ids.size()) != vectors.rows())
         return Error::usage("loading an HNSW index needs one id per vector (" + std::to_string(ids.size()) +
                             " ids, " + std::to_string(vectors.rows()) + " vectors)");
-    simdjson::padded_string text;
-    if (simdjson::padded_string::load(side).get(text))
-        return Error::input("cannot read the index sidecar (written beside the index by embtune)", side);
-    simdjson::dom::parser parser;
-    simdjson::dom::element root;
-    if (parser.parse(text).get(root))
-        return Error::input("malformed JSON in the index sidecar", side);
-
+    auto sidecar = readHnswSidecar(side);
+    if (!sidecar)
+        return sidecar.error();
     auto state = std::make_unique<State>();
-    int64_t version = 0, dim = 0, m = 0, efc = 0, ef = 0, seed = 0, count = 0;
-    std::string_view spaceName, hash;
-    if (root["format_version"].get_int64().get(version) || version != kSidecarFormatVersion)
-        return Error::input("unsupported index sidecar format version (expected " +
-                                std::to_string(kSidecarFormatVersion) + ")",
-                            side);
-    if (root["space"].get_string().get(spaceName) || !hnswSpaceFromName(spaceName, state->parameters.space))
-        return Error::input("the index sidecar's \"space\" must be \"cosine\" or \"ip\"", side);
-    if (root["dim"].get_int64().get(dim) || root["M"].get_int64().get(m) ||
-        root["ef_construction"].get_int64().get(efc) || root["ef_search"].get_int64().get(ef) ||
-        root["seed"].get_int64().get(seed) || root["count"].get_int64().get(count) ||
-        root["vectors_hash"].get_string().get(hash))
-        return Error::input("the index sidecar lacks one of dim, M, ef_construction, ef_search, seed, count, "
-                            "vectors_hash",
-                            side);
-    if (m < 2 || m > 10000 || efc < 1 || ef < 1 || seed < 0 || count < 0 || dim < 1 ||
-        count > std::numeric_limits<int32_t>::max())
-        return Error::input("the index sidecar holds an out-of-range parameter", side);
-    state->parameters.m = int(m);
-    state->parameters.efConstruction = int(efc);
-    state->parameters.efSearch = int(ef);
-    state->parameters.seed = uint64_t(seed);
-    state->dim = dim;
-
-    simdjson::dom::array idArray, deletedArray;
-    if (root["ids"].get_array().get(idArray) || root["deleted"].get_array().get(deletedArray))
-        return Error::input("the index sidecar lacks \"ids\" or \"deleted\"", side);
-    state->ids.reserve(size_t(count));
-    for (auto element : idArray) {
-        std::string_view id;
-        if (element.get_string().get(id))
-            return Error::input("the index sidecar's \"ids\" must be strings", side);
-        state->ids.emplace_back(id);
-    }
-    if (int64_t(state->ids.size()) != count)
-        return Error::input("the index sidecar lists " + std::to_string(state->ids.size()) + " ids for " +
-                                std::to_string(count) + " vectors",
-                            side);
-    state->deleted.assign(size_t(count), 0);
-    for (auto element : deletedArray) {
-        int64_t label = 0;
-        if (element.get_int64().get(label) || label < 0 || label >= count || state->deleted[size_t(label)])
-            return Error::input("the index sidecar's \"deleted\" must list distinct labels below count", side);
-        state->deleted[size_t(label)] = 1;
-        ++state->deletedCount;
-    }
+    state->parameters = sidecar->parameters;
+    state->dim = sidecar->dim;
+    state->ids = std::move(sidecar->ids);
+    state->deleted = std::move(sidecar->deleted);
+    state->deletedCount = sidecar->deletedCount;
+    const int64_t dim = sidecar->dim, count = sidecar->count, m = sidecar->parameters.m;
+    const int ef = sidecar->parameters.efSearch;
+    const std::string &hash = sidecar->vectorsHash;
     state->refreshIndexes();
     if (int64_t(state->labelById.size()) != count)
         return Error::input("the index sidecar lists an id twice", side);
@@ -459,12 +379,14 @@ Result<HnswIndex> HnswIndex::load(const std::string &indexPath, const FloatMatri
 
     // The hnswlib file must agree with its sidecar before hnswlib reads it.
     {
-        std::ifstream in(indexPath, std::ios::binary);
+        std::ifstream in(indexPath, std::ios::binary | std::ios::ate);
         if (!in)
             return Error::io("cannot open the index file", indexPath);
+        const auto fileBytes = uint64_t(std::max<std::streamoff>(0, in.tellg()));
+        in.seekg(0);
         HnswFileHeader h;
         const uint64_t links0 = uint64_t(2 * m) * sizeof(hnswlib::tableint) + sizeof(hnswlib::linklistsizeint);
-        if (!readHeader(in, h))
+        if (!readHnswHeader(in, h))
             return Error::input("truncated hnswlib index file", indexPath);
         if (h.count != uint64_t(count) || h.maxElements < h.count || h.m != uint64_t(m) || h.maxM != uint64_t(m) ||
             h.maxM0 != uint64_t(2 * m) || h.offsetLevel0 != 0 || h.offsetData != links0 ||
@@ -474,15 +396,25 @@ Result<HnswIndex> HnswIndex::load(const std::string &indexPath, const FloatMatri
                                     ", M " + std::to_string(h.m) + ", element size " +
                                     std::to_string(h.sizeDataPerElement) + ")",
                                 indexPath);
+        if (Status s = checkHnswFileLayout(in, h, fileBytes, indexPath); !s)
+            return s.error();
     }
     state->space = makeSpace(dim);
     try {
-        state->graph = std::make_unique<Graph>(state->space.get(), indexPath, false, 0);
+        // Capacity = count, whatever max_elements the file claims (insert grows it).
+        state->graph = std::make_unique<Graph>(state->space.get(), indexPath, false, std::max<size_t>(1, size_t(count)));
     } catch (const std::exception &e) {
         return Error::input(std::string("corrupt or unsupported hnswlib index: ") + e.what(), indexPath);
     }
     state->graph->setEf(size_t(ef));
     Graph &g = *state->graph;
+    if (g.cur_element_count != size_t(count))
+        return Error::input("the hnswlib index changed while it was read", indexPath);
+    const HnswGraphView view{uint64_t(count), g.maxlevel_, g.enterpoint_node_, g.maxM_, g.maxM0_,
+                             g.data_level0_memory_, g.size_data_per_element_, g.offsetLevel0_, g.linkLists_,
+                             g.element_levels_.data(), g.size_links_per_element_};
+    if (Status s = validateHnswGraph(view, indexPath); !s)
+        return s.error();
     bool labelsOk = g.label_lookup_.size() == size_t(count);
     for (const auto &[label, internal] : g.label_lookup_)
         labelsOk = labelsOk && label < uint64_t(count) &&
@@ -513,45 +445,9 @@ Status HnswIndex::save(const std::string &indexPath)
         return Error::io("cannot rename the temporary file into place", indexPath);
     }
 
-    JsonWriter w;
-    w.beginObject();
-    w.key("format");
-    w.value("embtune hnsw sidecar");
-    w.key("format_version");
-    w.value(kSidecarFormatVersion);
-    w.key("library");
-    w.value("hnswlib 0.6.2");
-    w.key("index_file");
-    w.value(std::filesystem::path(indexPath).filename().string());
-    w.key("space");
-    w.value(hnswSpaceName(d->parameters.space));
-    w.key("dim");
-    w.value(d->dim);
-    w.key("M");
-    w.value(d->parameters.m);
-    w.key("ef_construction");
-    w.value(d->parameters.efConstruction);
-    w.key("ef_search");
-    w.value(d->parameters.efSearch);
-    w.key("seed");
-    w.value(int64_t(d->parameters.seed));
-    w.key("count");
-    w.value(d->labelCount());
-    w.key("vectors_hash");
-    w.value(d->hash());
-    w.key("deleted");
-    w.beginArray();
-    for (size_t label = 0; label < d->deleted.size(); ++label)
-        if (d->deleted[label])
-            w.value(int64_t(label));
-    w.endArray();
-    w.key("ids");
-    w.beginArray();
-    for (const auto &id : d->ids)
-        w.value(id);
-    w.endArray();
-    w.endObject();
-    return writeFileAtomically(sidecarPath(indexPath), w.str() + "\n");
+    return writeFileAtomically(sidecarPath(indexPath),
+                               hnswSidecarJson(d->parameters, d->dim, d->hash(), d->ids, d->deleted,
+                                               std::filesystem::path(indexPath).filename().string()));
 }
 
 Result<Ranking> HnswIndex::search(const FloatMatrix &queries, const std::vector<int32_t> &queryRows, int32_t k,

@@ -26,7 +26,8 @@
 // max(ef, k + 1)) so a tie across the k-th place is broken by priority, not by graph order.
 //
 // Thread safety. search() and the const accessors may run concurrently from any number of
-// threads. The writes (insert, replace, remove, setEfSearch, rebuild, save) are exclusive:
+// threads, also with building or loading other indexes (hnswlib's global SIMD function
+// pointers are set once, before the first index exists, and never written again). The writes (insert, replace, remove, setEfSearch, rebuild, save) are exclusive:
 // each takes a std::shared_mutex inside the class for writing and so waits for running
 // searches to finish; searches wait for a running write, and searches that start while a write
 // waits queue behind it (writers do not starve under steady searching). Moving an index is not
@@ -92,7 +93,9 @@ public:
     // live elements in label order, i.e. what the index was built from (plus later updates).
     // Errors (input, naming the sidecar): missing or malformed sidecar, other format version,
     // a different dim, ids or vectors hash; (input, naming the index file): an unreadable or
-    // corrupt hnswlib file or one that disagrees with its sidecar.
+    // corrupt hnswlib file or one that disagrees with its sidecar. The graph is checked before
+    // it is returned (search/hnsw_file.h), so no file makes a later search read or write out of
+    // bounds; its capacity is the element count, whatever max_elements the file claims.
     static Result<HnswIndex> load(const std::string &indexPath, const FloatMatrix &vectors,
                                   const std::vector<std::string> &ids, int threads = 0);
 

@@ -2,6 +2,7 @@
 
 #include "data/beir_reader.h"
 #include "data/dataset_hash.h"
+#include "io/id_fields.h"
 #include "io/json_writer.h"
 #include "io/npy.h"
 
@@ -46,6 +47,12 @@ std::string positiveText(const Dataset &dataset, const SyntheticQuery &query)
 
 Status writeSyntheticSet(const SyntheticSet &set, const Dataset &dataset, const std::string &dir)
 {
+    const std::string qrelsPath = (fs::path(dir) / "qrels" / "train.tsv").string();
+    for (const SyntheticQuery &q : set.queries)
+        for (Status s : {checkTsvField(q.id, "query id", qrelsPath),
+                         checkTsvField(dataset.docIds.id(q.doc), "document id", qrelsPath)})
+            if (!s)
+                return s;
     std::error_code ec;
     fs::create_directories(fs::path(dir) / "qrels", ec);
     if (ec)
@@ -99,7 +106,7 @@ Status writeSyntheticSet(const SyntheticSet &set, const Dataset &dataset, const 
     m.endObject();
     const fs::path root(dir);
     for (Status s : {writeFileAtomically((root / "queries.jsonl").string(), queries),
-                     writeFileAtomically((root / "qrels" / "train.tsv").string(), qrels),
+                     writeFileAtomically(qrelsPath, qrels),
                      writeFileAtomically((root / "manifest.json").string(), m.str() + "\n")})
         if (!s)
             return s;

@@ -42,7 +42,8 @@ struct SyntheticSet {
 // documentTexts()) with the query's sentence cut out when `query.removed`, unchanged otherwise.
 std::string positiveText(const Dataset &dataset, const SyntheticQuery &query);
 
-// Writes the folder layout above into `dir` (created; files written atomically).
+// Writes the folder layout above into `dir` (created; files written atomically). An id the
+// qrels TSV cannot hold (checkTsvField) is an input error naming it; nothing is written then.
 Status writeSyntheticSet(const SyntheticSet &set, const Dataset &dataset, const std::string &dir);
 
 // Reads a folder written by writeSyntheticSet (queries and qrels through the BEIR reader).

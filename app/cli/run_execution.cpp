@@ -77,9 +77,11 @@ void printTraining(const RunResult &result, const Method &method)
                 result.dataset->name.c_str(), result.embeddings->name.c_str(), fit.fitSeconds,
                 similarityName(fit.similarity), report.split.c_str(), report.metrics.queries.size());
     std::printf("%-10s %9s %9s %9s %9s\n", "run", "nDCG@10", "R@10", "R@100", "MRR@10");
-    for (const auto &[label, evaluation] : {std::pair<const char *, const EvaluationReport *>{"baseline", &*result.baseline},
-                                           {method.spec().id.c_str(), &report}}) {
-        auto mean = [&](Metric m, int k) { return evaluation->metrics.has(m, k) ? evaluation->metrics.mean(m, k) : 0.0; };
+    for (const auto &row : {std::pair<const char *, const EvaluationReport *>{"baseline", &*result.baseline},
+                            {method.spec().id.c_str(), &report}}) {
+        const char *label = row.first;
+        const MetricResults &metrics = row.second->metrics;
+        auto mean = [&metrics](Metric m, int k) { return metrics.has(m, k) ? metrics.mean(m, k) : 0.0; };
         std::printf("%-10s %9.5f %9.5f %9.5f %9.5f\n", label, mean(Metric::Ndcg, 10), mean(Metric::Recall, 10),
                     mean(Metric::Recall, 100), mean(Metric::Mrr, 10));
     }

@@ -46,6 +46,9 @@ struct GuiContext {
     GeneratedSetList *generatedSets = nullptr;          // generated training query sets
 };
 
+// QSettings key of the folder exports were last written to (their default parent next time).
+inline const QString kExportFolderSetting = QStringLiteral("paths/exportParent");
+
 // $EMBTUNE_CACHE_DIR when set, else QStandardPaths::CacheLocation + "/embeddings".
 QString embeddingCacheRoot();
 // The ks evaluated for the curves (1..100); the table shows a selection of them.

@@ -26,7 +26,6 @@ namespace embtune::gui {
 
 namespace {
 
-const QString kExportFolderKey = QStringLiteral("paths/exportParent");
 
 // "lsa256_+_NUDGE-N": a TREC run tag (no white space).
 std::string trecTag(const QString &name)
@@ -40,13 +39,13 @@ std::string trecTag(const QString &name)
 
 QString CompareController::exportParent() const
 {
-    return m_ctx.settings->value(kExportFolderKey, QDir::home().filePath(QStringLiteral("embtune-exports"))).toString();
+    return m_ctx.settings->value(kExportFolderSetting, QDir::home().filePath(QStringLiteral("embtune-exports"))).toString();
 }
 
 void CompareController::rememberExportFolder(const QString &folder)
 {
     if (m_ctx.options.saveSettings)
-        m_ctx.settings->setValue(kExportFolderKey, folder);
+        m_ctx.settings->setValue(kExportFolderSetting, folder);
 }
 
 void CompareController::chooseComparisonExport(widgets::CompareView::Export kind)

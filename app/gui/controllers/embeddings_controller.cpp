@@ -33,7 +33,6 @@ namespace embtune::gui {
 
 namespace {
 
-const QString kExportFolderKey = QStringLiteral("paths/exportParent");
 
 using Row = widgets::EmbeddingSetRow;
 
@@ -213,14 +212,6 @@ void EmbeddingsController::setPendingSelection(const QString &key, const QString
 {
     m_pendingKey = key;
     m_pendingImport = dir;
-}
-
-bool EmbeddingsController::looksLikeEmbeddingsFolder(const QString &dir)
-{
-    for (const char *name : {"corpus.npy", "corpus.safetensors", "corpus.fvecs", "corpus_embeddings.jsonl"})
-        if (QFileInfo::exists(QDir(dir).filePath(QString::fromLatin1(name))))
-            return true;
-    return false;
 }
 
 void EmbeddingsController::onDatasetChanged()
@@ -548,7 +539,7 @@ void EmbeddingsController::chooseExport()
         m_ctx.feedback->showError(title, tr("Select an embedding set with vectors (BM25 has none)."));
         return;
     }
-    const QString parent = m_ctx.settings->value(kExportFolderKey, QDir::home().filePath(QStringLiteral("embtune-exports")))
+    const QString parent = m_ctx.settings->value(kExportFolderSetting, QDir::home().filePath(QStringLiteral("embtune-exports")))
                                .toString();
     auto *dialog = new ExportDialog(row->name, QDir(parent).filePath(folderName(row->name)), m_ctx.window);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -580,7 +571,7 @@ bool EmbeddingsController::exportEmbeddings(engine::VectorFormat format, const Q
                  if (dataset == m_ctx.dataset->dataset())
                      m_ctx.sets->remember(key, result.value->resolved);
                  if (m_ctx.options.saveSettings)
-                     m_ctx.settings->setValue(kExportFolderKey, QFileInfo(path).absolutePath());
+                     m_ctx.settings->setValue(kExportFolderSetting, QFileInfo(path).absolutePath());
                  m_ctx.feedback->showStatus(tr("Exported to %1 (%2): %3")
                                               .arg(QDir::toNativeSeparators(path),
                                                    formatName(format),

@@ -62,8 +62,6 @@ public:
     // After the next dataset opens: select row `key` when listed, then import folder `dir`
     // (the last session's embeddings); empty: nothing.
     void setPendingSelection(const QString &key, const QString &dir);
-    // The import of dropped folder `dir` (deferred by the caller out of the drop handler).
-    static bool looksLikeEmbeddingsFolder(const QString &dir);
 
 signals:
     void embeddingsLoaded(const QString &dir);

@@ -1,5 +1,7 @@
 #include "controllers/evaluation_controller.h"
 
+#include "base_run_spec.h"
+
 #include "dataset_context.h"
 #include "embedding_set_list_model.h"
 #include "embedding_set_store.h"
@@ -23,7 +25,6 @@ namespace embtune::gui {
 
 namespace {
 
-const QString kExportFolderKey = QStringLiteral("paths/exportParent");
 const QString kSessionSplit = QStringLiteral("session/split");
 const QString kSearchBackend = QStringLiteral("search/backend"); // "exact" or "hnsw"
 const QString kHnswParameters = QStringLiteral("search/hnsw");   // "m=16;ef_construction=200;..."
@@ -31,30 +32,6 @@ const QString kHnswParameters = QStringLiteral("search/hnsw");   // "m=16;ef_con
 using Row = widgets::EmbeddingSetRow;
 
 } // namespace
-
-engine::RunSpec EvaluationController::baseRunSpec(const GuiContext &context, const QString &setKey,
-                                                  const QString &split, const SearchSettings *search)
-{
-    engine::RunSpec spec;
-    spec.dataset = localPath(context.dataset->path());
-    if (setKey == EmbeddingSetStore::bm25Key()) {
-        spec.base = engine::RunBase::Bm25;
-    } else {
-        const Row *row = context.sets->find(setKey);
-        spec.embeddings = row ? localPath(row->location) : std::string();
-        if (search && search->hnsw) {
-            spec.search = engine::RunSearch::Hnsw;
-            spec.hnsw = search->index.parameters;
-            spec.threads = search->index.threads;
-        }
-    }
-    spec.split = split.toStdString();
-    spec.ks.clear();
-    for (int k : evaluationKs())
-        spec.ks.push_back(k);
-    spec.metrics.assign(std::begin(engine::kAllMetrics), std::end(engine::kAllMetrics));
-    return spec;
-}
 
 EvaluationController::EvaluationController(const GuiContext &context, QObject *parent)
     : QObject(parent)
@@ -359,7 +336,7 @@ void EvaluationController::chooseSaveIndex()
         return;
     }
     const QString parent =
-        m_ctx.settings->value(kExportFolderKey, QDir::home().filePath(QStringLiteral("embtune-exports"))).toString();
+        m_ctx.settings->value(kExportFolderSetting, QDir::home().filePath(QStringLiteral("embtune-exports"))).toString();
     QString name = run->name;
     name.remove(QStringLiteral(" (HNSW)")).replace(QLatin1Char(' '), QLatin1Char('-'));
     const QString path = QFileDialog::getSaveFileName(m_ctx.window, tr("Save HNSW Index"),
@@ -395,7 +372,7 @@ bool EvaluationController::saveHnswIndex(const QString &runKey, const QString &p
         if (m_ctx.jobs->handleError(result.error, tr("Cannot save the index")))
             return;
         if (m_ctx.options.saveSettings)
-            m_ctx.settings->setValue(kExportFolderKey, QFileInfo(result.value->indexFile).absolutePath());
+            m_ctx.settings->setValue(kExportFolderSetting, QFileInfo(result.value->indexFile).absolutePath());
         if (RunRecord *run = m_ctx.runs->findMutable(runKey)) {
             run->description += tr("\nsaved to %1 (+ %2)")
                                     .arg(QDir::toNativeSeparators(result.value->indexFile),

@@ -39,12 +39,6 @@ public:
     // Opens the search options dialog (non-blocking), which evaluates when accepted.
     void showEvaluateDialog();
 
-    // The spec of a run on the open dataset: the set of `setKey` (BM25 for its key) as it is,
-    // evaluated on `split` at evaluationKs() with every metric, searched as `search` says (null:
-    // exactly).
-    static engine::RunSpec baseRunSpec(const GuiContext &context, const QString &setKey, const QString &split,
-                                       const SearchSettings *search);
-
 signals:
     // An evaluation (set or BM25) finished; its run is in the RunStore (current).
     void evaluationFinished();

@@ -1,6 +1,6 @@
 #include "controllers/training_controller.h"
 
-#include "controllers/evaluation_controller.h"
+#include "base_run_spec.h"
 #include "dataset_context.h"
 #include "dialogs/export_dialog.h"
 #include "dialogs/train_dialog.h"
@@ -33,7 +33,6 @@ namespace embtune::gui {
 
 namespace {
 
-const QString kExportFolderKey = QStringLiteral("paths/exportParent");
 const QString kMaxConcurrentRuns = QStringLiteral("runs/maxConcurrent");
 
 using Row = widgets::EmbeddingSetRow;
@@ -220,7 +219,7 @@ bool TrainingController::train(const TrainRequest &request)
     }
 
     RunRequest run;
-    run.spec = EvaluationController::baseRunSpec(m_ctx, row->key, split, nullptr);
+    run.spec = baseRunSpec(m_ctx, row->key, split, nullptr);
     run.dataset = m_ctx.dataset->dataset();
     run.source = m_ctx.sets->sourceOf(row->key);
     QStringList expertNames;
@@ -384,7 +383,7 @@ void TrainingController::chooseExportTuned()
         m_ctx.feedback->showError(title, tr("Select a trained run in the table."));
         return;
     }
-    const QString parent = m_ctx.settings->value(kExportFolderKey, QDir::home().filePath(QStringLiteral("embtune-exports")))
+    const QString parent = m_ctx.settings->value(kExportFolderSetting, QDir::home().filePath(QStringLiteral("embtune-exports")))
                                .toString();
     QString name = it->name;
     name.replace(QStringLiteral(" + "), QStringLiteral("-")).replace(QLatin1Char(' '), QLatin1Char('-'));
@@ -419,7 +418,7 @@ bool TrainingController::exportTunedVectors(const QString &runKey, engine::Vecto
                  if (m_ctx.jobs->handleError(result.error, tr("Cannot export tuned vectors")))
                      return;
                  if (m_ctx.options.saveSettings)
-                     m_ctx.settings->setValue(kExportFolderKey, QFileInfo(path).absolutePath());
+                     m_ctx.settings->setValue(kExportFolderSetting, QFileInfo(path).absolutePath());
                  m_ctx.feedback->showStatus(tr("Exported tuned vectors to %1: %2")
                                               .arg(QDir::toNativeSeparators(path),
                                                    result.value->files.join(QStringLiteral(", "))),

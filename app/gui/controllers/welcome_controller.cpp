@@ -1,7 +1,7 @@
 #include "controllers/welcome_controller.h"
 
-#include "controllers/embeddings_controller.h"
-#include "controllers/workspace_controller.h"
+#include "folder_kinds.h"
+
 #include "data/zip_archive.h"
 #include "dataset_context.h"
 #include "dataset_download.h"
@@ -45,11 +45,6 @@ const QString sessionEmbeddingsKey = QStringLiteral("session/embeddingsKey");
 const QString sessionEmbeddingsDataset = QStringLiteral("session/embeddingsDataset");
 const QString sessionSplit = QStringLiteral("session/split");
 } // namespace key
-
-bool isDatasetFolder(const QString &dir)
-{
-    return QFileInfo::exists(QDir(dir).filePath(QStringLiteral("corpus.jsonl")));
-}
 
 // The BEIR dataset folder in `dir`: `dir` itself, its child `preferred`, or its first child
 // holding a dataset; empty when none.
@@ -451,7 +446,7 @@ bool WelcomeController::drop(const QMimeData *mime)
     const QFileInfo info = droppedPath(mime);
     const QString path = info.absoluteFilePath();
     // Deferred: starting a job (or showing an error) inside the drop handler blocks the drag source.
-    if (info.isDir() && WorkspaceController::isWorkspaceFolder(path)) {
+    if (info.isDir() && isWorkspaceFolder(path)) {
         QTimer::singleShot(0, this, [this, path] { emit workspaceWanted(path); });
         return true;
     }
@@ -462,7 +457,7 @@ bool WelcomeController::drop(const QMimeData *mime)
     if (!info.isDir())
         return false;
     QTimer::singleShot(0, this, [this, path] {
-        if (m_ctx.dataset->hasDataset() && EmbeddingsController::looksLikeEmbeddingsFolder(path))
+        if (m_ctx.dataset->hasDataset() && looksLikeEmbeddingsFolder(path))
             emit importRequested(path);
         else
             openDataset(path);

@@ -1,5 +1,7 @@
 #include "controllers/workspace_controller.h"
 
+#include "folder_kinds.h"
+
 #include "dataset_context.h"
 #include "embedding_set_list_model.h"
 #include "embedding_set_store.h"
@@ -71,11 +73,6 @@ const QStringList kSplitters{QStringLiteral("mainSplitter"), QStringLiteral("res
                              QStringLiteral("chartSplitter")};
 
 } // namespace
-
-bool WorkspaceController::isWorkspaceFolder(const QString &dir)
-{
-    return QFileInfo::exists(QDir(dir).filePath(QString::fromLatin1(app::Workspace::kDatabaseName)));
-}
 
 WorkspaceController::WorkspaceController(const GuiContext &context, QObject *parent)
     : QObject(parent)

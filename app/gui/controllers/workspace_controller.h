@@ -56,9 +56,6 @@ public:
     // Records the open workspace's view before the session is destroyed.
     ~WorkspaceController() override;
 
-    // True when `dir` holds a workspace database.
-    static bool isWorkspaceFolder(const QString &dir);
-
     QAction *newWorkspaceAction() const { return m_new; }       // "actionNewWorkspace"
     QAction *openWorkspaceAction() const { return m_open; }     // "actionOpenWorkspace"
     QMenu *recentWorkspacesMenu() const { return m_recent; }    // "recentWorkspacesMenu"

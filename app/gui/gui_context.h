@@ -48,6 +48,8 @@ struct GuiContext {
 
 // QSettings key of the folder exports were last written to (their default parent next time).
 inline const QString kExportFolderSetting = QStringLiteral("paths/exportParent");
+// QSettings key of the recently opened workspaces (File menu and welcome page), newest first.
+inline const QString kRecentWorkspacesSetting = QStringLiteral("recent/workspaces");
 
 // $EMBTUNE_CACHE_DIR when set, else QStandardPaths::CacheLocation + "/embeddings".
 QString embeddingCacheRoot();

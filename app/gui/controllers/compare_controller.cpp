@@ -1,6 +1,7 @@
 // CompareController: widgets, actions, the current run binding, run details, the summary line and
 // significance. The exports are in compare_controller_exports.cpp.
 
+#include "gui_actions.h"
 #include "controllers/compare_controller.h"
 
 #include "dataset_context.h"
@@ -97,11 +98,7 @@ CompareController::CompareController(const GuiContext &context, QObject *parent)
 void CompareController::createActions()
 {
     auto make = [this](const QString &text, const QString &name, const QString &tip) {
-        auto *action = new QAction(text, this);
-        action->setObjectName(name);
-        action->setToolTip(tip);
-        action->setStatusTip(tip);
-        return action;
+        return makeAction(this, QIcon(), text, name, tip);
     };
     m_exportTrecRun = make(tr("Export TREC R&un File..."), QStringLiteral("actionExportTrecRun"),
                            tr("Write the selected run's ranking as a TREC run file: qid Q0 docid rank score tag, "

@@ -1,5 +1,6 @@
 #include "controllers/embeddings_controller.h"
 
+#include "gui_actions.h"
 #include "dataset_context.h"
 #include "dialogs/export_dialog.h"
 #include "dialogs/import_files_dialog.h"
@@ -115,11 +116,7 @@ void EmbeddingsController::createActions()
 {
     QStyle *s = m_ctx.window->style();
     auto make = [this](const QIcon &icon, const QString &text, const QString &name, const QString &tip) {
-        auto *action = new QAction(icon, text, this);
-        action->setObjectName(name);
-        action->setToolTip(tip);
-        action->setStatusTip(tip);
-        return action;
+        return makeAction(this, icon, text, name, tip);
     };
     m_import = make(s->standardIcon(QStyle::SP_DialogOpenButton), tr("&Import Embeddings..."),
                     QStringLiteral("actionImportEmbeddings"),

@@ -1,5 +1,6 @@
 #include "controllers/evaluation_controller.h"
 
+#include "gui_actions.h"
 #include "base_run_spec.h"
 
 #include "dataset_context.h"
@@ -70,11 +71,7 @@ void EvaluationController::createActions()
 {
     QStyle *s = m_ctx.window->style();
     auto make = [this](const QIcon &icon, const QString &text, const QString &name, const QString &tip) {
-        auto *action = new QAction(icon, text, this);
-        action->setObjectName(name);
-        action->setToolTip(tip);
-        action->setStatusTip(tip);
-        return action;
+        return makeAction(this, icon, text, name, tip);
     };
     m_evaluate = make(s->standardIcon(QStyle::SP_MediaPlay), tr("&Evaluate"), QStringLiteral("actionEvaluate"),
                       tr("Rank the documents for every judged query of the split with the selected embeddings "

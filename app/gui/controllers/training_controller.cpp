@@ -1,5 +1,6 @@
 #include "controllers/training_controller.h"
 
+#include "gui_actions.h"
 #include "base_run_spec.h"
 #include "dataset_context.h"
 #include "dialogs/export_dialog.h"
@@ -87,11 +88,7 @@ void TrainingController::createActions()
 {
     QStyle *s = m_ctx.window->style();
     auto make = [this](const QIcon &icon, const QString &text, const QString &name, const QString &tip) {
-        auto *action = new QAction(icon, text, this);
-        action->setObjectName(name);
-        action->setToolTip(tip);
-        action->setStatusTip(tip);
-        return action;
+        return makeAction(this, icon, text, name, tip);
     };
     m_train = make(s->standardIcon(QStyle::SP_MediaSeekForward), tr("&Train..."), QStringLiteral("actionTrain"),
                    tr("Tune the selected embeddings with a method (NUDGE-N, NUDGE-M, ...) on train/dev queries "

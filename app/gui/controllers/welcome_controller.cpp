@@ -1,5 +1,6 @@
 #include "controllers/welcome_controller.h"
 
+#include "gui_actions.h"
 #include "folder_kinds.h"
 
 #include "data/zip_archive.h"
@@ -36,7 +37,6 @@ namespace {
 constexpr int kMaxRecentDatasets = 8;
 
 namespace key {
-const QString recentWorkspaces = QStringLiteral("recent/workspaces");
 const QString recentDatasets = QStringLiteral("recent/datasets");
 const QString downloadFolder = QStringLiteral("paths/downloads");
 const QString sessionDataset = QStringLiteral("session/dataset");
@@ -137,7 +137,7 @@ void WelcomeController::createWelcomePage()
     connect(m_welcome, &WelcomePage::openZipRequested, m_openArchive, &QAction::trigger);
     connect(m_welcome, &WelcomePage::workspaceActivated, this, &WelcomeController::workspaceWanted);
     connect(m_welcome, &WelcomePage::datasetActivated, this, [this](const QString &dir) { openDataset(dir); });
-    for (auto [signal, listKey] : {std::pair{&WelcomePage::recentWorkspaceRemoved, key::recentWorkspaces},
+    for (auto [signal, listKey] : {std::pair{&WelcomePage::recentWorkspaceRemoved, kRecentWorkspacesSetting},
                                    std::pair{&WelcomePage::recentDatasetRemoved, key::recentDatasets}})
         connect(m_welcome, signal, this, [this, listKey](const QString &dir) {
             QStringList recent = m_ctx.settings->value(listKey).toStringList();
@@ -192,7 +192,7 @@ void WelcomeController::updateWelcome()
         (!m_ctx.dataset->hasDataset() && !m_ctx.jobs->isBusy() && !m_workspaceOpen) || !m_mainView;
     m_stack->setCurrentWidget(welcome ? static_cast<QWidget *>(m_welcome) : m_mainView);
     if (welcome) {
-        m_welcome->setRecentWorkspaces(m_ctx.settings->value(key::recentWorkspaces).toStringList());
+        m_welcome->setRecentWorkspaces(m_ctx.settings->value(kRecentWorkspacesSetting).toStringList());
         m_welcome->setRecentDatasets(m_ctx.settings->value(key::recentDatasets).toStringList());
     }
 }
@@ -227,12 +227,7 @@ void WelcomeController::addRecentDataset(const QString &dir)
 {
     if (!m_ctx.options.saveSettings)
         return;
-    QStringList recent = m_ctx.settings->value(key::recentDatasets).toStringList();
-    recent.removeAll(dir);
-    recent.prepend(dir);
-    while (recent.size() > kMaxRecentDatasets)
-        recent.removeLast();
-    m_ctx.settings->setValue(key::recentDatasets, recent);
+    addRecentFolder(*m_ctx.settings, key::recentDatasets, dir, kMaxRecentDatasets);
 }
 
 void WelcomeController::rebuildRecentMenu()

@@ -1,5 +1,6 @@
 #include "controllers/workspace_controller.h"
 
+#include "gui_actions.h"
 #include "folder_kinds.h"
 
 #include "dataset_context.h"
@@ -40,7 +41,6 @@ constexpr int kMaxRecentWorkspaces = 8;
 constexpr int kViewStateDelayMs = 400;
 
 namespace key {
-const QString recentWorkspaces = QStringLiteral("recent/workspaces");
 const QString sessionWorkspace = QStringLiteral("session/workspace");
 const QString viewState = QStringLiteral("window"); // workspace view-state key
 } // namespace key
@@ -209,18 +209,13 @@ void WorkspaceController::addRecentWorkspace(const QString &folder)
 {
     if (!m_ctx.options.saveSettings)
         return;
-    QStringList recent = m_ctx.settings->value(key::recentWorkspaces).toStringList();
-    recent.removeAll(folder);
-    recent.prepend(folder);
-    while (recent.size() > kMaxRecentWorkspaces)
-        recent.removeLast();
-    m_ctx.settings->setValue(key::recentWorkspaces, recent);
+    addRecentFolder(*m_ctx.settings, kRecentWorkspacesSetting, folder, kMaxRecentWorkspaces);
 }
 
 void WorkspaceController::rebuildRecentMenu()
 {
     m_recent->clear();
-    const QStringList recent = m_ctx.settings->value(key::recentWorkspaces).toStringList();
+    const QStringList recent = m_ctx.settings->value(kRecentWorkspacesSetting).toStringList();
     int number = 1;
     for (const QString &dir : recent) {
         QAction *action = m_recent->addAction(QStringLiteral("&%1 %2").arg(number++).arg(QDir::toNativeSeparators(dir)),
@@ -231,7 +226,7 @@ void WorkspaceController::rebuildRecentMenu()
         m_recent->addAction(tr("(none)"))->setEnabled(false);
     m_recent->addSeparator();
     QAction *clear =
-        m_recent->addAction(tr("&Clear Menu"), this, [this] { m_ctx.settings->remove(key::recentWorkspaces); });
+        m_recent->addAction(tr("&Clear Menu"), this, [this] { m_ctx.settings->remove(kRecentWorkspacesSetting); });
     clear->setEnabled(!recent.isEmpty());
 }
 

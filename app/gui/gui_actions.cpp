@@ -1,6 +1,11 @@
 #include "gui_actions.h"
 
+#include "feedback.h"
+
 #include <QAction>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QSettings>
 #include <QStringList>
 
@@ -14,6 +19,17 @@ QAction *makeAction(QObject *owner, const QIcon &icon, const QString &text, cons
     action->setToolTip(tip);
     action->setStatusTip(tip);
     return action;
+}
+
+QString preparedOutputFile(Feedback &feedback, const QString &title, const QString &path)
+{
+    const QFileInfo target(path);
+    if (!QDir().mkpath(target.absolutePath())) {
+        feedback.showError(title, QCoreApplication::translate("GuiActions", "%1: cannot create the folder")
+                                      .arg(QDir::toNativeSeparators(target.absolutePath())));
+        return {};
+    }
+    return target.absoluteFilePath();
 }
 
 void addRecentFolder(QSettings &settings, const QString &key, const QString &folder, int limit)

@@ -51,6 +51,10 @@ inline const QString kExportFolderSetting = QStringLiteral("paths/exportParent")
 // QSettings key of the recently opened workspaces (File menu and welcome page), newest first.
 inline const QString kRecentWorkspacesSetting = QStringLiteral("recent/workspaces");
 
+// Reports (title) why the open dataset or workspace cannot change now: a job is running, or
+// training runs are queued or running. True when it cannot.
+bool refuseChangeWhileBusy(const GuiContext &context, const QString &title);
+
 // $EMBTUNE_CACHE_DIR when set, else QStandardPaths::CacheLocation + "/embeddings".
 QString embeddingCacheRoot();
 // The ks evaluated for the curves (1..100); the table shows a selection of them.

@@ -7,11 +7,13 @@
 #include "eval/retrieval_evaluation.h"
 #include "gui_context.h"
 
+#include <QFuture>
 #include <QList>
 #include <QObject>
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -126,6 +128,10 @@ private:
     void chooseExportAdapter();
     QString exportParent() const;
     void rememberExportFolder(const QString &folder);
+    // When side job `write` (its error message; empty: written) ends: the error under `title`, or
+    // `folder` remembered, `status` shown and `done` called.
+    void watchWrite(QFuture<QString> write, const QString &title, const QString &folder, const QString &status,
+                    const std::function<void()> &done);
 
     GuiContext m_ctx;
     QTabWidget *m_resultsTabs = nullptr;

@@ -1,6 +1,7 @@
 // CompareController: the exports of a comparison (CSV, Markdown, LaTeX, PNG, SVG, report), of a
 // run's TREC run file and of a trained run's adapter. Files are written by side jobs on workerPool().
 
+#include "gui_actions.h"
 #include "controllers/compare_controller.h"
 
 #include "dataset_context.h"
@@ -204,15 +205,9 @@ bool CompareController::exportComparison(widgets::CompareView::Export kind, cons
         const engine::Status written = engine::writeFileAtomically(localPath(file), text);
         return written ? QString() : fromStd(written.error().toString());
     };
-    m_ctx.jobs->watchSide(QtConcurrent::run(workerPool(), write), [this, file, folder](const QString &error) {
-        if (!error.isEmpty()) {
-            m_ctx.feedback->showError(tr("Cannot export the comparison"), error);
-            return;
-        }
-        rememberExportFolder(folder);
-        m_ctx.feedback->showStatus(tr("Exported the comparison to %1").arg(QDir::toNativeSeparators(file)));
-        emit comparisonExported(file);
-    });
+    watchWrite(QtConcurrent::run(workerPool(), write), tr("Cannot export the comparison"), folder,
+               tr("Exported the comparison to %1").arg(QDir::toNativeSeparators(file)),
+               [this, file] { emit comparisonExported(file); });
     return true;
 }
 
@@ -245,27 +240,16 @@ bool CompareController::exportTrecRun(const QString &runKey, const QString &path
         m_ctx.feedback->showError(title, tr("Choose a file name and a depth of at least 1."));
         return false;
     }
-    const QFileInfo target(path);
-    if (!QDir().mkpath(target.absolutePath())) {
-        m_ctx.feedback->showError(
-            title, tr("%1: cannot create the folder").arg(QDir::toNativeSeparators(target.absolutePath())));
+    const QString file = preparedOutputFile(*m_ctx.feedback, title, path);
+    if (file.isEmpty())
         return false;
-    }
-    const QString file = target.absoluteFilePath();
     auto future = QtConcurrent::run(
         workerPool(), [report = run->report, dataset, tag = trecTag(run->name), file, depth]() -> QString {
             const engine::Status written = engine::writeTrecRun(localPath(file), report->ranking, *dataset, tag, depth);
             return written ? QString() : fromStd(written.error().toString());
         });
-    m_ctx.jobs->watchSide(future, [this, file, title](const QString &error) {
-        if (!error.isEmpty()) {
-            m_ctx.feedback->showError(title, error);
-            return;
-        }
-        rememberExportFolder(QFileInfo(file).absolutePath());
-        m_ctx.feedback->showStatus(tr("Wrote the TREC run %1").arg(QDir::toNativeSeparators(file)));
-        emit trecRunExported(file);
-    });
+    watchWrite(future, title, QFileInfo(file).absolutePath(), tr("Wrote the TREC run %1").arg(QDir::toNativeSeparators(file)),
+               [this, file] { emit trecRunExported(file); });
     return true;
 }
 
@@ -303,29 +287,37 @@ bool CompareController::exportAdapter(const QString &runKey, const QString &path
         m_ctx.feedback->showError(title, fromStd(params.error().toString()));
         return false;
     }
-    const QFileInfo target(path);
-    if (path.trimmed().isEmpty() || !QDir().mkpath(target.absolutePath())) {
-        m_ctx.feedback->showError(
-            title, tr("%1: cannot create the folder").arg(QDir::toNativeSeparators(target.absolutePath())));
+    if (path.trimmed().isEmpty()) {
+        m_ctx.feedback->showError(title, tr("%1: cannot create the folder")
+                                             .arg(QDir::toNativeSeparators(QFileInfo(path).absolutePath())));
         return false;
     }
-    const QString file = target.absoluteFilePath();
+    const QString file = preparedOutputFile(*m_ctx.feedback, title, path);
+    if (file.isEmpty())
+        return false;
     auto future = QtConcurrent::run(workerPool(), [model = run->model, base = run->base,
                                                    methodId = run->methodId.toStdString(),
                                                    params = std::move(*params), file]() -> QString {
         const engine::Status written = engine::writeAdapterSafetensors(localPath(file), *model, methodId, params, *base);
         return written ? QString() : fromStd(written.error().toString());
     });
-    m_ctx.jobs->watchSide(future, [this, file, title](const QString &error) {
+    watchWrite(future, title, QFileInfo(file).absolutePath(), tr("Wrote the adapter %1").arg(QDir::toNativeSeparators(file)),
+               [this, file] { emit adapterExported(file); });
+    return true;
+}
+
+void CompareController::watchWrite(QFuture<QString> write, const QString &title, const QString &folder,
+                                   const QString &status, const std::function<void()> &done)
+{
+    m_ctx.jobs->watchSide(write, [this, title, folder, status, done](const QString &error) {
         if (!error.isEmpty()) {
             m_ctx.feedback->showError(title, error);
             return;
         }
-        rememberExportFolder(QFileInfo(file).absolutePath());
-        m_ctx.feedback->showStatus(tr("Wrote the adapter %1").arg(QDir::toNativeSeparators(file)));
-        emit adapterExported(file);
+        rememberExportFolder(folder);
+        m_ctx.feedback->showStatus(status);
+        done();
     });
-    return true;
 }
 
 } // namespace embtune::gui

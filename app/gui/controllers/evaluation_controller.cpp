@@ -357,13 +357,9 @@ bool EvaluationController::saveHnswIndex(const QString &runKey, const QString &p
         m_ctx.feedback->showError(title, tr("Choose a file name."));
         return false;
     }
-    const QFileInfo target(path);
-    if (!QDir().mkpath(target.absolutePath())) {
-        m_ctx.feedback->showError(
-            title, tr("%1: cannot create the folder").arg(QDir::toNativeSeparators(target.absolutePath())));
+    const QString file = preparedOutputFile(*m_ctx.feedback, title, path);
+    if (file.isEmpty())
         return false;
-    }
-    const QString file = target.absoluteFilePath();
     JobProgress *progress = m_ctx.jobs->begin(tr("Saving the HNSW index of %1").arg(run->name));
     m_ctx.jobs->watch(saveHnswIndexAsync(run->hnsw->index, file, progress), [this, runKey](const SaveIndexJobResult &result) {
         if (m_ctx.jobs->handleError(result.error, tr("Cannot save the index")))

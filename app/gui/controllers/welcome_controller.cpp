@@ -296,22 +296,10 @@ void WelcomeController::onDatasetLoaded(const QString &dir, const OpenedDatasetJ
 // ---------------------------------------------------------------------------------------------
 // Archives and downloads
 
-bool WelcomeController::refuseChange(const QString &title)
-{
-    if (m_ctx.jobs->refuse(title, false))
-        return true;
-    if (m_ctx.training->isActive()) {
-        m_ctx.feedback->showError(
-            title, tr("Training runs are queued or running; wait for them or cancel them in the Runs tab first."));
-        return true;
-    }
-    return false;
-}
-
 bool WelcomeController::openDatasetArchive(const QString &zipPath)
 {
     const QString title = tr("Cannot open the archive");
-    if (refuseChange(title))
+    if (refuseChangeWhileBusy(m_ctx, title))
         return false;
     const QFileInfo info(zipPath);
     if (!info.isFile()) {

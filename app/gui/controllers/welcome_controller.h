@@ -91,7 +91,6 @@ private:
     void addRecentDataset(const QString &dir);
     void rebuildRecentMenu();
     void onDatasetLoaded(const QString &dir, const OpenedDatasetJobResult &result);
-    bool refuseChange(const QString &title);
 
     GuiContext m_ctx;
     QAction *m_openDataset = nullptr;

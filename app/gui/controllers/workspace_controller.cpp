@@ -248,22 +248,10 @@ bool WorkspaceController::eventFilter(QObject *watched, QEvent *event)
 // ---------------------------------------------------------------------------------------------
 // Open, create, close
 
-bool WorkspaceController::refuseWorkspaceChange(const QString &title)
-{
-    if (m_ctx.jobs->refuse(title, false))
-        return true;
-    if (m_ctx.training->isActive()) {
-        m_ctx.feedback->showError(
-            title, tr("Training runs are queued or running; wait for them or cancel them in the Runs tab first."));
-        return true;
-    }
-    return false;
-}
-
 bool WorkspaceController::newWorkspace(const QString &folder)
 {
     const QString title = tr("Cannot create the workspace");
-    if (refuseWorkspaceChange(title))
+    if (refuseChangeWhileBusy(m_ctx, title))
         return false;
     const QDir dir(folder);
     if (dir.exists() && !dir.isEmpty()) {
@@ -277,7 +265,7 @@ bool WorkspaceController::newWorkspace(const QString &folder)
 bool WorkspaceController::openWorkspace(const QString &folder)
 {
     const QString title = tr("Cannot open the workspace");
-    if (refuseWorkspaceChange(title))
+    if (refuseChangeWhileBusy(m_ctx, title))
         return false;
     return openWorkspaceFolder(folder, false);
 }
@@ -328,7 +316,7 @@ void WorkspaceController::closeWorkspace()
 bool WorkspaceController::saveRunsToWorkspace(const QString &folder)
 {
     const QString title = tr("Cannot save the runs to a workspace");
-    if (refuseWorkspaceChange(title))
+    if (refuseChangeWhileBusy(m_ctx, title))
         return false;
     if (m_session->isOpen()) {
         m_ctx.feedback->showError(title, tr("A workspace is open: its runs are saved already."));

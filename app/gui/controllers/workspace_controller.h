@@ -115,7 +115,6 @@ private:
     void updateActions();
     void addRecentWorkspace(const QString &folder);
     void rebuildRecentMenu();
-    bool refuseWorkspaceChange(const QString &title);
     bool openWorkspaceFolder(const QString &folder, bool create);
     void useWorkspaceForGeneratedSets(bool use);
     // Restoring (workspace_controller_restore.cpp).

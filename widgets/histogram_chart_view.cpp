@@ -22,9 +22,9 @@ const QColor kHardNegativeColor(0xc0, 0x39, 0x2b);
 } // namespace
 
 HistogramChartView::HistogramChartView(QWidget *parent)
-    : QChartView(parent)
+    : QChartView(new QChart, parent) // QChartView(parent) would make a chart that setChart() leaks
 {
-    auto *chart = new QChart;
+    QChart *chart = this->chart();
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));
@@ -42,7 +42,6 @@ HistogramChartView::HistogramChartView(QWidget *parent)
     m_shareAxis->setTickInterval(0.2);
     chart->addAxis(m_cosineAxis, Qt::AlignBottom);
     chart->addAxis(m_shareAxis, Qt::AlignLeft);
-    setChart(chart);
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(200);
     clear();

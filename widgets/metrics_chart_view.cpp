@@ -30,9 +30,9 @@ QString defaultTitle()
 } // namespace
 
 MetricsChartView::MetricsChartView(QWidget *parent)
-    : QChartView(parent)
+    : QChartView(new QChart, parent) // QChartView(parent) would make a chart that setChart() leaks
 {
-    auto *chart = new QChart;
+    QChart *chart = this->chart();
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->legend()->setVisible(true);
     chart->legend()->setAlignment(Qt::AlignRight);
@@ -61,7 +61,6 @@ MetricsChartView::MetricsChartView(QWidget *parent)
     chart->addAxis(m_scoreAxis, Qt::AlignLeft);
     setKRange(100);
 
-    setChart(chart);
     updateTitle();
     setRenderHint(QPainter::Antialiasing);
     setMinimumSize(320, 240);
@@ -122,7 +121,9 @@ void MetricsChartView::setLogK(bool logK)
     QChart *chart = this->chart();
     chart->removeAllSeries();
     m_series.clear();
-    chart->removeAxis(logK ? static_cast<QAbstractAxis *>(m_kAxis) : m_logKAxis);
+    QAbstractAxis *unused = logK ? static_cast<QAbstractAxis *>(m_kAxis) : m_logKAxis;
+    chart->removeAxis(unused);
+    unused->setParent(this); // removeAxis leaves it without a parent
     chart->addAxis(logK ? static_cast<QAbstractAxis *>(m_logKAxis) : m_kAxis, Qt::AlignBottom);
     updateTitle();
     rebuild();

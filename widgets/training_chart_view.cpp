@@ -34,9 +34,9 @@ double niceCeiling(double value)
 } // namespace
 
 TrainingChartView::TrainingChartView(QWidget *parent)
-    : QChartView(parent)
+    : QChartView(new QChart, parent) // QChartView(parent) would make a chart that setChart() leaks
 {
-    auto *chart = new QChart;
+    QChart *chart = this->chart();
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->legend()->setVisible(true);
     chart->legend()->setAlignment(Qt::AlignBottom);
@@ -89,7 +89,6 @@ TrainingChartView::TrainingChartView(QWidget *parent)
             marker->setVisible(false);
     }
 
-    setChart(chart);
     // No antialiasing: the chart is redrawn while training runs, and must stay cheap to paint.
     setRenderHint(QPainter::Antialiasing, false);
     setMinimumSize(280, 200);

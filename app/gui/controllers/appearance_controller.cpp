@@ -100,7 +100,7 @@ void AppearanceController::createActions()
         action->setCheckable(true);
         action->setData(id);
         m_themes->addAction(action);
-        connect(action, &QAction::triggered, this, [this, id] { setTheme(id); });
+        connect(action, &QAction::triggered, this, [this, theme = id] { setTheme(theme); });
     }
 
     m_about = new QAction(tr("&About embtune"), this);

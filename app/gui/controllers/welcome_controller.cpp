@@ -139,10 +139,10 @@ void WelcomeController::createWelcomePage()
     connect(m_welcome, &WelcomePage::datasetActivated, this, [this](const QString &dir) { openDataset(dir); });
     for (auto [signal, listKey] : {std::pair{&WelcomePage::recentWorkspaceRemoved, kRecentWorkspacesSetting},
                                    std::pair{&WelcomePage::recentDatasetRemoved, key::recentDatasets}})
-        connect(m_welcome, signal, this, [this, listKey](const QString &dir) {
-            QStringList recent = m_ctx.settings->value(listKey).toStringList();
+        connect(m_welcome, signal, this, [this, settingKey = listKey](const QString &dir) {
+            QStringList recent = m_ctx.settings->value(settingKey).toStringList();
             recent.removeAll(dir);
-            m_ctx.settings->setValue(listKey, recent);
+            m_ctx.settings->setValue(settingKey, recent);
             updateWelcome();
         });
     connect(m_welcome, &WelcomePage::downloadRequested, this,

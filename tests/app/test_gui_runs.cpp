@@ -266,7 +266,8 @@ void TestGuiRuns::trainingKeepsEventLoopResponsive()
           meter.elapsedMs(), meter.guiCpuMs(), meter.ticks(), meter.maxGapMs(),
           qPrintable(meter.longGaps().join(QStringLiteral(", "))));
     QVERIFY2(meter.elapsedMs() > 500, "the run is too short to measure the event loop");
-    QVERIFY2(meter.maxGapMs() <= 50.0, qPrintable(QStringLiteral("event loop stalled %1 ms").arg(meter.maxGapMs())));
+    QVERIFY2(embtune::test::meetsTimingTarget("gui_training_stall", meter.maxGapMs(), 50.0),
+             qPrintable(QStringLiteral("event loop stalled %1 ms").arg(meter.maxGapMs())));
     // Adding the run lays out the comparison again but never widens the window (a long path in
     // the run's details once did, and repainting the whole wider window stalled the event loop).
     QCOMPARE(window->size(), sizeBefore);

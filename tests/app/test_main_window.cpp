@@ -332,7 +332,8 @@ void TestMainWindow::linearRunKeepsEventLoopResponsive()
           stallMs,
           qPrintable(metricCell(window.findChild<QTableView *>(QStringLiteral("metricsTable")),
                                 QStringLiteral("lsa256 + Linear adapter"), QStringLiteral("nDCG@10"))));
-    QVERIFY2(stallMs <= 50.0, qPrintable(QStringLiteral("event loop stalled %1 ms").arg(stallMs)));
+    QVERIFY2(embtune::test::meetsTimingTarget("gui_scifact_linear_stall", stallMs, 50.0),
+             qPrintable(QStringLiteral("event loop stalled %1 ms").arg(stallMs)));
 }
 
 void TestMainWindow::cleanupTestCase()

@@ -222,12 +222,13 @@ private slots:
         const QString scifact = embtune::test::sharedScifact();
         if (scifact.isEmpty())
             QSKIP("../shared/datasets/scifact is absent (set EMBTUNE_SHARED_DIR)");
+        // Equality of the two front ends needs real data, not converged models: 3 epochs each.
         compareFrontEnds(QStringLiteral("scifact"), scifact, 256,
-                         {{"linear", {}, false},
-                          {"adder", {}, false},
-                          {"soft-label", {}, false},
+                         {{"linear", {{"epochs", "3"}}, false},
+                          {"adder", {{"epochs", "3"}}, false},
+                          {"soft-label", {{"epochs", "3"}}, false},
                           {"nudge-n", {}, false},
-                          {"linear", {{"epochs", "5"}}, true}});
+                          {"linear", {{"epochs", "3"}}, true}});
     }
 };
 

@@ -15,6 +15,8 @@
 #include <QTest>
 #include <QUrl>
 
+#include <cstdio>
+
 namespace embtune::test {
 
 using gui::MainWindow;
@@ -34,6 +36,15 @@ std::unique_ptr<MainWindow> makeWindow(const MainWindow::Options &options, QSize
     window->resize(size);
     window->show();
     return window;
+}
+
+bool meetsTimingTarget(const char *name, double valueMs, double targetMs)
+{
+    const bool met = valueMs <= targetMs;
+    std::printf("{\"bench\": \"%s\", \"ms\": %.1f, \"target_ms\": %.1f, \"met\": %s}\n", name, valueMs, targetMs,
+                met ? "true" : "false");
+    std::fflush(stdout);
+    return met || qgetenv("EMBTUNE_TIMING_TARGETS") != "1";
 }
 
 bool waitForJob(MainWindow &window, QSignalSpy &done, const std::function<bool()> &start, int timeoutMs)

@@ -141,7 +141,7 @@ fs::path symlinkOnEntryPath(const fs::path &root, const ZipEntryInfo &entry)
 Error symlinkRefusal(const fs::path &link, const ZipEntryInfo &entry, const std::string &zipPath, size_t index)
 {
     return Error::input("refusing entry \"" + entry.name + "\": the target folder already holds a symbolic link at " +
-                            link.string() + " on its path (it would be followed outside the target)",
+                            link.string() + " on its path (links in the target are never followed)",
                         zipPath, int64_t(index) + 1);
 }
 
@@ -156,12 +156,13 @@ Status checkFreeSpace(const fs::path &root, int64_t total, int64_t margin)
     const fs::space_info space = fs::space(probe, ec);
     if (ec)
         return {}; // unknown (e.g. a file system that does not report it): writing will tell
-    const int64_t needed = addBytesSaturating(total, std::max<int64_t>(margin, 0));
+    const int64_t keep = std::max<int64_t>(margin, 0);
+    const int64_t needed = addBytesSaturating(total, keep);
     const int64_t available =
         int64_t(std::min<uintmax_t>(space.available, uintmax_t(std::numeric_limits<int64_t>::max())));
     if (available < needed)
         return Error::io("not enough free space to unzip: needs " + byteSizeText(needed) + " (the archive's " +
-                             byteSizeText(total) + " plus a margin of " + byteSizeText(margin) + "), " +
+                             byteSizeText(total) + " plus a margin of " + byteSizeText(keep) + "), " +
                              byteSizeText(available) + " free",
                          root.string());
     return {};

@@ -174,7 +174,10 @@ int exportQuerySet(const CommandLine &cl)
     auto dataset = readBeirDataset(datasetDir);
     if (!dataset)
         return reportError(dataset.error());
-    auto set = readSyntheticSet(ws->folder() + "/" + (*record)->folder, *dataset);
+    auto folder = ws->querySetFolder(**record); // refuses a folder outside the workspace's artifacts/
+    if (!folder)
+        return reportError(folder.error());
+    auto set = readSyntheticSet(*folder, *dataset);
     if (!set)
         return reportError(set.error());
     if (Status s = exportSyntheticSetAsBeir(*set, *dataset, cl.value("out")); !s)

@@ -158,7 +158,10 @@ int runTrain(const std::vector<std::string> &args)
             return reportError(Error::input("no generated-set folder and no query set named \"" + spec.generatedQueries +
                                                 "\" in the workspace",
                                             recorder->workspace().databasePath()));
-        spec.generatedQueries = (std::filesystem::path(recorder->workspace().folder()) / (*named)->folder).string();
+        auto folder = recorder->workspace().querySetFolder(**named); // refuses a folder outside artifacts/
+        if (!folder)
+            return reportError(folder.error());
+        spec.generatedQueries = *folder;
     }
     return executeRun(spec, runOutputOf(cl), std::move(recorder));
 }

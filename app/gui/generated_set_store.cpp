@@ -88,7 +88,10 @@ engine::Result<QList<GeneratedSetInfo>> GeneratedSetStore::list(const std::strin
             if (params.value(QStringLiteral("dataset_hash")).toString().toStdString() != textsHash)
                 continue;
             GeneratedSetInfo info;
-            if (!readManifest(QDir(QString::fromStdString(ws->folder())).filePath(QString::fromStdString(r.folder)), info))
+            auto folder = ws->querySetFolder(r); // refuses a folder outside artifacts/
+            if (!folder)
+                return folder.error();
+            if (!readManifest(QString::fromStdString(*folder), info))
                 continue; // a record whose folder is gone: nothing to browse or train on
             info.name = QString::fromStdString(r.name);
             info.created = isoUtc(r.createdAt);
@@ -128,7 +131,10 @@ engine::Result<GeneratedSetInfo> GeneratedSetStore::store(const QString &name, c
             app::querySetRecordOf(set, *datasetId, name.toStdString()), [&](const std::string &dir) { return engine::writeSyntheticSet(set, dataset, dir); });
         if (!stored)
             return stored.error();
-        readManifest(QDir(QString::fromStdString(ws->folder())).filePath(QString::fromStdString(stored->folder)), info);
+        auto folder = ws->querySetFolder(*stored);
+        if (!folder)
+            return folder.error();
+        readManifest(QString::fromStdString(*folder), info);
         info.workspaceId = stored->id;
         info.created = isoUtc(stored->createdAt);
     } else {

@@ -50,6 +50,11 @@ struct GuiContext {
 inline const QString kExportFolderSetting = QStringLiteral("paths/exportParent");
 // QSettings key of the recently opened workspaces (File menu and welcome page), newest first.
 inline const QString kRecentWorkspacesSetting = QStringLiteral("recent/workspaces");
+// QSettings key of the largest total one archive may unzip to, in GiB (Edit > Settings; default
+// engine::kDefaultMaxUnzippedBytes).
+inline const QString kMaxUnzippedGiBSetting = QStringLiteral("archives/maxUnzippedGiB");
+// Largest value of that setting (1 PiB).
+inline constexpr int kMaxUnzippedGiBLimit = 1 << 20;
 
 // Reports (title) why the open dataset or workspace cannot change now: a job is running, or
 // training runs are queued or running. True when it cannot.

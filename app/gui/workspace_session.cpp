@@ -468,14 +468,23 @@ QFuture<QList<WorkspaceSession::StoredRun>> WorkspaceSession::loadResults(QList<
             std::string blob;
             std::string tunedDocs, tunedQueries;
             for (const app::ArtifactRef &artifact : record->artifacts) {
+                if (artifact.role != "per_query_metrics" && artifact.role != "tuned_documents" &&
+                    artifact.role != "tuned_queries")
+                    continue;
+                auto path = ws.artifactPath(artifact); // refuses a path that leaves artifacts/
+                if (!path) {
+                    if (run.problem.isEmpty())
+                        run.problem = QString::fromStdString(path.error().toString());
+                    continue;
+                }
                 if (artifact.role == "per_query_metrics") {
-                    QFile file(QString::fromStdString(ws.artifactPath(artifact)));
+                    QFile file(QString::fromStdString(*path));
                     if (file.open(QIODevice::ReadOnly))
                         blob = file.readAll().toStdString();
                 } else if (artifact.role == "tuned_documents") {
-                    tunedDocs = ws.artifactPath(artifact);
-                } else if (artifact.role == "tuned_queries") {
-                    tunedQueries = ws.artifactPath(artifact);
+                    tunedDocs = *path;
+                } else {
+                    tunedQueries = *path;
                 }
             }
             const size_t n = metrics.queries.size();

@@ -395,6 +395,9 @@ Status Workspace::deleteQuerySet(int64_t id)
     const auto found = std::find_if(all->begin(), all->end(), [id](const QuerySetRecord &r) { return r.id == id; });
     if (found == all->end())
         return Error::usage("no query set with id " + std::to_string(id));
+    auto folder = querySetFolder(*found);
+    if (!folder)
+        return folder.error();
     SqliteTransaction transaction(m_db);
     if (!transaction.begun())
         return transaction.begun();
@@ -405,11 +408,8 @@ Status Workspace::deleteQuerySet(int64_t id)
         return s;
     if (Status s = transaction.commit(); !s)
         return s;
-    const std::string prefix = std::string(kArtifactsFolder) + "/";
-    if (found->folder.compare(0, prefix.size(), prefix) == 0 && found->folder.find("..") == std::string::npos) {
-        std::error_code ec;
-        fs::remove_all(fs::path(m_folder) / found->folder, ec);
-    }
+    std::error_code ec;
+    fs::remove_all(*folder, ec); // a link there is removed, not followed
     return {};
 }
 
@@ -595,8 +595,8 @@ Result<int64_t> Workspace::purgeDeletedRuns()
         SqliteTransaction transaction(m_db);
         if (!transaction.begun())
             return transaction.begun().error();
-        auto paths = m_db.prepare("SELECT a.path FROM artifacts a JOIN runs r ON r.id = a.run_id "
-                                  "WHERE r.deleted_at IS NOT NULL");
+        auto paths = m_db.prepare("SELECT a.role, a.path, a.bytes, a.id, a.run_id FROM artifacts a "
+                                  "JOIN runs r ON r.id = a.run_id WHERE r.deleted_at IS NOT NULL");
         if (!paths)
             return paths.error();
         for (;;) {
@@ -605,7 +605,14 @@ Result<int64_t> Workspace::purgeDeletedRuns()
                 return row.error();
             if (!*row)
                 break;
-            files.push_back(paths->text(0));
+            ArtifactRef artifact{paths->text(0), paths->text(1), paths->integer(2)};
+            artifact.id = paths->integer(3);
+            artifact.runId = paths->integer(4);
+            // Checked before anything is removed: one refused path purges nothing.
+            auto file = artifactPath(artifact);
+            if (!file)
+                return file.error();
+            files.push_back(std::move(*file));
         }
         // Per-query rows, logs and artifact records go with their run (ON DELETE CASCADE).
         if (Status s = m_db.exec("DELETE FROM runs WHERE deleted_at IS NOT NULL"); !s)
@@ -617,10 +624,12 @@ Result<int64_t> Workspace::purgeDeletedRuns()
     // Files go after the commit: a crash in between leaves unreferenced files, never a record
     // pointing at a missing file.
     std::error_code ec;
+    const fs::path artifacts = (fs::path(m_folder) / kArtifactsFolder).lexically_normal();
     for (const auto &file : files) {
-        const fs::path path = fs::path(m_folder) / file;
-        fs::remove(path, ec);
-        fs::remove(path.parent_path(), ec); // the run's folder, when now empty
+        const fs::path path(file);
+        fs::remove(path, ec); // a link there is removed, not followed
+        if (path.parent_path() != artifacts)
+            fs::remove(path.parent_path(), ec); // the run's folder, when now empty
     }
     return purged;
 }

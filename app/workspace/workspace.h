@@ -69,11 +69,15 @@ public:
     // artifacts/query_sets/, which is renamed to artifacts/query_sets/<id>/ before the record
     // (record.folder set to that path) is committed, so a crash leaves no half-written set on
     // record. Refuses an empty name or a name another query set of the workspace has.
+    // Read a stored set's folder through querySetFolder (confined like artifactPath).
     engine::Result<QuerySetRecord> storeQuerySet(QuerySetRecord record,
                                                  const std::function<engine::Status(const std::string &dir)> &write);
     // The query set named `name`; std::nullopt when there is none.
     engine::Result<std::optional<QuerySetRecord>> querySetNamed(const std::string &name) const;
-    // Removes the record of query set `id` and its folder (when it is under artifacts/).
+    // The absolute path of the folder of query set `record`, refused as artifactPath refuses.
+    engine::Result<std::string> querySetFolder(const QuerySetRecord &record) const;
+    // Removes the record of query set `id` and its folder. A folder querySetFolder refuses is
+    // refused here too: nothing is removed, neither the record nor any file.
     engine::Status deleteQuerySet(int64_t id);
 
     // Runs. createRun stores `record` (status Queued or Running; its id is ignored).
@@ -91,7 +95,9 @@ public:
     engine::Result<std::vector<RunRecord>> runs(bool includeDeleted = false) const;
 
     // Deletion with Undo: deleteRun hides a run (and its rows), restoreRun brings it back,
-    // purgeDeletedRuns removes hidden runs, their rows and artifact files for good.
+    // purgeDeletedRuns removes hidden runs, their rows and artifact files for good. When the
+    // path of one of those artifacts is refused (see artifactPath), nothing is purged: the error
+    // names the run, the artifact and the path, and no file anywhere is removed.
     engine::Status deleteRun(int64_t runId);
     engine::Status restoreRun(int64_t runId);
     engine::Result<int64_t> purgeDeletedRuns();
@@ -117,8 +123,14 @@ public:
     engine::Result<ArtifactRef> storeRunMatrix(int64_t runId, const std::string &role, engine::ConstMatrixMap matrix);
     engine::Result<ArtifactRef> storeRunFile(int64_t runId, const std::string &role, const std::string &fileName,
                                              const std::string &content);
-    // Absolute path of an artifact.
-    std::string artifactPath(const ArtifactRef &artifact) const;
+    // Absolute path of an artifact. The stored path comes from the database, which may have been
+    // edited or copied from elsewhere: one that is empty, absolute, has a ".." component, is not
+    // under artifacts/, or resolves (following the symbolic links of its existing parts, the
+    // workspace folder's own excepted) to anything but a path strictly inside the workspace's
+    // artifacts/ folder is refused with an Input error naming the workspace folder (file), the
+    // record (run or embedding set, artifact id) and the path. Every read or removal of an
+    // artifact goes through this check.
+    engine::Result<std::string> artifactPath(const ArtifactRef &artifact) const;
 
     // View state: key -> JSON (e.g. "compare.columns"). setViewState replaces.
     engine::Status setViewState(const std::string &key, const std::string &json);
@@ -133,6 +145,9 @@ private:
                                                const std::string &relativePath);
     engine::Result<std::vector<ArtifactRef>> artifactsOf(const char *ownerColumn, int64_t ownerId) const;
     engine::Status requireRun(int64_t runId) const;
+    // `stored` (relative to the workspace folder) checked as artifactPath describes; `record`
+    // names its record in the message ("run 3, artifact 7").
+    engine::Result<std::string> confinedPath(const std::string &stored, const std::string &record) const;
     engine::Status setStatus(int64_t runId, RunStatus status, const char *extraSql, const std::string &message,
                              double trainSeconds, const std::string &summaryJson);
 

@@ -1,10 +1,12 @@
 // Workspace: the files of runs and embedding sets under artifacts/ (written durably, then
-// recorded in the artifacts table with their size).
+// recorded in the artifacts table with their size), and the check that confines every stored
+// path to artifacts/.
 
 #include "workspace.h"
 
 #include "durable_file.h"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 
@@ -25,6 +27,14 @@ bool isPlainName(const std::string &name)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
             return false;
     return true;
+}
+
+// "run 3, artifact 7": the record of an artifact, for messages.
+std::string artifactRecordName(const ArtifactRef &artifact)
+{
+    const std::string owner = artifact.runId != 0 ? "run " + std::to_string(artifact.runId)
+                                                  : "embedding set " + std::to_string(artifact.embeddingSetId);
+    return owner + ", artifact " + std::to_string(artifact.id);
 }
 
 } // namespace
@@ -49,20 +59,27 @@ Result<ArtifactRef> Workspace::recordArtifact(const char *ownerColumn, int64_t o
     const int64_t size = ec ? 0 : int64_t(bytes);
     if (Status s = insert->bind(1, ownerId).bind(2, role).bind(3, relativePath).bind(4, size).run(); !s)
         return s.error();
+    ArtifactRef artifact{role, relativePath, size};
+    artifact.id = m_db.lastInsertId();
+    (std::string_view(ownerColumn) == "run_id" ? artifact.runId : artifact.embeddingSetId) = ownerId;
     if (Status s = transaction.commit(); !s)
         return s.error();
-    return ArtifactRef{role, relativePath, size};
+    return artifact;
 }
 
 Result<std::vector<ArtifactRef>> Workspace::artifactsOf(const char *ownerColumn, int64_t ownerId) const
 {
-    auto q = m_db.prepare(std::string("SELECT role, path, bytes FROM artifacts WHERE ") + ownerColumn +
-                          " = ?1 ORDER BY id");
+    auto q = m_db.prepare(std::string("SELECT role, path, bytes, id, run_id, embedding_set_id FROM artifacts WHERE ") +
+                          ownerColumn + " = ?1 ORDER BY id");
     if (!q)
         return q.error();
     q->bind(1, ownerId);
     return q->collect<ArtifactRef>([](const SqliteStatement &row) -> ArtifactRef {
-        return ArtifactRef{row.text(0), row.text(1), row.integer(2)};
+        ArtifactRef artifact{row.text(0), row.text(1), row.integer(2)};
+        artifact.id = row.integer(3);
+        artifact.runId = row.isNull(4) ? 0 : row.integer(4);
+        artifact.embeddingSetId = row.isNull(5) ? 0 : row.integer(5);
+        return artifact;
     });
 }
 
@@ -109,9 +126,52 @@ Result<ArtifactRef> Workspace::storeEmbeddingSetMatrix(int64_t embeddingSetId, c
     return recordArtifact("embedding_set_id", embeddingSetId, role, relative);
 }
 
-std::string Workspace::artifactPath(const ArtifactRef &artifact) const
+Result<std::string> Workspace::confinedPath(const std::string &stored, const std::string &record) const
 {
-    return (fs::path(m_folder) / artifact.path).string();
+    const auto refuse = [&](const std::string &why) {
+        return Error::input("refusing the path \"" + stored + "\" of " + record + ": " + why +
+                                "; nothing outside the workspace's artifacts/ folder is read or removed",
+                            m_folder);
+    };
+    if (stored.empty())
+        return refuse("an empty path");
+    if (stored.find('\0') != std::string::npos)
+        return refuse("a NUL in the path");
+    const fs::path path(stored);
+    if (path.has_root_path())
+        return refuse("an absolute path, where the workspace stores paths relative to its folder");
+    for (const fs::path &component : path)
+        if (component == "..")
+            return refuse("a '..' component, which may leave the workspace folder");
+    const auto isName = [](const fs::path &component) { return !component.empty() && component != "."; };
+    if (*path.begin() != kArtifactsFolder || std::none_of(std::next(path.begin()), path.end(), isName))
+        return refuse(std::string("not a path inside the workspace's ") + kArtifactsFolder + "/ folder");
+    // Symbolic links (of the parts that exist) must not lead out of <workspace>/artifacts: the
+    // workspace folder itself may be reached through links, artifacts/ and what is below may not.
+    std::error_code ec;
+    const fs::path root = fs::canonical(m_folder, ec);
+    if (ec)
+        return Error::io("cannot resolve the workspace folder: " + ec.message(), m_folder);
+    const fs::path resolved = fs::weakly_canonical(root / path, ec);
+    if (ec)
+        return refuse("cannot be resolved (" + ec.message() + ")");
+    const fs::path artifacts = root / kArtifactsFolder;
+    const auto [inRoot, inResolved] = std::mismatch(artifacts.begin(), artifacts.end(), resolved.begin(), resolved.end());
+    const bool inside = inRoot == artifacts.end() && std::any_of(inResolved, resolved.end(), isName);
+    if (!inside)
+        return refuse("it resolves to " + resolved.string() + " (through a symbolic link), outside the workspace's " +
+                      kArtifactsFolder + "/ folder " + artifacts.string());
+    return (fs::path(m_folder) / path).lexically_normal().string();
+}
+
+Result<std::string> Workspace::artifactPath(const ArtifactRef &artifact) const
+{
+    return confinedPath(artifact.path, artifactRecordName(artifact));
+}
+
+Result<std::string> Workspace::querySetFolder(const QuerySetRecord &record) const
+{
+    return confinedPath(record.folder, "query set " + std::to_string(record.id) + " (\"" + record.name + "\")");
 }
 
 } // namespace embtune::app

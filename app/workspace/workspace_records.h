@@ -17,11 +17,14 @@ std::optional<RunStatus> runStatusFromName(const std::string &name);
 // Finished, failed, cancelled and interrupted runs do not change any more.
 bool isFinal(RunStatus status);
 
-// A file under the workspace's artifacts/ folder. `path` is relative to the workspace folder.
+// A file under the workspace's artifacts/ folder. `path` is relative to the workspace folder, as
+// the database holds it: use Workspace::artifactPath, which refuses one that leaves artifacts/.
 struct ArtifactRef {
     std::string role;   // e.g. "tuned_documents", "document_ids", "adapter"
     std::string path;   // e.g. "artifacts/runs/3/tuned_documents.npy"
     int64_t bytes = 0;
+    int64_t id = 0;                            // row id in the artifacts table
+    int64_t runId = 0, embeddingSetId = 0;     // its owner: exactly one is not 0
 };
 
 struct DatasetRecord {

@@ -4,9 +4,12 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cinttypes>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -64,7 +67,9 @@ Result<std::vector<ZipEntryInfo>> entriesOf(zip_t *archive, const std::string &z
                                     zip_strerror(archive), zipPath, i + 1);
         ZipEntryInfo entry;
         entry.name = st.name;
-        entry.size = (st.valid & ZIP_STAT_SIZE) ? int64_t(st.size) : 0;
+        entry.size = (st.valid & ZIP_STAT_SIZE)
+                         ? int64_t(std::min<zip_uint64_t>(st.size, zip_uint64_t(std::numeric_limits<int64_t>::max())))
+                         : 0;
         entry.isDirectory = !entry.name.empty() && entry.name.back() == '/';
         if (const std::string reason = unsafeZipEntryReason(entry.name); !reason.empty())
             return Error::input("refusing entry \"" + entry.name + "\": " + reason, zipPath, i + 1);
@@ -84,6 +89,83 @@ Result<std::vector<ZipEntryInfo>> entriesOf(zip_t *archive, const std::string &z
         entries.push_back(std::move(entry));
     }
     return entries;
+}
+
+// a + b for byte counts >= 0, saturating at the largest int64_t.
+int64_t addBytesSaturating(int64_t a, int64_t b)
+{
+    return b > std::numeric_limits<int64_t>::max() - a ? std::numeric_limits<int64_t>::max() : a + b;
+}
+
+// "1.5 GiB (1610612736 bytes)", "900 bytes": a byte count for messages.
+std::string byteSizeText(int64_t bytes)
+{
+    static const char *const kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    char text[64];
+    if (bytes < 1024) {
+        std::snprintf(text, sizeof text, "%" PRId64 " bytes", bytes);
+        return text;
+    }
+    double value = double(bytes) / 1024;
+    size_t unit = 0;
+    while (value >= 1024 && unit + 1 < std::size(kUnits)) {
+        value /= 1024;
+        ++unit;
+    }
+    std::snprintf(text, sizeof text, "%.1f %s (%" PRId64 " bytes)", value, kUnits[unit], bytes);
+    return text;
+}
+
+// The first path below `root` on the way to `root/name` (and, for a file, to its ".part") that
+// is a symbolic link; empty when there is none. `root` itself is the caller's choice and may be one.
+fs::path symlinkOnEntryPath(const fs::path &root, const ZipEntryInfo &entry)
+{
+    std::error_code ec;
+    fs::path at = root;
+    for (const fs::path &component : fs::path(entry.name)) {
+        if (component.empty() || component == ".")
+            continue;
+        at /= component;
+        if (fs::is_symlink(fs::symlink_status(at, ec)))
+            return at;
+    }
+    if (!entry.isDirectory) {
+        fs::path part = at;
+        part += ".part";
+        if (fs::is_symlink(fs::symlink_status(part, ec)))
+            return part;
+    }
+    return {};
+}
+
+Error symlinkRefusal(const fs::path &link, const ZipEntryInfo &entry, const std::string &zipPath, size_t index)
+{
+    return Error::input("refusing entry \"" + entry.name + "\": the target folder already holds a symbolic link at " +
+                            link.string() + " on its path (links in the target are never followed)",
+                        zipPath, int64_t(index) + 1);
+}
+
+// Refuses, before anything is written, a target whose file system has less free space than
+// `total` + `margin` bytes. A target not yet created is measured at its nearest existing parent.
+Status checkFreeSpace(const fs::path &root, int64_t total, int64_t margin)
+{
+    std::error_code ec;
+    fs::path probe = root;
+    while (!fs::exists(probe, ec) && probe.has_parent_path() && probe.parent_path() != probe)
+        probe = probe.parent_path();
+    const fs::space_info space = fs::space(probe, ec);
+    if (ec)
+        return {}; // unknown (e.g. a file system that does not report it): writing will tell
+    const int64_t keep = std::max<int64_t>(margin, 0);
+    const int64_t needed = addBytesSaturating(total, keep);
+    const int64_t available =
+        int64_t(std::min<uintmax_t>(space.available, uintmax_t(std::numeric_limits<int64_t>::max())));
+    if (available < needed)
+        return Error::io("not enough free space to unzip: needs " + byteSizeText(needed) + " (the archive's " +
+                             byteSizeText(total) + " plus a margin of " + byteSizeText(keep) + "), " +
+                             byteSizeText(available) + " free",
+                         root.string());
+    return {};
 }
 
 } // namespace
@@ -121,7 +203,7 @@ Result<std::vector<ZipEntryInfo>> listZip(const std::string &zipPath)
 }
 
 Result<std::vector<std::string>> extractZip(const std::string &zipPath, const std::string &targetDir,
-                                            Progress *progress)
+                                            Progress *progress, const ZipExtractOptions &options)
 {
     auto archive = openArchive(zipPath);
     if (!archive)
@@ -129,12 +211,22 @@ Result<std::vector<std::string>> extractZip(const std::string &zipPath, const st
     auto entries = entriesOf(archive->get(), zipPath);
     if (!entries)
         return entries.error();
+    const int64_t limit = std::max<int64_t>(options.maxUnzippedBytes, 0);
     int64_t total = 0;
     for (const ZipEntryInfo &entry : *entries)
-        total += entry.size;
+        total = addBytesSaturating(total, entry.size);
+    if (total > limit)
+        return Error::input("the archive unzips to " + byteSizeText(total) + " (as its directory declares), more than " +
+                                "the limit of " + byteSizeText(limit) + " for one archive",
+                            zipPath);
 
     std::error_code ec;
     const fs::path root = fs::absolute(targetDir, ec);
+    for (size_t i = 0; i < entries->size(); ++i)
+        if (const fs::path link = symlinkOnEntryPath(root, (*entries)[i]); !link.empty())
+            return symlinkRefusal(link, (*entries)[i], zipPath, i);
+    if (Status s = checkFreeSpace(root, total, options.freeSpaceMargin); !s)
+        return s.error();
     fs::create_directories(root, ec);
     if (ec)
         return Error::io("cannot create the folder: " + ec.message(), root.string());
@@ -145,6 +237,9 @@ Result<std::vector<std::string>> extractZip(const std::string &zipPath, const st
     for (size_t i = 0; i < entries->size(); ++i) {
         const ZipEntryInfo &entry = (*entries)[i];
         const fs::path target = (root / entry.name).lexically_normal();
+        // Checked again right before writing: a link made since the first check is not followed either.
+        if (const fs::path link = symlinkOnEntryPath(root, entry); !link.empty())
+            return symlinkRefusal(link, entry, zipPath, i);
         if (entry.isDirectory) {
             fs::create_directories(target, ec);
             if (ec)
@@ -163,25 +258,32 @@ Result<std::vector<std::string>> extractZip(const std::string &zipPath, const st
             std::ofstream out(part, std::ios::binary | std::ios::trunc);
             if (!out)
                 return Error::io("cannot write", part.string());
+            const auto refuse = [&](Error error) {
+                out.close();
+                fs::remove(part, ec);
+                return error;
+            };
             int64_t entryBytes = 0;
             for (;;) {
                 const zip_int64_t n = zip_fread(file.get(), buffer.data(), buffer.size());
-                if (n < 0) {
-                    const std::string why = zip_file_strerror(file.get());
-                    out.close();
-                    fs::remove(part, ec);
-                    return Error::input("entry \"" + entry.name + "\" is damaged: " + why, zipPath, int64_t(i) + 1);
-                }
+                if (n < 0)
+                    return refuse(Error::input("entry \"" + entry.name + "\" is damaged: " +
+                                                   zip_file_strerror(file.get()),
+                                               zipPath, int64_t(i) + 1));
                 if (n == 0)
                     break;
+                // The directory's sizes may lie: the bytes actually inflated are counted and no
+                // entry writes more than it declares, so the bytes written stay <= total <= limit.
+                if (n > entry.size - entryBytes)
+                    return refuse(Error::input("entry \"" + entry.name + "\" inflates to more than the " +
+                                                   byteSizeText(entry.size) +
+                                                   " its archive declares (a damaged or hostile archive)",
+                                               zipPath, int64_t(i) + 1));
                 out.write(buffer.data(), std::streamsize(n));
                 entryBytes += n;
                 done += n;
-                if (progress && !progress->step("unzip", done, total)) {
-                    out.close();
-                    fs::remove(part, ec);
-                    return Error::cancelled();
-                }
+                if (progress && !progress->step("unzip", done, total))
+                    return refuse(Error::cancelled());
             }
             out.close();
             if (!out) {

@@ -1,6 +1,8 @@
 // The workspace store (app/workspace) on real SQLite files: create/open/close, refusals
 // (not a workspace, another application's database, newer schema, damaged file, lock held),
-// every record type, artifacts, the v1 -> v2 migration, delete with Undo and purge.
+// every record type, artifacts, the v1 -> v2 migration, delete with Undo and purge; stored
+// artifact and query set paths that leave artifacts/ (rows crafted with the sqlite3 API), refused
+// on read, purge and delete with nothing outside removed.
 
 #include "workspace.h"
 #include "workspace_schema.h"
@@ -37,6 +39,37 @@ void rawExec(const fs::path &file, const std::string &sql)
     sqlite3_free(message);
     sqlite3_close(db);
     QVERIFY2(rc == SQLITE_OK, text.c_str());
+}
+
+// The first column of the first row of `sql` on a database file, as an integer.
+int64_t rawInt(const fs::path &file, const std::string &sql)
+{
+    sqlite3 *db = nullptr;
+    int64_t value = -1;
+    if (sqlite3_open(file.string().c_str(), &db) == SQLITE_OK) {
+        sqlite3_stmt *statement = nullptr;
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
+            sqlite3_step(statement) == SQLITE_ROW)
+            value = sqlite3_column_int64(statement, 0);
+        sqlite3_finalize(statement);
+    }
+    sqlite3_close(db);
+    return value;
+}
+
+// SQL text literal of `text`.
+std::string sqlText(const std::string &text)
+{
+    std::string out = "'";
+    for (char c : text)
+        out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string readAll(const fs::path &file)
+{
+    std::ifstream in(file, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 RunRecord runOf(const char *method, RunStatus status = RunStatus::Running)
@@ -275,11 +308,11 @@ private slots:
         QCOMPARE(run->summaryJson, std::string(R"({"ndcg@10": 0.75})"));
         QVERIFY(run->startedAt > 0 && run->finishedAt >= run->startedAt);
         QCOMPARE(run->artifacts.size(), size_t(1));
-        auto reread = embtune::engine::readNpyMatrix(ws->artifactPath(run->artifacts.front()));
+        auto reread = embtune::engine::readNpyMatrix(*ws->artifactPath(run->artifacts.front()));
         QVERIFY(reread.ok());
         QCOMPARE(reread->rows(), int64_t(3));
         QCOMPARE(reread->data()[5], 2.5f);
-        QCOMPARE(run->artifacts.front().bytes, int64_t(fs::file_size(ws->artifactPath(run->artifacts.front()))));
+        QCOMPARE(run->artifacts.front().bytes, int64_t(fs::file_size(*ws->artifactPath(run->artifacts.front()))));
 
         auto ndcg = ws->queryMetrics(runId, "ndcg@10");
         QCOMPARE(ndcg->size(), size_t(2));
@@ -341,7 +374,7 @@ private slots:
             QVERIFY(ws->storeRunMatrix(id, "tuned_documents", m.map()).ok());
             QVERIFY(ws->finishRun(id, "{}", 0.5).ok());
         }
-        const std::string dropFile = ws->artifactPath(ws->run(*drop)->artifacts.front());
+        const std::string dropFile = *ws->artifactPath(ws->run(*drop)->artifacts.front());
         QVERIFY(ws->deleteRun(*drop).ok());
         QCOMPARE(ws->runs()->size(), size_t(1));
         QCOMPARE(ws->runs(true)->size(), size_t(2));
@@ -361,7 +394,128 @@ private slots:
         QVERIFY(ws->runLog(*drop)->empty());
         QVERIFY(!fs::exists(dropFile));
         QCOMPARE(ws->queryMetrics(*keep)->size(), size_t(1));
-        QVERIFY(fs::exists(ws->artifactPath(ws->run(*keep)->artifacts.front())));
+        QVERIFY(fs::exists(*ws->artifactPath(ws->run(*keep)->artifacts.front())));
+    }
+
+    // A workspace whose database was edited or copied from elsewhere: an artifact path that is
+    // absolute, has "..", is not under artifacts/ or leads out of it through a symbolic link is
+    // refused by purge (nothing purged, nothing removed) and on read, with a message naming the
+    // workspace, the run, the artifact and the path.
+    void refusesArtifactPathsOutsideTheWorkspace_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("absolute") << "absolute";
+        QTest::newRow("dot-dot") << "dotdot";
+        QTest::newRow("not under artifacts") << "database";
+        QTest::newRow("linked folder") << "link";
+    }
+
+    void refusesArtifactPathsOutsideTheWorkspace()
+    {
+        QFETCH(QString, kind);
+        const fs::path dir = folder(("hostile-" + kind.toStdString()).c_str());
+        const fs::path outside = folder(("outside-" + kind.toStdString()).c_str());
+        fs::create_directories(outside);
+        writeBytes(outside / "tuned_documents.npy", "keep me");
+        int64_t runId = 0;
+        {
+            auto ws = Workspace::open(dir.string(), Workspace::OpenMode::Create);
+            QVERIFY(ws.ok());
+            runId = *ws->createRun(runOf("linear"));
+            const FloatMatrix m(2, 2, {1.0f, 2.0f, 3.0f, 4.0f});
+            QVERIFY(ws->storeRunMatrix(runId, "tuned_documents", m.map()).ok());
+            QVERIFY(ws->finishRun(runId, "{}", 0.5).ok());
+        }
+        const fs::path database = dir / "workspace.sqlite";
+        std::string stored = "artifacts/runs/" + std::to_string(runId) + "/tuned_documents.npy";
+        if (kind == QLatin1String("absolute"))
+            stored = (outside / "tuned_documents.npy").string();
+        else if (kind == QLatin1String("dotdot"))
+            stored = "artifacts/../../" + outside.filename().string() + "/tuned_documents.npy";
+        else if (kind == QLatin1String("database"))
+            stored = "workspace.sqlite";
+        if (kind == QLatin1String("link")) {
+            const fs::path runFolder = dir / "artifacts/runs" / std::to_string(runId);
+            fs::remove_all(runFolder);
+            fs::create_directory_symlink(outside, runFolder);
+        } else {
+            rawExec(database, "UPDATE artifacts SET path = " + sqlText(stored));
+        }
+        const int64_t artifactId = rawInt(database, "SELECT id FROM artifacts");
+        QVERIFY(artifactId > 0);
+        const auto checkMessage = [&](const embtune::engine::Error &error) {
+            const std::string message = error.toString();
+            QCOMPARE(error.code, embtune::engine::ErrorCode::Input);
+            for (const std::string &part : {dir.string(), "run " + std::to_string(runId) + ",",
+                                            "artifact " + std::to_string(artifactId), "\"" + stored + "\""})
+                QVERIFY2(message.find(part) != std::string::npos, (message + " lacks " + part).c_str());
+        };
+
+        auto ws = Workspace::open(dir.string());
+        QVERIFY2(ws.ok(), ws.ok() ? "" : ws.error().toString().c_str());
+        QVERIFY(ws->deleteRun(runId).ok());
+        auto purged = ws->purgeDeletedRuns();
+        QVERIFY2(!purged.ok(), "the purge removed a file it was given outside artifacts/");
+        checkMessage(purged.error());
+        QCOMPARE(readAll(outside / "tuned_documents.npy"), std::string("keep me"));
+        QVERIFY(fs::exists(database));
+        QCOMPARE(ws->runs(true)->size(), size_t(1)); // nothing purged
+        // Reading: the record opens, its path is refused.
+        QVERIFY(ws->restoreRun(runId).ok());
+        auto run = ws->run(runId);
+        QVERIFY(run.ok());
+        auto path = ws->artifactPath(run->artifacts.front());
+        QVERIFY2(!path.ok(), path.ok() ? path->c_str() : "");
+        checkMessage(path.error());
+    }
+
+    // Query set folders: a legitimate one is read and deleted; one that leads out of artifacts/
+    // (an absolute path, a folder behind a symbolic link) is refused and nothing is removed.
+    void refusesQuerySetFoldersOutsideTheWorkspace()
+    {
+        const fs::path dir = folder("hostile-query-sets");
+        const fs::path outside = folder("outside-query-sets");
+        writeBytes(outside / "sub/queries.jsonl", "keep me");
+        auto ws = Workspace::open(dir.string(), Workspace::OpenMode::Create);
+        QVERIFY(ws.ok());
+        DatasetRecord d;
+        d.path = "/d";
+        d.name = "d";
+        d.hash = "h";
+        const int64_t datasetId = *ws->addDataset(d);
+        QuerySetRecord record{0, datasetId, "good", "title", "{}", {}, 1, 0};
+        auto good = ws->storeQuerySet(record, [](const std::string &folder) {
+            writeBytes(fs::path(folder) / "queries.jsonl", "{}\n");
+            return embtune::engine::Status();
+        });
+        QVERIFY(good.ok());
+        QCOMPARE(*ws->querySetFolder(*good), (dir / good->folder).string());
+        record.name = "linked";
+        const int64_t linked = *ws->addQuerySet(record);
+        record.name = "absolute";
+        const int64_t absolute = *ws->addQuerySet(record);
+        ws->close();
+        fs::create_directory_symlink(outside, dir / "artifacts/link");
+        const fs::path database = dir / "workspace.sqlite";
+        rawExec(database, "UPDATE query_sets SET folder = 'artifacts/link/sub' WHERE id = " + std::to_string(linked));
+        rawExec(database, "UPDATE query_sets SET folder = " + sqlText((outside / "sub").string()) +
+                              " WHERE id = " + std::to_string(absolute));
+
+        ws = Workspace::open(dir.string());
+        QVERIFY(ws.ok());
+        for (int64_t id : {linked, absolute}) {
+            auto deleted = ws->deleteQuerySet(id);
+            QVERIFY2(!deleted.ok(), "a query set folder outside artifacts/ was removed");
+            const std::string message = deleted.error().toString();
+            QVERIFY2(message.find("query set " + std::to_string(id)) != std::string::npos, message.c_str());
+            QVERIFY2(message.find(dir.string()) != std::string::npos, message.c_str());
+            QCOMPARE(readAll(outside / "sub/queries.jsonl"), std::string("keep me"));
+            auto named = ws->querySetNamed(id == linked ? "linked" : "absolute");
+            QVERIFY(named.ok() && named->has_value()); // the record stays
+            QVERIFY(!ws->querySetFolder(**named).ok());
+        }
+        QVERIFY(ws->deleteQuerySet(good->id).ok());
+        QVERIFY(!fs::exists(dir / good->folder));
     }
 
     // A version-1 database written by hand (the v1 schema, not the current code) opens, is

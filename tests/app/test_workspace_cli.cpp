@@ -141,14 +141,14 @@ private slots:
             QVERIFY2(std::abs(m.mean - tuned[QString::fromStdString(m.metric)].toDouble()) < 1e-9, m.metric.c_str());
         // The tuned document vectors: the same matrix --export-embeddings wrote.
         QCOMPARE(run.artifacts.size(), size_t(2));
-        auto stored = embtune::engine::readNpyMatrix(opened->artifactPath(run.artifacts.at(0)));
+        auto stored = embtune::engine::readNpyMatrix(*opened->artifactPath(run.artifacts.at(0)));
         auto reference = embtune::engine::readNpyMatrix((exported + "/corpus.npy").toStdString());
         QVERIFY(stored.ok() && reference.ok());
         QCOMPARE(stored->rows(), int64_t(5));
         QCOMPARE(stored->cols(), reference->cols());
         for (int64_t i = 0; i < stored->rows() * stored->cols(); ++i)
             QCOMPARE(stored->data()[i], reference->data()[i]);
-        auto ids = embtune::engine::readIdList(opened->artifactPath(run.artifacts.at(1)));
+        auto ids = embtune::engine::readIdList(*opened->artifactPath(run.artifacts.at(1)));
         QCOMPARE(ids->size(), size_t(5));
         QCOMPARE(ids->front(), std::string("d1"));
     }

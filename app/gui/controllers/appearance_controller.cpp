@@ -5,6 +5,8 @@
 #include "remote_settings.h"
 #include "training_runs_panel.h"
 
+#include "data/zip_archive.h"
+
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
@@ -132,6 +134,8 @@ void AppearanceController::showSettingsDialog()
     values.embeddingsModel = remote.settings.model;
     values.chatBaseUrl = m_ctx.settings->value(key::chatBaseUrl).toString();
     values.theme = m_theme;
+    values.maxUnzippedGiB =
+        m_ctx.settings->value(kMaxUnzippedGiBSetting, int(engine::kDefaultMaxUnzippedBytes >> 30)).toInt();
     auto *dialog = new SettingsDialog(values, widgets::TrainingRunsPanel::kMaxConcurrentLimit, m_ctx.window);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] { applySettings(dialog->values()); });
@@ -143,6 +147,7 @@ void AppearanceController::applySettings(const SettingsDialog::Values &values)
     if (m_ctx.options.saveSettings) {
         m_ctx.settings->setValue(key::threads, values.threads);
         m_ctx.settings->setValue(key::chatBaseUrl, values.chatBaseUrl);
+        m_ctx.settings->setValue(kMaxUnzippedGiBSetting, values.maxUnzippedGiB);
     }
     Eigen::setNbThreads(values.threads);
     emit threadsChanged(values.threads);

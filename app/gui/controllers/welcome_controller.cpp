@@ -28,6 +28,7 @@
 #include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <utility>
 
 namespace embtune::gui {
@@ -330,11 +331,15 @@ bool WelcomeController::openDatasetArchive(const QString &zipPath)
     const QString target = singleTop ? parent : QDir(parent).filePath(base);
     const QString expected = singleTop ? QDir(parent).filePath(top) : target;
     const std::string zip = info.absoluteFilePath().toStdString();
+    engine::ZipExtractOptions unzip;
+    const int maxGiB =
+        m_ctx.settings->value(kMaxUnzippedGiBSetting, int(engine::kDefaultMaxUnzippedBytes >> 30)).toInt();
+    unzip.maxUnzippedBytes = int64_t(std::clamp(maxGiB, 1, kMaxUnzippedGiBLimit)) << 30;
     JobProgress *progress = m_ctx.jobs->begin(tr("Unzipping %1").arg(info.fileName()));
-    auto future = QtConcurrent::run(workerPool(), [zip, target = target.toStdString(), progress] {
+    auto future = QtConcurrent::run(workerPool(), [zip, target = target.toStdString(), unzip, progress] {
         JobResult<std::vector<std::string>> result;
         engine::Progress engineProgress(progress->callback());
-        auto written = engine::extractZip(zip, target, &engineProgress);
+        auto written = engine::extractZip(zip, target, &engineProgress, unzip);
         if (!written)
             result.error = written.error();
         else

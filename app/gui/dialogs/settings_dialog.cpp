@@ -1,5 +1,7 @@
 #include "settings_dialog.h"
 
+#include "gui_context.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -43,6 +45,12 @@ SettingsDialog::SettingsDialog(const Values &values, int maxConcurrentLimit, QWi
     m_theme->addItem(tr("Dark"), QStringLiteral("dark"));
     m_theme->setCurrentIndex(std::max(0, m_theme->findData(values.theme)));
     m_theme->setToolTip(tr("Colours of the window (also View > Theme)"));
+    m_maxUnzipped = new QSpinBox(this);
+    m_maxUnzipped->setObjectName(QStringLiteral("settingsMaxUnzippedGiB"));
+    m_maxUnzipped->setRange(1, kMaxUnzippedGiBLimit);
+    m_maxUnzipped->setValue(values.maxUnzippedGiB);
+    m_maxUnzipped->setToolTip(tr("A dataset archive that unzips to more than this is refused before anything is "
+                                 "written, and unzipping stops there if the archive understates its size"));
 
     auto *general = new QGroupBox(tr("General"), this);
     auto *generalForm = new QFormLayout(general);
@@ -50,6 +58,7 @@ SettingsDialog::SettingsDialog(const Values &values, int maxConcurrentLimit, QWi
     generalForm->addRow(tr("Training runs at &once:"), m_runs);
     generalForm->addRow(tr("Default &search:"), m_search);
     generalForm->addRow(tr("T&heme:"), m_theme);
+    generalForm->addRow(tr("&Largest unzipped archive (GiB):"), m_maxUnzipped);
 
     m_embeddingsUrl = new QLineEdit(values.embeddingsBaseUrl, this);
     m_embeddingsUrl->setObjectName(QStringLiteral("settingsEmbeddingsUrl"));
@@ -90,6 +99,7 @@ SettingsDialog::Values SettingsDialog::values() const
     values.embeddingsModel = m_embeddingsModel->text().trimmed();
     values.chatBaseUrl = m_chatUrl->text().trimmed();
     values.theme = m_theme->currentData().toString();
+    values.maxUnzippedGiB = m_maxUnzipped->value();
     return values;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Preferences (Edit > Settings, Ctrl+,): threads of the numeric kernels and HNSW builds, training
-// runs at once, the default search backend, the API endpoints and the theme. Values only: the
-// window reads them from values() when accepted and stores them in QSettings.
+// runs at once, the default search backend, the largest unzipped archive, the API endpoints and
+// the theme. Values only: the window reads them from values() when accepted and stores them in
+// QSettings.
 
 #include <QDialog>
 
@@ -22,6 +23,8 @@ public:
         QString embeddingsModel;         // remote/model
         QString chatBaseUrl;             // chat completions endpoint of the llm query generator (llm/baseUrl)
         QString theme = QStringLiteral("system"); // "system", "light" or "dark"
+        int maxUnzippedGiB = 64;         // largest total one archive may unzip to, GiB (default: engine::
+                                         // kDefaultMaxUnzippedBytes); 1..kMaxUnzippedGiBLimit (gui_context.h)
     };
 
     SettingsDialog(const Values &values, int maxConcurrentLimit, QWidget *parent = nullptr);
@@ -35,6 +38,7 @@ private:
     QLineEdit *m_embeddingsModel = nullptr;
     QLineEdit *m_chatUrl = nullptr;
     QComboBox *m_theme = nullptr;
+    QSpinBox *m_maxUnzipped = nullptr;
 };
 
 } // namespace embtune::gui

@@ -45,7 +45,7 @@ struct HttpResponse {
     // is sent as given), "Connection: close", `body` then `streamChunk` streamRepeats times (-1:
     // until the client closes), each copy written as the previous ones drain, so that an endless
     // or huge answer costs the server no memory. The body ends when the server closes.
-    QByteArray streamChunk;
+    QByteArray streamChunk{};
     qint64 streamRepeats = 0;
 };
 

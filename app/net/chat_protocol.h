@@ -25,6 +25,12 @@ QString defaultQuestionPrompt();
 engine::Result<QString> renderQuestionPrompt(const QString &promptTemplate, const std::string &title,
                                              const std::string &text, int n);
 
+// The body cap (bytes) of a chat answer: n questions take a few hundred bytes, and even a
+// model's whole output limit (tens of thousands of tokens of about 4 bytes, 6 per character when
+// escaped as \uXXXX, plus any reasoning text) stays far below 8 MiB. Qt's JSON tree of a hostile
+// 8 MiB body stays under 400 MB.
+inline constexpr int64_t kMaxChatReplyBytes = int64_t(8) << 20;
+
 QByteArray chatRequestBody(const QString &model, const QString &prompt, double temperature);
 
 struct ChatResponse {

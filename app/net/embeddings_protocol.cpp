@@ -7,9 +7,11 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 namespace embtune::net {
 
@@ -38,7 +40,54 @@ Error bad(const std::string &what)
     return Error::io("malformed embeddings response: " + what);
 }
 
+// An error when the body has more ',' or more '[' and '{' (strings included: an upper bound)
+// than an answer of `count` embeddings can need: count x dim values (dim <= kMaxEmbeddingDim, count
+// x dim <= kMaxEmbeddingsAnswerValues), a few fields per item and around the list. Qt's JSON tree
+// would take 16 bytes per value and about 170 per array or object however short they are in the
+// body ("[0]," is 4 bytes), so these bound its memory by the request, not by the body's size.
+std::optional<Error> checkStructure(const QByteArray &body, int64_t count)
+{
+    int64_t separators = 0, containers = 0;
+    for (const char c : body) {
+        separators += c == ',';
+        containers += c == '[' || c == '{';
+    }
+    const int64_t maxSeparators = std::min(count * kMaxEmbeddingDim, kMaxEmbeddingsAnswerValues) + 64 * count + 1024;
+    const int64_t maxContainers = 16 * count + 1024;
+    if (separators > maxSeparators)
+        return bad("the body has " + std::to_string(separators) + " ',' separators, more than " +
+                   std::to_string(maxSeparators) + " (an answer of " + std::to_string(count) +
+                   " embeddings of at most " + std::to_string(kMaxEmbeddingDim) + " dimensions)");
+    if (containers > maxContainers)
+        return bad("the body has " + std::to_string(containers) + " arrays and objects, more than " +
+                   std::to_string(maxContainers) + " (an answer of " + std::to_string(count) + " embeddings)");
+    return std::nullopt;
+}
+
+// An error unless `count` rows of `dim` values fit the bounds of an answer and `bodyBytes` can
+// hold them (each value takes 2 bytes at least: a digit and a separator).
+std::optional<Error> checkAnswerSize(int64_t count, int64_t dim, qsizetype bodyBytes)
+{
+    if (dim > kMaxEmbeddingDim)
+        return bad("dimension " + std::to_string(dim) + " exceeds the limit of " + std::to_string(kMaxEmbeddingDim));
+    if (count * dim > kMaxEmbeddingsAnswerValues)
+        return bad(std::to_string(count) + " embeddings of dimension " + std::to_string(dim) + " make " +
+                   std::to_string(count * dim) + " values, more than the " +
+                   std::to_string(kMaxEmbeddingsAnswerValues) + " one answer may hold (lower the batch size)");
+    if (2 * count * dim > int64_t(bodyBytes))
+        return bad("a body of " + std::to_string(bodyBytes) + " bytes cannot hold " + std::to_string(count) +
+                   " embeddings of dimension " + std::to_string(dim));
+    return std::nullopt;
+}
+
 } // namespace
+
+int64_t maxEmbeddingsReplyBytes(int64_t count)
+{
+    constexpr int64_t kPerInput = int64_t(8192) * 32;
+    constexpr int64_t kFloor = int64_t(16) << 20, kCeiling = int64_t(256) << 20;
+    return std::clamp(std::min(count, kCeiling / kPerInput) * kPerInput, kFloor, kCeiling);
+}
 
 QByteArray embeddingsRequestBody(const QString &model, const std::vector<std::string_view> &inputs, int dimensions,
                                  EncodingFormat format)
@@ -56,8 +105,11 @@ QByteArray embeddingsRequestBody(const QString &model, const std::vector<std::st
     return QJsonDocument(request).toJson(QJsonDocument::Compact);
 }
 
-Result<EmbeddingsResponse> parseEmbeddingsResponse(const QByteArray &body, int64_t expectedCount, int64_t expectedDim)
+Result<EmbeddingsResponse> parseEmbeddingsResponse(const QByteArray &body, int64_t expectedCount, int64_t expectedDim,
+                                                   const std::string &expectedDimSource)
 {
+    if (std::optional<Error> tooMuch = checkStructure(body, expectedCount))
+        return *tooMuch;
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError)
@@ -118,14 +170,19 @@ Result<EmbeddingsResponse> parseEmbeddingsResponse(const QByteArray &body, int64
         if (row.empty())
             return bad(where + ": the embedding is empty");
         const auto dim = int64_t(row.size());
-        if (out.dim == 0) {
+        if (out.dim == 0)
             out.dim = dim;
-            out.values.assign(size_t(expectedCount * dim), 0.0f);
-        } else if (dim != out.dim) {
-            return bad(where + " has dimension " + std::to_string(dim) + ", expected " + std::to_string(out.dim));
+        if (dim != out.dim) {
+            std::string expected = std::to_string(out.dim);
+            if (out.dim == expectedDim && !expectedDimSource.empty())
+                expected += " (" + expectedDimSource + ")";
+            return bad(where + " has dimension " + std::to_string(dim) + ", expected " + expected);
         }
-        if (out.values.empty())
+        if (out.values.empty()) {
+            if (std::optional<Error> tooLarge = checkAnswerSize(expectedCount, out.dim, body.size()))
+                return *tooLarge;
             out.values.assign(size_t(expectedCount * out.dim), 0.0f);
+        }
         for (size_t j = 0; j < row.size(); ++j)
             if (!std::isfinite(row[j]))
                 return bad(where + " (input " + std::to_string(index) + ") holds a NaN or infinite value at position " +

@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QHostAddress>
+#include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkProxyFactory>
 
@@ -137,11 +138,28 @@ bool isTransientTransportError(QNetworkReply::NetworkError error)
     }
 }
 
-ReplyOutcome classifyReply(QNetworkReply &reply, bool timedOut, int timeoutMs, const QUrl &endpoint)
+bool replyExceeds(const QNetworkReply &reply, int64_t maxBodyBytes)
+{
+    const QVariant announced = reply.header(QNetworkRequest::ContentLengthHeader);
+    return (announced.isValid() && announced.toLongLong() > maxBodyBytes) || reply.bytesAvailable() > maxBodyBytes;
+}
+
+ReplyOutcome classifyReply(QNetworkReply &reply, ReplyAbort abort, int timeoutMs, int64_t maxBodyBytes,
+                           const QUrl &endpoint)
 {
     using Kind = ReplyOutcome::Kind;
     const std::string url = endpoint.toDisplayString(QUrl::RemoveUserInfo).toStdString();
-    if (timedOut)
+    if (abort == ReplyAbort::TooLarge || replyExceeds(reply, maxBodyBytes)) {
+        std::string reason = "the response from " + url + " is larger than the limit of " +
+                             std::to_string(maxBodyBytes) + " bytes (" +
+                             QLocale::c().formattedDataSize(maxBodyBytes, 1, QLocale::DataSizeIecFormat).toStdString() +
+                             ") for this request";
+        const QVariant announced = reply.header(QNetworkRequest::ContentLengthHeader);
+        if (announced.isValid())
+            reason += " (Content-Length: " + std::to_string(announced.toLongLong()) + ")";
+        return {Kind::Fail, {}, reason, std::nullopt};
+    }
+    if (abort == ReplyAbort::TimedOut)
         return {Kind::Retry, {}, "no complete response from " + url + " within " + std::to_string(timeoutMs) + " ms",
                 std::nullopt};
     const int status = reply.attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();

@@ -56,6 +56,19 @@ QNetworkRequest jsonPostRequest(const QUrl &endpoint, const ApiKey &key);
 // Transport errors worth another attempt (refused or dropped connections, time-outs, proxies).
 bool isTransientTransportError(QNetworkReply::NetworkError error);
 
+// Why the caller ended a reply before it finished, if it did.
+enum class ReplyAbort {
+    None,
+    TimedOut, // no complete answer within the time-out
+    TooLarge, // replyExceeds() the body cap
+};
+
+// True when `reply` announced (Content-Length) or has buffered (bytesAvailable(), after any
+// decompression) more than maxBodyBytes. A caller checks it whenever the reply's headers or data
+// arrive (metaDataChanged, readyRead) and aborts a reply for which it is true, so that no more
+// than maxBodyBytes plus one network read is ever held for one answer.
+bool replyExceeds(const QNetworkReply &reply, int64_t maxBodyBytes);
+
 struct ReplyOutcome {
     enum class Kind { Success, Retry, Fail };
     Kind kind = Kind::Fail;
@@ -64,9 +77,12 @@ struct ReplyOutcome {
     std::optional<int64_t> retryAfterMs; // Retry: the server's retry-after-ms or Retry-After, if any
 };
 
-// Classifies a finished reply. timedOut: the caller aborted it after timeoutMs.
-// 2xx -> Success (Retry when the body was cut short); 408, 429, 5xx and transient transport
-// errors -> Retry; anything else -> Fail, with a hint for 401/403 and for redirects.
-ReplyOutcome classifyReply(QNetworkReply &reply, bool timedOut, int timeoutMs, const QUrl &endpoint);
+// Classifies a finished reply. `abort`: why the caller aborted it, after timeoutMs or on
+// exceeding maxBodyBytes (bytes). A body over maxBodyBytes -> Fail naming the endpoint and the cap
+// (the same request would get the same answer); a time-out -> Retry; 2xx -> Success (Retry when
+// the body was cut short); 408, 429, 5xx and transient transport errors -> Retry; anything else ->
+// Fail, with a hint for 401/403 and for redirects.
+ReplyOutcome classifyReply(QNetworkReply &reply, ReplyAbort abort, int timeoutMs, int64_t maxBodyBytes,
+                           const QUrl &endpoint);
 
 } // namespace embtune::net

@@ -90,6 +90,7 @@ public:
 
     QByteArray body(size_t r) override { return std::exchange(m_bodies[r], QByteArray()); }
     bool progress() override { return !m_progress || m_progress->step(kPhase, m_done, m_total); }
+    int64_t maxReplyBytes(size_t /*r*/) const override { return kMaxChatReplyBytes; }
 
     std::string describe(size_t r) const override
     {

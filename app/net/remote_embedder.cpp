@@ -10,7 +10,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <unistd.h>
+
 #include <cstring>
+#include <new>
 #include <string_view>
 #include <unordered_map>
 
@@ -25,6 +28,39 @@ using engine::Status;
 namespace {
 
 const std::string kPhase = "embed";
+
+// Bytes of physical memory; 0 when the system does not say.
+int64_t physicalMemoryBytes()
+{
+    const long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+    return pages > 0 && pageSize > 0 ? int64_t(pages) * int64_t(pageSize) : 0;
+}
+
+// `out` resized to the job's rows x dim (dim <= kMaxEmbeddingDim, from the settings, the cache or
+// an answer that passed parseEmbeddingsResponse()). The matrix is filled as answers arrive, so
+// resident memory follows the data received; a matrix larger than the computer's memory could
+// never be filled and is an error instead, as is an allocation the system refuses. `why` says
+// where dim comes from.
+Status resizeJobMatrix(RowMatrixXf &out, int64_t rows, int64_t dim, const std::string &why)
+{
+    const double gib = double(1 << 30);
+    const int64_t bytes = rows * dim * int64_t(sizeof(float));
+    const int64_t memory = physicalMemoryBytes();
+    const auto tooLarge = [&](const std::string &limit) {
+        return Error::io(std::to_string(rows) + " vectors of dimension " + std::to_string(dim) + " (" + why +
+                         ") would take " + QString::number(double(bytes) / gib, 'f', 1).toStdString() + " GiB, " +
+                         limit);
+    };
+    if (memory > 0 && bytes > memory)
+        return tooLarge("more than this computer's " + QString::number(double(memory) / gib, 'f', 1).toStdString() +
+                        " GiB of memory");
+    try {
+        out.resize(Eigen::Index(rows), Eigen::Index(dim));
+    } catch (const std::bad_alloc &) {
+        return tooLarge("more memory than the system grants");
+    }
+    return {};
+}
 
 // Distinct texts of a job and where they occur.
 struct UniqueTexts {
@@ -69,6 +105,9 @@ public:
         , m_cache(cache)
         , m_out(out)
         , m_dim(dim)
+        , m_dimSource(settings.dimensions > 0 ? std::string("the requested dimensions")
+                      : dim > 0 ? "the dimension of the vectors in the cache " + cache->logPath().toStdString()
+                                : std::string("the dimension of the job's first answer"))
         , m_done(done)
         , m_stats(stats)
     {
@@ -93,6 +132,8 @@ public:
         return !m_progress || m_progress->step(kPhase, m_done, int64_t(m_unique.uniqueOfPosition.size()));
     }
 
+    int64_t maxReplyBytes(size_t b) const override { return maxEmbeddingsReplyBytes(int64_t(m_batches[b].size())); }
+
     std::string describe(size_t b) const override
     {
         return "request for " + std::to_string(m_batches[b].size()) + " texts from input " +
@@ -103,15 +144,17 @@ public:
     {
         const std::vector<int64_t> &items = m_batches[b];
         const auto count = int64_t(items.size());
-        const int64_t expectedDim = m_settings.dimensions > 0 ? m_settings.dimensions : m_dim;
-        auto parsed = parseEmbeddingsResponse(body, count, expectedDim);
+        const std::string to = describe(b) + " to " + m_endpoint.toDisplayString(QUrl::RemoveUserInfo).toStdString();
+        auto parsed = parseEmbeddingsResponse(body, count, m_dim, m_dimSource);
         if (!parsed)
-            return Error::io(describe(b) + " to " + m_endpoint.toDisplayString(QUrl::RemoveUserInfo).toStdString() +
-                             ": " + parsed.error().message);
+            return Error::io(to + ": " + parsed.error().message);
         const EmbeddingsResponse &response = *parsed;
         if (m_dim == 0) {
+            if (Status sized = resizeJobMatrix(m_out, int64_t(m_unique.uniqueOfPosition.size()), response.dim,
+                                               "the dimension of the first answer");
+                !sized)
+                return Error::io(to + ": " + sized.error().message);
             m_dim = response.dim;
-            m_out.resize(Eigen::Index(m_unique.uniqueOfPosition.size()), Eigen::Index(m_dim));
         }
         if (m_cache) {
             std::vector<EmbeddingCache::TextHash> hashes;
@@ -141,7 +184,8 @@ private:
     const std::vector<EmbeddingCache::TextHash> &m_hashes;
     EmbeddingCache *m_cache;
     RowMatrixXf &m_out;
-    int64_t &m_dim;
+    int64_t &m_dim;                // 0 until known; then every answer must have it
+    const std::string m_dimSource; // where a known m_dim comes from, for messages
     int64_t m_done;
     EmbedStats &m_stats;
     std::vector<std::vector<int64_t>> m_batches; // distinct-text ids per request
@@ -170,8 +214,9 @@ Status RemoteEmbedder::validate() const
         return endpoint;
     if (s.model.trimmed().isEmpty())
         return Error::usage("no embedding model named");
-    if (s.dimensions < 0)
-        return Error::usage("dimensions must be 0 (model default) or positive");
+    if (s.dimensions < 0 || s.dimensions > kMaxEmbeddingDim)
+        return Error::usage("dimensions must be 0 (model default) or positive, at most " +
+                            std::to_string(kMaxEmbeddingDim));
     if (s.maxBatchItems < 1 || s.maxBatchTokens < 1)
         return Error::usage("batch items and batch tokens must be positive");
     if (Status scheduling = checkRequestSchedulerSettings(requestSchedulerSettings(s)); !scheduling)
@@ -264,20 +309,28 @@ Result<RowMatrixXf> RemoteEmbedder::run(const std::vector<std::string> &texts, P
             hashes.push_back(EmbeddingCache::hashText(text));
     }
 
+    // The job's dimension: the one asked for or, for the model's default, the one the cache holds
+    // (whether or not it holds any text of this job); else the first answer's (EmbedBatches).
+    if (cache && cache->dim() > 0) {
+        if (dim == 0)
+            dim = cache->dim();
+        else if (cache->dim() != dim)
+            return Error::io("the cache holds " + std::to_string(cache->dim()) + "-dimensional vectors, expected " +
+                                 std::to_string(dim),
+                             cache->logPath().toStdString());
+    }
+    if (dim > 0) {
+        const std::string why = m_settings.dimensions > 0 ? "the requested dimensions" : "the cache's dimension";
+        if (Status sized = resizeJobMatrix(out, total, dim, why); !sized)
+            return sized.error();
+    }
+
     // Cached vectors first; the rest is sent.
     std::vector<int64_t> toSend;
     std::vector<int64_t> tokens;
     int64_t done = 0;
     for (size_t id = 0; id < unique.texts.size(); ++id) {
         if (cache && cache->contains(hashes[id])) {
-            if (dim == 0)
-                dim = cache->dim();
-            if (out.rows() == 0)
-                out.resize(Eigen::Index(total), Eigen::Index(dim));
-            if (cache->dim() != dim)
-                return Error::io("the cache holds " + std::to_string(cache->dim()) + "-dimensional vectors, expected " +
-                                     std::to_string(dim),
-                                 cache->logPath().toStdString());
             if (Status read = cache->read(hashes[id], out.data() + unique.firstPosition[id] * dim); !read)
                 return read.error();
             ++stats.cachedTexts;
@@ -287,8 +340,6 @@ Result<RowMatrixXf> RemoteEmbedder::run(const std::vector<std::string> &texts, P
         toSend.push_back(int64_t(id));
         tokens.push_back(estimateTokens(unique.texts[id]));
     }
-    if (dim > 0 && out.rows() == 0)
-        out.resize(Eigen::Index(total), Eigen::Index(dim));
     if (progress && !progress->step(kPhase, done, total))
         return Error::cancelled();
 

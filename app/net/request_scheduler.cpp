@@ -74,7 +74,7 @@ private:
     // One attempt in flight.
     struct Attempt {
         QNetworkReply *reply = nullptr;
-        bool timedOut = false;
+        ReplyAbort abort = ReplyAbort::None;
     };
 
     bool report()
@@ -129,20 +129,31 @@ private:
         ++request.attempts;
         ++m_scheduler.m_stats.requests;
         Attempt &attempt = m_replies[r];
-        attempt.timedOut = false;
+        attempt.abort = ReplyAbort::None;
         const QNetworkRequest http = jsonPostRequest(m_scheduler.m_endpoint, m_scheduler.m_key);
         QNetworkReply *reply = m_manager->post(http, request.body);
         attempt.reply = reply;
         ++m_inFlight;
+        // The body cap, checked when the headers (Content-Length) and each piece of data arrive.
+        const int64_t maxBytes = m_client.maxReplyBytes(r);
+        const auto checkSize = [this, r, reply, maxBytes] {
+            Attempt &current = m_replies[r];
+            if (current.reply != reply || current.abort != ReplyAbort::None || !replyExceeds(*reply, maxBytes))
+                return;
+            current.abort = ReplyAbort::TooLarge;
+            reply->abort(); // finished() runs onFinished() now
+        };
+        QObject::connect(reply, &QNetworkReply::metaDataChanged, &m_context, checkSize);
+        QObject::connect(reply, &QNetworkReply::readyRead, &m_context, checkSize);
         auto *timer = new QTimer(reply);
         timer->setSingleShot(true);
         timer->setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5 % early
         // The timer dies with its reply; until then the request may have a newer attempt.
         QObject::connect(timer, &QTimer::timeout, &m_context, [this, r, reply] {
             Attempt &late = m_replies[r];
-            if (late.reply != reply)
+            if (late.reply != reply || late.abort != ReplyAbort::None)
                 return;
-            late.timedOut = true;
+            late.abort = ReplyAbort::TimedOut;
             reply->abort(); // finished() runs onFinished() now
         });
         timer->start(std::max(1, m_settings.timeoutMs));
@@ -161,7 +172,8 @@ private:
         if (m_state != State::Running)
             return;
 
-        ReplyOutcome outcome = classifyReply(*reply, attempt.timedOut, m_settings.timeoutMs, m_scheduler.m_endpoint);
+        ReplyOutcome outcome = classifyReply(*reply, attempt.abort, m_settings.timeoutMs, m_client.maxReplyBytes(r),
+                                             m_scheduler.m_endpoint);
         switch (outcome.kind) {
         case ReplyOutcome::Kind::Success:
             accept(r, outcome.body);

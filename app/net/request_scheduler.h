@@ -6,6 +6,9 @@
 // - Concurrency bound: at most maxInFlight requests are in flight at once (one at least).
 // - Time-out: an attempt without a complete answer timeoutMs after its hand-over to Qt is
 //   aborted and counts as a failed attempt (retryable).
+// - Body cap: an answer (of any status) that announces or delivers more than
+//   Client::maxReplyBytes() is aborted as soon as its headers or that much data arrive, and fails
+//   the run naming the endpoint and the cap (not retried: the server would send it again).
 // - Retries: HTTP 408, 429 and 5xx, time-outs and transient transport failures (connection
 //   refused, reset or closed, temporary network failure) are retried, up to maxAttempts attempts
 //   per request (the first included), after RetryPolicy's capped, jittered exponential backoff
@@ -94,6 +97,9 @@ RequestSchedulerSettings requestSchedulerSettings(const ClientSettings &s)
 
 class RequestScheduler {
 public:
+    // Client::maxReplyBytes() unless a client says otherwise (bytes).
+    static constexpr int64_t kDefaultMaxReplyBytes = int64_t(16) << 20;
+
     // What a run sends and where its answers go. Called on the run() thread, from inside run(),
     // never re-entered. Owned by the caller of run(); must outlive it.
     class Client {
@@ -109,6 +115,8 @@ public:
         // cancels: requests in flight are aborted, none is sent any more and run() returns
         // Error::cancelled().
         virtual bool progress() { return true; }
+        // The largest answer body (bytes) request `r` may get; see "Body cap" above.
+        virtual int64_t maxReplyBytes(size_t /*r*/) const { return kDefaultMaxReplyBytes; }
     };
 
     // `count` requests to POST to `endpoint` with `key` (jsonPostRequest()). Sends nothing yet.

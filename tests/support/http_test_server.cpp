@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 
 namespace embtune::test {
 
@@ -199,7 +200,8 @@ void HttpTestServer::serve(QTcpSocket *socket)
 
         changeBusy(+1);
         const HttpResponse response = m_handler(request);
-        const bool keepAlive = http11 && request.header("connection").toLower() != "close" && !response.closeAfter;
+        const bool keepAlive = http11 && request.header("connection").toLower() != "close" && !response.closeAfter &&
+                               response.streamRepeats == 0;
         if (response.dropConnection) {
             changeBusy(-1);
             socket->abort();
@@ -228,6 +230,10 @@ void HttpTestServer::serve(QTcpSocket *socket)
 
 void HttpTestServer::answer(QTcpSocket *socket, const HttpResponse &response, bool keepAlive)
 {
+    if (response.streamRepeats != 0) {
+        stream(socket, response);
+        return;
+    }
     QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) + "\r\n";
     out += "Content-Type: " + response.contentType + "\r\n";
     out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
@@ -239,6 +245,34 @@ void HttpTestServer::answer(QTcpSocket *socket, const HttpResponse &response, bo
     socket->write(out);
     if (!keepAlive)
         socket->disconnectFromHost(); // after the written data is sent
+}
+
+void HttpTestServer::stream(QTcpSocket *socket, const HttpResponse &response)
+{
+    QByteArray head = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) + "\r\n";
+    head += "Content-Type: " + response.contentType + "\r\nConnection: close\r\n";
+    for (const auto &[name, value] : response.headers)
+        head += name + ": " + value + "\r\n";
+    socket->write(head + "\r\n" + response.body);
+    if (response.streamChunk.isEmpty()) {
+        socket->disconnectFromHost();
+        return;
+    }
+    auto left = std::make_shared<qint64>(response.streamRepeats); // copies still to write; < 0: endless
+    const QByteArray chunk = response.streamChunk;
+    const auto more = [socket, left, chunk] {
+        if (*left == 0)
+            return;
+        while (*left != 0 && socket->bytesToWrite() < 4 * chunk.size() + 65536) {
+            socket->write(chunk);
+            if (*left > 0)
+                --*left;
+        }
+        if (*left == 0)
+            socket->disconnectFromHost(); // after the written data is sent
+    };
+    QObject::connect(socket, &QTcpSocket::bytesWritten, m_context, more);
+    more();
 }
 
 } // namespace embtune::test

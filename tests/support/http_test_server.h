@@ -41,6 +41,12 @@ struct HttpResponse {
     int delayMs = 0;             // wait this long before answering
     bool closeAfter = false;     // send "Connection: close" and close after the answer
     bool dropConnection = false; // close the connection without answering
+    // Streamed answer (when streamRepeats != 0): no Content-Length of its own (one in `headers`
+    // is sent as given), "Connection: close", `body` then `streamChunk` streamRepeats times (-1:
+    // until the client closes), each copy written as the previous ones drain, so that an endless
+    // or huge answer costs the server no memory. The body ends when the server closes.
+    QByteArray streamChunk{};
+    qint64 streamRepeats = 0;
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest &)>;
@@ -71,6 +77,7 @@ private:
     void accept();
     void serve(QTcpSocket *socket);
     void answer(QTcpSocket *socket, const HttpResponse &response, bool keepAlive);
+    void stream(QTcpSocket *socket, const HttpResponse &response);
     void changeBusy(int delta);
 
     HttpHandler m_handler;

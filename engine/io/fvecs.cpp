@@ -1,8 +1,9 @@
 #include "io/fvecs.h"
 
-#include "io/mapped_file.h"
+#include "io/input_file.h"
 #include "io/npy.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -12,6 +13,8 @@ static_assert(std::endian::native == std::endian::little, "fvecs io assumes a li
 
 namespace {
 
+constexpr int64_t kFvecsChunkBytes = int64_t(1) << 20;
+
 int32_t loadInt32(const char *bytes)
 {
     int32_t value;
@@ -19,22 +22,19 @@ int32_t loadInt32(const char *bytes)
     return value;
 }
 
-} // namespace
-
-Result<FloatMatrix> readFvecsMatrix(const std::string &path)
+// readFvecsMatrix without the final InputFile::verified.
+Result<FloatMatrix> readFvecsData(const InputFile &file)
 {
-    auto mapped = MappedFile::open(path);
-    if (!mapped)
-        return mapped.error();
-    const std::shared_ptr<MappedFile> file = *mapped;
-    const int64_t size = int64_t(file->size());
-    const char *bytes = file->data();
+    const std::string &path = file.path();
+    const int64_t size = file.size();
     if (size == 0)
         return Error::input("the .fvecs file is empty (no vectors)", path);
     if (size < 4)
         return Error::input("truncated .fvecs file: " + std::to_string(size) + " bytes, less than one dimension field",
                             path, 1);
-    const int32_t dim = loadInt32(bytes);
+    int32_t dim; // of vector 1, which every vector must have
+    if (Status s = file.read(0, &dim, sizeof dim); !s)
+        return s.error();
     if (dim <= 0)
         return Error::input("vector 1 has dimension " + std::to_string(dim) + " (expected > 0); not an .fvecs file?",
                             path, 1);
@@ -47,18 +47,54 @@ Result<FloatMatrix> readFvecsMatrix(const std::string &path)
                             path, rows + 1);
 
     std::vector<float> values(static_cast<size_t>(rows * dim));
-    for (int64_t row = 0; row < rows; ++row) {
-        const char *record = bytes + row * recordBytes;
-        const int32_t d = loadInt32(record);
-        if (d != dim)
-            return Error::input("vector " + std::to_string(row + 1) + " has dimension " + std::to_string(d) +
-                                    " but vector 1 has " + std::to_string(dim),
-                                path, row + 1);
-        std::memcpy(values.data() + row * dim, record + 4, size_t(dim) * sizeof(float));
+    auto dimensionError = [&](int32_t d, int64_t row) {
+        return Error::input("vector " + std::to_string(row + 1) + " has dimension " + std::to_string(d) +
+                                " but vector 1 has " + std::to_string(dim),
+                            path, row + 1);
+    };
+    if (recordBytes > kFvecsChunkBytes) { // one record at a time, its values straight into place
+        for (int64_t row = 0; row < rows; ++row) {
+            int32_t d;
+            if (Status s = file.read(row * recordBytes, &d, sizeof d); !s)
+                return s.error();
+            if (d != dim)
+                return dimensionError(d, row);
+            if (Status s = file.read(row * recordBytes + 4, values.data() + row * dim, size_t(dim) * 4); !s)
+                return s.error();
+        }
+    } else { // as many whole records as fit in kFvecsChunkBytes at a time
+        const int64_t perChunk = kFvecsChunkBytes / recordBytes;
+        std::vector<char> chunk(size_t(std::min(rows, perChunk) * recordBytes));
+        for (int64_t first = 0; first < rows; first += perChunk) {
+            const int64_t count = std::min(rows - first, perChunk);
+            if (Status s = file.read(first * recordBytes, chunk.data(), size_t(count * recordBytes)); !s)
+                return s.error();
+            for (int64_t i = 0; i < count; ++i) {
+                const char *record = chunk.data() + i * recordBytes;
+                if (const int32_t d = loadInt32(record); d != dim)
+                    return dimensionError(d, first + i);
+                std::memcpy(values.data() + (first + i) * dim, record + 4, size_t(dim) * sizeof(float));
+            }
+        }
     }
     if (Status s = checkFiniteRows(values.data(), rows, dim, path); !s)
         return s.error();
     return FloatMatrix(rows, dim, std::move(values));
+}
+
+} // namespace
+
+Result<FloatMatrix> readFvecsMatrix(const std::string &path)
+{
+    auto opened = InputFile::open(path);
+    if (!opened)
+        return opened.error();
+    return readFvecsMatrix(**opened);
+}
+
+Result<FloatMatrix> readFvecsMatrix(const InputFile &file)
+{
+    return file.verified(readFvecsData(file));
 }
 
 Result<IdVectors> readFvecs(const std::string &path, const std::string &idsPath)

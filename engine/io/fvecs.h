@@ -13,10 +13,15 @@
 
 namespace embtune::engine {
 
+class InputFile;
+
 // Reads every vector of `path` as a rows x d matrix. Errors name the file and the 1-based
 // record (vector) where it applies: empty file, dimension <= 0, a dimension differing from the
-// first record's, a truncated last record, NaN/Inf (row and column in the message).
+// first record's, a truncated last record, NaN/Inf (row and column in the message); an Io
+// error when the file changed while it was read (io/input_file.h).
 Result<FloatMatrix> readFvecsMatrix(const std::string &path);
+// The same from a file opened earlier: a change since InputFile::open is detected.
+Result<FloatMatrix> readFvecsMatrix(const InputFile &file);
 
 // readFvecsMatrix plus the id list `idsPath` (empty: siblingIdListPath(path)); the id count
 // must equal the vector count and ids must be unique.

@@ -1,8 +1,8 @@
 #include "io/jsonl_vectors.h"
 
+#include "io/input_file.h"
 #include "io/json_writer.h"
 #include "io/line_reader.h"
-#include "io/mapped_file.h"
 
 #include <simdjson.h>
 
@@ -37,17 +37,10 @@ bool idText(simdjson::dom::element element, std::string &out)
     return false;
 }
 
-} // namespace
-
-Result<IdVectors> readJsonlVectors(const std::string &path)
+// readJsonlVectors without the final InputFile::verified.
+Result<IdVectors> readJsonlData(const InputFile &file)
 {
-    auto mapped = MappedFile::open(path);
-    if (!mapped)
-        return mapped.error();
-    const std::shared_ptr<MappedFile> file = *mapped;
-    const char *bytes = file->data();
-    const size_t size = file->size();
-
+    const std::string &path = file.path();
     IdVectors out;
     out.idsSource = path;
     std::vector<float> values;
@@ -57,23 +50,17 @@ Result<IdVectors> readJsonlVectors(const std::string &path)
     std::vector<char> padded;  // the current line followed by simdjson's padding
     simdjson::dom::parser parser;
 
-    size_t start = 0;
-    if (size >= 3 && std::memcmp(bytes, "\xEF\xBB\xBF", 3) == 0) // UTF-8 byte order mark
-        start = 3;
-    int64_t lineNumber = 0;
-    while (start < size) {
-        const void *newline = std::memchr(bytes + start, '\n', size - start);
-        const size_t end = newline ? size_t(static_cast<const char *>(newline) - bytes) : size;
-        const char *line = bytes + start;
-        const size_t length = end - start;
-        start = end + 1;
-        ++lineNumber;
-        if (length > kMaxLineBytes)
-            return lineTooLongError(path, lineNumber);
+    // The lines come from reading the path again: readJsonlVectors then checks that it still
+    // named `file`, unchanged, after the last line was read.
+    Status status = forEachLine(path, [&](const char *line, size_t length, int64_t lineNumber) -> Status {
+        if (lineNumber == 1 && length >= 3 && std::memcmp(line, "\xEF\xBB\xBF", 3) == 0) { // UTF-8 byte order mark
+            line += 3;
+            length -= 3;
+        }
         if (isBlankLine(line, length)) {
             if (blankLine == 0)
                 blankLine = lineNumber;
-            continue;
+            return {};
         }
         if (blankLine != 0)
             return Error::input("empty line between records", path, blankLine);
@@ -128,7 +115,7 @@ Result<IdVectors> readJsonlVectors(const std::string &path)
             return Error::input("\"embedding\" is empty", path, lineNumber);
         if (dim < 0) {
             dim = column;
-            values.reserve(size / size_t(length) * size_t(dim) + size_t(dim));
+            values.reserve(size_t(file.size()) / length * size_t(dim) + size_t(dim));
         } else if (column != dim) {
             return Error::input("\"embedding\" has " + std::to_string(column) + " values but the first line's has " +
                                     std::to_string(dim),
@@ -140,12 +127,30 @@ Result<IdVectors> readJsonlVectors(const std::string &path)
             return Error::input("duplicate id \"" + id + "\" (first on line " + std::to_string(it->second) + ")", path,
                                 lineNumber);
         out.ids.push_back(std::move(id));
-    }
+        return {};
+    });
+    if (!status)
+        return status.error();
     if (out.ids.empty())
         return Error::input("no vectors: the file is empty", path);
     const int64_t rows = int64_t(out.ids.size());
     out.vectors = FloatMatrix(rows, dim, std::move(values));
     return out;
+}
+
+} // namespace
+
+Result<IdVectors> readJsonlVectors(const std::string &path)
+{
+    auto opened = InputFile::open(path);
+    if (!opened)
+        return opened.error();
+    return readJsonlVectors(**opened);
+}
+
+Result<IdVectors> readJsonlVectors(const InputFile &file)
+{
+    return file.verified(readJsonlData(file));
 }
 
 std::string formatFloatForJson(float value)

@@ -14,11 +14,17 @@
 
 namespace embtune::engine {
 
+class InputFile;
+
 // Reads every line. Errors name the file and the 1-based line: malformed JSON, a line that is
 // not an object, missing or empty "_id", missing or non-array "embedding", a non-numeric
 // value, an empty embedding, a dimension differing from the first line's, a value that is not
-// finite as float32, a duplicate id, a blank line followed by more records, an empty file.
+// finite as float32, a duplicate id, a blank line followed by more records, an empty file, a
+// line longer than kMaxLineBytes (io/line_reader.h); an Io error when the file changed while
+// it was read (io/input_file.h).
 Result<IdVectors> readJsonlVectors(const std::string &path);
+// The same from a file opened earlier: a change since InputFile::open is detected.
+Result<IdVectors> readJsonlVectors(const InputFile &file);
 
 // Writes one line per row, atomically. Values must be finite; ids unique and non-empty.
 Status writeJsonlVectors(const std::string &path, ConstMatrixMap vectors, const std::vector<std::string> &ids);

@@ -1,8 +1,9 @@
 #include "io/npy.h"
 
+#include "io/input_file.h"
 #include "io/line_reader.h"
-#include "io/mapped_file.h"
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cmath>
@@ -109,6 +110,24 @@ bool parseShape(const std::string &text, std::vector<int64_t> &shape)
     return true;
 }
 
+// Bytes from the start of the file to the end of the header that the first bytes `probe`
+// announce, at most `fileSize`; `probeSize` when they announce nothing parseNpyHeader accepts
+// (it then reports what is wrong from the probe alone).
+size_t npyHeaderBytes(const char *probe, size_t probeSize, int64_t fileSize)
+{
+    if (probeSize < kMagicSize + 4 || std::memcmp(probe, kMagic, kMagicSize) != 0)
+        return probeSize;
+    int64_t end = 0;
+    if (probe[6] == 1)
+        end = 10 + int64_t(uint8_t(probe[8]) | uint8_t(probe[9]) << 8);
+    else if ((probe[6] == 2 || probe[6] == 3) && probeSize >= 12)
+        end = 12 + int64_t(uint8_t(probe[8]) | uint32_t(uint8_t(probe[9])) << 8 | uint32_t(uint8_t(probe[10])) << 16 |
+                           uint32_t(uint8_t(probe[11])) << 24);
+    else
+        return probeSize;
+    return size_t(std::min(end, fileSize));
+}
+
 } // namespace
 
 Result<NpyHeader> parseNpyHeader(const char *bytes, size_t size, const std::string &path)
@@ -150,13 +169,20 @@ Result<NpyHeader> parseNpyHeader(const char *bytes, size_t size, const std::stri
     return header;
 }
 
-Result<FloatMatrix> readNpyMatrix(const std::string &path)
+namespace {
+
+// readNpyMatrix without the final InputFile::verified.
+Result<FloatMatrix> readNpyData(const InputFile &file)
 {
-    auto mapped = MappedFile::open(path);
-    if (!mapped)
-        return mapped.error();
-    const std::shared_ptr<MappedFile> file = *mapped;
-    auto parsed = parseNpyHeader(file->data(), file->size(), path);
+    const std::string &path = file.path();
+    char probe[12] = {};
+    const size_t probeSize = size_t(std::min<int64_t>(file.size(), sizeof probe));
+    if (Status s = file.read(0, probe, probeSize); !s)
+        return s.error();
+    std::string headerBytes(npyHeaderBytes(probe, probeSize, file.size()), '\0');
+    if (Status s = file.read(0, headerBytes.data(), headerBytes.size()); !s)
+        return s.error();
+    auto parsed = parseNpyHeader(headerBytes.data(), headerBytes.size(), path);
     if (!parsed)
         return parsed.error();
     const NpyHeader &header = *parsed;
@@ -183,53 +209,53 @@ Result<FloatMatrix> readNpyMatrix(const std::string &path)
                                 ") is too large (more than 2^40 values)",
                             path);
     const int64_t expected = rows * cols * int64_t(itemSize);
-    const int64_t available = int64_t(file->size()) - header.dataOffset;
+    const int64_t available = file.size() - header.dataOffset;
     if (available < expected)
         return Error::input("truncated .npy file: expected " + std::to_string(expected) + " bytes of data for shape (" +
                                 std::to_string(rows) + ", " + std::to_string(cols) + "), found " +
                                 std::to_string(available),
                             path);
 
-    const char *raw = file->data() + header.dataOffset;
-    auto checkFinite = [&](const float *values) -> Status {
-        for (int64_t i = 0; i < rows * cols; ++i)
-            if (!std::isfinite(values[i]))
-                return Error::input(std::string(std::isnan(values[i]) ? "NaN" : "Inf") + " at row " +
-                                        std::to_string(i / cols) + ", column " + std::to_string(i % cols) +
-                                        " (0-based)",
-                                    path, i / cols + 1); // 1-based record, like every reader
-        return {};
-    };
-
-    const bool aligned = reinterpret_cast<uintptr_t>(raw) % alignof(float) == 0;
-    if (itemSize == 4 && aligned && int64_t(file->size()) > kNpyMapThreshold) {
-        const auto *values = reinterpret_cast<const float *>(raw);
-        if (Status s = checkFinite(values); !s)
-            return s.error();
-        FloatMatrix matrix(rows, cols, values, file);
-        matrix.setMapped(true);
-        return matrix;
-    }
     std::vector<float> values(size_t(rows * cols));
+    Status read;
     if (itemSize == 4) {
-        if (!values.empty())
-            std::memcpy(values.data(), raw, values.size() * 4);
+        read = file.read(header.dataOffset, values.data(), values.size() * 4);
     } else if (itemSize == 8) {
-        for (size_t i = 0; i < values.size(); ++i) {
+        read = readConverted(file, header.dataOffset, rows * cols, 8, values.data(), [](const char *bytes) {
             double v;
-            std::memcpy(&v, raw + i * 8, 8);
-            values[i] = float(v);
-        }
+            std::memcpy(&v, bytes, 8);
+            return float(v);
+        });
     } else {
-        for (size_t i = 0; i < values.size(); ++i) {
+        read = readConverted(file, header.dataOffset, rows * cols, 2, values.data(), [](const char *bytes) {
             uint16_t h;
-            std::memcpy(&h, raw + i * 2, 2);
-            values[i] = halfToFloat(h);
-        }
+            std::memcpy(&h, bytes, 2);
+            return halfToFloat(h);
+        });
     }
-    if (Status s = checkFinite(values.data()); !s)
-        return s.error();
+    if (!read)
+        return read.error();
+    for (int64_t i = 0; i < rows * cols; ++i)
+        if (!std::isfinite(values[size_t(i)]))
+            return Error::input(std::string(std::isnan(values[size_t(i)]) ? "NaN" : "Inf") + " at row " +
+                                    std::to_string(i / cols) + ", column " + std::to_string(i % cols) + " (0-based)",
+                                path, i / cols + 1); // 1-based record, like every reader
     return FloatMatrix(rows, cols, std::move(values));
+}
+
+} // namespace
+
+Result<FloatMatrix> readNpyMatrix(const std::string &path)
+{
+    auto opened = InputFile::open(path);
+    if (!opened)
+        return opened.error();
+    return readNpyMatrix(**opened);
+}
+
+Result<FloatMatrix> readNpyMatrix(const InputFile &file)
+{
+    return file.verified(readNpyData(file));
 }
 
 Status writeFileAtomically(const std::string &path, const std::string &content)

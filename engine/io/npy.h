@@ -1,7 +1,8 @@
 #pragma once
 // NumPy .npy files holding a 2-D float matrix.
 // Reading: format versions 1.0, 2.0 and 3.0; dtypes <f4, <f8 and <f2 (converted to float32);
-// C order only. A float32 file larger than kNpyMapThreshold is memory-mapped, not copied.
+// C order only. The matrix read is a private copy (see io/input_file.h for what is guaranteed
+// when another program changes the file meanwhile).
 // Writing: version 1.0, <f4, C order, atomically (temp file + rename).
 
 #include "core/error.h"
@@ -11,8 +12,6 @@
 #include <vector>
 
 namespace embtune::engine {
-
-inline constexpr int64_t kNpyMapThreshold = int64_t(64) << 20; // 64 MiB
 
 struct NpyHeader {
     int major = 1, minor = 0;
@@ -25,8 +24,13 @@ struct NpyHeader {
 // Parses the header of an .npy file held in `bytes` (the whole file or at least its header).
 Result<NpyHeader> parseNpyHeader(const char *bytes, size_t size, const std::string &path);
 
+class InputFile;
+
 // Reads a 2-D matrix; every value must be finite (NaN/Inf is an error naming row and column).
+// A file that changed while it was read is an Io error ("changed while it was read").
 Result<FloatMatrix> readNpyMatrix(const std::string &path);
+// The same from a file opened earlier: a change since InputFile::open is detected.
+Result<FloatMatrix> readNpyMatrix(const InputFile &file);
 
 // Writes rows x cols row-major float32 values as .npy v1.0.
 Status writeNpyMatrix(const std::string &path, ConstMatrixMap matrix);

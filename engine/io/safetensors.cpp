@@ -77,24 +77,61 @@ bool integerArray(simdjson::dom::element element, std::vector<int64_t> &out)
     return true;
 }
 
+// The rows x cols values of dtype F32, F64, F16 or BF16 at `offset` of `file`, converted to
+// float32 and checked to be finite.
+Result<FloatMatrix> readTensorValues(const InputFile &file, int64_t offset, int64_t rows, int64_t cols,
+                                     const std::string &dtype)
+{
+    const int64_t count = rows * cols;
+    std::vector<float> values(static_cast<size_t>(count));
+    Status read;
+    if (dtype == "F32") {
+        read = file.read(offset, values.data(), size_t(count) * 4);
+    } else if (dtype == "F64") {
+        read = readConverted(file, offset, count, 8, values.data(), [](const char *bytes) {
+            double value;
+            std::memcpy(&value, bytes, 8);
+            return float(value);
+        });
+    } else { // F16 or BF16
+        const bool half = dtype == "F16";
+        read = readConverted(file, offset, count, 2, values.data(), [half](const char *bytes) {
+            uint16_t bits;
+            std::memcpy(&bits, bytes, 2);
+            return half ? halfBitsToFloat(bits) : bfloat16BitsToFloat(bits);
+        });
+    }
+    if (!read)
+        return read.error();
+    if (Status s = checkFiniteRows(values.data(), rows, cols, file.path()); !s)
+        return s.error();
+    return FloatMatrix(rows, cols, std::move(values));
+}
+
 } // namespace
 
 Result<SafetensorsFile> SafetensorsFile::open(const std::string &path)
 {
-    auto mapped = MappedFile::open(path);
-    if (!mapped)
-        return mapped.error();
+    auto opened = InputFile::open(path);
+    if (!opened)
+        return opened.error();
+    return (*opened)->verified(readHeader(*opened));
+}
+
+Result<SafetensorsFile> SafetensorsFile::readHeader(std::shared_ptr<const InputFile> input)
+{
+    const std::string &path = input->path();
     SafetensorsFile file;
     file.m_path = path;
-    file.m_file = *mapped;
-    const int64_t size = int64_t(file.m_file->size());
-    const char *bytes = file.m_file->data();
+    file.m_file = std::move(input);
+    const int64_t size = file.m_file->size();
     if (size < 8)
         return Error::input("truncated safetensors file: " + std::to_string(size) +
                                 " bytes, shorter than the 8-byte header length",
                             path);
     uint64_t headerLength;
-    std::memcpy(&headerLength, bytes, 8);
+    if (Status s = file.m_file->read(0, &headerLength, 8); !s)
+        return s.error();
     if (headerLength > uint64_t(size - 8))
         return Error::input("the header length " + std::to_string(headerLength) + " is larger than the file (" +
                                 std::to_string(size) + " bytes): truncated or not a safetensors file",
@@ -106,7 +143,9 @@ Result<SafetensorsFile> SafetensorsFile::open(const std::string &path)
     file.m_dataStart = 8 + int64_t(headerLength);
     const int64_t dataSize = size - file.m_dataStart;
 
-    const simdjson::padded_string header(bytes + 8, size_t(headerLength));
+    simdjson::padded_string header{size_t(headerLength)};
+    if (Status s = file.m_file->read(8, header.data(), size_t(headerLength)); !s)
+        return s.error();
     simdjson::dom::parser parser;
     simdjson::dom::object root;
     if (const auto error = parser.parse(header).get_object().get(root))
@@ -204,42 +243,11 @@ Result<FloatMatrix> SafetensorsFile::matrix(const SafetensorsTensor &tensor) con
     const int64_t rows = tensor.shape[0], cols = tensor.shape[1];
     if (cols == 0)
         return Error::input(where + "shape " + shapeText(tensor.shape) + ": vectors of dimension 0", m_path);
-    const int64_t count = rows * cols;
-    const char *raw = m_file->data() + m_dataStart + tensor.begin;
-
-    if (tensor.dtype == "F32" && reinterpret_cast<uintptr_t>(raw) % alignof(float) == 0 &&
-        count * 4 > kNpyMapThreshold) {
-        const auto *values = reinterpret_cast<const float *>(raw);
-        if (Status s = checkFiniteRows(values, rows, cols, m_path); !s)
-            return s.error();
-        FloatMatrix matrix(rows, cols, values, m_file);
-        matrix.setMapped(true);
-        return matrix;
-    }
-    std::vector<float> values(static_cast<size_t>(count));
-    if (tensor.dtype == "F32") {
-        if (count > 0)
-            std::memcpy(values.data(), raw, size_t(count) * 4);
-    } else if (tensor.dtype == "F64") {
-        for (int64_t i = 0; i < count; ++i) {
-            double value;
-            std::memcpy(&value, raw + i * 8, 8);
-            values[size_t(i)] = float(value);
-        }
-    } else if (tensor.dtype == "F16" || tensor.dtype == "BF16") {
-        const bool half = tensor.dtype == "F16";
-        for (int64_t i = 0; i < count; ++i) {
-            uint16_t bits;
-            std::memcpy(&bits, raw + i * 2, 2);
-            values[size_t(i)] = half ? halfBitsToFloat(bits) : bfloat16BitsToFloat(bits);
-        }
-    } else {
+    // Only known dtypes had their shape checked against the file's size by open().
+    if (tensor.dtype != "F32" && tensor.dtype != "F64" && tensor.dtype != "F16" && tensor.dtype != "BF16")
         return Error::input(where + "dtype " + tensor.dtype + " is not supported (expected F32, F16, BF16 or F64)",
                             m_path);
-    }
-    if (Status s = checkFiniteRows(values.data(), rows, cols, m_path); !s)
-        return s.error();
-    return FloatMatrix(rows, cols, std::move(values));
+    return m_file->verified(readTensorValues(*m_file, m_dataStart + tensor.begin, rows, cols, tensor.dtype));
 }
 
 Status writeSafetensors(const std::string &path, const std::vector<SafetensorsF32Tensor> &tensors,

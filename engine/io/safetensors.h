@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 #include "core/matrix.h"
-#include "io/mapped_file.h"
+#include "io/input_file.h"
 #include "io/vector_file.h"
 
 #include <map>
@@ -29,14 +29,15 @@ struct SafetensorsTensor {
     int64_t end = 0;
 };
 
-// A memory-mapped safetensors file with a parsed, validated header. Cheap to copy (the map is
-// shared); read-only and safe to use from several threads.
+// An open safetensors file with a parsed, validated header (read at open). Cheap to copy (the
+// open file is shared); read-only and safe to use from several threads. Tensor data is read
+// when asked for, with the checks of io/input_file.h: a file changed since open() is an error.
 class SafetensorsFile {
 public:
-    // Maps `path` and validates the header: its length against the file size and the format's
-    // 100 MB limit, the JSON, every tensor's dtype, shape and data_offsets (inside the data
-    // section, matching the shape's byte size, not overlapping another tensor) and string-only
-    // metadata. Errors name the file.
+    // Opens `path`, reads and validates the header: its length against the file size and the
+    // format's 100 MB limit, the JSON, every tensor's dtype, shape and data_offsets (inside the
+    // data section, matching the shape's byte size, not overlapping another tensor) and
+    // string-only metadata. Errors name the file.
     static Result<SafetensorsFile> open(const std::string &path);
 
     const std::string &path() const { return m_path; }
@@ -45,14 +46,17 @@ public:
     // The tensor named `name`, or nullptr.
     const SafetensorsTensor *find(const std::string &name) const;
 
-    // A 2-D F32, F16, BF16 or F64 tensor converted to float32 (rows x cols). NaN/Inf is an error
-    // naming the row and column. Large aligned F32 tensors (over kNpyMapThreshold bytes) borrow
-    // the memory map instead of being copied.
+    // A 2-D F32, F16, BF16 or F64 tensor read into a float32 matrix of its own (rows x cols).
+    // NaN/Inf is an error naming the row and column; a file changed since open() (truncated,
+    // rewritten, replaced) is an Io error "changed while it was read".
     Result<FloatMatrix> matrix(const SafetensorsTensor &tensor) const;
 
 private:
+    // open() without the final InputFile::verified.
+    static Result<SafetensorsFile> readHeader(std::shared_ptr<const InputFile> input);
+
     std::string m_path;
-    std::shared_ptr<MappedFile> m_file;
+    std::shared_ptr<const InputFile> m_file;
     int64_t m_dataStart = 0; // 8 + header length
     std::vector<SafetensorsTensor> m_tensors;
     std::unordered_map<std::string, size_t> m_byName; // index into m_tensors

@@ -193,6 +193,7 @@ int runAnalyze(const std::vector<std::string> &args)
         return reportError(inputs.error());
     for (const auto &warning : inputs->warnings)
         std::fprintf(stderr, "warning: %s\n", warning.c_str());
+    inputs->warnings.clear(); // the run below would report them again
     const Dataset &dataset = *inputs->dataset;
     const EmbeddingSet &embeddings = *inputs->embeddings;
     std::vector<const EmbeddingSet *> expertPointers;
@@ -234,6 +235,8 @@ int runAnalyze(const std::vector<std::string> &args)
         auto run = runPipeline(spec, *inputs, &progress);
         if (!run)
             return reportError(run.error());
+        for (const auto &warning : run->warnings)
+            std::fprintf(stderr, "warning: %s\n", warning.c_str());
         const FloatMatrix &tunedDocs = run->tuned->docs;
         const FloatMatrix &tunedQueries = run->tuned->queries;
         histogramOptions.ranking = run->fit->similarity;

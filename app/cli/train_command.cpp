@@ -14,6 +14,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 
 using namespace embtune::engine;
 
@@ -73,12 +74,19 @@ int printResultsTable(const std::vector<const Method *> &methods, RunSpec spec)
     auto inputs = loadRunInputs(spec, {}, &progress);
     if (!inputs)
         return reportError(inputs.error());
+    for (const auto &warning : inputs->warnings)
+        std::fprintf(stderr, "warning: %s\n", warning.c_str());
+    inputs->warnings.clear();
     bool first = true;
+    std::set<std::string> warned; // the baseline's warnings repeat for every method
     for (const Method *method : methods) {
         spec.method = method->spec().id;
         auto result = runPipeline(spec, *inputs, &progress);
         if (!result)
             return reportError(result.error());
+        for (const auto &warning : result->warnings)
+            if (warned.insert(warning).second)
+                std::fprintf(stderr, "warning: %s: %s\n", spec.method.c_str(), warning.c_str());
         auto row = [](const char *label, const EvaluationReport &report, const std::string &time) {
             std::printf("| %s | %.5f | %.5f | %.5f | %s |\n", label, report.metrics.mean(Metric::Ndcg, 10),
                         report.metrics.mean(Metric::Recall, 10), report.metrics.mean(Metric::Recall, 100), time.c_str());

@@ -47,4 +47,15 @@ private:
 // Copy of `m` with every row scaled to unit L2 norm (zero rows stay zero).
 RowMatrixXf normalizedRows(ConstMatrixMap m);
 
+// True when every value of row `row` (`cols` floats) is zero: a zero-norm vector, for which
+// cosine is undefined (embtune scores it 0 against everything).
+bool isZeroRow(const float *row, int64_t cols);
+
+// Rows of `m` (rows x cols) that are exact copies of an earlier row, by value (0 and -0 are
+// equal). Result: one entry per row, the index of the first row with the same values (the row
+// itself when no earlier row has them). O(rows x cols) hashing split over `threads` threads
+// (0 = all), then an O(rows log rows) sort. Callers use it so that identical vectors get
+// identical scores: a matrix product rounds differently at different positions of its operands.
+std::vector<int32_t> firstIdenticalRows(ConstMatrixMap m, int threads = 1);
+
 } // namespace embtune::engine

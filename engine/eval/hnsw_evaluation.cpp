@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 namespace embtune::engine {
 namespace {
@@ -40,6 +41,31 @@ Result<HnswEvaluationResult> evaluateWithHnswIndex(const Dataset &dataset, const
             labelToDoc.push_back(dataset.docIds.find(id));
     }
     const int32_t depth = std::max(*std::max_element(options.ks.begin(), options.ks.end()), 10);
+    // A zero query scores 0 against every document, so its list is the live labels in tie order;
+    // the graph cannot find that order (every distance is equal), so it is written here.
+    std::vector<int32_t> labelsInTieOrder;
+    auto answerZeroQuery = [&](Ranking &ranking, size_t row, int32_t excludedLabel) {
+        if (labelsInTieOrder.empty()) {
+            const std::vector<int32_t> priority = tiePriorityByIdDescending(index.ids());
+            labelsInTieOrder.resize(priority.size());
+            for (size_t label = 0; label < priority.size(); ++label)
+                labelsInTieOrder[priority.size() - 1 - size_t(priority[label])] = int32_t(label);
+        }
+        int32_t *docs = ranking.docs.data() + row * size_t(ranking.k);
+        float *scores = ranking.scores.data() + row * size_t(ranking.k);
+        int32_t r = 0;
+        for (size_t i = 0; i < labelsInTieOrder.size() && r < ranking.k; ++i) {
+            const int32_t label = labelsInTieOrder[i];
+            if (label != excludedLabel && !index.isDeleted(label)) {
+                docs[r] = label;
+                scores[r++] = 0.0f;
+            }
+        }
+        for (; r < ranking.k; ++r) {
+            docs[r] = -1;
+            scores[r] = -std::numeric_limits<float>::infinity();
+        }
+    };
     Ranking annRanking;
     const RankingSource source = [&](const std::vector<int32_t> &queries, int32_t k, const std::vector<int32_t> &exclude,
                                      Progress *searchProgress) -> Result<Ranking> {
@@ -51,6 +77,9 @@ Result<HnswEvaluationResult> evaluateWithHnswIndex(const Dataset &dataset, const
                                     searchProgress);
         if (!ranking)
             return ranking.error();
+        for (size_t row = 0; row < queries.size(); ++row)
+            if (isZeroRow(embeddings.queries.row(queries[row]), embeddings.queries.cols()))
+                answerZeroQuery(*ranking, row, excludeLabels.empty() ? -1 : excludeLabels[row]);
         if (!labelToDoc.empty())
             for (int32_t &label : ranking->docs)
                 label = label < 0 ? -1 : labelToDoc[size_t(label)];
@@ -64,6 +93,7 @@ Result<HnswEvaluationResult> evaluateWithHnswIndex(const Dataset &dataset, const
         return report.error();
     HnswEvaluationResult out;
     out.report = std::move(*report);
+    addZeroVectorWarnings(out.report, dataset, embeddings);
 
     // The exact lists of the same queries, as deep as the HNSW lists.
     std::vector<int32_t> exclude;

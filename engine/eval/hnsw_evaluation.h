@@ -4,6 +4,9 @@
 // of the options), scored like exact rankings, then the same queries are searched exactly and
 // recall@k of the HNSW lists against the exact ones is measured for every k of the options up
 // to the searched depth, and for 10. Used by the CLI (evaluate --search hnsw) and the GUI.
+// A query with a zero vector scores 0 against every document: its list is not searched in the
+// graph (which cannot order equal distances) but is the index's live labels in tie order, as
+// exact search gives it. Zero vectors are reported as evaluateEmbeddings reports them.
 
 #include "core/error.h"
 #include "core/progress.h"

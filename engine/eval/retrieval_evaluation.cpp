@@ -86,7 +86,46 @@ Result<EvaluationReport> evaluateEmbeddings(const Dataset &dataset, const Embedd
     };
     QueryAvailability available{[&](int32_t q) { return embeddings.hasQuery(q); }, "have no query vector",
                                 embeddings.source};
-    return evaluateRankings(dataset, exact, options, progress, available);
+    auto report = evaluateRankings(dataset, exact, options, progress, available);
+    if (report)
+        addZeroVectorWarnings(*report, dataset, embeddings);
+    return report;
+}
+
+std::string idSample(const IdTable &table, const std::vector<int32_t> &indices, size_t shown)
+{
+    std::string out;
+    for (size_t i = 0; i < indices.size() && i < shown; ++i)
+        out += (i ? ", \"" : "\"") + table.id(indices[i]) + "\"";
+    if (indices.size() > shown)
+        out += " and " + std::to_string(indices.size() - shown) + " more";
+    return out;
+}
+
+void addZeroVectorWarnings(EvaluationReport &report, const Dataset &dataset, const EmbeddingSet &set)
+{
+    const std::string where = "\"" + set.name + "\"" + (set.source.empty() ? "" : " (" + set.source + ")");
+    std::vector<int32_t> zeroQueries;
+    for (int32_t q : report.ranking.queries)
+        if (isZeroRow(set.queries.row(q), set.queries.cols()))
+            zeroQueries.push_back(q);
+    if (!zeroQueries.empty())
+        report.warnings.push_back(std::to_string(zeroQueries.size()) + " of " +
+                                  std::to_string(report.ranking.queries.size()) + " evaluated queries of split \"" +
+                                  report.split + "\" have a zero vector in " + where + ": " +
+                                  idSample(dataset.queryIds, zeroQueries) +
+                                  "; cosine is undefined for them: each scores 0 against every document, so its list "
+                                  "is the documents in tie order (id descending)");
+    std::vector<int32_t> zeroDocs;
+    for (int64_t j = 0; j < set.docs.rows(); ++j)
+        if (isZeroRow(set.docs.row(j), set.docs.cols()))
+            zeroDocs.push_back(int32_t(j));
+    if (!zeroDocs.empty())
+        report.warnings.push_back(std::to_string(zeroDocs.size()) + " of " + std::to_string(set.docs.rows()) +
+                                  " documents have a zero vector in " + where + ": " +
+                                  idSample(dataset.docIds, zeroDocs) +
+                                  "; cosine is undefined for them: each scores 0 against every query (ties broken by "
+                                  "document id, descending)");
 }
 
 } // namespace embtune::engine

@@ -54,10 +54,19 @@ Result<EvaluationReport> evaluateRankings(const Dataset &dataset, const RankingS
                                           const EvaluationOptions &options, Progress *progress = nullptr,
                                           const QueryAvailability &available = {});
 
-// Exact search over an embedding set.
+// Exact search over an embedding set. Adds the zero-vector warnings below to the report.
 // Errors: unknown split (the message lists the known ones), a split with no query that has a
 // relevant document, judged queries without a query vector (names the first).
 Result<EvaluationReport> evaluateEmbeddings(const Dataset &dataset, const EmbeddingSet &embeddings,
                                             const EvaluationOptions &options, Progress *progress = nullptr);
+
+// "a, b, c, d, e and 7 more": the ids of the first `shown` of `indices` in `table`, quoted.
+std::string idSample(const IdTable &table, const std::vector<int32_t> &indices, size_t shown = 5);
+
+// Warnings for zero vectors among the queries `report` evaluated and among the documents of
+// `set` (a zero vector has no cosine: embtune scores it 0 against everything, so a zero query's
+// list is the documents in tie order, and a zero document ties at 0 with every query); each
+// gives the count, the set and the first ids. Nothing is added when there are none.
+void addZeroVectorWarnings(EvaluationReport &report, const Dataset &dataset, const EmbeddingSet &set);
 
 } // namespace embtune::engine

@@ -142,7 +142,10 @@ public:
           m_report(std::move(report))
     {
     }
-    Similarity similarity() const override { return Similarity::Cosine; }
+    // The dot product of the z rows is Mafin's score: z is a unit row for every text except one
+    // whose black-box vector or encoder output is zero, where it keeps Mafin's weights (a zero
+    // part scores 0), as in training and in the dev selection; cosine would rescale such rows.
+    Similarity similarity() const override { return Similarity::Dot; }
     RowMatrixXf transformQueries(ConstMatrixMap queries) const override
     {
         // Without text the trainable part is empty: the black-box part alone.
@@ -226,6 +229,9 @@ Result<std::unique_ptr<TunedModel>> MafinMethod::fit(const TrainingData &data, c
     const EmbeddingSet &set = *data.embeddings;
     if (Status s = checkQueryVectors(data); !s)
         return s.error();
+    const auto usable = usableTrainingData(data);
+    if (!usable)
+        return usable.error();
     const float weightBb = m_lambda ? 1.0f : float(params.real("weight_bb"));
     auto encoder = std::make_shared<HashedTextEncoder>(params.integer("buckets"), params.integer("dim_theta"),
                                                        uint64_t(params.integer("seed")));
@@ -237,7 +243,7 @@ Result<std::unique_ptr<TunedModel>> MafinMethod::fit(const TrainingData &data, c
     for (const auto &text : dataset.queries)
         queryFeatures.push_back(encoder->features(text));
 
-    const std::vector<TrainingPair> pairs = trainingPairs(params, data.trainQrels);
+    const std::vector<TrainingPair> pairs = trainingPairs(params, usable->trainQrels);
     const auto tiePriority = tiePriorityByIdDescending(dataset.docIds.ids());
     std::unordered_map<int32_t, std::vector<int32_t>> neighbours;
     const int k = int(params.integer("neighbours"));
@@ -264,7 +270,7 @@ Result<std::unique_ptr<TunedModel>> MafinMethod::fit(const TrainingData &data, c
                              float(params.real("label_smoothing")), params.real("lr"));
     const TrainerOptions options = trainerOptionsFrom(params, data);
     auto result = trainObjective(objective, ConstMatrixMap(queries.data(), queries.rows(), queries.cols()), pairs,
-                                 data.devQrels, tiePriority, options, progress);
+                                 usable->devQrels, tiePriority, options, progress);
     if (!result)
         return result.error();
 

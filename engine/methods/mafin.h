@@ -2,8 +2,11 @@
 // Mafin (arXiv 2402.12177; METHODS.md): a trainable text encoder e_theta (hashed n-grams,
 // train/hashed_text_encoder.h) is concatenated to the frozen black-box vector.
 //   mafin:        z = [sqrt(w) e_bb^ ; sqrt(1 - w) e_theta^]  -> cos(z_q, z_d) = w cos_bb + (1 - w) cos_theta
-//   mafin-lambda: z = [e_bb^ ; e_theta] (e_theta unnormalised, lambda = |e_theta|), retrieved by
-//                 cosine, i.e. (cos_bb + lambda_q lambda_d cos_theta) / sqrt((1 + lambda_q^2)(1 + lambda_d^2))
+//   mafin-lambda: z = [e_bb^ ; e_theta] / |[e_bb^ ; e_theta]| (e_theta unnormalised, lambda = |e_theta|),
+//                 i.e. (cos_bb + lambda_q lambda_d cos_theta) / sqrt((1 + lambda_q^2)(1 + lambda_d^2))
+// Both retrieve by the dot product of the z rows (unit rows, so the cosine, except for a text whose
+// black-box vector or encoder output is zero: that part scores 0 and the weights stay), which is
+// also what training and the dev selection score with.
 // Loss: ListNet top-one (softmax cross-entropy to the soft target over positives), scale 20,
 // optional label smoothing; candidates: the batch's positives and each query's top black-box
 // neighbours. Sparse Adagrad (lr 0.05) updates only the touched rows. Queries and documents

@@ -2,8 +2,10 @@
 
 #include "core/parallel.h"
 #include "io/json_writer.h"
+#include "methods/training_support.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <chrono>
 #include <cmath>
@@ -40,19 +42,25 @@ struct TopTwo {
     }
 };
 
-// Everything both variants need, computed once.
+// Everything both variants need, computed once. Scores are taken so that identical vectors
+// score identically, as exact search scores them (see firstIdenticalRows): the base score of a
+// document is the one computed for the first row identical to it, in one blocked pass over the
+// corpus, whether the document is answered or not; columns of sumScoreA for identical query sums
+// are copies of one column.
 struct Prepared {
-    std::vector<int32_t> answered;        // documents of A, ascending
-    RowMatrixXf docsA;                    // |A| x d, unit rows
+    std::vector<int32_t> answered;        // documents of A, ascending (zero documents excluded)
+    RowMatrixXf docsA;                    // |A| x d, unit rows, as normalizedRows computes them
     RowMatrixXf sums;                     // |A| x d, g_j (sum of unit training queries)
     std::vector<int32_t> devQueries;      // dev queries with a relevant document
     std::vector<std::vector<int32_t>> devRelevant;
+    std::vector<std::vector<float>> devRelevantScore; // base score q^.d^_x of each relevant document
     RowMatrixXf devVectors;               // m x d, unit rows
     RowMatrixXf scoreA;                   // m x |A|: q^.d^_j
     RowMatrixXf sumScoreA;                // m x |A|: q^.g_j
     std::vector<TopTwo> bestUnanswered;   // per dev query, among documents not in A
     std::vector<int32_t> tiePriority;
     Eigen::VectorXf docScale;             // 1/|d| per document (0 for zero rows)
+    int64_t zeroDocumentsAnswered = 0;    // answered by a training query but zero: not moved
 };
 
 Result<Prepared> prepare(const TrainingData &data, int threads, Progress *progress)
@@ -67,9 +75,11 @@ Result<Prepared> prepare(const TrainingData &data, int threads, Progress *progre
         p.docScale[i] = p.docScale[i] > 0 ? 1.0f / p.docScale[i] : 0.0f;
     p.tiePriority = tiePriorityByIdDescending(dataset.docIds.ids());
 
-    // g_j over the training queries' relevant documents.
+    // g_j over the training queries' relevant documents; a zero document is not moved (it has
+    // no direction to keep), so it stays out of A.
     std::unordered_map<int32_t, int32_t> rowOf;
     std::vector<Eigen::VectorXf> sums;
+    std::vector<char> zeroAnswered(size_t(n), 0);
     for (const QueryJudgements &q : data.trainQrels.queries) {
         if (q.relevantCount() == 0)
             continue;
@@ -83,23 +93,31 @@ Result<Prepared> prepare(const TrainingData &data, int threads, Progress *progre
         for (const Judgement &j : q.judged) {
             if (j.gain <= 0)
                 continue;
+            if (p.docScale[j.doc] == 0.0f) {
+                zeroAnswered[size_t(j.doc)] = 1;
+                continue;
+            }
             auto [it, inserted] = rowOf.try_emplace(j.doc, int32_t(sums.size()));
             if (inserted)
                 sums.push_back(Eigen::VectorXf::Zero(d));
             sums[size_t(it->second)] += v;
         }
     }
+    p.zeroDocumentsAnswered = std::count(zeroAnswered.begin(), zeroAnswered.end(), 1);
     if (sums.empty())
-        return Error::input("no training query has a relevant document");
+        return Error::input("no training query has a relevant document with a non-zero vector");
     for (const auto &[doc, row] : rowOf)
         p.answered.push_back(doc);
     std::sort(p.answered.begin(), p.answered.end());
-    p.docsA.resize(Eigen::Index(p.answered.size()), d);
-    p.sums.resize(Eigen::Index(p.answered.size()), d);
-    for (size_t a = 0; a < p.answered.size(); ++a) {
-        const int32_t doc = p.answered[a];
-        p.docsA.row(Eigen::Index(a)) = docs.row(doc) * p.docScale[doc];
-        p.sums.row(Eigen::Index(a)) = sums[size_t(rowOf[doc])].transpose();
+    const auto a = Eigen::Index(p.answered.size());
+    p.docsA.resize(a, d);
+    p.sums.resize(a, d);
+    for (Eigen::Index j = 0; j < a; ++j) {
+        const int32_t doc = p.answered[size_t(j)];
+        p.docsA.row(j) = docs.row(doc);
+        const float norm = p.docsA.row(j).norm();
+        p.docsA.row(j) /= norm; // as normalizedRows: an unmoved row equals the tuned matrix's
+        p.sums.row(j) = sums[size_t(rowOf[doc])].transpose();
     }
 
     // Dev queries with a relevant document.
@@ -128,13 +146,40 @@ Result<Prepared> prepare(const TrainingData &data, int threads, Progress *progre
     if (progress && !progress->step("nudge: dev scores", 0, 2))
         return Error::cancelled();
 
-    p.scoreA.noalias() = p.devVectors * p.docsA.transpose();
     p.sumScoreA.noalias() = p.devVectors * p.sums.transpose();
+    const std::vector<int32_t> sameSum = firstIdenticalRows(ConstMatrixMap(p.sums.data(), a, d), threads);
+    for (Eigen::Index j = 0; j < a; ++j)
+        if (sameSum[size_t(j)] != j)
+            p.sumScoreA.col(j) = p.sumScoreA.col(sameSum[size_t(j)]);
 
-    // Best and second-best unanswered document per dev query: blocked pass over the corpus.
+    // Groups of identical documents: only the first row of each is scored. Per group, its two
+    // best unanswered members (by priority) compete for bestUnanswered; the group's score is the
+    // base score (scoreA, devRelevantScore) of each of its answered and relevant members.
+    const std::vector<int32_t> first = firstIdenticalRows(docs, threads);
     std::vector<char> isAnswered(size_t(n), 0);
     for (int32_t doc : p.answered)
         isAnswered[size_t(doc)] = 1;
+    std::vector<std::array<int32_t, 2>> unansweredOf(size_t(n), {-1, -1}); // by group head
+    for (int64_t j = 0; j < n; ++j) {
+        if (isAnswered[size_t(j)])
+            continue;
+        auto &best = unansweredOf[size_t(first[size_t(j)])];
+        const int32_t priority = p.tiePriority[size_t(j)];
+        if (best[0] < 0 || priority > p.tiePriority[size_t(best[0])])
+            best = {int32_t(j), best[0]};
+        else if (best[1] < 0 || priority > p.tiePriority[size_t(best[1])])
+            best[1] = int32_t(j);
+    }
+    // Columns of A by group head, heads ascending.
+    std::vector<std::pair<int32_t, int32_t>> answeredByHead; // (head, column of A)
+    for (Eigen::Index j = 0; j < a; ++j)
+        answeredByHead.emplace_back(first[size_t(p.answered[size_t(j)])], int32_t(j));
+    std::sort(answeredByHead.begin(), answeredByHead.end());
+    p.scoreA.resize(m, a);
+    p.devRelevantScore.resize(size_t(m));
+    for (Eigen::Index i = 0; i < m; ++i)
+        p.devRelevantScore[size_t(i)].assign(p.devRelevant[size_t(i)].size(), 0.0f);
+
     const int workers = resolveThreadCount(threads);
     const int64_t block = 4096;
     const int64_t blocks = (n + block - 1) / block;
@@ -146,14 +191,27 @@ Result<Prepared> prepare(const TrainingData &data, int threads, Progress *progre
             const int64_t d0 = b * block, dn = std::min(block, n - d0);
             scores.resize(m, dn);
             scores.noalias() = p.devVectors * docs.middleRows(d0, dn).transpose();
+            const float *scale = p.docScale.data() + d0;
+            // Answered documents whose head is in this block: each is written by one worker only.
+            const auto kept = std::lower_bound(answeredByHead.begin(), answeredByHead.end(), std::pair{int32_t(d0), -1});
+            const auto keptEnd = std::lower_bound(kept, answeredByHead.end(), std::pair{int32_t(d0 + dn), -1});
             for (Eigen::Index i = 0; i < m; ++i) {
                 TopTwo &top = tops[size_t(i)];
                 const float *row = scores.data() + i * dn;
-                const float *scale = p.docScale.data() + d0;
+                for (auto at = kept; at != keptEnd; ++at)
+                    p.scoreA(i, at->second) = row[at->first - d0] * scale[at->first - d0];
+                const auto &relevant = p.devRelevant[size_t(i)];
+                for (size_t r = 0; r < relevant.size(); ++r)
+                    if (const int32_t head = first[size_t(relevant[r])]; head >= d0 && head < d0 + dn)
+                        p.devRelevantScore[size_t(i)][r] = row[head - d0] * scale[head - d0];
                 auto offer = [&](int64_t j) {
-                    const int64_t doc = d0 + j;
-                    if (!isAnswered[size_t(doc)])
-                        top.offer({row[j] * scale[j], p.tiePriority[size_t(doc)], int32_t(doc)});
+                    const auto doc = int32_t(d0 + j);
+                    if (first[size_t(doc)] != doc)
+                        return;
+                    const float score = row[j] * scale[j];
+                    for (int32_t member : unansweredOf[size_t(doc)])
+                        if (member >= 0)
+                            top.offer({score, p.tiePriority[size_t(member)], member});
                 };
                 int64_t j = 0;
 #if defined(__AVX2__)
@@ -198,14 +256,14 @@ NudgeNStep nudgeNStep(double v, double c, double gamma)
     return {1 - t * mu, t};
 }
 
-void GammaIntervalBuilder::addCompetitor(double sj, double tj)
+void GammaIntervalBuilder::addCompetitor(double sj, double tj, bool winsTies)
 {
     const double a = sj - m_sx, b = m_tx - tj;
     if (b > 0)
         m_lo = std::max(m_lo, a / b);
     else if (b < 0)
         m_hi = std::min(m_hi, a / b);
-    else if (a > 0)
+    else if (a > 0 || (a == 0 && winsTies))
         m_dropped = true;
 }
 
@@ -272,7 +330,10 @@ Result<std::unique_ptr<TunedModel>> NudgeMethod::fit(const TrainingData &data, c
         return Error::usage("NUDGE needs a dataset and an embedding set");
     const auto started = std::chrono::steady_clock::now();
     const int threads = int(params.integer("threads")) > 0 ? int(params.integer("threads")) : data.threads;
-    auto prepared = prepare(data, threads, progress);
+    const auto usable = usableTrainingData(data);
+    if (!usable)
+        return usable.error();
+    auto prepared = prepare(*usable, threads, progress);
     if (!prepared)
         return prepared.error();
     const Prepared &p = *prepared;
@@ -293,6 +354,10 @@ Result<std::unique_ptr<TunedModel>> NudgeMethod::fit(const TrainingData &data, c
     report.value(int64_t(a));
     report.key("dev_queries");
     report.value(int64_t(m));
+    if (p.zeroDocumentsAnswered > 0) {
+        report.key("answered_zero_documents"); // answered by training queries, but zero: not moved
+        report.value(p.zeroDocumentsAnswered);
+    }
     RowMatrixXf moved(a, d);
     Similarity similarity;
 
@@ -338,6 +403,10 @@ Result<std::unique_ptr<TunedModel>> NudgeMethod::fit(const TrainingData &data, c
         const double gamma = grid[chosen];
         for (Eigen::Index j = 0; j < a; ++j) {
             const NudgeNStep s = nudgeNStep(v[size_t(j)], c[size_t(j)], gamma);
+            if (s.alpha == 1 && s.beta == 0) { // unchanged: bit-identical to an unmoved copy of it
+                moved.row(j) = p.docsA.row(j);
+                continue;
+            }
             moved.row(j) = float(s.alpha) * p.docsA.row(j) + float(s.beta) * p.sums.row(j);
             const float norm = moved.row(j).norm();
             if (norm > 0)
@@ -369,25 +438,27 @@ Result<std::unique_ptr<TunedModel>> NudgeMethod::fit(const TrainingData &data, c
             std::unordered_map<int32_t, Eigen::Index> columnOf;
             for (Eigen::Index j = 0; j < a; ++j)
                 columnOf[p.answered[size_t(j)]] = j;
-            const ConstMatrixMap docs = data.embeddings->docs.map();
             std::vector<GammaInterval> intervals;
             for (Eigen::Index i = 0; i < m; ++i) {
                 if (progress && i % 64 == 0 && !progress->step("nudge-m: dev pairs", int64_t(i), int64_t(m)))
                     return Error::cancelled();
-                for (int32_t x : p.devRelevant[size_t(i)]) {
+                const auto &relevant = p.devRelevant[size_t(i)];
+                for (size_t r = 0; r < relevant.size(); ++r) {
+                    const int32_t x = relevant[r];
+                    const int32_t priority = p.tiePriority[size_t(x)];
                     const auto at = columnOf.find(x);
                     const bool answered = at != columnOf.end();
-                    const double sx = answered ? p.scoreA(i, at->second)
-                                               : double(p.devVectors.row(i).dot(docs.row(x))) * p.docScale[x];
+                    const double sx = p.devRelevantScore[size_t(i)][r];
                     const double tx = answered ? double(p.sumScoreA(i, at->second)) * inverseSum[size_t(at->second)] : 0.0;
                     GammaIntervalBuilder builder(sx, tx);
                     for (Eigen::Index j = 0; j < a; ++j)
                         if (!answered || j != at->second)
-                            builder.addCompetitor(p.scoreA(i, j), double(p.sumScoreA(i, j)) * inverseSum[size_t(j)]);
+                            builder.addCompetitor(p.scoreA(i, j), double(p.sumScoreA(i, j)) * inverseSum[size_t(j)],
+                                                  p.tiePriority[size_t(p.answered[size_t(j)])] > priority);
                     const TopTwo &unanswered = p.bestUnanswered[size_t(i)];
                     const Scored &rival = unanswered.first.doc == x ? unanswered.second : unanswered.first;
                     if (rival.doc >= 0)
-                        builder.addCompetitor(rival.score, 0.0);
+                        builder.addCompetitor(rival.score, 0.0, rival.priority > priority);
                     intervals.push_back(builder.interval());
                     ++pairs;
                     validPairs += intervals.back().valid;

@@ -4,10 +4,13 @@
 // at query time. Documents that no training query answers keep their (normalised) black-box
 // vectors; they enter gamma selection only as competitors, through the best score of a dev
 // query among them, found with one blocked pass over the corpus (no copy of the corpus).
+// Degenerate input: train and dev queries with a zero vector are skipped (usableTrainingData);
+// a zero document is never moved. Dev selection breaks ties like the final evaluation (score,
+// then document id descending) and scores identical vectors identically.
 //
 // Shapes: d = dimension; A = documents answered by a training query (|A| rows moved).
-// Work: one GEMM pass dev x corpus, plus dev x A products with the answered documents and with
-// their query sums, computed once and reused for every grid point.
+// Work: one GEMM pass dev x corpus (which also gives the answered documents' base scores) and
+// one dev x A product with their query sums, computed once and reused for every grid point.
 
 #include "methods/method.h"
 
@@ -33,11 +36,12 @@ struct GammaInterval {
 // x ranks first under d^ + gamma g^ when sx + gamma tx >= sj + gamma tj for every j, i.e.
 // gamma (tx - tj) >= sj - sx. Returns lo = max(0, max over tx > tj of (sj - sx)/(tx - tj)),
 // hi = min over tx < tj of the same ratio (1e8 when none); invalid when some tj = tx has
-// sj > sx, or lo > hi.
+// sj > sx, or sj = sx and j wins ties against x (j's tie priority is higher: an identical
+// competitor that ranks above x at every gamma), or lo > hi.
 class GammaIntervalBuilder {
 public:
     GammaIntervalBuilder(double sx, double tx) : m_sx(sx), m_tx(tx) {}
-    void addCompetitor(double sj, double tj);
+    void addCompetitor(double sj, double tj, bool winsTies = false);
     GammaInterval interval() const;
 
 private:

@@ -66,6 +66,10 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
     const int64_t d = set.dim();
     if (Status s = checkQueryVectors(data); !s)
         return s.error();
+    const auto usable = usableTrainingData(data);
+    if (!usable)
+        return usable.error();
+    const Qrels &trainQrels = usable->trainQrels, &devQrels = usable->devQrels;
 
     std::mt19937_64 rng(uint64_t(params.integer("seed")));
     auto module = std::make_shared<Sequential>();
@@ -88,7 +92,7 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
     const TrainerOptions options = trainerOptionsFrom(params, data);
 
     const RowMatrixXf docs = normalizedRows(set.docs.map());
-    const std::vector<TrainingPair> pairs = trainingPairs(params, data.trainQrels);
+    const std::vector<TrainingPair> pairs = trainingPairs(params, trainQrels);
     const auto tiePriority = tiePriorityByIdDescending(data.dataset->docIds.ids());
     Result<TrainerResult> result = Error::usage("no objective");
     const bool bothSides = m_kind == Kind::Linear && params.text("sides") == "both";
@@ -98,21 +102,21 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
             return Error::usage("linear with sides=both takes negatives=corpus or negatives=in-batch");
         SharedModuleObjective objective(*module, docs, set.queries.map(), pairs,
                                         std::vector<std::vector<int32_t>>(pairs.size()), negatives == "corpus");
-        result = trainObjective(objective, set.queries.map(), pairs, data.devQrels, tiePriority, options, progress);
+        result = trainObjective(objective, set.queries.map(), pairs, devQrels, tiePriority, options, progress);
     } else if (docModule) {
         TwoTowerObjective objective(*module, *docModule, docs, set.queries.map());
-        result = trainObjective(objective, set.queries.map(), pairs, data.devQrels, tiePriority, options, progress);
+        result = trainObjective(objective, set.queries.map(), pairs, devQrels, tiePriority, options, progress);
     } else {
         const std::string &negatives = params.text("negatives");
         if (negatives == "corpus") {
-            result = trainQueryModule(*module, docs, set.queries.map(), pairs, data.devQrels, tiePriority, options,
+            result = trainQueryModule(*module, docs, set.queries.map(), pairs, devQrels, tiePriority, options,
                                       progress);
         } else {
             SampledNegativesObjective objective(
                 *module, docs, set.queries.map(), pairs,
                 negatives == "hardest" ? NegativeSampling::Hardest : NegativeSampling::InBatch,
                 int(params.integer("n_hard")), options.threads);
-            result = trainObjective(objective, set.queries.map(), pairs, data.devQrels, tiePriority, options, progress);
+            result = trainObjective(objective, set.queries.map(), pairs, devQrels, tiePriority, options, progress);
         }
     }
     if (!result)

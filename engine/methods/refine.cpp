@@ -31,6 +31,9 @@ Result<std::unique_ptr<TunedModel>> RefineMethod::fit(const TrainingData &data, 
     const EmbeddingSet &set = *data.embeddings;
     if (Status s = checkQueryVectors(data); !s)
         return s.error();
+    const auto usable = usableTrainingData(data);
+    if (!usable)
+        return usable.error();
     const int64_t d = set.dim();
     auto module = std::make_shared<Sequential>();
     auto fusedOwned = std::make_unique<FusedLinearMap>(d, params.real("lambda_frozen"));
@@ -39,7 +42,7 @@ Result<std::unique_ptr<TunedModel>> RefineMethod::fit(const TrainingData &data, 
     module->add(std::make_unique<RowNormalize>());
 
     const RowMatrixXf docs = normalizedRows(set.docs.map());
-    const std::vector<TrainingPair> pairs = trainingPairs(params, data.trainQrels);
+    const std::vector<TrainingPair> pairs = trainingPairs(params, usable->trainQrels);
     BandOptions band;
     band.skipTop = int(params.integer("skip_top"));
     band.lo = params.real("band_lo");
@@ -52,7 +55,7 @@ Result<std::unique_ptr<TunedModel>> RefineMethod::fit(const TrainingData &data, 
 
     const TrainerOptions options = trainerOptionsFrom(params, data);
     SharedModuleObjective objective(*module, docs, set.queries.map(), pairs, std::move(negatives));
-    auto result = trainObjective(objective, set.queries.map(), pairs, data.devQrels,
+    auto result = trainObjective(objective, set.queries.map(), pairs, usable->devQrels,
                                  tiePriorityByIdDescending(data.dataset->docIds.ids()), options, progress);
     if (!result)
         return result.error();

@@ -146,9 +146,12 @@ Result<std::unique_ptr<TunedModel>> SoftLabelMethod::fit(const TrainingData &dat
     const EmbeddingSet &set = *data.embeddings;
     if (Status s = checkQueryVectors(data); !s)
         return s.error();
+    const auto usable = usableTrainingData(data);
+    if (!usable)
+        return usable.error();
     const int64_t d = set.dim();
     const RowMatrixXf docs = normalizedRows(set.docs.map());
-    const std::vector<TrainingPair> pairs = pairsFromQrels(data.trainQrels);
+    const std::vector<TrainingPair> pairs = pairsFromQrels(usable->trainQrels);
     if (pairs.empty())
         return Error::input("no training query has a relevant document");
     const auto tiePriority = tiePriorityByIdDescending(dataset.docIds.ids());
@@ -237,7 +240,7 @@ Result<std::unique_ptr<TunedModel>> SoftLabelMethod::fit(const TrainingData &dat
     SoftLabelObjective objective(*module, docs, set.queries.map(), neighbours, positives, experts, label,
                                  params.text("loss") == "cosine-mse");
     const TrainerOptions options = trainerOptionsFrom(params, data);
-    auto result = trainObjective(objective, set.queries.map(), pairs, data.devQrels, tiePriority, options, progress);
+    auto result = trainObjective(objective, set.queries.map(), pairs, usable->devQrels, tiePriority, options, progress);
     if (!result)
         return result.error();
 

@@ -123,6 +123,47 @@ Status checkQueryVectors(const TrainingData &data)
     return {};
 }
 
+ZeroVectorQueries zeroVectorQueries(const TrainingData &data)
+{
+    const EmbeddingSet &set = *data.embeddings;
+    auto zeroOf = [&](const Qrels &qrels) {
+        std::vector<int32_t> out;
+        for (const QueryJudgements &q : qrels.queries)
+            if (set.hasQuery(q.query) && isZeroRow(set.queries.row(q.query), set.queries.cols()))
+                out.push_back(q.query);
+        return out;
+    };
+    return {zeroOf(data.trainQrels), zeroOf(data.devQrels)};
+}
+
+Result<TrainingData> usableTrainingData(const TrainingData &data)
+{
+    const ZeroVectorQueries zero = zeroVectorQueries(data);
+    if (zero.empty())
+        return data;
+    TrainingData out = data;
+    auto drop = [](std::vector<int32_t> &queries, Qrels &qrels, const std::vector<int32_t> &zeroQueries) {
+        auto isZero = [&](int32_t q) { return std::binary_search(zeroQueries.begin(), zeroQueries.end(), q); };
+        queries.erase(std::remove_if(queries.begin(), queries.end(), isZero), queries.end());
+        qrels.queries.erase(std::remove_if(qrels.queries.begin(), qrels.queries.end(),
+                                           [&](const QueryJudgements &q) { return isZero(q.query); }),
+                            qrels.queries.end());
+    };
+    drop(out.trainQueries, out.trainQrels, zero.train);
+    drop(out.devQueries, out.devQrels, zero.dev);
+    const Dataset &dataset = *data.dataset;
+    const std::string &source = data.embeddings->source;
+    if (!zero.train.empty() && out.trainQrels.queries.empty())
+        return Error::input("every judged training query has a zero vector (first: \"" +
+                                dataset.queryIds.id(zero.train.front()) + "\"): there is nothing to train on",
+                            source);
+    if (!zero.dev.empty() && out.devQrels.queries.empty())
+        return Error::input("every judged dev query has a zero vector (first: \"" +
+                                dataset.queryIds.id(zero.dev.front()) + "\"): there is nothing to select on",
+                            source);
+    return out;
+}
+
 void writeTrainingResult(JsonWriter &w, const TrainerResult &result)
 {
     w.key("best_epoch");

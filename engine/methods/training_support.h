@@ -57,6 +57,21 @@ std::vector<TrainingPair> trainingPairs(const ParamValues &params, const Qrels &
 // Input error naming the first train or dev query without a query vector.
 Status checkQueryVectors(const TrainingData &data);
 
+// Train and dev queries of `data` (those with judgements) whose black-box vector is zero: a text
+// with no term in the embedder's vocabulary, or a zero row of imported vectors. Cosine is
+// undefined for them, so no method trains or selects on them. Dense indices, ascending; queries
+// without a vector are not listed (checkQueryVectors reports those).
+struct ZeroVectorQueries {
+    std::vector<int32_t> train, dev;
+    bool empty() const { return train.empty() && dev.empty(); }
+};
+ZeroVectorQueries zeroVectorQueries(const TrainingData &data);
+
+// `data` without its zero-vector train and dev queries (in the query lists and the qrels); every
+// method fits on this. Input errors (naming the embedding set's source and the first query) when
+// every judged training query, or every judged dev query, has a zero vector.
+Result<TrainingData> usableTrainingData(const TrainingData &data);
+
 // Writes best_epoch, best_dev_ndcg10, steps, ms_per_step and the dev_ndcg10, loss and eval_steps
 // curves (one entry per dev evaluation, the first before training) into an open JSON object.
 void writeTrainingResult(JsonWriter &w, const TrainerResult &result);

@@ -3,10 +3,12 @@
 #include "embed/embedding_store.h"
 #include "eval/hnsw_evaluation.h"
 #include "io/json_writer.h"
+#include "methods/training_support.h"
 #include "search/bm25.h"
 #include "search/ranking.h"
 #include "synth/synthetic_training.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace embtune::engine {
@@ -168,6 +170,16 @@ Status runTrained(const RunSpec &spec, const RunInputs &inputs, RunResult &resul
     if (data.trainQrels.queries.empty())
         return Error::input("no training query has judgements",
                             spec.trainQueries.empty() ? spec.generatedQueries : spec.trainQueries);
+    if (const ZeroVectorQueries zero = zeroVectorQueries(data); !zero.empty()) {
+        std::string which;
+        if (!zero.train.empty())
+            which += std::to_string(zero.train.size()) + " training (" + idSample(fit->dataset->queryIds, zero.train) + ")";
+        if (!zero.dev.empty())
+            which += (which.empty() ? "" : " and ") + std::to_string(zero.dev.size()) + " dev (" +
+                     idSample(fit->dataset->queryIds, zero.dev) + ")";
+        result.warnings.push_back(which + " queries have a zero vector in \"" + fit->embeddings->name +
+                                  "\" and are left out of training and dev selection (cosine is undefined for them)");
+    }
 
     const auto started = std::chrono::steady_clock::now();
     auto model = method->fit(data, *params, progress);
@@ -276,7 +288,16 @@ Result<RunResult> runPipeline(const RunSpec &spec, RunInputs given, Progress *pr
     } else if (Status s = runTrained(spec, *inputs, result, progress); !s) {
         return s.error();
     }
-    result.warnings.insert(result.warnings.end(), result.evaluation.warnings.begin(), result.evaluation.warnings.end());
+    // The baseline's and the run's evaluation warnings, each text once (both report the split's
+    // excluded queries; zero vectors are reported per set).
+    auto addWarnings = [&](const std::vector<std::string> &warnings) {
+        for (const std::string &warning : warnings)
+            if (std::find(result.warnings.begin(), result.warnings.end(), warning) == result.warnings.end())
+                result.warnings.push_back(warning);
+    };
+    if (result.baseline)
+        addWarnings(result.baseline->warnings);
+    addWarnings(result.evaluation.warnings);
     result.seconds = secondsSince(started);
     return result;
 }

@@ -65,7 +65,9 @@ struct RunResult {
     std::shared_ptr<const EmbeddingSet> tuned;       // trained runs: tuned documents + dataset queries
     std::shared_ptr<const TunedModel> model;         // trained runs: the fitted model (adapter export)
     std::optional<HnswRunRecord> hnsw;               // RunSearch::Hnsw
-    std::vector<std::string> warnings;               // inputs' and evaluations'
+    // The inputs', the left-out zero-vector training and dev queries', then the baseline's and
+    // the run's evaluation warnings (each text once).
+    std::vector<std::string> warnings;
     double seconds = 0;                              // the whole pipeline, wall
 
     // The similarity the run's evaluation searched with.

@@ -15,23 +15,14 @@
 namespace embtune::engine {
 namespace {
 
-// Order-preserving map of a float to an unsigned integer (larger float -> larger integer).
-inline uint32_t sortableBits(float value)
-{
-    const auto bits = std::bit_cast<uint32_t>(value);
-    return (bits & 0x80000000u) ? ~bits : (bits | 0x80000000u);
-}
-
-// A scored document. `key` orders candidates by score, then tie priority, with one integer
-// comparison: (sortable score << 32) | priority.
+// A scored document. `key` orders candidates by score, then tie priority (rankKey).
 struct Candidate {
     uint64_t key;
     float score;
     int32_t doc;
 
     Candidate() = default;
-    Candidate(float s, int32_t priority, int32_t d)
-        : key(uint64_t(sortableBits(s)) << 32 | uint32_t(priority)), score(s), doc(d) {}
+    Candidate(float s, int32_t priority, int32_t d) : key(rankKey(s, priority)), score(s), doc(d) {}
 };
 
 // a ranks before b.
@@ -86,16 +77,78 @@ private:
     float m_threshold = 0;
 };
 
+// Documents with identical vectors. A matrix product rounds a dot product differently at
+// different positions of its operands (Eigen's GEMM kernels differ for edge panels), so two
+// copies of one vector would score a few ulps apart and their tie would be decided by rounding.
+// Only the first row of each group of identical rows is scored; it stands for the group with
+// the priority of its best member, and the group is expanded when the lists are drained.
+struct DocumentGroups {
+    bool any = false;                  // some document has an identical earlier row
+    std::vector<int32_t> first;        // per document: the first row identical to it
+    std::vector<int32_t> offerPriority; // per document: the group's best priority on its first row, -1 on the others
+    std::vector<int64_t> memberBegin;  // docs + 1 offsets into members, non-empty only for first rows of groups
+    std::vector<int32_t> members;      // each group's documents, best priority first
+
+    DocumentGroups(const FloatMatrix &docs, const std::vector<int32_t> &tiePriority, int threads)
+    {
+        const int64_t n = docs.rows();
+        first = firstIdenticalRows(docs.map(), threads);
+        std::vector<int64_t> size(static_cast<size_t>(n), 0);
+        for (int64_t j = 0; j < n; ++j)
+            ++size[size_t(first[size_t(j)])];
+        any = std::any_of(size.begin(), size.end(), [](int64_t s) { return s > 1; });
+        if (!any)
+            return;
+        memberBegin.assign(size_t(n) + 1, 0);
+        for (int64_t j = 0; j < n; ++j)
+            memberBegin[size_t(j) + 1] = memberBegin[size_t(j)] + (size[size_t(j)] > 1 ? size[size_t(j)] : 0);
+        members.resize(size_t(memberBegin.back()));
+        std::vector<int64_t> fill(memberBegin.begin(), memberBegin.end() - 1);
+        for (int64_t j = 0; j < n; ++j)
+            if (size[size_t(first[size_t(j)])] > 1)
+                members[size_t(fill[size_t(first[size_t(j)])]++)] = int32_t(j);
+        offerPriority.assign(size_t(n), -1);
+        for (int64_t j = 0; j < n; ++j) {
+            if (first[size_t(j)] != j)
+                continue;
+            const auto begin = members.begin() + memberBegin[size_t(j)], end = members.begin() + memberBegin[size_t(j) + 1];
+            std::sort(begin, end, [&](int32_t a, int32_t b) { return tiePriority[size_t(a)] > tiePriority[size_t(b)]; });
+            offerPriority[size_t(j)] = begin == end ? tiePriority[size_t(j)] : tiePriority[size_t(*begin)];
+        }
+    }
+
+    // For a query that leaves out `excluded`: the document whose offer changes (the head of
+    // excluded's group, or excluded itself when alone) and the priority it is offered with
+    // instead (-1: not offered); {-1, -1} when nothing is left out.
+    std::pair<int32_t, int32_t> excludedOverride(int32_t excluded, const std::vector<int32_t> &tiePriority) const
+    {
+        if (excluded < 0)
+            return {-1, -1};
+        const int32_t head = first[size_t(excluded)];
+        if (memberBegin[size_t(head)] == memberBegin[size_t(head) + 1])
+            return {excluded, -1}; // alone: never offered
+        for (int64_t m = memberBegin[size_t(head)]; m < memberBegin[size_t(head) + 1]; ++m)
+            if (members[size_t(m)] != excluded)
+                return {head, tiePriority[size_t(members[size_t(m)])]};
+        return {head, -1};
+    }
+};
+
 // Offers row[j] (times scale[j] when scale is given) for j in [0, n) to `keeper` as document
-// firstDoc + j, skipping `excluded`. The AVX2 path rejects 8 scores below the threshold at once.
-inline void scanScores(const float *row, const float *scale, int64_t n, int32_t firstDoc, int32_t excluded,
-                       const int32_t *tiePriority, TopK &keeper)
+// firstDoc + j with priority[doc], skipping documents whose priority is negative; document
+// `special` is offered with `specialPriority` instead (skipped when negative). The AVX2 path
+// rejects 8 scores below the threshold at once.
+inline void scanScores(const float *row, const float *scale, int64_t n, int32_t firstDoc, int32_t special,
+                       int32_t specialPriority, const int32_t *priority, TopK &keeper)
 {
     auto offerOne = [&](int64_t j) {
         const float score = scale ? row[j] * scale[j] : row[j];
         const int32_t doc = firstDoc + int32_t(j);
-        if (score >= keeper.threshold() && doc != excluded)
-            keeper.offer(score, tiePriority[doc], doc);
+        if (score < keeper.threshold())
+            return;
+        const int32_t p = doc == special ? specialPriority : priority[doc];
+        if (p >= 0)
+            keeper.offer(score, p, doc);
     };
     int64_t j = 0;
 #if defined(__AVX2__)
@@ -112,6 +165,56 @@ inline void scanScores(const float *row, const float *scale, int64_t n, int32_t 
 #endif
     for (; j < n; ++j)
         offerOne(j);
+}
+
+// Replaces the k drained group heads of one list (docs, scores; -1 pads) by their members,
+// best first: score descending, then priority. A k-way merge over the groups' member lists.
+void expandGroups(int32_t *docs, float *scores, int32_t k, const DocumentGroups &groups,
+                  const std::vector<int32_t> &tiePriority, int32_t excluded)
+{
+    struct Cursor {
+        uint64_t key;
+        int64_t next, end; // positions in groups.members; a lone document has next = end = -1
+        int32_t doc;
+        float score;
+    };
+    auto later = [](const Cursor &a, const Cursor &b) { return a.key < b.key; };
+    std::vector<Cursor> heap;
+    auto advance = [&](Cursor c) {
+        while (c.next >= 0 && c.next < c.end) {
+            const int32_t doc = groups.members[size_t(c.next++)];
+            if (doc == excluded)
+                continue;
+            c.doc = doc;
+            c.key = rankKey(c.score, tiePriority[size_t(doc)]);
+            heap.push_back(c);
+            std::push_heap(heap.begin(), heap.end(), later);
+            return;
+        }
+    };
+    for (int32_t r = 0; r < k && docs[r] >= 0; ++r) {
+        const int32_t head = docs[r];
+        const int64_t begin = groups.memberBegin[size_t(head)], end = groups.memberBegin[size_t(head) + 1];
+        if (begin == end) {
+            heap.push_back({rankKey(scores[r], tiePriority[size_t(head)]), -1, -1, head, scores[r]});
+            std::push_heap(heap.begin(), heap.end(), later);
+        } else {
+            advance({0, begin, end, -1, scores[r]});
+        }
+    }
+    for (int32_t r = 0; r < k; ++r) {
+        if (heap.empty()) {
+            docs[r] = -1;
+            scores[r] = -std::numeric_limits<float>::infinity();
+            continue;
+        }
+        std::pop_heap(heap.begin(), heap.end(), later);
+        const Cursor top = heap.back();
+        heap.pop_back();
+        docs[r] = top.doc;
+        scores[r] = top.score;
+        advance(top);
+    }
 }
 
 // 1/|row| per row (0 for zero rows), so cosine = dot * scale.
@@ -156,6 +259,9 @@ Result<Ranking> exactSearch(const FloatMatrix &docs, const FloatMatrix &queries,
     const int64_t n = docs.rows(), d = docs.cols();
     const bool cosine = options.similarity == Similarity::Cosine;
     const Eigen::VectorXf docScale = cosine ? inverseNorms(docs) : Eigen::VectorXf();
+    const int threads = resolveThreadCount(options.threads);
+    const DocumentGroups groups(docs, tiePriority, threads);
+    const int32_t *offerPriority = groups.any ? groups.offerPriority.data() : tiePriority.data();
 
     // Gather (and for cosine normalise) the searched query rows once.
     RowMatrixXf q(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(d));
@@ -170,7 +276,6 @@ Result<Ranking> exactSearch(const FloatMatrix &docs, const FloatMatrix &queries,
     }
 
     const ConstMatrixMap docMap = docs.map();
-    const int threads = resolveThreadCount(options.threads);
     const int64_t queryBlock = std::max<int64_t>(1, options.queryBlock);
     const int64_t docBlock = std::max<int64_t>(1, options.docBlock);
     const int64_t blocksTotal = int64_t((m + size_t(queryBlock) - 1) / size_t(queryBlock)) * ((n + docBlock - 1) / docBlock);
@@ -195,7 +300,9 @@ Result<Ranking> exactSearch(const FloatMatrix &docs, const FloatMatrix &queries,
                 const float *scale = cosine ? docScale.data() + d0 : nullptr;
                 for (int64_t i = 0; i < qn; ++i) {
                     const int32_t excluded = excludeDoc.empty() ? -1 : excludeDoc[size_t(q0 + i)];
-                    scanScores(scores.data() + i * dn, scale, dn, int32_t(d0), excluded, tiePriority.data(),
+                    const auto [special, specialPriority] =
+                        groups.any ? groups.excludedOverride(excluded, tiePriority) : std::pair{excluded, -1};
+                    scanScores(scores.data() + i * dn, scale, dn, int32_t(d0), special, specialPriority, offerPriority,
                                keepers[size_t(i)]);
                 }
                 const int64_t done = blocksDone.fetch_add(1) + 1;
@@ -206,9 +313,14 @@ Result<Ranking> exactSearch(const FloatMatrix &docs, const FloatMatrix &queries,
                 if (stop.load(std::memory_order_relaxed))
                     break;
             }
-            for (int64_t i = 0; i < qn; ++i)
-                keepers[size_t(i)].drain(ranking.docs.data() + size_t(q0 + i) * size_t(options.k),
-                                         ranking.scores.data() + size_t(q0 + i) * size_t(options.k));
+            for (int64_t i = 0; i < qn; ++i) {
+                int32_t *docsOut = ranking.docs.data() + size_t(q0 + i) * size_t(options.k);
+                float *scoresOut = ranking.scores.data() + size_t(q0 + i) * size_t(options.k);
+                keepers[size_t(i)].drain(docsOut, scoresOut);
+                if (groups.any)
+                    expandGroups(docsOut, scoresOut, options.k, groups, tiePriority,
+                                 excludeDoc.empty() ? -1 : excludeDoc[size_t(q0 + i)]);
+            }
         }
     });
     if (stop.load())

@@ -2,7 +2,9 @@
 // Exact top-k search by cosine or dot product: blocked matrix products (Eigen GEMM) and a
 // bounded heap per query, split over threads by query. Ties are broken by a per-document
 // priority (see tiePriorityByIdDescending), so results are deterministic and thread-count
-// independent.
+// independent. Identical document rows get identical scores (a product rounds copies at
+// different positions differently): one row of each group is scored and stands for the others
+// (firstIdenticalRows, O(n x d) per call). A zero row (either side) scores 0.
 
 #include "core/error.h"
 #include "core/matrix.h"

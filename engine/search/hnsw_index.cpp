@@ -37,13 +37,6 @@ using Graph = hnswlib::HierarchicalNSW<float>;
 constexpr int64_t kProgressEvery = 1024;      // rows added between progress reports
 constexpr int64_t kSearchProgressEvery = 256; // queries between progress reports
 
-// Order-preserving map of a float to an unsigned integer, as in exact search.
-inline uint32_t sortableBits(float value)
-{
-    const auto bits = std::bit_cast<uint32_t>(value);
-    return (bits & 0x80000000u) ? ~bits : (bits | 0x80000000u);
-}
-
 // A shared mutex whose writers do not starve: glibc's rwlock (behind std::shared_mutex) lets
 // new readers in while a writer waits, so steady searching would block writes for ever. Here a
 // waiting writer holds `m_gate`, which every reader passes through before taking its shared
@@ -502,8 +495,7 @@ Result<Ranking> HnswIndex::search(const FloatMatrix &queries, const std::vector<
                     if (label == excluded)
                         continue;
                     const float score = q.dot(Eigen::Map<const Eigen::VectorXf>(d->stored(label), dim));
-                    candidates.push_back({uint64_t(sortableBits(score)) << 32 | uint32_t(d->tiePriority[size_t(label)]),
-                                          score, label});
+                    candidates.push_back({rankKey(score, d->tiePriority[size_t(label)]), score, label});
                 }
             } catch (const std::exception &e) {
                 std::lock_guard errorLock(errorMutex);

@@ -1,6 +1,7 @@
 #pragma once
 // The top-k lists of a batch of queries: the common output of every search backend.
 
+#include <bit>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -22,5 +23,15 @@ struct Ranking {
 // priority ranks first. trec_eval breaks ties by document id descending (string order), so the
 // priority of a document is the position of its id in ascending string order.
 std::vector<int32_t> tiePriorityByIdDescending(const std::vector<std::string> &docIds);
+
+// The order of scored documents as one integer, larger ranks first: score descending, then tie
+// priority descending ((order-preserving score bits << 32) | priority). -0 is taken as 0, so
+// equal scores always tie and the priority decides. priority must be >= 0.
+inline uint64_t rankKey(float score, int32_t priority)
+{
+    const auto bits = std::bit_cast<uint32_t>(score == 0.0f ? 0.0f : score);
+    const uint32_t sortable = (bits & 0x80000000u) ? ~bits : (bits | 0x80000000u);
+    return uint64_t(sortable) << 32 | uint32_t(priority);
+}
 
 } // namespace embtune::engine

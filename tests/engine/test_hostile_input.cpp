@@ -219,7 +219,9 @@ private slots:
         QCOMPARE(int(opened->tensors().size()), 100000);
         QVERIFY(opened->find("t99999") == &opened->tensors().back());
         QVERIFY(opened->find("t100000") == nullptr);
-        QVERIFY2(large < 30 * small + 300, qPrintable(QString("%1 ms for 100k tensors, %2 ms for 10k").arg(large).arg(small)));
+        // The margin absorbs a loaded machine and the sanitizers (673 ms against 7 ms seen under load
+        // average 6); the quadratic scan took 11 s here, 100 times the linear one.
+        QVERIFY2(large < 30 * small + 3000, qPrintable(QString("%1 ms for 100k tensors, %2 ms for 10k").arg(large).arg(small)));
     }
 
     // Item 9: the duplicate scan was quadratic per query: 400k judgements of one query took 14 s
@@ -252,7 +254,8 @@ private slots:
         QVERIFY2(one.ok(), one.ok() ? "" : one.error().toString().c_str());
         QCOMPARE(one->judgementCount(), int64_t(docs));
         QCOMPARE(one->queries[0].gainOf(7), 1);
-        QVERIFY2(single < 3 * spread + 500,
+        // Margin for a loaded machine and the sanitizers; the quadratic scan took 28 times as long.
+        QVERIFY2(single < 3 * spread + 3000,
                  qPrintable(QString("%1 ms for one query, %2 ms for %3 queries").arg(single).arg(spread).arg(queries)));
     }
 

@@ -53,18 +53,19 @@ using namespace embtune::engine;
 // at exit.
 const fs::path &scratch()
 {
-    static const fs::path dir = [] {
+    // Never destroyed: the exit handler below runs after the destructors of statics made later.
+    static const fs::path *dir = [] {
         std::error_code ec;
         const fs::path base = fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
-        fs::path d = base / ("embtune-fuzz-" + std::to_string(::getpid()));
-        fs::create_directories(d, ec);
+        auto *d = new fs::path(base / ("embtune-fuzz-" + std::to_string(::getpid())));
+        fs::create_directories(*d, ec);
         std::atexit([] {
             std::error_code ignored;
             fs::remove_all(scratch(), ignored);
         });
         return d;
     }();
-    return dir;
+    return *dir;
 }
 
 std::string writeInput(const std::string &name, std::string_view bytes)

@@ -163,7 +163,8 @@ Result<EmbeddingsResponse> parseEmbeddingsResponse(const QByteArray &body, int64
                 return bad(where + ": the base64 embedding has " + std::to_string(decoded.decoded.size()) +
                            " bytes, not a whole number of float32 values");
             row.resize(size_t(decoded.decoded.size()) / sizeof(float));
-            std::memcpy(row.data(), decoded.decoded.constData(), size_t(decoded.decoded.size()));
+            if (!row.empty()) // memcpy to an empty vector's null data() is undefined even for 0 bytes
+                std::memcpy(row.data(), decoded.decoded.constData(), size_t(decoded.decoded.size()));
         } else {
             return bad(where + " has no \"embedding\" array or base64 string");
         }

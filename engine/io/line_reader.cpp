@@ -1,5 +1,7 @@
 #include "io/line_reader.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -36,7 +38,13 @@ Status forEachLine(const std::string &path, const LineCallback &onLine, const ch
         return Error::io(std::string("cannot open ") + what + ": " + std::strerror(errno), path);
     // A line may take kMaxLineBytes plus its "\r\n"; the buffer never grows beyond that.
     const size_t maxFill = kMaxLineBytes + 2;
-    std::vector<char> buffer(std::min(kChunkBytes, maxFill) + kLinePadding);
+    // A regular file smaller than a chunk gets a buffer of its size (it grows as lines need):
+    // zeroing 8 MiB for a file of a few lines dominated reading it.
+    size_t initial = std::min(kChunkBytes, maxFill);
+    struct stat info {};
+    if (::fstat(::fileno(file.get()), &info) == 0 && S_ISREG(info.st_mode) && uint64_t(info.st_size) + 2 < initial)
+        initial = std::max<size_t>(size_t(info.st_size) + 2, 4096);
+    std::vector<char> buffer(initial + kLinePadding);
     size_t filled = 0;
     int64_t lineNumber = 0;
     bool eof = false;

@@ -27,14 +27,14 @@ if [ ! -f "$build/build.ninja" ]; then
         -DCMAKE_C_COMPILER=clang-14 -DEMBTUNE_FUZZ=ON -DEMBTUNE_GUI=OFF -DEMBTUNE_BUILD_BENCHMARKS=OFF \
         $(command -v ccache >/dev/null && echo -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
-ninja -C "$build" -j "${EMBTUNE_FUZZ_BUILD_JOBS:-2}" "fuzz_$target"
+ninja -C "$build" -j "${EMBTUNE_FUZZ_BUILD_JOBS:-2}" embtune_fuzz
 
 corpus=$build/corpus/$target
 crashes=$fuzz_dir/crashes/$target
 mkdir -p "$corpus" "$crashes"
-set -- -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 \
+set -- --target="$target" -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 \
        -artifact_prefix="$crashes/" -print_final_stats=1
 [ -f "$fuzz_dir/dict/$target.dict" ] && set -- "$@" -dict="$fuzz_dir/dict/$target.dict"
 [ "$jobs" -gt 1 ] && set -- "$@" -jobs="$jobs" -workers="$jobs"
 cd "$build"
-exec "$build/tests/fuzz/fuzz_$target" "$@" "$corpus" "$fuzz_dir/seeds/$target"
+exec "$build/tests/fuzz/embtune_fuzz" "$@" "$corpus" "$fuzz_dir/seeds/$target"

@@ -4,7 +4,8 @@
 #   scripts/setup.sh test   builds everything with AddressSanitizer + UndefinedBehaviorSanitizer
 #                           (clang 14, into BUILD_DIR-asan) and runs every test there
 # Environment: BUILD_DIR (default build), JOBS (default: number of cores), ASAN_CXX (the compiler
-# of the test build, default clang++-14).
+# of the test build, default clang++-14), FUZZ_SECONDS (per fuzz target in the test run, default 2;
+# 0: none).
 set -euo pipefail
 
 mode="${1:-run}"
@@ -63,8 +64,10 @@ test)
     # third of the compile time (test_analysis: 32 vs 20 CPU-s); UBSan reports keep file:line
     # anyway, ASan reports name functions (configure with -g1 to get lines). The benchmarks and the
     # speed targets (ctest label bench) are not run: they measure an optimised build
-    # (`cmake --build build && ctest --test-dir build -L bench`).
+    # (`cmake --build build && ctest --test-dir build -L bench`). The same build fuzzes every
+    # reader for FUZZ_SECONDS (default 2) each (ctest label fuzz; scripts/fuzz.sh fuzzes longer).
     configure "$build-asan" -DCMAKE_CXX_COMPILER="${ASAN_CXX:-clang++-14}" -DEMBTUNE_SANITIZE=ON \
+        -DEMBTUNE_FUZZ_SECONDS="${FUZZ_SECONDS:-2}" \
         -DEMBTUNE_BUILD_BENCHMARKS=OFF -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2"
     cmake --build "$build-asan" -j "$jobs"
     (cd "$build-asan" && QT_QPA_PLATFORM=offscreen ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

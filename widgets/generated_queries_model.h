@@ -23,6 +23,8 @@ public:
 
     explicit GeneratedQueriesModel(QObject *parent = nullptr);
 
+    using QAbstractTableModel::setData; // the item-editing overload, beside setData below
+
     // `set` must have been generated for `dataset` (document indices in range). Null clears.
     void setData(std::shared_ptr<const engine::Dataset> dataset, std::shared_ptr<const engine::SyntheticSet> set);
     const engine::SyntheticSet *set() const { return m_set.get(); }

@@ -28,6 +28,8 @@ class MetricsTableModel;
 
 class MetricsChartView : public QChartView {
     Q_OBJECT
+protected:
+    using QChartView::metric; // QWidget's paint-device metric, beside metric() below
 public:
     enum class Curves { Both, Ndcg, Recall, Single };
 

@@ -15,5 +15,6 @@ int runCompare(const std::vector<std::string> &args);
 int runRuns(const std::vector<std::string> &args);
 int runSynth(const std::vector<std::string> &args);
 int runRun(const std::vector<std::string> &args);
+int runFuse(const std::vector<std::string> &args);
 
 } // namespace embtune::cli

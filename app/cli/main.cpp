@@ -54,6 +54,12 @@ void printUsage(FILE *to)
                  "  compare    significance of B - A per query: RUN_A RUN_B (files of evaluate/train --json F --per-query;\n"
                  "             FILE#baseline|FILE#tuned for train) [--metric ndcg@10] [--permutations 10000]\n"
                  "             [--bootstrap 10000] [--confidence 0.95] [--seed 0] [--json FILE|-]\n"
+                 "  fuse       fuse the rankings of two or more runs (docs/methods.md \"Fusion\"), weights chosen on dev\n"
+                 "             --dataset DIR --member bm25|lsa[=DIM]|embeddings=DIR[,method=ID][,search=hnsw][,NAME=VALUE...]\n"
+                 "             --member ... [--split test] [--train-queries FILE] [--dev-queries FILE]\n"
+                 "             [--fusion convex|rrf|combsum|combmnz] [--normalize zscore|minmax|rank|tmm]\n"
+                 "             [--weights auto|W1,W2,...] [--rrf-k auto|K] [--depth 100] [--k ...] [--metrics ...]\n"
+                 "             [--json FILE|-] [--per-query] [--quiet] [--workspace DIR]\n"
                  "  runs       list the runs recorded in a workspace (evaluate/train --workspace DIR record them)\n"
                  "             --workspace DIR [--json FILE|-] [--all (with deleted runs)] [--spec ID (its run spec)]\n"
                  "  run        run a stored run spec (JSON: `runs --spec ID`, or \"spec\" of a --json report)\n"
@@ -96,6 +102,8 @@ int main(int argc, char **argv)
         return embtune::cli::runCompare(args);
     if (command == "runs")
         return embtune::cli::runRuns(args);
+    if (command == "fuse")
+        return embtune::cli::runFuse(args);
     if (command == "run")
         return embtune::cli::runRun(args);
     if (command == "synth")

@@ -68,6 +68,33 @@ void printEvaluation(const RunResult &result)
                     recall10, result.hnsw->exactSeconds);
 }
 
+// The fusion summary: each member and the fused run side by side, then the weights used.
+void printFusion(const RunResult &result)
+{
+    const FusionRecord &fusion = *result.fusion;
+    const EvaluationReport &report = result.evaluation;
+    const RunSpec &spec = result.spec;
+    std::printf("%s fusion (%s) of %zu runs on %s, split %s (%zu queries)\n", fusionMethodName(spec.fusion.options.method),
+                spec.fusion.options.method == FusionMethod::Rrf ? "ranks" : scoreNormalizationName(spec.fusion.options.normalization),
+                fusion.members.size(), result.dataset->name.c_str(), report.split.c_str(), report.metrics.queries.size());
+    std::printf("%-28s %7s %9s %9s %9s %9s\n", "run", "weight", "nDCG@10", "R@10", "R@100", "MRR@10");
+    auto row = [](const std::string &name, const std::string &weight, const EvaluationReport &r) {
+        auto mean = [&](Metric m, int k) { return r.metrics.has(m, k) ? r.metrics.mean(m, k) : 0.0; };
+        std::printf("%-28.28s %7s %9.5f %9.5f %9.5f %9.5f\n", name.c_str(), weight.c_str(), mean(Metric::Ndcg, 10),
+                    mean(Metric::Recall, 10), mean(Metric::Recall, 100), mean(Metric::Mrr, 10));
+    };
+    for (size_t i = 0; i < fusion.members.size(); ++i) {
+        char weight[32];
+        std::snprintf(weight, sizeof weight, "%.2f", fusion.choice.weights[i]);
+        row(fusion.memberNames[i], weight, fusion.members[i]->evaluation);
+    }
+    row("fused", "", report);
+    if (fusion.chosenOnDev)
+        std::printf("chosen on %lld dev queries: dev nDCG@10 %.5f%s\n", static_cast<long long>(fusion.devQueries),
+                    fusion.choice.devScore,
+                    spec.fusion.options.method == FusionMethod::Rrf ? (", RRF k " + std::to_string(int(fusion.choice.rrfK))).c_str() : "");
+}
+
 // The training summary: fit time, then the baseline and the tuned run side by side.
 void printTraining(const RunResult &result, const Method &method)
 {
@@ -188,7 +215,9 @@ int executeRun(const RunSpec &spec, const RunOutput &output, std::optional<app::
         return reportError(s.error());
     if (output.json == "-" || output.quiet)
         return 0;
-    if (result->fit)
+    if (result->fusion)
+        printFusion(*result);
+    else if (result->fit)
         printTraining(*result, *findMethod(spec.method));
     else
         printEvaluation(*result);

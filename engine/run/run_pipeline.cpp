@@ -4,6 +4,7 @@
 #include "eval/hnsw_evaluation.h"
 #include "io/json_writer.h"
 #include "methods/training_support.h"
+#include "run/run_fusion.h"
 #include "search/bm25.h"
 #include "search/ranking.h"
 #include "synth/synthetic_training.h"
@@ -31,25 +32,34 @@ EvaluationOptions evaluationOptionsOf(const RunSpec &spec, Similarity similarity
     return options;
 }
 
-Result<EvaluationReport> evaluateBm25(const Dataset &dataset, const RunSpec &spec, Progress *progress)
+Result<Ranking> searchBm25(const Dataset &dataset, const Bm25Index &index, const std::vector<int32_t> &queries, int32_t k,
+                           const std::vector<int32_t> &exclude, Progress *progress)
+{
+    std::vector<std::string> texts;
+    texts.reserve(queries.size());
+    for (int32_t q : queries)
+        texts.push_back(dataset.queries[size_t(q)]);
+    return index.search(texts, queries, k, tiePriorityByIdDescending(dataset.docIds.ids()), exclude, progress);
+}
+
+Result<EvaluationReport> evaluateBm25(const Dataset &dataset, const RunSpec &spec, Progress *progress,
+                                      std::shared_ptr<const Bm25Index> &indexOut)
 {
     if (progress && !progress->step("indexing (BM25)", 0, 1))
         return Error::cancelled();
     Bm25Options bm25;
     bm25.threads = spec.threads;
-    const Bm25Index index = Bm25Index::build(documentTexts(dataset), bm25);
+    auto index = std::make_shared<const Bm25Index>(Bm25Index::build(documentTexts(dataset), bm25));
     if (progress && !progress->step("indexing (BM25)", 1, 1))
         return Error::cancelled();
-    const std::vector<int32_t> tiePriority = tiePriorityByIdDescending(dataset.docIds.ids());
     const RankingSource source = [&](const std::vector<int32_t> &queries, int32_t k, const std::vector<int32_t> &exclude,
                                      Progress *searchProgress) {
-        std::vector<std::string> texts;
-        texts.reserve(queries.size());
-        for (int32_t q : queries)
-            texts.push_back(dataset.queries[size_t(q)]);
-        return index.search(texts, queries, k, tiePriority, exclude, searchProgress);
+        return searchBm25(dataset, *index, queries, k, exclude, searchProgress);
     };
-    return evaluateRankings(dataset, source, evaluationOptionsOf(spec, Similarity::Cosine), progress);
+    auto report = evaluateRankings(dataset, source, evaluationOptionsOf(spec, Similarity::Cosine), progress);
+    if (report)
+        indexOut = std::move(index);
+    return report;
 }
 
 // Searches `set` with the spec's backend: exact, or an HNSW index built over its documents (or
@@ -264,6 +274,29 @@ std::string tunedProvenanceParameters(const Provenance &base, const std::string 
     return w.str();
 }
 
+Result<Ranking> rankWithRun(const RunResult &run, const std::vector<int32_t> &queries, int32_t k,
+                            const std::vector<int32_t> &excludeDoc, Progress *progress)
+{
+    const Dataset &dataset = *run.dataset;
+    if (run.fusion)
+        return rankFused(run, queries, k, excludeDoc, progress);
+    if (run.bm25)
+        return searchBm25(dataset, *run.bm25, queries, k, excludeDoc, progress);
+    const EmbeddingSet &set = run.tuned ? *run.tuned : *run.embeddings;
+    for (int32_t q : queries)
+        if (!set.hasQuery(q))
+            return Error::input("query \"" + dataset.queryIds.id(q) + "\" has no vector in \"" + set.name + "\"",
+                                set.source);
+    if (run.hnsw && run.hnsw->index)
+        return run.hnsw->index->search(set.queries, queries, k, run.spec.threads, excludeDoc, progress);
+    ExactSearchOptions options;
+    options.k = k;
+    options.similarity = run.similarity();
+    options.threads = run.spec.threads;
+    return exactSearch(set.docs, set.queries, queries, tiePriorityByIdDescending(dataset.docIds.ids()), options,
+                       excludeDoc, progress);
+}
+
 Result<RunResult> runPipeline(const RunSpec &spec, RunInputs given, Progress *progress)
 {
     const auto started = std::chrono::steady_clock::now();
@@ -275,8 +308,11 @@ Result<RunResult> runPipeline(const RunSpec &spec, RunInputs given, Progress *pr
     result.dataset = inputs->dataset;
     result.embeddings = inputs->embeddings;
     result.warnings = inputs->warnings;
-    if (spec.base == RunBase::Bm25) {
-        auto report = evaluateBm25(*inputs->dataset, spec, progress);
+    if (spec.fused()) {
+        if (Status s = runFusion(spec, *inputs, result, progress); !s)
+            return s.error();
+    } else if (spec.base == RunBase::Bm25) {
+        auto report = evaluateBm25(*inputs->dataset, spec, progress, result.bm25);
         if (!report)
             return report.error();
         result.evaluation = std::move(*report);

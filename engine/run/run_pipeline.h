@@ -17,6 +17,8 @@
 #include "core/error.h"
 #include "core/progress.h"
 #include "eval/retrieval_evaluation.h"
+#include "fusion/fusion_weights.h"
+#include "search/bm25.h"
 #include "methods/method.h"
 #include "run/run_inputs.h"
 #include "run/run_spec.h"
@@ -55,6 +57,17 @@ struct FitRecord {
     std::string generator;                       // of the generated set, empty when none
 };
 
+struct RunResult;
+
+// How a fused run's members were combined (RunBase::Fusion).
+struct FusionRecord {
+    std::vector<std::string> memberNames;               // unique, in spec order ("bm25", "lsa256+linear", ...)
+    std::vector<std::shared_ptr<const RunResult>> members; // each member's own run (its evaluation on the split)
+    FusionChoice choice;        // the weights and RRF k used (given or chosen), dev scores and curve
+    bool chosenOnDev = false;   // false: the spec's weights and k, and no dev curve
+    int64_t devQueries = 0;     // dev queries with a relevant document (0 when not chosen on dev)
+};
+
 struct RunResult {
     RunSpec spec;
     std::shared_ptr<const Dataset> dataset;
@@ -65,6 +78,8 @@ struct RunResult {
     std::shared_ptr<const EmbeddingSet> tuned;       // trained runs: tuned documents + dataset queries
     std::shared_ptr<const TunedModel> model;         // trained runs: the fitted model (adapter export)
     std::optional<HnswRunRecord> hnsw;               // RunSearch::Hnsw
+    std::shared_ptr<const Bm25Index> bm25;           // RunBase::Bm25: the index searched
+    std::optional<FusionRecord> fusion;              // RunBase::Fusion
     // The inputs', the left-out zero-vector training and dev queries', then the baseline's and
     // the run's evaluation warnings (each text once).
     std::vector<std::string> warnings;
@@ -75,7 +90,14 @@ struct RunResult {
 };
 
 // Runs `spec` on `inputs` (loadRunInputs fills them; what is missing is loaded here).
+// RunBase::Fusion runs each member first (run_fusion.h).
 Result<RunResult> runPipeline(const RunSpec &spec, RunInputs inputs, Progress *progress);
+
+// The top-k lists of `queries` (dense query indices of run.dataset) as the run ranks them: its
+// BM25 index, its final vectors (tuned, or the base set) searched exactly or with its HNSW index,
+// or its members fused. excludeDoc as in exactSearch. Errors: a query without a vector.
+Result<Ranking> rankWithRun(const RunResult &run, const std::vector<int32_t> &queries, int32_t k,
+                            const std::vector<int32_t> &excludeDoc, Progress *progress);
 
 // The tuned set's provenance parameters: {"base_embedder", "base_parameters", "method",
 // "method_parameters", "fit"} as a JSON object text.

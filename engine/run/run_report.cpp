@@ -83,6 +83,95 @@ void writeTail(JsonWriter &w, const RunResult &result)
     writeRunSpec(w, result.spec);
 }
 
+void writeWeights(JsonWriter &w, const std::vector<double> &weights)
+{
+    w.beginArray();
+    for (double weight : weights)
+        w.value(weight);
+    w.endArray();
+}
+
+// The fused run's report: "fused" (its metrics), "members", "fusion" (what was used and chosen).
+void writeFusionReport(JsonWriter &w, const RunResult &result, const RunReportOptions &options)
+{
+    const RunSpec &spec = result.spec;
+    const FusionRecord &fusion = *result.fusion;
+    const EvaluationReport &report = result.evaluation;
+    const std::string devKey = "dev_" + metricAtKey(Metric::Ndcg, 10);
+    w.key("dataset");
+    w.value(result.dataset->path);
+    w.key("split");
+    w.value(report.split);
+    w.key("queries");
+    w.value(int64_t(report.metrics.queries.size()));
+    w.key("excluded_no_relevant");
+    w.value(int64_t(report.metrics.excludedNoRelevant));
+    w.key("fused");
+    writeMeans(w, spec, report);
+    w.key("members");
+    w.beginArray();
+    for (size_t i = 0; i < fusion.members.size(); ++i) {
+        const RunResult &member = *fusion.members[i];
+        w.beginObject();
+        w.key("name");
+        w.value(fusion.memberNames[i]);
+        w.key("weight");
+        w.value(fusion.choice.weights[i]);
+        w.key("metrics");
+        writeMeans(w, spec, member.evaluation);
+        if (fusion.chosenOnDev) {
+            w.key(devKey);
+            w.value(fusion.choice.memberDevScores[i]);
+        }
+        w.endObject();
+    }
+    w.endArray();
+    w.key("weights");
+    writeWeights(w, fusion.choice.weights);
+    w.key("fusion");
+    w.beginObject();
+    w.key("method");
+    w.value(fusionMethodName(spec.fusion.options.method));
+    if (spec.fusion.options.method != FusionMethod::Rrf) {
+        w.key("normalize");
+        w.value(scoreNormalizationName(spec.fusion.options.normalization));
+    } else {
+        w.key("rrf_k");
+        w.value(fusion.choice.rrfK);
+    }
+    w.key("depth");
+    w.value(spec.fusion.options.depth);
+    w.key("chosen_on_dev");
+    w.value(fusion.chosenOnDev);
+    if (fusion.chosenOnDev) {
+        w.key("dev_queries");
+        w.value(fusion.devQueries);
+        w.key(devKey);
+        w.value(fusion.choice.devScore);
+        w.key("dev_curve");
+        w.beginArray();
+        for (const FusionDevPoint &point : fusion.choice.curve) {
+            w.beginObject();
+            w.key("weights");
+            writeWeights(w, point.weights);
+            if (spec.fusion.options.method == FusionMethod::Rrf) {
+                w.key("rrf_k");
+                w.value(point.rrfK);
+            }
+            w.key(metricAtKey(Metric::Ndcg, 10));
+            w.value(point.score);
+            w.endObject();
+        }
+        w.endArray();
+    }
+    w.endObject();
+    if (options.perQuery) {
+        w.key("per_query");
+        writePerQuery(w, spec, *result.dataset, report);
+    }
+    writeTail(w, result);
+}
+
 } // namespace
 
 std::string metricAtKey(Metric metric, int k)
@@ -97,6 +186,11 @@ std::string runReportJson(const RunResult &result, const RunReportOptions &optio
     const EvaluationReport &report = result.evaluation;
     JsonWriter w;
     w.beginObject();
+    if (result.fusion) {
+        writeFusionReport(w, result, options);
+        w.endObject();
+        return w.str() + "\n";
+    }
     if (!result.fit) {
         const bool bm25 = spec.base == RunBase::Bm25;
         w.key("dataset");

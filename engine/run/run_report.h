@@ -8,6 +8,11 @@
 //   {"method", "parameters", "fit_seconds", "similarity", "split", "queries",
 //    "baseline": {...}, "tuned": {...}, ["per_query": {"baseline"|"tuned": {query id: {...}}}],
 //    ["hnsw", "ann_recall"], "fit": TunedModel::reportJson() as a string, "warnings", "spec"}
+// fused runs (RunBase::Fusion) the fusion report:
+//   {"dataset", "split", "queries", "excluded_no_relevant", "fused": {"ndcg@10": ...},
+//    "members": [{"name", "weight", "metrics", ["dev_ndcg@10"]}], "weights",
+//    "fusion": {"method", "normalize" | "rrf_k", "depth", "chosen_on_dev", ["dev_queries",
+//    "dev_ndcg@10", "dev_curve": [{"weights", ["rrf_k"], "ndcg@10"}]]}, ["per_query"], "warnings", "spec"}
 // "spec" is the RunSpec (run_spec.h) that reproduces the run.
 
 #include "eval/retrieval_evaluation.h"

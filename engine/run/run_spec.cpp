@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <filesystem>
 #include <set>
@@ -21,6 +22,7 @@ const char *runBaseName(RunBase base)
     case RunBase::Embeddings: return "embeddings";
     case RunBase::Lsa: return "lsa";
     case RunBase::Bm25: return "bm25";
+    case RunBase::Fusion: return "fusion";
     }
     return "embeddings";
 }
@@ -46,6 +48,61 @@ RunSpec baselineSpecOf(const RunSpec &spec)
     baseline.hnswIndex.clear();
     return baseline;
 }
+
+namespace {
+
+constexpr size_t kMaxFusionMembers = 16;
+
+Status validateFusion(const RunSpec &spec)
+{
+    if (spec.trained())
+        return Error::usage("base \"fusion\" fuses its members' lists: it takes no method (\"method\": \"none\")");
+    if (spec.search != RunSearch::Exact)
+        return Error::usage("base \"fusion\" searches with its members: \"search\" must be \"exact\"");
+    if (!spec.params.empty() || !spec.generatedQueries.empty() || !spec.experts.empty() || !spec.queryEmbedder.empty())
+        return Error::usage("\"params\", \"generated_queries\", \"query_embedder\" and \"experts\" belong to the "
+                            "members of a fusion");
+    if (spec.members.size() < 2 || spec.members.size() > kMaxFusionMembers)
+        return Error::usage("a fusion needs between 2 and " + std::to_string(kMaxFusionMembers) + " \"members\"");
+    const FusionSettings &f = spec.fusion;
+    if (f.options.depth < 1 || f.options.depth > 10000)
+        return Error::usage("\"fusion\": \"depth\" must be between 1 and 10000");
+    if (!(f.options.rrfK >= 0 && f.options.rrfK <= 1e6))
+        return Error::usage("\"fusion\": \"rrf_k\" must be between 0 (chosen on dev) and 1000000");
+    if (!f.weights.empty()) {
+        if (f.weights.size() != spec.members.size())
+            return Error::usage("\"fusion\": \"weights\" must give one weight per member (" +
+                                std::to_string(spec.members.size()) + ")");
+        double sum = 0;
+        for (double w : f.weights) {
+            if (!(w >= 0 && w <= 1e6))
+                return Error::usage("\"fusion\": every weight must be a number from 0 to 1000000");
+            sum += w;
+        }
+        if (!(sum > 0))
+            return Error::usage("\"fusion\": at least one weight must be positive");
+    }
+    const bool choosesOnDev = f.weights.empty() || (f.options.method == FusionMethod::Rrf && f.options.rrfK == 0);
+    if (choosesOnDev && spec.devQueries.empty())
+        return Error::usage("a fusion whose weights (or RRF k) are chosen on dev needs \"dev_queries\" (a file of "
+                            "query ids); give \"weights\" (and \"rrf_k\") to fuse without");
+    for (size_t i = 0; i < spec.members.size(); ++i) {
+        const RunSpec &member = spec.members[i];
+        const std::string which = "member " + std::to_string(i + 1) + ": ";
+        if (member.fused())
+            return Error::usage(which + "a member of a fusion cannot be a fusion itself");
+        if (member.dataset != spec.dataset)
+            return Error::usage(which + "its dataset differs from the fusion's (\"" + member.dataset + "\")");
+        if (Status s = validateRunSpec(member); !s) {
+            Error error = s.error();
+            error.message = which + error.message;
+            return error;
+        }
+    }
+    return {};
+}
+
+} // namespace
 
 Status validateRunSpec(const RunSpec &spec)
 {
@@ -79,6 +136,10 @@ Status validateRunSpec(const RunSpec &spec)
     } else if (!spec.hnswIndex.empty()) {
         return Error::usage("\"hnsw\".\"index\" needs \"search\": \"hnsw\"");
     }
+    if (spec.fused())
+        return validateFusion(spec);
+    if (!spec.members.empty())
+        return Error::usage("\"members\" apply to base \"fusion\"");
     if (!spec.trained()) {
         if (!spec.params.empty() || !spec.trainQueries.empty() || !spec.devQueries.empty() ||
             !spec.generatedQueries.empty() || !spec.experts.empty() || !spec.queryEmbedder.empty())
@@ -183,6 +244,29 @@ void writeRunSpec(JsonWriter &w, const RunSpec &spec)
     w.value(int64_t(spec.seed));
     w.key("threads");
     w.value(spec.threads);
+    if (spec.fused()) {
+        w.key("members");
+        w.beginArray();
+        for (const RunSpec &member : spec.members)
+            writeRunSpec(w, member);
+        w.endArray();
+        w.key("fusion");
+        w.beginObject();
+        w.key("method");
+        w.value(fusionMethodName(spec.fusion.options.method));
+        w.key("normalize");
+        w.value(scoreNormalizationName(spec.fusion.options.normalization));
+        w.key("depth");
+        w.value(spec.fusion.options.depth);
+        w.key("rrf_k");
+        w.value(spec.fusion.options.rrfK);
+        w.key("weights");
+        w.beginArray();
+        for (double weight : spec.fusion.weights)
+            w.value(weight);
+        w.endArray();
+        w.endObject();
+    }
     w.endObject();
 }
 
@@ -295,9 +379,73 @@ Status readHnsw(simdjson::dom::object object, const SpecReader &reader, RunSpec 
     return {};
 }
 
-Status readKey(std::string_view key, simdjson::dom::element value, const SpecReader &reader, RunSpec &spec,
-               int64_t &version)
+Status readFusion(simdjson::dom::object object, const SpecReader &reader, FusionSettings &fusion)
 {
+    for (auto [rawKey, value] : object) {
+        const std::string_view key = rawKey;
+        std::string text;
+        Status s;
+        if (key == "method") {
+            if (s = reader.text(value, key, text); s && !fusionMethodFromName(text, fusion.options.method))
+                return reader.problem(key, "must be \"convex\", \"rrf\", \"combsum\" or \"combmnz\", not \"" + text + "\"");
+        } else if (key == "normalize") {
+            if (s = reader.text(value, key, text); s && !scoreNormalizationFromName(text, fusion.options.normalization))
+                return reader.problem(key, "must be \"zscore\", \"minmax\", \"rank\" or \"tmm\", not \"" + text + "\"");
+        } else if (key == "depth") {
+            s = reader.integer(value, key, 1, 10000, fusion.options.depth);
+        } else if (key == "rrf_k") {
+            s = reader.number(value, key, fusion.options.rrfK);
+        } else if (key == "weights") {
+            simdjson::dom::array array;
+            if (value.get_array().get(array) || array.size() > kMaxFusionMembers)
+                return reader.problem(key, "must be an array of at most " + std::to_string(kMaxFusionMembers) + " numbers");
+            fusion.weights.clear();
+            for (simdjson::dom::element element : array) {
+                double weight = 0;
+                if (s = reader.number(element, key, weight); !s)
+                    return s;
+                fusion.weights.push_back(weight);
+            }
+        } else {
+            return reader.problem(key, "is not a key of a run spec's \"fusion\" (method, normalize, depth, rrf_k, weights)");
+        }
+        if (!s)
+            return s;
+    }
+    return {};
+}
+
+Status readSpecObject(simdjson::dom::object object, const SpecReader &reader, RunSpec &spec, int64_t &version, int depth);
+
+Status readKey(std::string_view key, simdjson::dom::element value, const SpecReader &reader, RunSpec &spec,
+               int64_t &version, int depth)
+{
+    if (key == "members") {
+        simdjson::dom::array array;
+        if (value.get_array().get(array) || array.size() > kMaxFusionMembers)
+            return reader.problem(key, "must be an array of at most " + std::to_string(kMaxFusionMembers) + " run specs");
+        if (depth > 0)
+            return reader.problem(key, "a member of a fusion cannot be a fusion itself");
+        spec.members.clear();
+        for (simdjson::dom::element element : array) {
+            simdjson::dom::object member;
+            const std::string prefix = "members[" + std::to_string(spec.members.size()) + "].";
+            if (element.get_object().get(member))
+                return reader.problem(key, "must hold run spec objects");
+            RunSpec parsed;
+            parsed.dataset.clear();
+            if (Status s = readSpecObject(member, SpecReader(reader.file(), prefix), parsed, version, depth + 1); !s)
+                return s;
+            spec.members.push_back(std::move(parsed));
+        }
+        return {};
+    }
+    if (key == "fusion") {
+        simdjson::dom::object object;
+        if (value.get_object().get(object))
+            return reader.problem(key, "must be an object");
+        return readFusion(object, SpecReader(reader.file(), "fusion."), spec.fusion);
+    }
     std::string text;
     if (key == "embtune_run_spec")
         return reader.integer(value, key, 1, std::numeric_limits<int64_t>::max(), version);
@@ -335,12 +483,12 @@ Status readKey(std::string_view key, simdjson::dom::element value, const SpecRea
     if (key == "base") {
         if (Status s = reader.text(value, key, text); !s)
             return s;
-        for (RunBase base : {RunBase::Embeddings, RunBase::Lsa, RunBase::Bm25})
+        for (RunBase base : {RunBase::Embeddings, RunBase::Lsa, RunBase::Bm25, RunBase::Fusion})
             if (text == runBaseName(base)) {
                 spec.base = base;
                 return {};
             }
-        return reader.problem(key, "must be \"embeddings\", \"lsa\" or \"bm25\", not \"" + text + "\"");
+        return reader.problem(key, "must be \"embeddings\", \"lsa\", \"bm25\" or \"fusion\", not \"" + text + "\"");
     }
     if (key == "search") {
         if (Status s = reader.text(value, key, text); !s)
@@ -421,6 +569,23 @@ Status readKey(std::string_view key, simdjson::dom::element value, const SpecRea
     return reader.problem(key, "is not a key of a run spec");
 }
 
+Status readSpecObject(simdjson::dom::object object, const SpecReader &reader, RunSpec &spec, int64_t &version, int depth)
+{
+    std::set<std::string, std::less<>> seen;
+    for (auto [rawKey, value] : object) {
+        const std::string_view key = rawKey;
+        if (!seen.emplace(key).second)
+            return reader.problem(key, "is given twice");
+        if (Status s = readKey(key, value, reader, spec, version, depth); !s)
+            return s;
+    }
+    std::sort(spec.ks.begin(), spec.ks.end());
+    for (RunSpec &member : spec.members)
+        if (member.dataset.empty())
+            member.dataset = spec.dataset; // a member's dataset defaults to the fusion's
+    return {};
+}
+
 } // namespace
 
 Result<RunSpec> runSpecFromJson(std::string_view json, const std::string &file)
@@ -438,19 +603,12 @@ Result<RunSpec> runSpecFromJson(std::string_view json, const std::string &file)
     RunSpec spec;
     const SpecReader reader(file, "");
     int64_t version = kRunSpecVersion;
-    std::set<std::string, std::less<>> seen;
-    for (auto [rawKey, value] : object) {
-        const std::string_view key = rawKey;
-        if (!seen.emplace(key).second)
-            return reader.problem(key, "is given twice");
-        if (Status s = readKey(key, value, reader, spec, version); !s)
-            return s.error();
-    }
+    if (Status s = readSpecObject(object, reader, spec, version, 0); !s)
+        return s.error();
     if (version > kRunSpecVersion)
         return Error::input("run spec: schema version " + std::to_string(version) + " is newer than this embtune reads (" +
                                 std::to_string(kRunSpecVersion) + ")",
                             file);
-    std::sort(spec.ks.begin(), spec.ks.end());
     if (Status s = validateRunSpec(spec); !s) {
         Error error = s.error();
         error.code = ErrorCode::Input;
@@ -473,108 +631,6 @@ Result<RunSpec> readRunSpecFile(const std::string &path)
     if (simdjson::padded_string::load(path).get(text))
         return Error::io("cannot read the run spec", path);
     return runSpecFromJson(std::string_view(text.data(), text.size()), path);
-}
-
-std::vector<std::string> runSpecCommandLine(const RunSpec &spec)
-{
-    const RunSpec defaults;
-    std::vector<std::string> args{spec.trained() ? "train" : "evaluate"};
-    auto add = [&](const std::string &flag, const std::string &value) {
-        args.push_back("--" + flag);
-        args.push_back(value);
-    };
-    auto joined = [](const auto &items, auto toText) {
-        std::string out;
-        for (const auto &item : items)
-            out += (out.empty() ? "" : ",") + toText(item);
-        return out;
-    };
-    add("dataset", spec.dataset);
-    if (spec.base == RunBase::Embeddings)
-        add("embeddings", spec.embeddings);
-    else if (spec.base == RunBase::Bm25)
-        add("embedder", "bm25");
-    else {
-        add("embedder", "lsa");
-        if (spec.lsaDim != defaults.lsaDim)
-            add("dim", std::to_string(spec.lsaDim));
-    }
-    if (spec.trained()) {
-        add("method", spec.method);
-        for (const auto &[name, value] : spec.params)
-            add("param", name + "=" + value);
-        if (!spec.generatedQueries.empty())
-            add("train-source", (spec.trainQueries.empty() ? "synth:" : "qrels+synth:") + spec.generatedQueries);
-        if (!spec.trainQueries.empty())
-            add("train-queries", spec.trainQueries);
-        if (!spec.devQueries.empty())
-            add("dev-queries", spec.devQueries);
-        if (!spec.generatedQueries.empty() && spec.devQueries.empty() &&
-            spec.generatedDevFraction != defaults.generatedDevFraction) {
-            char fraction[32];
-            std::snprintf(fraction, sizeof fraction, "%.17g", spec.generatedDevFraction);
-            add("synth-dev-fraction", fraction);
-        }
-        if (!spec.queryEmbedder.empty())
-            add("query-embedder", spec.queryEmbedder);
-        for (const std::string &expert : spec.experts)
-            add("expert", expert);
-        add("eval-split", spec.split);
-    } else {
-        add("split", spec.split);
-    }
-    if (spec.search == RunSearch::Hnsw) {
-        add("search", "hnsw");
-        if (!spec.hnswIndex.empty())
-            add("index", spec.hnswIndex);
-        if (spec.hnswIndex.empty() && spec.hnsw.m != defaults.hnsw.m)
-            add("hnsw-m", std::to_string(spec.hnsw.m));
-        if (spec.hnswIndex.empty() && spec.hnsw.efConstruction != defaults.hnsw.efConstruction)
-            add("ef-construction", std::to_string(spec.hnsw.efConstruction));
-        if (spec.hnsw.efSearch > 0 && (spec.hnsw.efSearch != defaults.hnsw.efSearch || !spec.hnswIndex.empty()))
-            add("ef", std::to_string(spec.hnsw.efSearch));
-        if (spec.hnswIndex.empty() && spec.hnsw.seed != defaults.hnsw.seed)
-            add("hnsw-seed", std::to_string(spec.hnsw.seed));
-    }
-    if (spec.ks != defaults.ks)
-        add("k", joined(spec.ks, [](int k) { return std::to_string(k); }));
-    if (spec.metrics != defaults.metrics)
-        add("metrics", joined(spec.metrics, [](Metric m) { return std::string(metricKey(m)); }));
-    if (spec.similarity != defaults.similarity)
-        add("similarity", similarityName(spec.similarity));
-    if (spec.ignoreSameId)
-        args.push_back("--ignore-same-id");
-    if (spec.seed != defaults.seed)
-        add("seed", std::to_string(spec.seed));
-    if (spec.threads != defaults.threads)
-        add("threads", std::to_string(spec.threads));
-    return args;
-}
-
-std::string shellCommandLine(const std::vector<std::string> &args, const std::string &program)
-{
-    auto quoted = [](const std::string &arg) {
-        const bool plain = !arg.empty() && std::all_of(arg.begin(), arg.end(), [](char c) {
-            return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-_./=:,+@%").find(c) != std::string_view::npos;
-        });
-        if (plain)
-            return arg;
-        std::string out(1, '\'');
-        for (char c : arg) {
-            if (c == '\'')
-                out.append("'\\''");
-            else
-                out.push_back(c);
-        }
-        out.push_back('\'');
-        return out;
-    };
-    std::string line = quoted(program);
-    for (const std::string &arg : args) {
-        line.push_back(' ');
-        line.append(quoted(arg));
-    }
-    return line;
 }
 
 } // namespace embtune::engine

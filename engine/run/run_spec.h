@@ -15,10 +15,15 @@
 //    "search": "exact" | "hnsw",
 //    "hnsw": {"M": 16, "ef_construction": 200, "ef": 100, "seed": 100, "index": FILE},
 //    "split": "test", "k": [1, 3, 5, 10, 100], "metrics": ["ndcg", ...],
-//    "similarity": "cosine" | "dot", "ignore_same_id": false, "seed": 0, "threads": 0}
+//    "similarity": "cosine" | "dot", "ignore_same_id": false, "seed": 0, "threads": 0,
+//    base "fusion" only: "members": [RUN SPEC, ...] (the same dataset and split; "dataset" may be
+//    left out), "fusion": {"method": "convex" | "rrf" | "combsum" | "combmnz",
+//    "normalize": "zscore" | "minmax" | "rank" | "tmm", "depth": 100, "rrf_k": 0 (0: chosen on
+//    dev), "weights": [] (empty: chosen on "dev_queries")}}
 
 #include "core/error.h"
 #include "eval/metrics.h"
+#include "fusion/score_fusion.h"
 #include "search/exact_search.h"
 #include "search/hnsw_index.h"
 
@@ -36,11 +41,19 @@ enum class RunBase {
     Embeddings, // vectors read from RunSpec::embeddings (any vector format, or a cache entry)
     Lsa,        // the built-in LSA of RunSpec::lsaDim dimensions fitted on the corpus (seed: RunSpec::seed)
     Bm25,       // BM25 over the texts (method "none" and exact search only)
+    Fusion,     // the fusion of RunSpec::members' lists (method "none", exact; docs/methods.md "Fusion")
 };
 const char *runBaseName(RunBase base);
 
 enum class RunSearch { Exact, Hnsw };
 const char *runSearchName(RunSearch search);
+
+// How a fused run combines its members (RunBase::Fusion).
+struct FusionSettings {
+    FusionOptions options{FusionMethod::Convex, ScoreNormalization::ZScore, 100, 0.0}; // rrfK 0: chosen on dev
+    std::vector<double> weights;    // one per member, >= 0, normalised to sum 1; empty: chosen on dev
+    bool operator==(const FusionSettings &) const = default;
+};
 
 struct RunSpec {
     std::string dataset;                    // BEIR folder
@@ -73,10 +86,17 @@ struct RunSpec {
     Similarity similarity = Similarity::Cosine; // of the base (a trained method searches with its model's)
     bool ignoreSameId = false;
 
+    // RunBase::Fusion: the member runs (their dataset, split, k and metrics are this spec's) and
+    // how they are fused; devQueries (labelled) chooses what `fusion` leaves open and trains the
+    // members that need it, trainQueries trains them.
+    std::vector<RunSpec> members;
+    FusionSettings fusion;
+
     uint64_t seed = 0;                      // LSA fit and held-out split of generated queries
     int threads = 0;                        // 0 = all cores
 
     bool trained() const { return method != "none"; }
+    bool fused() const { return base == RunBase::Fusion; }
     bool operator==(const RunSpec &) const = default;
 };
 

@@ -84,6 +84,44 @@ private slots:
         QVERIFY(*minimal == defaults);
     }
 
+    void roundTripsFusion()
+    {
+        RunSpec spec;
+        spec.dataset = "d";
+        spec.base = RunBase::Fusion;
+        spec.devQueries = "dev.txt";
+        spec.trainQueries = "train.txt";
+        RunSpec bm25;
+        bm25.dataset = "d";
+        bm25.base = RunBase::Bm25;
+        RunSpec tuned = everyFieldSet();
+        tuned.dataset = "d";
+        spec.members = {bm25, tuned};
+        spec.fusion.options = {FusionMethod::Rrf, ScoreNormalization::TheoreticalMinMax, 50, 30};
+        spec.fusion.weights = {0.25, 0.75};
+        QVERIFY2(validateRunSpec(spec).ok(), validateRunSpec(spec).ok() ? "" : validateRunSpec(spec).error().toString().c_str());
+        const std::string json = runSpecToJson(spec);
+        auto back = runSpecFromJson(json);
+        QVERIFY2(back.ok(), back.ok() ? "" : back.error().toString().c_str());
+        QVERIFY(*back == spec);
+        QCOMPARE(runSpecToJson(*back), json);
+        // A member's dataset defaults to the fusion's; the fusion's own defaults: convex, zscore,
+        // depth 100, weights and RRF k chosen on dev.
+        auto minimal = runSpecFromJson(R"({"dataset": "d", "base": "fusion", "dev_queries": "v",
+            "members": [{"base": "bm25"}, {"embeddings": "e"}]})");
+        QVERIFY2(minimal.ok(), minimal.ok() ? "" : minimal.error().toString().c_str());
+        QCOMPARE(minimal->members.size(), size_t(2));
+        QCOMPARE(minimal->members[1].dataset, std::string("d"));
+        QVERIFY(minimal->fusion == FusionSettings{});
+        QCOMPARE(minimal->fusion.options.rrfK, 0.0);
+        // The command line that runs it: `fuse` with one --member per member.
+        const std::string line = shellCommandLine(runSpecCommandLine(spec));
+        QVERIFY2(line.find("embtune-cli fuse --dataset d") == 0, line.c_str());
+        QVERIFY2(line.find("--member bm25") != std::string::npos, line.c_str());
+        QVERIFY2(line.find("--fusion rrf --rrf-k 30") != std::string::npos, line.c_str());
+        QVERIFY2(line.find("--weights 0.25,0.75") != std::string::npos, line.c_str());
+    }
+
     void errorsNameTheKey_data()
     {
         QTest::addColumn<QString>("json");
@@ -114,6 +152,24 @@ private slots:
             "dev_queries": "v"})" << "needs \"train_queries\"";
         QTest::newRow("params without method") << R"({"dataset": "d", "embeddings": "e", "params": {"epochs": "3"}})"
                                                << "apply to a trained method";
+        const char *fused = R"({"dataset": "d", "base": "fusion", "dev_queries": "v", "members": [{"base": "bm25"}, {"embeddings": "e"}], )";
+        QTest::newRow("fusion method") << QString(fused) + R"("fusion": {"method": "max"}})" << "\"fusion.method\" must be";
+        QTest::newRow("fusion key") << QString(fused) + R"("fusion": {"alpha": 1}})" << "\"fusion.alpha\" is not a key";
+        QTest::newRow("fusion weights count") << QString(fused) + R"("fusion": {"weights": [1]}})" << "one weight per member";
+        QTest::newRow("fusion negative weight") << QString(fused) + R"("fusion": {"weights": [1, -1]}})" << "from 0 to";
+        QTest::newRow("fusion zero weights") << QString(fused) + R"("fusion": {"weights": [0, 0]}})" << "at least one weight";
+        QTest::newRow("fusion member key") << R"({"dataset": "d", "base": "fusion", "dev_queries": "v",
+            "members": [{"base": "bm25"}, {"embeddings": "e", "epochs": 1}]})" << "\"members[1].epochs\" is not a key";
+        QTest::newRow("fusion one member") << R"({"dataset": "d", "base": "fusion", "dev_queries": "v",
+            "members": [{"base": "bm25"}]})" << "between 2 and 16";
+        QTest::newRow("fusion in fusion") << R"({"dataset": "d", "base": "fusion", "dev_queries": "v",
+            "members": [{"base": "bm25"}, {"base": "fusion", "members": []}]})" << "cannot be a fusion itself";
+        QTest::newRow("fusion without dev") << R"({"dataset": "d", "base": "fusion",
+            "members": [{"base": "bm25"}, {"embeddings": "e"}]})" << "needs \"dev_queries\"";
+        QTest::newRow("fusion member dataset") << R"({"dataset": "d", "base": "fusion", "dev_queries": "v",
+            "members": [{"base": "bm25"}, {"dataset": "other", "embeddings": "e"}]})" << "member 2: its dataset differs";
+        QTest::newRow("members without fusion") << R"({"dataset": "d", "embeddings": "e", "members": [{"base": "bm25"}]})"
+                                                << "apply to base \"fusion\"";
         QTest::newRow("index without hnsw") << R"({"dataset": "d", "embeddings": "e", "hnsw": {"index": "x"}})"
                                             << "needs \"search\": \"hnsw\"";
     }

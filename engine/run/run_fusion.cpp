@@ -1,0 +1,195 @@
+#include "run/run_fusion.h"
+
+#include "search/ranking.h"
+
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace embtune::engine {
+namespace {
+
+// The member lists of `queries` (depth documents each), rows in the order of `queries`.
+Result<std::vector<Ranking>> memberLists(const std::vector<std::shared_ptr<const RunResult>> &members,
+                                         const std::vector<int32_t> &queries, int32_t depth,
+                                         const std::vector<int32_t> &excludeDoc, Progress *progress)
+{
+    std::vector<Ranking> lists;
+    lists.reserve(members.size());
+    for (const auto &member : members) {
+        auto ranking = rankWithRun(*member, queries, depth, excludeDoc, progress);
+        if (!ranking)
+            return ranking.error();
+        lists.push_back(std::move(*ranking));
+    }
+    return lists;
+}
+
+std::vector<FusionMember> fusionMembers(const std::vector<std::shared_ptr<const RunResult>> &members,
+                                        const std::vector<Ranking> &lists)
+{
+    std::vector<FusionMember> out;
+    for (size_t i = 0; i < members.size(); ++i)
+        out.push_back({&lists[i], theoreticalMinimumOf(*members[i])});
+    return out;
+}
+
+std::vector<int32_t> sameIdExclusions(const Dataset &dataset, const std::vector<int32_t> &queries, bool ignoreSameId)
+{
+    std::vector<int32_t> exclude;
+    if (ignoreSameId)
+        for (int32_t q : queries)
+            exclude.push_back(dataset.docIds.find(dataset.queryIds.id(q)));
+    return exclude;
+}
+
+std::vector<double> normalizedWeights(std::vector<double> weights)
+{
+    double sum = 0;
+    for (double w : weights)
+        sum += w;
+    for (double &w : weights)
+        w /= sum;
+    return weights;
+}
+
+} // namespace
+
+double theoreticalMinimumOf(const RunResult &run)
+{
+    if (run.bm25)
+        return 0.0;
+    if (run.fusion)
+        return std::numeric_limits<double>::quiet_NaN();
+    return run.similarity() == Similarity::Cosine ? -1.0 : std::numeric_limits<double>::quiet_NaN();
+}
+
+std::string runDisplayName(const RunResult &run)
+{
+    if (run.fusion)
+        return "fusion";
+    if (run.bm25)
+        return "bm25";
+    if (run.tuned)
+        return run.tuned->name;
+    return run.embeddings ? run.embeddings->name : runBaseName(run.spec.base);
+}
+
+Result<Ranking> rankFused(const RunResult &run, const std::vector<int32_t> &queries, int32_t k,
+                          const std::vector<int32_t> &excludeDoc, Progress *progress)
+{
+    const FusionRecord &record = *run.fusion;
+    FusionOptions options = run.spec.fusion.options;
+    options.rrfK = record.choice.rrfK > 0 ? record.choice.rrfK : options.rrfK;
+    auto lists = memberLists(record.members, queries, options.depth, excludeDoc, progress);
+    if (!lists)
+        return lists.error();
+    return fuseRankings(fusionMembers(record.members, *lists), record.choice.weights, options,
+                        tiePriorityByIdDescending(run.dataset->docIds.ids()), std::max(k, 1));
+}
+
+Status runFusion(const RunSpec &spec, const RunInputs &inputs, RunResult &result, Progress *progress)
+{
+    const Dataset &dataset = *inputs.dataset;
+    FusionRecord record;
+    std::map<std::string, std::shared_ptr<const EmbeddingSet>> loadedSets; // by folder: members share vectors
+    std::map<std::string, int> nameCount;
+    for (const RunSpec &memberSpec : spec.members) {
+        RunSpec member = memberSpec;
+        member.split = spec.split;
+        member.ks = spec.ks;
+        member.metrics = spec.metrics;
+        member.ignoreSameId = spec.ignoreSameId;
+        if (member.threads == 0)
+            member.threads = spec.threads;
+        if (member.trained()) {
+            if (member.trainQueries.empty() && member.generatedQueries.empty())
+                member.trainQueries = spec.trainQueries;
+            if (member.devQueries.empty() && member.generatedQueries.empty())
+                member.devQueries = spec.devQueries;
+        }
+        RunInputs given;
+        given.dataset = inputs.dataset;
+        if (member.base == RunBase::Embeddings)
+            if (auto found = loadedSets.find(member.embeddings); found != loadedSets.end())
+                given.embeddings = found->second;
+        if (member.trained() && member.trainQueries == spec.trainQueries)
+            given.trainQueries = inputs.trainQueries;
+        if (member.trained() && member.devQueries == spec.devQueries)
+            given.devQueries = inputs.devQueries;
+        auto run = runPipeline(member, std::move(given), progress);
+        if (!run)
+            return run.error();
+        if (member.base == RunBase::Embeddings && run->embeddings)
+            loadedSets.emplace(member.embeddings, run->embeddings);
+        std::string name = runDisplayName(*run);
+        if (const int seen = nameCount[name]++; seen > 0)
+            name += " (" + std::to_string(seen + 1) + ")";
+        for (const std::string &warning : run->warnings)
+            result.warnings.push_back(name + ": " + warning);
+        record.memberNames.push_back(std::move(name));
+        record.members.push_back(std::make_shared<const RunResult>(std::move(*run)));
+    }
+
+    const std::vector<int32_t> tiePriority = tiePriorityByIdDescending(dataset.docIds.ids());
+    const FusionSettings &settings = spec.fusion;
+    const bool chooseK = settings.options.method == FusionMethod::Rrf && settings.options.rrfK == 0;
+    if (settings.weights.empty() || chooseK) {
+        const std::vector<int32_t> &dev = *inputs.devQueries;
+        const Qrels devQrels = dataset.judgementsFor(dev);
+        std::vector<int32_t> judged;
+        for (int32_t q : dev)
+            if (const QueryJudgements *j = devQrels.find(q); j && j->relevantCount() > 0)
+                judged.push_back(q);
+        if (judged.empty())
+            return Error::input("no dev query has a relevant document: the fusion cannot be chosen on dev",
+                                spec.devQueries);
+        if (progress && !progress->step("choosing the fusion on dev", 0, 1))
+            return Error::cancelled();
+        auto lists = memberLists(record.members, judged, settings.options.depth,
+                                 sameIdExclusions(dataset, judged, spec.ignoreSameId), progress);
+        if (!lists)
+            return lists.error();
+        const auto members = fusionMembers(record.members, *lists);
+        if (settings.weights.empty()) {
+            record.choice = chooseFusionWeights(members, settings.options, tiePriority, devQrels);
+        } else { // weights given, RRF k chosen: the grid is k alone
+            const std::vector<double> weights = normalizedWeights(settings.weights);
+            for (size_t i = 0; i < members.size(); ++i)
+                record.choice.memberDevScores.push_back(fusionDevScore({members[i]}, {1.0}, settings.options, tiePriority, devQrels));
+            bool first = true;
+            for (double k : kRrfKGrid) {
+                FusionOptions at = settings.options;
+                at.rrfK = k;
+                const double score = fusionDevScore(members, weights, at, tiePriority, devQrels);
+                record.choice.curve.push_back({weights, k, score});
+                if (first || score > record.choice.devScore)
+                    record.choice.weights = weights, record.choice.rrfK = k, record.choice.devScore = score, first = false;
+            }
+        }
+        record.chosenOnDev = true;
+        record.devQueries = int64_t(judged.size());
+        if (progress && !progress->step("choosing the fusion on dev", 1, 1))
+            return Error::cancelled();
+    } else {
+        record.choice.weights = normalizedWeights(settings.weights);
+        record.choice.rrfK = settings.options.method == FusionMethod::Rrf ? settings.options.rrfK : 0.0;
+    }
+    result.fusion = std::move(record);
+
+    EvaluationOptions options;
+    options.split = spec.split;
+    options.ks = spec.ks;
+    options.metrics = spec.metrics;
+    options.threads = spec.threads;
+    options.ignoreSameId = spec.ignoreSameId;
+    const RankingSource fused = [&](const std::vector<int32_t> &queries, int32_t k, const std::vector<int32_t> &exclude,
+                                    Progress *searchProgress) { return rankFused(result, queries, k, exclude, searchProgress); };
+    auto report = evaluateRankings(dataset, fused, options, progress);
+    if (!report)
+        return report.error();
+    result.evaluation = std::move(*report);
+    return {};
+}
+
+} // namespace embtune::engine

@@ -1,0 +1,110 @@
+// embtune-cli fuse as a user runs it: the JSON report's shape, the replay of its spec with
+// `embtune-cli run`, and usage errors (exit 2) for what the command line gets wrong.
+
+#include "support/cli_run.h"
+#include "support/fixtures.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QtTest>
+
+using namespace embtune::test;
+
+class TestCliFuse : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    QString p(const char *name) const { return QString::fromStdString((path(m_dir) / name).string()); }
+    QStringList base() const
+    {
+        return {"fuse", "--dataset", p("beir"), "--dev-queries", p("beir/splits/dev.txt"), "--member", "bm25",
+                "--member", "embeddings=" + p("emb")};
+    }
+
+private slots:
+    void initTestCase()
+    {
+        writeTinyBeir(path(m_dir) / "beir");
+        writeTinyEmbeddings(path(m_dir) / "emb");
+        // q2 is judged in test; dev: q1's judgements, read from a train split.
+        writeText(path(m_dir) / "beir" / "qrels" / "train.tsv", "query-id\tcorpus-id\tscore\nq1\td1\t1\n");
+        writeText(path(m_dir) / "beir" / "splits" / "dev.txt", "q1\n");
+    }
+
+    void reportAndReplay()
+    {
+        const CliRun r = runCli(base() << "--json" << "-");
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QVERIFY(report["fused"].toObject().contains("ndcg@10"));
+        QVERIFY(report["fused"].toObject().contains("recall@100"));
+        const QJsonArray members = report["members"].toArray();
+        QCOMPARE(members.size(), 2);
+        QCOMPARE(members[0].toObject()["name"].toString(), QString("bm25"));
+        QVERIFY(members[1].toObject()["metrics"].toObject().contains("ndcg@10"));
+        QCOMPARE(report["weights"].toArray().size(), 2);
+        QCOMPARE(report["fusion"].toObject()["method"].toString(), QString("convex"));
+        QCOMPARE(report["fusion"].toObject()["normalize"].toString(), QString("zscore"));
+        QVERIFY(report["fusion"].toObject()["chosen_on_dev"].toBool());
+        QCOMPARE(report["fusion"].toObject()["dev_curve"].toArray().size(), 21);
+
+        // The spec in the report replays to the same fused run.
+        const QString specFile = p("fused.json");
+        QFile file(specFile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QJsonDocument(report["spec"].toObject()).toJson());
+        file.close();
+        const CliRun replay = runCli({"run", specFile, "--json", "-"});
+        QVERIFY2(replay.exitCode == 0, qPrintable(replay.err));
+        const QJsonObject again = QJsonDocument::fromJson(replay.out.toUtf8()).object();
+        QCOMPARE(again["fused"].toObject(), report["fused"].toObject());
+        QCOMPARE(again["weights"].toArray(), report["weights"].toArray());
+
+        // The text summary names the members and the fused run.
+        const CliRun text = runCli(base() << "--fusion" << "rrf");
+        QVERIFY2(text.exitCode == 0, qPrintable(text.err));
+        QVERIFY2(text.out.contains("rrf fusion") && text.out.contains("fused") && text.out.contains("RRF k"),
+                 qPrintable(text.out));
+    }
+
+    void givenWeights()
+    {
+        const CliRun r = runCli({"fuse", "--dataset", p("beir"), "--member", "bm25", "--member", "embeddings=" + p("emb"),
+                                 "--weights", "1,3", "--json", "-"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(report["weights"].toArray()[1].toDouble(), 0.75);
+        QVERIFY(!report["fusion"].toObject()["chosen_on_dev"].toBool());
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("needle");
+        const QStringList b = base();
+        QTest::newRow("one member") << QStringList{"fuse", "--dataset", p("beir"), "--member", "bm25"} << "at least two --member";
+        QTest::newRow("bad member") << (QStringList(b) << "--member" << "tfidf") << "starts with bm25";
+        QTest::newRow("bad fusion") << (QStringList(b) << "--fusion" << "max") << "--fusion is convex";
+        QTest::newRow("bad normalize") << (QStringList(b) << "--normalize" << "l2") << "--normalize is";
+        QTest::newRow("bad weights") << (QStringList(b) << "--weights" << "1,x") << "--weights is auto";
+        QTest::newRow("bad rrf k") << (QStringList(b) << "--rrf-k" << "-1") << "--rrf-k is auto";
+        QTest::newRow("param without method") << QStringList{"fuse", "--dataset", p("beir"), "--member", "bm25", "--member",
+                                                             "embeddings=" + p("emb") + ",epochs=3"}
+                                              << "parameters need a method";
+        QTest::newRow("no dev") << QStringList{"fuse", "--dataset", p("beir"), "--member", "bm25", "--member", "embeddings=" + p("emb")}
+                                << "needs \"dev_queries\"";
+    }
+    void usageErrors()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, needle);
+        const CliRun r = runCli(args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(needle), qPrintable(r.err));
+    }
+};
+
+QTEST_MAIN(TestCliFuse)
+#include "test_cli_fuse.moc"

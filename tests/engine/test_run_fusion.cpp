@@ -1,0 +1,173 @@
+// Fused runs through the run pipeline (engine/run/run_fusion.h) on a generated collection where
+// BM25 finds one relevant document of each query and the vectors the other: the fusion chosen
+// on dev finds both, is never worse on dev than a member, and its lists are the members' lists
+// fused (checked against fuseRankings on the members' own rankings).
+
+#include "run/run_fusion.h"
+#include "run/run_pipeline.h"
+#include "run/run_report.h"
+#include "search/ranking.h"
+#include "support/fixtures.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <random>
+
+using namespace embtune::engine;
+using namespace embtune::test;
+
+namespace {
+
+constexpr int kDocs = 300, kQueries = 60, kTest = 40, kDim = 16;
+
+// Query i: relevant "lexical" document 2i (the query's words are its words) and "dense"
+// document 2i+1 (the query's vector is its vector plus noise); queries 0-39 are judged in test,
+// 40-59 in train (the dev list).
+void writeCollection(const std::filesystem::path &dir)
+{
+    std::mt19937 rng(42);
+    std::uniform_int_distribution<int> word(0, 1999);
+    std::normal_distribution<float> gauss(0.0f, 1.0f);
+    std::vector<std::vector<int>> words(kDocs);
+    std::string corpus, queries, test = "query-id\tcorpus-id\tscore\n", train = test, dev, docIds, queryIds;
+    for (int d = 0; d < kDocs; ++d) {
+        std::string text;
+        for (int w = 0; w < 12; ++w) {
+            words[size_t(d)].push_back(word(rng));
+            text += "w" + std::to_string(words[size_t(d)].back()) + " ";
+        }
+        corpus += "{\"_id\": \"d" + std::to_string(d) + "\", \"text\": \"" + text + "\"}\n";
+        docIds += "d" + std::to_string(d) + "\n";
+    }
+    std::vector<float> docVectors(size_t(kDocs) * kDim), queryVectors(size_t(kQueries) * kDim);
+    for (float &x : docVectors)
+        x = gauss(rng);
+    for (int q = 0; q < kQueries; ++q) {
+        const int lexical = 2 * q, dense = 2 * q + 1;
+        std::string text;
+        for (int w = 0; w < 3; ++w)
+            text += "w" + std::to_string(words[size_t(lexical)][size_t(w)]) + " ";
+        const std::string id = "q" + std::to_string(q);
+        queries += "{\"_id\": \"" + id + "\", \"text\": \"" + text + "\"}\n";
+        queryIds += id + "\n";
+        for (int j = 0; j < kDim; ++j)
+            queryVectors[size_t(q) * kDim + size_t(j)] = docVectors[size_t(dense) * kDim + size_t(j)] + 0.6f * gauss(rng);
+        std::string &qrels = q < kTest ? test : train;
+        qrels += id + "\td" + std::to_string(lexical) + "\t1\n" + id + "\td" + std::to_string(dense) + "\t1\n";
+        if (q >= kTest)
+            dev += id + "\n";
+    }
+    writeText(dir / "corpus.jsonl", corpus);
+    writeText(dir / "queries.jsonl", queries);
+    writeText(dir / "qrels" / "test.tsv", test);
+    writeText(dir / "qrels" / "train.tsv", train);
+    writeText(dir / "splits" / "dev.txt", dev);
+    writeBytes(dir / "emb" / "corpus.npy", npyHeader("<f4", kDocs, kDim) + rawBytes(docVectors));
+    writeBytes(dir / "emb" / "queries.npy", npyHeader("<f4", kQueries, kDim) + rawBytes(queryVectors));
+    writeText(dir / "emb" / "corpus_ids.txt", docIds);
+    writeText(dir / "emb" / "query_ids.txt", queryIds);
+}
+
+} // namespace
+
+class TestRunFusion : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    RunSpec fusionSpec() const
+    {
+        const std::string root = path(m_dir).string();
+        RunSpec spec;
+        spec.dataset = root;
+        spec.base = RunBase::Fusion;
+        spec.devQueries = root + "/splits/dev.txt";
+        RunSpec bm25, dense;
+        bm25.dataset = dense.dataset = root;
+        bm25.base = RunBase::Bm25;
+        dense.embeddings = root + "/emb";
+        spec.members = {bm25, dense};
+        return spec;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        writeCollection(path(m_dir));
+    }
+
+    void fusionFindsWhatEachMemberMisses_data()
+    {
+        QTest::addColumn<int>("method");
+        QTest::addColumn<int>("normalization");
+        QTest::newRow("convex-zscore") << int(FusionMethod::Convex) << int(ScoreNormalization::ZScore);
+        QTest::newRow("convex-tmm") << int(FusionMethod::Convex) << int(ScoreNormalization::TheoreticalMinMax);
+        QTest::newRow("rrf") << int(FusionMethod::Rrf) << int(ScoreNormalization::ZScore);
+        QTest::newRow("combmnz-minmax") << int(FusionMethod::CombMnz) << int(ScoreNormalization::MinMax);
+    }
+    void fusionFindsWhatEachMemberMisses()
+    {
+        QFETCH(int, method);
+        QFETCH(int, normalization);
+        RunSpec spec = fusionSpec();
+        spec.fusion.options.method = FusionMethod(method);
+        spec.fusion.options.normalization = ScoreNormalization(normalization);
+        auto result = runPipeline(spec, {}, nullptr);
+        QVERIFY2(result.ok(), result.ok() ? "" : result.error().toString().c_str());
+        QVERIFY(result->fusion);
+        const FusionRecord &fusion = *result->fusion;
+        QCOMPARE(fusion.members.size(), size_t(2));
+        QCOMPARE(fusion.memberNames[0], std::string("bm25"));
+        QVERIFY(fusion.chosenOnDev);
+        QCOMPARE(fusion.devQueries, int64_t(kQueries - kTest));
+        const double bestDev = std::max(fusion.choice.memberDevScores[0], fusion.choice.memberDevScores[1]);
+        QVERIFY(fusion.choice.devScore >= bestDev);
+        const double fused = result->evaluation.metrics.mean(Metric::Ndcg, 10);
+        for (const auto &member : fusion.members)
+            QVERIFY2(fused > member->evaluation.metrics.mean(Metric::Ndcg, 10) + 0.1,
+                     qPrintable(QString("fused %1, member %2").arg(fused).arg(member->evaluation.metrics.mean(Metric::Ndcg, 10))));
+        QVERIFY(fusion.choice.weights[0] > 0 && fusion.choice.weights[1] > 0);
+
+        // The fused lists are the members' own top-100 lists fused with the chosen weights.
+        const std::vector<int32_t> priority = tiePriorityByIdDescending(result->dataset->docIds.ids());
+        FusionOptions options = spec.fusion.options;
+        options.rrfK = fusion.choice.rrfK;
+        const Ranking reference = fuseRankings({{&fusion.members[0]->evaluation.ranking, 0.0},
+                                                {&fusion.members[1]->evaluation.ranking, -1.0}},
+                                               fusion.choice.weights, options, priority, 100);
+        QCOMPARE(result->evaluation.ranking.queries, reference.queries);
+        QCOMPARE(result->evaluation.ranking.docs, reference.docs);
+
+        // The report has "fused" keyed as evaluate keys its metrics, the members and the weights.
+        const std::string report = runReportJson(*result);
+        for (const char *key : {"\"fused\"", "\"ndcg@10\"", "\"members\"", "\"weights\"", "\"dev_curve\"", "\"spec\""})
+            QVERIFY2(report.find(key) != std::string::npos, key);
+    }
+
+    void givenWeightsNeedNoDev()
+    {
+        RunSpec spec = fusionSpec();
+        spec.devQueries.clear();
+        spec.fusion.weights = {0, 3}; // the dense member alone
+        auto result = runPipeline(spec, {}, nullptr);
+        QVERIFY2(result.ok(), result.ok() ? "" : result.error().toString().c_str());
+        QVERIFY(!result->fusion->chosenOnDev);
+        QCOMPARE(result->fusion->choice.weights, (std::vector<double>{0, 1}));
+        const EvaluationReport &dense = result->fusion->members[1]->evaluation;
+        QCOMPARE(result->evaluation.ranking.docs, dense.ranking.docs);
+        QCOMPARE(result->evaluation.metrics.mean(Metric::Ndcg, 10), dense.metrics.mean(Metric::Ndcg, 10));
+    }
+
+    void cancels()
+    {
+        Progress progress([](const ProgressEvent &) { return false; });
+        auto result = runPipeline(fusionSpec(), {}, &progress);
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, ErrorCode::Cancelled);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestRunFusion)
+#include "test_run_fusion.moc"

@@ -162,7 +162,13 @@ RunDescription runDescriptionOf(const engine::RunSpec &spec, const std::string &
         }
         description.seed = values && values->all().count("seed") ? values->integer("seed") : 0;
     } else {
-        description.methodId = spec.base == engine::RunBase::Bm25 ? "bm25" : "none";
+        description.methodId = spec.fused() ? "fusion" : spec.base == engine::RunBase::Bm25 ? "bm25" : "none";
+        if (spec.fused()) { // the fusion's settings; its members' are in the stored spec
+            params.key("fusion");
+            params.value(engine::fusionMethodName(spec.fusion.options.method));
+            params.key("members");
+            params.value(int64_t(spec.members.size()));
+        }
         params.key("split");
         params.value(spec.split);
         params.key("k");
@@ -177,7 +183,7 @@ RunDescription runDescriptionOf(const engine::RunSpec &spec, const std::string &
     params.endObject();
     search.beginObject();
     search.key("search");
-    search.value(spec.base == engine::RunBase::Bm25 ? "bm25" : engine::runSearchName(spec.search));
+    search.value(spec.fused() ? "fusion" : spec.base == engine::RunBase::Bm25 ? "bm25" : engine::runSearchName(spec.search));
     search.key("similarity");
     search.value(engine::similarityName(spec.similarity));
     if (spec.search == engine::RunSearch::Hnsw) {

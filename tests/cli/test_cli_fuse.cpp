@@ -79,6 +79,16 @@ private slots:
         QVERIFY(!report["fusion"].toObject()["chosen_on_dev"].toBool());
     }
 
+    void recordedInWorkspace()
+    {
+        const QString workspace = p("ws");
+        const CliRun r = runCli(base() << "--workspace" << workspace << "--quiet");
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const CliRun runs = runCli({"runs", "--workspace", workspace, "--json", "-"});
+        QVERIFY2(runs.exitCode == 0, qPrintable(runs.err));
+        QVERIFY2(runs.out.contains("\"fusion\""), qPrintable(runs.out));
+    }
+
     void usageErrors_data()
     {
         QTest::addColumn<QStringList>("args");

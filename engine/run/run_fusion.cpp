@@ -88,6 +88,45 @@ Result<Ranking> rankFused(const RunResult &run, const std::vector<int32_t> &quer
                         tiePriorityByIdDescending(run.dataset->docIds.ids()), std::max(k, 1));
 }
 
+Result<std::vector<std::vector<FusionContribution>>> fusionBreakdown(const RunResult &fused, int32_t query,
+                                                                     const std::vector<int32_t> &docs, Progress *progress)
+{
+    if (!fused.fusion)
+        return Error::usage("not a fused run");
+    const FusionRecord &record = *fused.fusion;
+    const FusionOptions &options = fused.spec.fusion.options;
+    const double rrfK = record.choice.rrfK > 0 ? record.choice.rrfK : options.rrfK;
+    const std::vector<int32_t> queries{query};
+    auto lists = memberLists(record.members, queries,
+                             options.depth, sameIdExclusions(*fused.dataset, queries, fused.spec.ignoreSameId), progress);
+    if (!lists)
+        return lists.error();
+    std::vector<std::vector<FusionContribution>> out(docs.size(), std::vector<FusionContribution>(record.members.size()));
+    for (size_t i = 0; i < record.members.size(); ++i) {
+        const Ranking &list = (*lists)[i];
+        int32_t n = 0;
+        while (n < std::min(options.depth, list.k) && list.docsOf(0)[n] >= 0)
+            ++n;
+        const NormalizedList normalized = normalizeList(list.scoresOf(0), n, options.normalization, options.depth,
+                                                        theoreticalMinimumOf(*record.members[i]));
+        for (size_t j = 0; j < docs.size(); ++j) {
+            FusionContribution &c = out[j][i];
+            for (int32_t r = 0; r < n; ++r)
+                if (list.docsOf(0)[r] == docs[j]) {
+                    c.rank = r + 1;
+                    break;
+                }
+            if (options.method == FusionMethod::Rrf)
+                c.value = c.rank > 0 ? 1.0 / (rrfK + c.rank) : 0.0;
+            else if (c.rank > 0)
+                c.value = normalized.values[size_t(c.rank - 1)];
+            else
+                c.value = options.method == FusionMethod::Convex ? normalized.floor : 0.0;
+        }
+    }
+    return out;
+}
+
 Status runFusion(const RunSpec &spec, const RunInputs &inputs, RunResult &result, Progress *progress)
 {
     const Dataset &dataset = *inputs.dataset;

@@ -26,6 +26,20 @@ Status runFusion(const RunSpec &spec, const RunInputs &inputs, RunResult &result
 Result<Ranking> rankFused(const RunResult &run, const std::vector<int32_t> &queries, int32_t k,
                           const std::vector<int32_t> &excludeDoc, Progress *progress);
 
+// What each member gave one document of a fused list (the query explorer shows it per member).
+struct FusionContribution {
+    int32_t rank = 0;      // in the member's list, from 1; 0: not in its top depth
+    double value = 0;      // the member's term before weighting: its normalised score (its floor
+                           // when not listed; 0 for combsum/combmnz), or 1 / (k + rank) for rrf
+};
+
+// For `query` (a dense query index), each document of `docs` x each member, in member order.
+// The fused score of a document is sum_i weight_i * value_i (times the members listing it, for
+// combmnz).
+Result<std::vector<std::vector<FusionContribution>>> fusionBreakdown(const RunResult &fused, int32_t query,
+                                                                     const std::vector<int32_t> &docs,
+                                                                     Progress *progress = nullptr);
+
 // The lowest score a run's scoring can give (tmm): 0 for BM25, -1 for cosine, NaN for dot product
 // (unbounded) and for fused runs.
 double theoreticalMinimumOf(const RunResult &run);

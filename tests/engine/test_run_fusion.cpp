@@ -146,6 +146,29 @@ private slots:
             QVERIFY2(report.find(key) != std::string::npos, key);
     }
 
+    void breakdownAddsUpToTheFusedScore()
+    {
+        auto result = runPipeline(fusionSpec(), {}, nullptr);
+        QVERIFY2(result.ok(), result.ok() ? "" : result.error().toString().c_str());
+        const Ranking &ranking = result->evaluation.ranking;
+        const std::vector<double> &w = result->fusion->choice.weights;
+        for (size_t row = 0; row < 5; ++row) {
+            const std::vector<int32_t> top(ranking.docsOf(row), ranking.docsOf(row) + 10);
+            auto breakdown = fusionBreakdown(*result, ranking.queries[row], top);
+            QVERIFY2(breakdown.ok(), breakdown.ok() ? "" : breakdown.error().toString().c_str());
+            for (size_t j = 0; j < top.size(); ++j) {
+                const auto &c = (*breakdown)[j];
+                QCOMPARE(c.size(), size_t(2));
+                QVERIFY(c[0].rank > 0 || c[1].rank > 0); // a fused document comes from some member
+                const double score = w[0] * c[0].value + w[1] * c[1].value;
+                // One query searched alone may differ from the batch in the scores' last bits.
+                const double scale = std::abs(w[0] * c[0].value) + std::abs(w[1] * c[1].value) + 1e-3;
+                QVERIFY2(std::abs(score - ranking.scoresOf(row)[j]) <= 1e-5 * scale,
+                         qPrintable(QString("%1 vs %2").arg(score).arg(ranking.scoresOf(row)[j])));
+            }
+        }
+    }
+
     void givenWeightsNeedNoDev()
     {
         RunSpec spec = fusionSpec();

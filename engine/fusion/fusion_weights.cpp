@@ -44,6 +44,18 @@ double fusionDevScore(const std::vector<FusionMember> &members, const std::vecto
     return results.queries.empty() ? 0.0 : results.mean(metric, k);
 }
 
+namespace {
+
+double preparedDevScore(const PreparedFusion &prepared, const std::vector<double> &weights,
+                        const std::vector<int32_t> &tiePriority, const Qrels &devQrels, Metric metric, int k)
+{
+    const MetricResults results = evaluateRanking(fusePrepared(prepared, weights, tiePriority, int32_t(k)), devQrels,
+                                                  {metric}, {k});
+    return results.queries.empty() ? 0.0 : results.mean(metric, k);
+}
+
+} // namespace
+
 FusionChoice chooseFusionWeights(const std::vector<FusionMember> &members, const FusionOptions &options,
                                  const std::vector<int32_t> &tiePriority, const Qrels &devQrels, Metric metric, int k)
 {
@@ -54,10 +66,9 @@ FusionChoice chooseFusionWeights(const std::vector<FusionMember> &members, const
         ks.assign(std::begin(kRrfKGrid), std::end(kRrfKGrid));
     const int steps = int(std::lround(1.0 / kFusionWeightStep));
     bool first = true;
+    PreparedFusion prepared; // for the k being tried: the lists' weight-independent part
     auto consider = [&](const std::vector<double> &weights, double rrfK) {
-        FusionOptions at = options;
-        at.rrfK = rrfK;
-        const double score = fusionDevScore(members, weights, at, tiePriority, devQrels, metric, k);
+        const double score = preparedDevScore(prepared, weights, tiePriority, devQrels, metric, k);
         choice.curve.push_back({weights, options.method == FusionMethod::Rrf ? rrfK : 0.0, score});
         if (first || score > choice.devScore) {
             choice.weights = weights;
@@ -71,6 +82,9 @@ FusionChoice chooseFusionWeights(const std::vector<FusionMember> &members, const
     for (size_t i = 0; i < m; ++i)
         choice.memberDevScores.push_back(fusionDevScore({members[i]}, {1.0}, options, tiePriority, devQrels, metric, k));
     for (double rrfK : ks) {
+        FusionOptions at = options;
+        at.rrfK = rrfK;
+        prepared = prepareFusion(members, at);
         if (m <= 3) {
             std::vector<std::vector<double>> grid;
             std::vector<int> prefix;

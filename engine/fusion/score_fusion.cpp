@@ -1,6 +1,7 @@
 #include "fusion/score_fusion.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace embtune::engine {
@@ -112,25 +113,76 @@ NormalizedList normalizeList(const float *scores, int32_t count, ScoreNormalizat
     return out;
 }
 
-Ranking fuseRankings(const std::vector<FusionMember> &members, const std::vector<double> &weights,
-                     const FusionOptions &options, const std::vector<int32_t> &tiePriority, int32_t k)
+PreparedFusion prepareFusion(const std::vector<FusionMember> &members, const FusionOptions &options)
+{
+    PreparedFusion prepared;
+    prepared.members = members.size();
+    prepared.options = options;
+    prepared.offsets.push_back(0);
+    if (members.empty())
+        return prepared;
+    const size_t rows = members[0].ranking->size();
+    const size_t m = members.size();
+    prepared.queries = members[0].ranking->queries;
+    const bool rrf = options.method == FusionMethod::Rrf;
+    std::vector<NormalizedList> lists(m);
+    std::vector<FusionEntry> entries;
+    for (size_t row = 0; row < rows; ++row) {
+        entries.clear();
+        for (size_t i = 0; i < m; ++i) {
+            const Ranking &ranking = *members[i].ranking;
+            const int32_t n = fusionListLength(ranking, row, options.depth);
+            lists[i] = rrf ? NormalizedList{}
+                           : normalizeList(ranking.scoresOf(row), n, options.normalization, options.depth,
+                                           members[i].theoreticalMin);
+            const int32_t *docs = ranking.docsOf(row);
+            for (int32_t r = 0; r < n; ++r)
+                entries.push_back({docs[r], int32_t(i), r + 1});
+        }
+        std::sort(entries.begin(), entries.end(), [](const FusionEntry &a, const FusionEntry &b) {
+            return a.doc != b.doc ? a.doc < b.doc : (a.member != b.member ? a.member < b.member : a.rank < b.rank);
+        });
+        for (size_t begin = 0; begin < entries.size();) {
+            const int32_t doc = entries[begin].doc;
+            const size_t at = prepared.terms.size();
+            prepared.terms.resize(at + m, 0.0);
+            if (options.method == FusionMethod::Convex)
+                for (size_t i = 0; i < m; ++i)
+                    prepared.terms[at + i] = lists[i].floor;
+            uint32_t listed = 0;
+            size_t end = begin;
+            for (; end < entries.size() && entries[end].doc == doc; ++end) {
+                const FusionEntry &e = entries[end];
+                const uint32_t bit = 1u << e.member;
+                if (listed & bit)
+                    continue; // listed twice by one member: its best rank counts
+                listed |= bit;
+                prepared.terms[at + size_t(e.member)] =
+                    rrf ? 1.0 / (options.rrfK + e.rank) : lists[size_t(e.member)].values[size_t(e.rank - 1)];
+            }
+            prepared.docs.push_back(doc);
+            prepared.listedBy.push_back(listed);
+            begin = end;
+        }
+        prepared.offsets.push_back(prepared.docs.size());
+    }
+    return prepared;
+}
+
+Ranking fusePrepared(const PreparedFusion &prepared, const std::vector<double> &weights,
+                     const std::vector<int32_t> &tiePriority, int32_t k)
 {
     Ranking fused;
     fused.k = k;
-    if (members.empty())
-        return fused;
-    const size_t rows = members[0].ranking->size();
-    const size_t m = members.size();
-    fused.queries = members[0].ranking->queries;
+    fused.queries = prepared.queries;
+    const size_t rows = prepared.queries.size(), m = prepared.members;
     fused.docs.assign(rows * size_t(k), -1);
     fused.scores.assign(rows * size_t(k), 0.0f);
-
-    const bool rrf = options.method == FusionMethod::Rrf;
-    const bool withFloor = options.method == FusionMethod::Convex;
-    std::vector<NormalizedList> lists(m);
-    std::vector<FusionEntry> entries;
-    std::vector<double> value(m);
-    std::vector<char> present(m);
+    uint32_t inFusion = 0; // members of positive weight
+    for (size_t i = 0; i < m; ++i)
+        if (weights[i] > 0)
+            inFusion |= 1u << i;
+    const FusionMethod method = prepared.options.method;
     struct Scored {
         uint64_t key; // rankKey(score, priority)
         int32_t doc;
@@ -138,51 +190,23 @@ Ranking fuseRankings(const std::vector<FusionMember> &members, const std::vector
     };
     std::vector<Scored> keyed;
     for (size_t row = 0; row < rows; ++row) {
-        entries.clear();
-        for (size_t i = 0; i < m; ++i) {
-            if (!(weights[i] > 0))
-                continue; // not in the fusion: no candidates, no floor
-            const Ranking &ranking = *members[i].ranking;
-            const int32_t n = fusionListLength(ranking, row, options.depth);
-            if (!rrf)
-                lists[i] = normalizeList(ranking.scoresOf(row), n, options.normalization, options.depth,
-                                         members[i].theoreticalMin);
-            const int32_t *docs = ranking.docsOf(row);
-            for (int32_t r = 0; r < n; ++r)
-                entries.push_back({docs[r], int32_t(i), r + 1});
-        }
-        std::sort(entries.begin(), entries.end(), [](const FusionEntry &a, const FusionEntry &b) {
-            return a.doc != b.doc ? a.doc < b.doc : a.member < b.member;
-        });
         keyed.clear();
-        for (size_t begin = 0; begin < entries.size();) {
-            size_t end = begin;
-            const int32_t doc = entries[begin].doc;
-            std::fill(present.begin(), present.end(), 0);
-            while (end < entries.size() && entries[end].doc == doc) {
-                const FusionEntry &e = entries[end];
-                if (!present[size_t(e.member)]) { // a document listed twice by one member counts once, at its best rank
-                    present[size_t(e.member)] = 1;
-                    value[size_t(e.member)] = rrf ? 1.0 / (options.rrfK + e.rank) : lists[size_t(e.member)].values[size_t(e.rank - 1)];
-                }
-                ++end;
-            }
+        for (size_t c = prepared.offsets[row]; c < prepared.offsets[row + 1]; ++c) {
+            const uint32_t listed = prepared.listedBy[c] & inFusion;
+            if (!listed)
+                continue; // only members left out of the fusion list it
+            const double *term = prepared.terms.data() + c * m;
             double score = 0;
-            int hits = 0;
             for (size_t i = 0; i < m; ++i) {
-                if (!(weights[i] > 0))
+                if (!(inFusion >> i & 1u))
                     continue;
-                if (present[i]) {
-                    score += weights[i] * value[i];
-                    ++hits;
-                } else if (withFloor) {
-                    score += weights[i] * lists[i].floor;
-                }
+                if ((listed >> i & 1u) || method == FusionMethod::Convex)
+                    score += weights[i] * term[i];
             }
-            if (options.method == FusionMethod::CombMnz)
-                score *= hits;
+            if (method == FusionMethod::CombMnz)
+                score *= std::popcount(listed);
+            const int32_t doc = prepared.docs[c];
             keyed.push_back({rankKey(float(score), tiePriority[size_t(doc)]), doc, float(score)});
-            begin = end;
         }
         const size_t take = std::min(keyed.size(), size_t(k));
         std::partial_sort(keyed.begin(), keyed.begin() + std::ptrdiff_t(take), keyed.end(),
@@ -193,6 +217,12 @@ Ranking fuseRankings(const std::vector<FusionMember> &members, const std::vector
         }
     }
     return fused;
+}
+
+Ranking fuseRankings(const std::vector<FusionMember> &members, const std::vector<double> &weights,
+                     const FusionOptions &options, const std::vector<int32_t> &tiePriority, int32_t k)
+{
+    return fusePrepared(prepareFusion(members, options), weights, tiePriority, k);
 }
 
 } // namespace embtune::engine

@@ -60,6 +60,25 @@ struct NormalizedList {
 NormalizedList normalizeList(const float *scores, int32_t count, ScoreNormalization normalization, int32_t depth,
                              double theoreticalMin);
 
+// The part of a fusion that does not depend on the weights: per query, the candidates (every
+// member's list, depth documents each), which members list each, and each member's term for it
+// (its normalised score, its floor, or 1 / (rrfK + rank)). At most 32 members.
+struct PreparedFusion {
+    size_t members = 0;
+    FusionOptions options;
+    std::vector<int32_t> queries;    // rows, member 0's
+    std::vector<size_t> offsets;     // the candidates of row r: [offsets[r], offsets[r + 1])
+    std::vector<int32_t> docs;       // candidate documents, ascending within a row
+    std::vector<uint32_t> listedBy;  // bit i: member i lists the document
+    std::vector<double> terms;       // candidates x members, row-major
+};
+PreparedFusion prepareFusion(const std::vector<FusionMember> &members, const FusionOptions &options);
+
+// The top `k` per query of a prepared fusion with `weights` (fuseRankings below is
+// prepareFusion + this; choosing weights on dev prepares once and tries many).
+Ranking fusePrepared(const PreparedFusion &prepared, const std::vector<double> &weights,
+                     const std::vector<int32_t> &tiePriority, int32_t k);
+
 // Fuses the members' lists into the top `k` per query. weights: one per member, >= 0 (scale is
 // irrelevant to the order); a member of weight 0 is left out (no candidates, no floor), so
 // weights with one non-zero entry give that member's own order. Rows follow member 0's queries. Members whose lists are shorter

@@ -183,6 +183,17 @@ Status runFusion(const RunSpec &spec, const RunInputs &inputs, RunResult &result
         if (judged.empty())
             return Error::input("no dev query has a relevant document: the fusion cannot be chosen on dev",
                                 spec.devQueries);
+        if (const Qrels *evaluated = dataset.split(spec.split)) {
+            std::vector<int32_t> shared;
+            for (int32_t q : judged)
+                if (evaluated->find(q))
+                    shared.push_back(q);
+            if (!shared.empty())
+                result.warnings.push_back(std::to_string(shared.size()) + " of the " + std::to_string(judged.size()) +
+                                          " dev queries the fusion was chosen on are judged in the evaluated split \"" +
+                                          spec.split + "\" (" + idSample(dataset.queryIds, shared) +
+                                          "): its figures there are optimistic");
+        }
         if (progress && !progress->step("choosing the fusion on dev", 0, 1))
             return Error::cancelled();
         auto lists = memberLists(record.members, judged, settings.options.depth,

@@ -169,6 +169,22 @@ private slots:
         }
     }
 
+    void devQueriesInTheEvaluatedSplitAreReported()
+    {
+        RunSpec spec = fusionSpec();
+        spec.split = "train"; // where the dev queries are judged
+        auto result = runPipeline(spec, {}, nullptr);
+        QVERIFY2(result.ok(), result.ok() ? "" : result.error().toString().c_str());
+        const bool warned = std::any_of(result->warnings.begin(), result->warnings.end(), [](const std::string &w) {
+            return w.find("20 of the 20 dev queries") != std::string::npos && w.find("optimistic") != std::string::npos;
+        });
+        QVERIFY(warned);
+        auto clean = runPipeline(fusionSpec(), {}, nullptr);
+        QVERIFY(clean.ok());
+        QVERIFY(std::none_of(clean->warnings.begin(), clean->warnings.end(),
+                             [](const std::string &w) { return w.find("optimistic") != std::string::npos; }));
+    }
+
     void givenWeightsNeedNoDev()
     {
         RunSpec spec = fusionSpec();

@@ -3,7 +3,7 @@
 #   scripts/setup.sh run    starts the GUI (or, with no display, runs the CLI main job)
 #   scripts/setup.sh test   builds everything with AddressSanitizer + UndefinedBehaviorSanitizer
 #                           (clang 14, into BUILD_DIR-asan) and runs every test there
-# Environment: BUILD_DIR (default build), JOBS (default: cores + 1), ASAN_CXX (the compiler
+# Environment: BUILD_DIR (default build), JOBS (default: number of cores), ASAN_CXX (the compiler
 # of the test build, default clang++-14), FUZZ_SECONDS (per fuzz target in the test run, default 2;
 # 0: none).
 set -euo pipefail
@@ -11,8 +11,7 @@ set -euo pipefail
 mode="${1:-run}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${BUILD_DIR:-$root/build}"
-# One job more than cores: while one job waits (a link, a moc step, a test's timer), another computes.
-jobs="${JOBS:-$(( $(nproc) + 1 ))}"
+jobs="${JOBS:-$(nproc)}"
 shared="$root/../shared"
 
 packages=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev libeigen3-dev libhnswlib-dev

@@ -1,6 +1,6 @@
 #include "analysis/anisotropy.h"
 
-#include <Eigen/Eigenvalues>
+#include "core/decompositions.h"
 
 #include <algorithm>
 #include <cmath>
@@ -69,8 +69,8 @@ Result<AnisotropyStats> computeAnisotropy(ConstMatrixMap x)
     // Pass 2: cosine to the centroid and log Z over the eigenvectors of X^T X (both signs).
     const Eigen::VectorXd centroid = sum / nd;
     const double centroidNorm = centroid.norm();
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> gramEigen(gram);
-    const Eigen::MatrixXd &directions = gramEigen.eigenvectors(); // d x d, unit columns
+    const SymmetricEigen gramEigen = symmetricEigen(gram);
+    const Eigen::MatrixXd &directions = gramEigen.vectors; // d x d, unit columns
     // Running log-sum-exp per column of X U (index j) and of -X U (index d + j).
     const double negInf = -std::numeric_limits<double>::infinity();
     Eigen::ArrayXd runMax = Eigen::ArrayXd::Constant(2 * d, negInf), runSum = Eigen::ArrayXd::Zero(2 * d);
@@ -103,8 +103,7 @@ Result<AnisotropyStats> computeAnisotropy(ConstMatrixMap x)
 
     // Centred X: C = X^T X - n c c^T; its eigenvalues are the squared singular values.
     const Eigen::MatrixXd centred = gram - nd * centroid * centroid.transpose();
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> centredEigen(centred, Eigen::EigenvaluesOnly);
-    Eigen::VectorXd variances = centredEigen.eigenvalues().reverse().cwiseMax(0.0); // descending
+    Eigen::VectorXd variances = symmetricEigen(centred, false).values.reverse().cwiseMax(0.0); // descending
     const double totalVariance = variances.sum();
     const Eigen::VectorXd singular = variances.cwiseSqrt();
     const double singularSum = singular.sum();

@@ -1,6 +1,6 @@
 #include "analysis/pca_projection.h"
 
-#include <Eigen/Eigenvalues>
+#include "core/decompositions.h"
 
 #include <algorithm>
 #include <cassert>
@@ -38,14 +38,14 @@ Result<PcaProjection> PcaProjection::fit(const std::vector<ConstMatrixMap> &part
     PcaProjection pca;
     pca.m_mean = sum / double(n);
     const Eigen::MatrixXd covariance = gram / double(n) - pca.m_mean * pca.m_mean.transpose();
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(covariance);
-    const Eigen::VectorXd values = eigen.eigenvalues().cwiseMax(0.0); // ascending
+    const SymmetricEigen eigen = symmetricEigen(covariance);
+    const Eigen::VectorXd values = eigen.values.cwiseMax(0.0); // ascending
     pca.m_totalVariance = values.sum();
     pca.m_components.resize(d, components);
     pca.m_variances.resize(components);
     for (int c = 0; c < components; ++c) {
         const int64_t source = d - 1 - c;
-        Eigen::VectorXd axis = eigen.eigenvectors().col(source);
+        Eigen::VectorXd axis = eigen.vectors.col(source);
         Eigen::Index largest = 0;
         axis.cwiseAbs().maxCoeff(&largest);
         if (axis(largest) < 0)

@@ -1,8 +1,8 @@
 #include "embed/randomized_svd.h"
 
+#include "core/decompositions.h"
+
 #include <Eigen/Cholesky>
-#include <Eigen/Eigenvalues>
-#include <Eigen/QR>
 
 #include <algorithm>
 #include <random>
@@ -17,9 +17,7 @@ namespace {
 void orthonormalize(RowMatrixXf &y, bool exact, RowMatrixXf &scratch)
 {
     if (exact) {
-        const Eigen::MatrixXf dense = y;
-        Eigen::HouseholderQR<Eigen::MatrixXf> qr(dense);
-        y = qr.householderQ() * Eigen::MatrixXf::Identity(dense.rows(), dense.cols());
+        y = orthonormalColumns(y);
         return;
     }
     const Eigen::MatrixXd gram = (y.transpose() * y).cast<double>();
@@ -35,9 +33,7 @@ void orthonormalize(RowMatrixXf &y, bool exact, RowMatrixXf &scratch)
             return;
         }
     }
-    const Eigen::MatrixXf dense = y;
-    Eigen::HouseholderQR<Eigen::MatrixXf> qr(dense);
-    y = qr.householderQ() * Eigen::MatrixXf::Identity(dense.rows(), dense.cols());
+    y = orthonormalColumns(y);
 }
 
 } // namespace
@@ -81,9 +77,9 @@ bool randomizedSvd(const SparseRows &x, const RandomizedSvdOptions &options, Tru
     multiply(xt, y, z, options.threads);
     const Eigen::MatrixXd bt = z.cast<double>();
     const Eigen::MatrixXd small = bt.transpose() * bt;
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(small);
-    const Eigen::VectorXd values = eigen.eigenvalues();   // ascending
-    const Eigen::MatrixXd vectors = eigen.eigenvectors();
+    const SymmetricEigen eigen = symmetricEigen(small);
+    const Eigen::VectorXd &values = eigen.values; // ascending
+    const Eigen::MatrixXd &vectors = eigen.vectors;
 
     // Top `rank` eigenpairs, descending; right singular vectors V = B^T U / sigma in one GEMM.
     out.singularValues.resize(rank);

@@ -9,9 +9,8 @@
 #include "io/npy.h"
 #include "search/exact_search.h"
 #include "support/fixtures.h"
+#include "support/reference_svd.h"
 
-#include <Eigen/Eigenvalues>
-#include <Eigen/SVD>
 
 #include <QtTest>
 
@@ -61,20 +60,19 @@ AnisotropyStats slowAnisotropy(const RowMatrixXf &xf)
         cent += x.row(i).dot(c) / (x.row(i).norm() * c.norm());
     s.averageCentroidCosine = cent / double(n);
     // Eigenvectors of X^T X = right singular vectors of X.
-    Eigen::JacobiSVD<Eigen::MatrixXd> svd(x, Eigen::ComputeFullV);
+    const embtune::test::ReferenceSvd svd = embtune::test::referenceSvd(x, true);
     double zMin = 1e300, zMax = 0;
     for (int64_t k = 0; k < d; ++k)
         for (double sign : {1.0, -1.0}) {
             double z = 0;
             for (int64_t i = 0; i < n; ++i)
-                z += std::exp(sign * x.row(i).dot(svd.matrixV().col(k)));
+                z += std::exp(sign * x.row(i).dot(svd.v.col(k)));
             zMin = std::min(zMin, z);
             zMax = std::max(zMax, z);
         }
     s.partitionIsotropy = zMin / zMax;
     const Eigen::MatrixXd centred = x.rowwise() - c;
-    Eigen::JacobiSVD<Eigen::MatrixXd> csvd(centred);
-    const Eigen::VectorXd sv = csvd.singularValues(); // descending
+    const Eigen::VectorXd sv = embtune::test::referenceSvd(centred).singularValues; // descending
     double entropy = 0;
     for (int64_t i = 0; i < sv.size(); ++i) {
         const double p = sv(i) / sv.sum();
@@ -198,14 +196,16 @@ private slots:
         for (int i = 0; i < 90; ++i)
             cov += (all.row(i) - mean).transpose() * (all.row(i) - mean);
         cov /= 90.0;
-        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(cov);
+        // cov is positive semi-definite: its singular values are its eigenvalues (descending) and
+        // its right singular vectors its eigenvectors.
+        const embtune::test::ReferenceSvd eig = embtune::test::referenceSvd(cov, true);
         for (int c = 0; c < 2; ++c) {
-            const Eigen::VectorXd want = eig.eigenvectors().col(6 - c);
+            const Eigen::VectorXd want = eig.v.col(c);
             const Eigen::VectorXd got = pca->axes().col(c);
             QVERIFY(near(std::abs(got.dot(want)), 1.0));
-            QVERIFY(near(pca->variances()(c), eig.eigenvalues()(6 - c)));
+            QVERIFY(near(pca->variances()(c), eig.singularValues(c)));
         }
-        QVERIFY(near(pca->totalVariance(), eig.eigenvalues().sum()));
+        QVERIFY(near(pca->totalVariance(), eig.singularValues.sum()));
         // Projection of "after" rows with the fitted axes: (x - mean) . axis.
         const RowMatrixXf after = randomMatrix(5, 7, 13);
         const RowMatrixXf projected = pca->apply(view(after));

@@ -18,10 +18,10 @@
 //     and returns the baseline has differences of exactly 0 and passes.
 // Where a report states best_dev_ndcg10, it must equal the dev nDCG@10 of the returned model.
 
+#include "core/decompositions.h"
 #include "eval/retrieval_evaluation.h"
 #include "methods/method.h"
 
-#include <Eigen/QR>
 #include <QtTest>
 
 #include <algorithm>
@@ -113,7 +113,7 @@ Fixture makeFixture()
     Eigen::MatrixXf gauss(kDim, kDim);
     for (int c = 0; c < kDim; ++c)
         gauss.col(c) = gaussian(kDim, rng);
-    const Eigen::MatrixXf rotation = Eigen::HouseholderQR<Eigen::MatrixXf>(gauss).householderQ();
+    const Eigen::MatrixXf rotation = embtune::engine::orthonormalColumns(gauss);
 
     std::vector<Eigen::VectorXf> signal(kDocs);
     RowMatrixXf docs(kDocs, kDim), expertDocs(kDocs, kSignal);

@@ -6,6 +6,7 @@
 #include "controllers/embeddings_controller.h"
 #include "controllers/evaluation_controller.h"
 #include "controllers/explorer_controller.h"
+#include "controllers/fusion_controller.h"
 #include "controllers/generated_queries_controller.h"
 #include "controllers/training_controller.h"
 #include "controllers/welcome_controller.h"
@@ -135,6 +136,8 @@ void MainWindow::createControllers()
     m_evaluation = new EvaluationController(m_ctx, this);
     m_training = new TrainingController(m_ctx, this);
     m_compare = new CompareController(m_ctx, this);
+    m_fusion = new FusionController(m_ctx, this);
+    m_fusion->setSelectionSource([this] { return m_compare->compareView()->selectedRunKeys(); });
     m_explorer = new ExplorerController(m_ctx, this);
     m_analysis = new AnalysisController(m_ctx, this);
     m_generated = new GeneratedQueriesController(m_ctx, this);
@@ -210,7 +213,7 @@ void MainWindow::createCentralWidget()
                               m_evaluation->saveIndexAction(), m_compare->exportTrecRunAction(),
                               m_compare->copyCommandLineAction(), m_workspace->removeRunAction(),
                               m_compare->clearRunsAction()});
-    m_compare->addRunActions({m_analysis->analysisAction()});
+    m_compare->addRunActions({m_fusion->fuseRunsAction(), m_analysis->analysisAction()});
     m_compare->setDetailsActions({m_training->exportTunedAction(), m_compare->copyCommandLineAction()});
     m_embeddings->panel()->view()->addActions({m_evaluation->evaluateAction(), m_training->trainAction()});
 }
@@ -249,7 +252,7 @@ void MainWindow::createMenus()
 
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     run->addActions({m_evaluation->evaluateAction(), m_evaluation->evaluateOptionsAction(),
-                     m_evaluation->evaluateBm25Action(), m_training->trainAction()});
+                     m_evaluation->evaluateBm25Action(), m_training->trainAction(), m_fusion->fuseRunsAction()});
     run->addSeparator();
     run->addActions({m_training->exportTunedAction(), m_evaluation->saveIndexAction(),
                      m_compare->exportTrecRunAction(), m_compare->exportAdapterAction(),

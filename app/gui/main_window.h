@@ -30,6 +30,7 @@ class AppearanceController;
 class CompareController;
 class EmbeddingsController;
 class EvaluationController;
+class FusionController;
 class ExplorerController;
 class GeneratedQueriesController;
 class TrainingController;
@@ -59,6 +60,7 @@ public:
     EvaluationController *evaluation() const { return m_evaluation; }
     TrainingController *training() const { return m_training; }
     CompareController *compare() const { return m_compare; }
+    FusionController *fusion() const { return m_fusion; }
     ExplorerController *explorer() const { return m_explorer; }
     AnalysisController *analysis() const { return m_analysis; }
     GeneratedQueriesController *generatedQueries() const { return m_generated; }
@@ -92,6 +94,7 @@ private:
     EvaluationController *m_evaluation = nullptr;
     TrainingController *m_training = nullptr;
     CompareController *m_compare = nullptr;
+    FusionController *m_fusion = nullptr;
     ExplorerController *m_explorer = nullptr;
     AnalysisController *m_analysis = nullptr;
     GeneratedQueriesController *m_generated = nullptr;

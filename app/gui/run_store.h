@@ -6,6 +6,7 @@
 
 #include "eval/retrieval_evaluation.h"
 #include "jobs/run_jobs.h"
+#include "run/run_pipeline.h"
 
 #include <QHash>
 #include <QObject>
@@ -39,6 +40,9 @@ struct RunRecord {
     engine::Similarity similarity = engine::Similarity::Cosine;
     QString specJson; // engine::runSpecToJson of the run (stored in the workspace); empty: unknown
     QStringList warnings; // non-fatal problems of the evaluation (shown with the run)
+    // The engine's run: what a fusion ranks with (engine::rankWithRun). Null for runs restored
+    // from a workspace, which hold figures only.
+    std::shared_ptr<const engine::RunResult> run;
 };
 
 // nDCG@10 of `report` as the table shows it ("0.6629"), "-" when not computed.

@@ -53,6 +53,14 @@ std::vector<double> normalizedWeights(std::vector<double> weights)
     return weights;
 }
 
+// `name`, or "name (2)", "name (3)"... when members before had it.
+std::string uniqueMemberName(std::map<std::string, int> &nameCount, std::string name)
+{
+    if (const int seen = nameCount[name]++; seen > 0)
+        name += " (" + std::to_string(seen + 1) + ")";
+    return name;
+}
+
 } // namespace
 
 double theoreticalMinimumOf(const RunResult &run)
@@ -127,10 +135,110 @@ Result<std::vector<std::vector<FusionContribution>>> fusionBreakdown(const RunRe
     return out;
 }
 
+Status chooseFusionOnDev(const RunSpec &spec, const Dataset &dataset, const std::vector<int32_t> &devQueries,
+                         FusionRecord &record, std::vector<std::string> &warnings, Progress *progress)
+{
+    const std::vector<int32_t> tiePriority = tiePriorityByIdDescending(dataset.docIds.ids());
+    const FusionSettings &settings = spec.fusion;
+    const Qrels devQrels = dataset.judgementsFor(devQueries);
+    std::vector<int32_t> judged;
+    for (int32_t q : devQueries)
+        if (const QueryJudgements *j = devQrels.find(q); j && j->relevantCount() > 0)
+            judged.push_back(q);
+    if (judged.empty())
+        return Error::input("no dev query has a relevant document: the fusion cannot be chosen on dev", spec.devQueries);
+    if (const Qrels *evaluated = dataset.split(spec.split)) {
+        std::vector<int32_t> shared;
+        for (int32_t q : judged)
+            if (evaluated->find(q))
+                shared.push_back(q);
+        if (!shared.empty())
+            warnings.push_back(std::to_string(shared.size()) + " of the " + std::to_string(judged.size()) +
+                               " dev queries the fusion was chosen on are judged in the evaluated split \"" +
+                               spec.split + "\" (" + idSample(dataset.queryIds, shared) +
+                               "): its figures there are optimistic");
+    }
+    if (progress && !progress->step("choosing the fusion on dev", 0, 1))
+        return Error::cancelled();
+    auto lists = memberLists(record.members, judged, settings.options.depth,
+                             sameIdExclusions(dataset, judged, spec.ignoreSameId), progress);
+    if (!lists)
+        return lists.error();
+    const auto members = fusionMembers(record.members, *lists);
+    record.choice = {};
+    if (settings.weights.empty()) {
+        record.choice = chooseFusionWeights(members, settings.options, tiePriority, devQrels);
+    } else { // weights given, RRF k chosen: the grid is k alone
+        const std::vector<double> weights = normalizedWeights(settings.weights);
+        for (size_t i = 0; i < members.size(); ++i)
+            record.choice.memberDevScores.push_back(fusionDevScore({members[i]}, {1.0}, settings.options, tiePriority, devQrels));
+        bool first = true;
+        for (double k : kRrfKGrid) {
+            FusionOptions at = settings.options;
+            at.rrfK = k;
+            const double score = fusionDevScore(members, weights, at, tiePriority, devQrels);
+            record.choice.curve.push_back({weights, k, score});
+            if (first || score > record.choice.devScore)
+                record.choice.weights = weights, record.choice.rrfK = k, record.choice.devScore = score, first = false;
+        }
+    }
+    record.chosenOnDev = true;
+    record.devQueries = int64_t(judged.size());
+    if (progress && !progress->step("choosing the fusion on dev", 1, 1))
+        return Error::cancelled();
+    return {};
+}
+
+static Status fuseMemberRuns(const RunSpec &spec, const RunInputs &inputs, FusionRecord record, RunResult &result,
+                      Progress *progress)
+{
+    if (record.members.size() != spec.members.size() || record.memberNames.size() != spec.members.size())
+        return Error::usage("a fused run needs one run per member of its spec");
+    const Dataset &dataset = *inputs.dataset;
+    const FusionSettings &settings = spec.fusion;
+    const bool chooseK = settings.options.method == FusionMethod::Rrf && settings.options.rrfK == 0;
+    if (settings.weights.empty() || chooseK) {
+        if (!inputs.devQueries)
+            return Error::usage("the fusion is chosen on dev queries, and none were given");
+        if (Status s = chooseFusionOnDev(spec, dataset, *inputs.devQueries, record, result.warnings, progress); !s)
+            return s;
+    } else {
+        record.choice.weights = normalizedWeights(settings.weights);
+        record.choice.rrfK = settings.options.method == FusionMethod::Rrf ? settings.options.rrfK : 0.0;
+    }
+    result.fusion = std::move(record);
+
+    EvaluationOptions options;
+    options.split = spec.split;
+    options.ks = spec.ks;
+    options.metrics = spec.metrics;
+    options.threads = spec.threads;
+    options.ignoreSameId = spec.ignoreSameId;
+    const RankingSource fused = [&](const std::vector<int32_t> &queries, int32_t k, const std::vector<int32_t> &exclude,
+                                    Progress *searchProgress) { return rankFused(result, queries, k, exclude, searchProgress); };
+    auto report = evaluateRankings(dataset, fused, options, progress);
+    if (!report)
+        return report.error();
+    result.evaluation = std::move(*report);
+    return {};
+}
+
 Status runFusion(const RunSpec &spec, const RunInputs &inputs, RunResult &result, Progress *progress)
 {
-    const Dataset &dataset = *inputs.dataset;
     FusionRecord record;
+    if (!inputs.members.empty()) { // runs the caller made
+        if (inputs.members.size() != spec.members.size())
+            return Error::usage("a fused run needs one run per member of its spec (" + std::to_string(spec.members.size()) +
+                                "), and " + std::to_string(inputs.members.size()) + " were given");
+        std::map<std::string, int> nameCount;
+        for (const auto &member : inputs.members) {
+            if (!member || member->dataset != inputs.dataset)
+                return Error::usage("the runs fused must be runs of the fusion's dataset");
+            record.memberNames.push_back(uniqueMemberName(nameCount, runDisplayName(*member)));
+            record.members.push_back(member);
+        }
+        return fuseMemberRuns(spec, inputs, std::move(record), result, progress);
+    }
     std::map<std::string, std::shared_ptr<const EmbeddingSet>> loadedSets; // by folder: members share vectors
     std::map<std::string, int> nameCount;
     for (const RunSpec &memberSpec : spec.members) {
@@ -161,85 +269,14 @@ Status runFusion(const RunSpec &spec, const RunInputs &inputs, RunResult &result
             return run.error();
         if (member.base == RunBase::Embeddings && run->embeddings)
             loadedSets.emplace(member.embeddings, run->embeddings);
-        std::string name = runDisplayName(*run);
-        if (const int seen = nameCount[name]++; seen > 0)
-            name += " (" + std::to_string(seen + 1) + ")";
+        std::string name = uniqueMemberName(nameCount, runDisplayName(*run));
         for (const std::string &warning : run->warnings)
             result.warnings.push_back(name + ": " + warning);
         record.memberNames.push_back(std::move(name));
         record.members.push_back(std::make_shared<const RunResult>(std::move(*run)));
     }
 
-    const std::vector<int32_t> tiePriority = tiePriorityByIdDescending(dataset.docIds.ids());
-    const FusionSettings &settings = spec.fusion;
-    const bool chooseK = settings.options.method == FusionMethod::Rrf && settings.options.rrfK == 0;
-    if (settings.weights.empty() || chooseK) {
-        const std::vector<int32_t> &dev = *inputs.devQueries;
-        const Qrels devQrels = dataset.judgementsFor(dev);
-        std::vector<int32_t> judged;
-        for (int32_t q : dev)
-            if (const QueryJudgements *j = devQrels.find(q); j && j->relevantCount() > 0)
-                judged.push_back(q);
-        if (judged.empty())
-            return Error::input("no dev query has a relevant document: the fusion cannot be chosen on dev",
-                                spec.devQueries);
-        if (const Qrels *evaluated = dataset.split(spec.split)) {
-            std::vector<int32_t> shared;
-            for (int32_t q : judged)
-                if (evaluated->find(q))
-                    shared.push_back(q);
-            if (!shared.empty())
-                result.warnings.push_back(std::to_string(shared.size()) + " of the " + std::to_string(judged.size()) +
-                                          " dev queries the fusion was chosen on are judged in the evaluated split \"" +
-                                          spec.split + "\" (" + idSample(dataset.queryIds, shared) +
-                                          "): its figures there are optimistic");
-        }
-        if (progress && !progress->step("choosing the fusion on dev", 0, 1))
-            return Error::cancelled();
-        auto lists = memberLists(record.members, judged, settings.options.depth,
-                                 sameIdExclusions(dataset, judged, spec.ignoreSameId), progress);
-        if (!lists)
-            return lists.error();
-        const auto members = fusionMembers(record.members, *lists);
-        if (settings.weights.empty()) {
-            record.choice = chooseFusionWeights(members, settings.options, tiePriority, devQrels);
-        } else { // weights given, RRF k chosen: the grid is k alone
-            const std::vector<double> weights = normalizedWeights(settings.weights);
-            for (size_t i = 0; i < members.size(); ++i)
-                record.choice.memberDevScores.push_back(fusionDevScore({members[i]}, {1.0}, settings.options, tiePriority, devQrels));
-            bool first = true;
-            for (double k : kRrfKGrid) {
-                FusionOptions at = settings.options;
-                at.rrfK = k;
-                const double score = fusionDevScore(members, weights, at, tiePriority, devQrels);
-                record.choice.curve.push_back({weights, k, score});
-                if (first || score > record.choice.devScore)
-                    record.choice.weights = weights, record.choice.rrfK = k, record.choice.devScore = score, first = false;
-            }
-        }
-        record.chosenOnDev = true;
-        record.devQueries = int64_t(judged.size());
-        if (progress && !progress->step("choosing the fusion on dev", 1, 1))
-            return Error::cancelled();
-    } else {
-        record.choice.weights = normalizedWeights(settings.weights);
-        record.choice.rrfK = settings.options.method == FusionMethod::Rrf ? settings.options.rrfK : 0.0;
-    }
-    result.fusion = std::move(record);
-
-    EvaluationOptions options;
-    options.split = spec.split;
-    options.ks = spec.ks;
-    options.metrics = spec.metrics;
-    options.threads = spec.threads;
-    options.ignoreSameId = spec.ignoreSameId;
-    const RankingSource fused = [&](const std::vector<int32_t> &queries, int32_t k, const std::vector<int32_t> &exclude,
-                                    Progress *searchProgress) { return rankFused(result, queries, k, exclude, searchProgress); };
-    auto report = evaluateRankings(dataset, fused, options, progress);
-    if (!report)
-        return report.error();
-    result.evaluation = std::move(*report);
-    return {};
+    return fuseMemberRuns(spec, inputs, std::move(record), result, progress);
 }
 
 } // namespace embtune::engine

@@ -2,7 +2,8 @@
 // Fused runs (RunBase::Fusion; docs/methods.md "Fusion"), the part of the run pipeline that
 // runPipeline calls for them:
 //   1. each member spec runs through runPipeline on the fusion's dataset, split, k and metrics
-//      (members that name the same embedding folder share its vectors);
+//      (members that name the same embedding folder share its vectors), unless the caller gave
+//      the member runs (RunInputs::members);
 //   2. with weights (or RRF k) left open, every member ranks the dev queries (depth documents
 //      each) and chooseFusionWeights picks them on the dev judgements;
 //   3. the split's queries are ranked by every member and fused with those weights
@@ -21,6 +22,13 @@ namespace embtune::engine {
 
 // Fills result.evaluation and result.fusion for a fused spec (inputs: the dataset and query lists).
 Status runFusion(const RunSpec &spec, const RunInputs &inputs, RunResult &result, Progress *progress);
+
+// Step 2 alone: record.members (their runs) fused on `devQueries` as spec.fusion leaves open
+// (weights, RRF k): record.choice with its dev curve, chosenOnDev and devQueries set. The GUI
+// shows the curve before fusing. A warning is appended when dev queries are judged in spec.split.
+// Errors: no dev query with a relevant document; Cancelled.
+Status chooseFusionOnDev(const RunSpec &spec, const Dataset &dataset, const std::vector<int32_t> &devQueries,
+                         FusionRecord &record, std::vector<std::string> &warnings, Progress *progress);
 
 // rankWithRun for a fused run: its members' lists (depth each) fused with its chosen weights.
 Result<Ranking> rankFused(const RunResult &run, const std::vector<int32_t> &queries, int32_t k,

@@ -27,6 +27,8 @@ namespace embtune::engine {
 using QueryEmbedderFactory = std::function<Result<std::shared_ptr<TextEmbedder>>(
     const Dataset &dataset, const EmbeddingSet &embeddings, Progress *progress)>;
 
+struct RunResult;
+
 struct RunInputs {
     std::shared_ptr<const Dataset> dataset;
     std::shared_ptr<const EmbeddingSet> embeddings;              // null for RunBase::Bm25
@@ -36,6 +38,9 @@ struct RunInputs {
     // Embeds the generated queries; loadRunInputs sets it from the spec when the caller did not.
     QueryEmbedderFactory queryEmbedder;
     std::vector<std::string> warnings;                           // of the dataset reader
+    // RunBase::Fusion: the runs of spec.members the caller holds already (the GUI fuses runs of
+    // its comparison), one per member, made on spec.split of `dataset`; empty: runFusion runs them.
+    std::vector<std::shared_ptr<const RunResult>> members;
 };
 
 // Fills what `given` lacks from the spec's paths: readBeirDataset, the embedding folder

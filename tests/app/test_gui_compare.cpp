@@ -8,6 +8,8 @@
 // slow reference) computes them.
 
 #include "compare_view.h"
+#include "controllers/fusion_controller.h"
+#include "dialogs/fusion_dialog.h"
 #include "main_window.h"
 #include "metrics_chart_view.h"
 #include "metrics_table_model.h"
@@ -26,6 +28,11 @@
 #include "support/gui_test_support.h"
 
 #include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QJsonArray>
+#include <QPushButton>
+#include <QSlider>
+#include <QtCharts/QLineSeries>
 #include <QComboBox>
 #include <QFile>
 #include <QJsonDocument>
@@ -125,6 +132,7 @@ private slots:
     void trecRunRoundTrip();
     void explorerOnLargestGain();
     void adapterExport();
+    void fuseRunsLikeTheCli();
     void cleanupTestCase();
 
 private:
@@ -500,6 +508,114 @@ void TestGuiCompare::adapterExport()
     QVERIFY2(errors.last().first().toString().contains(QStringLiteral("nudge"), Qt::CaseInsensitive),
              qPrintable(errors.last().first().toString()));
     QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("out/n.safetensors"))));
+}
+
+// Run > Fuse Runs on the two sets: the dialog's dev curve (21 weights of the first member), the
+// slider reading it, and the fused run equal to `embtune-cli fuse` of the same members (weights
+// chosen on splits/dev.txt) and to `embtune-cli run` of the spec it stored; weights set by hand
+// to (1, 0) rank exactly as the first member alone.
+void TestGuiCompare::fuseRunsLikeTheCli()
+{
+    using embtune::gui::FusionController;
+    using embtune::gui::FusionDialog;
+    FusionController *fusion = m_window->fusion();
+    QVERIFY(fusion->fuseRunsAction()->isEnabled());
+    QVERIFY(m_window->compare()->compareView()->tableView()->actions().contains(fusion->fuseRunsAction()));
+    const QStringList members{runKey("worse"), runKey("better")};
+    fusion->showFuseDialog(members);
+    QPointer<FusionDialog> dialog = fusion->dialog();
+    QVERIFY(dialog);
+    QTRY_COMPARE_WITH_TIMEOUT(dialog->devCurveSeries()->count(), 21, kTimeoutMs);
+    double best = -1;
+    int bestStep = -1;
+    for (int i = 0; i <= 20; ++i) {
+        const QPointF point = dialog->devCurveSeries()->at(i);
+        QVERIFY(std::abs(point.x() - i / 20.0) < 1e-12);
+        if (point.y() > best) // the first of equal points: the engine's grid runs from weight 1 down
+            best = point.y();
+    }
+    for (int i = 20; i >= 0; --i)
+        if (dialog->devCurveSeries()->at(i).y() == best && bestStep < 0)
+            bestStep = i;
+    QCOMPARE(dialog->weightSlider()->value(), bestStep);
+    QCOMPARE(dialog->sliderDevScore(), best);
+    const double firstAlone = dialog->devCurveSeries()->at(20).y(), secondAlone = dialog->devCurveSeries()->at(0).y();
+    QVERIFY(!dialog->weightSlider()->isEnabled());
+    // By hand: the slider reads the curve live.
+    dialog->chooseOnDevCheck()->setChecked(false);
+    QVERIFY(dialog->weightSlider()->isEnabled());
+    for (int step : {0, 7, 20}) {
+        dialog->weightSlider()->setValue(step);
+        QCOMPARE(dialog->sliderDevScore(), dialog->devCurveSeries()->at(step).y());
+    }
+    dialog->chooseOnDevCheck()->setChecked(true);
+    QCOMPARE(dialog->weightSlider()->value(), bestStep);
+
+    QSignalSpy finished(fusion, &FusionController::fusionFinished);
+    dialog->buttons()->button(QDialogButtonBox::Ok)->click();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QVERIFY(!dialog); // closed and deleted
+    const QString key = finished.first().first().toString();
+    const embtune::gui::RunRecord *fused = m_window->runs()->find(key);
+    QVERIFY(fused && fused->run && fused->run->fusion);
+    QCOMPARE(m_window->runs()->keys().last(), key);
+    QCOMPARE(fused->run->fusion->choice.devScore, best);
+
+    // The CLI fuses the same members alike.
+    const embtune::test::CliRun cli = runCli({"fuse", "--dataset", m_data, "--member", "embeddings=" + m_data + "/embeddings/worse",
+                                              "--member", "embeddings=" + m_data + "/embeddings/better", "--dev-queries",
+                                              m_data + "/splits/dev.txt", "--k", "1,10,100",
+                                              "--json", "-"});
+    QVERIFY2(cli.exitCode == 0, qPrintable(cli.err));
+    const QJsonObject report = QJsonDocument::fromJson(cli.out.toUtf8()).object();
+    const QJsonObject cliFused = report.value("fused").toObject();
+    QVERIFY(!cliFused.isEmpty());
+    for (const QString &metric : {QStringLiteral("ndcg@10"), QStringLiteral("recall@100"), QStringLiteral("mrr@10")}) {
+        const QStringList parts = metric.split('@');
+        engine::Metric m;
+        QVERIFY(engine::metricFromKey(parts[0].toStdString(), m));
+        QVERIFY2(std::abs(fused->report->metrics.mean(m, parts[1].toInt()) - cliFused.value(metric).toDouble()) <= 1e-9,
+                 qPrintable(metric));
+    }
+    const QJsonArray cliMembers = report.value("members").toArray();
+    QCOMPARE(cliMembers.size(), 2);
+    for (int i = 0; i < 2; ++i)
+        QVERIFY(std::abs(cliMembers[i].toObject().value("weight").toDouble() - fused->run->fusion->choice.weights[size_t(i)]) <= 1e-12);
+    // The curve's ends are the members alone (weight 1: the first); the choice is never worse
+    // on dev than either. Its weights are a mix here, so its lists are neither member's.
+    const engine::FusionChoice &choice = fused->run->fusion->choice;
+    QCOMPARE(choice.memberDevScores.size(), size_t(2));
+    QCOMPARE(choice.memberDevScores[0], firstAlone);
+    QCOMPARE(choice.memberDevScores[1], secondAlone);
+    const double fusedNdcg = fused->report->metrics.mean(engine::Metric::Ndcg, 10);
+    qInfo("fused weights %.2f / %.2f: dev nDCG@10 %.4f (worse %.4f, better %.4f alone); test %.4f", choice.weights[0],
+          choice.weights[1], choice.devScore, choice.memberDevScores[0], choice.memberDevScores[1], fusedNdcg);
+    QVERIFY(choice.devScore >= std::max(choice.memberDevScores[0], choice.memberDevScores[1]));
+    QVERIFY(choice.weights[0] > 0 && choice.weights[1] > 0);
+    for (const QString &set : {QStringLiteral("worse"), QStringLiteral("better")})
+        QVERIFY2(fusedNdcg != m_window->runs()->find(runKey(set))->report->metrics.mean(engine::Metric::Ndcg, 10),
+                 qPrintable(set));
+
+    // The spec it stored replays with `embtune-cli run` (the members run again from their specs).
+    const QString specFile = m_dir.filePath(QStringLiteral("fused-spec.json"));
+    QVERIFY(writeText(specFile, fused->specJson.toUtf8()));
+    const embtune::test::CliRun replay = runCli({"run", specFile, "--json", "-", "--quiet"});
+    QVERIFY2(replay.exitCode == 0, qPrintable(replay.err));
+    const QJsonObject replayed = QJsonDocument::fromJson(replay.out.toUtf8()).object().value("fused").toObject();
+    QVERIFY(std::abs(replayed.value("ndcg@10").toDouble() - fusedNdcg) <= 1e-9);
+
+    // Weights by hand: (1, 0) is the first member alone.
+    engine::FusionSettings byHand;
+    byHand.weights = {1.0, 0.0};
+    QVERIFY(fusion->fuse(members, byHand));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kTimeoutMs);
+    const embtune::gui::RunRecord *alone = m_window->runs()->find(finished.last().first().toString());
+    const embtune::gui::RunRecord *worse = m_window->runs()->find(runKey("worse"));
+    QVERIFY(alone && worse);
+    for (engine::Metric metric : engine::kAllMetrics)
+        for (int k : {1, 10, 100})
+            QCOMPARE(alone->report->metrics.mean(metric, k), worse->report->metrics.mean(metric, k));
+    QVERIFY(alone->description.contains(QStringLiteral("by hand")));
 }
 
 void TestGuiCompare::cleanupTestCase()

@@ -185,6 +185,31 @@ private slots:
                              [](const std::string &w) { return w.find("optimistic") != std::string::npos; }));
     }
 
+    // Member runs the caller holds (the GUI's): the same fused run as when the pipeline makes them;
+    // a wrong count or a run of another dataset is refused.
+    void givenMemberRunsFuseAlike()
+    {
+        const RunSpec spec = fusionSpec();
+        auto made = runPipeline(spec, {}, nullptr);
+        QVERIFY2(made.ok(), made.ok() ? "" : made.error().toString().c_str());
+        RunInputs inputs;
+        inputs.dataset = made->dataset;
+        inputs.members = made->fusion->members;
+        auto given = runPipeline(spec, inputs, nullptr);
+        QVERIFY2(given.ok(), given.ok() ? "" : given.error().toString().c_str());
+        QCOMPARE(given->fusion->members[0], made->fusion->members[0]); // used, not run again
+        QCOMPARE(given->fusion->memberNames, made->fusion->memberNames);
+        QCOMPARE(given->fusion->choice.weights, made->fusion->choice.weights);
+        QCOMPARE(given->evaluation.ranking.docs, made->evaluation.ranking.docs);
+        QCOMPARE(given->evaluation.metrics.mean(Metric::Ndcg, 10), made->evaluation.metrics.mean(Metric::Ndcg, 10));
+
+        inputs.members.pop_back();
+        QVERIFY(!runPipeline(spec, inputs, nullptr).ok());
+        inputs.members = made->fusion->members;
+        inputs.dataset = std::make_shared<const Dataset>(*made->dataset); // an equal copy is another dataset
+        QVERIFY(!runPipeline(spec, inputs, nullptr).ok());
+    }
+
     void givenWeightsNeedNoDev()
     {
         RunSpec spec = fusionSpec();

@@ -248,6 +248,7 @@ void EvaluationController::onEvaluated(const QString &setKey, const EvaluationJo
     record.base = evaluated.embeddings;
     record.specJson = fromStd(engine::runSpecToJson(evaluated.spec));
     record.warnings = result.warnings;
+    record.run = evaluated.run;
     if (bm25) {
         record.name = QStringLiteral("BM25");
         record.description = tr("BM25 (k1 0.9, b 0.4, Lucene idf) over title + text; split %1, %2 queries")

@@ -311,6 +311,14 @@ void TrainingController::onTrained(const QString &trainingKey, const Context &co
     baseline.report = std::shared_ptr<const engine::EvaluationReport>(result.value, &trained.baseline);
     baseline.base = trained.embeddings;
     baseline.specJson = fromStd(engine::runSpecToJson(engine::baselineSpecOf(trained.spec)));
+    if (trained.run) { // the base set searched exactly, as the engine ranks a run of method "none"
+        auto run = std::make_shared<engine::RunResult>();
+        run->spec = engine::baselineSpecOf(trained.spec);
+        run->dataset = trained.run->dataset;
+        run->embeddings = trained.embeddings;
+        run->evaluation = trained.baseline;
+        baseline.run = std::move(run);
+    }
     baseline.description = tr("Embeddings %1 (%2, %3-d); exact cosine search; split %4, %5 queries")
                                .arg(setName, fromStd(trained.embeddings->provenance.embedder))
                                .arg(trained.embeddings->dim())
@@ -346,6 +354,7 @@ void TrainingController::addTrainedRun(const QString &trainingKey, const Context
     record.devQueriesFile = context.devQueriesFile;
     record.reportJson = fromStd(trained.reportJson);
     record.specJson = context.specJson;
+    record.run = trained.run;
     record.description =
         tr("%1 on %2\nparameters: %3\ntrain %4 queries, dev %5 queries\n%6 search; split %7, %8 queries; fit %9 s")
             .arg(fromStd(spec.displayName), setName, changedParameters(spec, trained.params))

@@ -413,9 +413,13 @@ void WorkspaceController::recordAddedRun(const QString &key, const QString &spli
         m_session->deleteRun(replaced); // the same set and split evaluated again
     const QString setKey = RunStore::setKeyOfEvaluation(key);
     const bool bm25 = setKey == EmbeddingSetStore::bm25Key();
-    WorkspaceSession::RunStart start = runStartOf(setKey, bm25 ? QStringLiteral("bm25") : QStringLiteral("none"));
+    const bool fused = run->methodId == QStringLiteral("fusion");
+    WorkspaceSession::RunStart start =
+        runStartOf(setKey, fused ? run->methodId : bm25 ? QStringLiteral("bm25") : QStringLiteral("none"));
     QJsonObject search{{QStringLiteral("backend"), run->hnsw ? QStringLiteral("hnsw") : QStringLiteral("exact")}};
-    if (bm25) {
+    if (fused) {
+        search = QJsonObject{{QStringLiteral("backend"), QStringLiteral("fusion")}};
+    } else if (bm25) {
         search = QJsonObject{{QStringLiteral("backend"), QStringLiteral("bm25")},
                              {QStringLiteral("k1"), 0.9},
                              {QStringLiteral("b"), 0.4}};

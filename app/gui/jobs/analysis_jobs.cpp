@@ -179,7 +179,7 @@ QFuture<OodJobResult> oodReportAsync(OodSpec spec, JobProgress *progress)
             engine::OodOptions options;
             options.split = spec.split;
             options.kmeans.seed = spec.seed;
-            engine::Progress engineProgress(progress ? progress->callback() : engine::ProgressCallback());
+            engine::Progress engineProgress(callbackOf(progress));
             return engine::oodReport(*spec.dataset, *spec.base, *method, *params, *train, *dev, options,
                                      &engineProgress);
         });

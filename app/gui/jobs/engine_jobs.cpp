@@ -26,11 +26,6 @@ std::string utcNow()
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
 }
 
-engine::ProgressCallback callbackOf(JobProgress *progress)
-{
-    return progress ? progress->callback() : engine::ProgressCallback();
-}
-
 // Runs `call` (returning engine::Result<T>) and wraps the outcome; exceptions escaping the
 // engine (allocation failure) become Internal errors instead of crossing into QtConcurrent.
 // The cache entries whose vectors were made from texts with hash `textsHash`.

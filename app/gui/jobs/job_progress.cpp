@@ -65,4 +65,9 @@ void JobProgress::deliver()
     emit progressed(QString::fromStdString(event.phase), event.done, event.total);
 }
 
+engine::ProgressCallback callbackOf(JobProgress *progress)
+{
+    return progress ? progress->callback() : engine::ProgressCallback();
+}
+
 } // namespace embtune::gui

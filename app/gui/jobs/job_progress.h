@@ -63,4 +63,7 @@ private:
     std::atomic<bool> m_cancelled{false};
 };
 
+// progress->callback(), or no callback when `progress` is null.
+engine::ProgressCallback callbackOf(JobProgress *progress);
+
 } // namespace embtune::gui

@@ -87,7 +87,7 @@ QFuture<ComputeJobResult> embedRemoteAsync(std::shared_ptr<const engine::Dataset
     return QtConcurrent::run(workerPool(), [dataset = std::move(dataset), textsHash = std::move(textsHash),
                               embedder = std::move(embedder), cacheRoot = std::move(cacheRoot), progress]() {
         return runJob<ComputedEmbeddings>(progress, [&](ComputeJobResult &out) -> engine::Result<ComputedEmbeddings> {
-            engine::Progress engineProgress(progress ? progress->callback() : engine::ProgressCallback());
+            engine::Progress engineProgress(callbackOf(progress));
             auto vectors = embedder->embed(allTexts(*dataset), &engineProgress);
             const net::EmbedStats stats = embedder->lastStats();
             if (!vectors)

@@ -14,7 +14,7 @@ namespace {
 // runPipeline on what the request holds, the embedding sources loaded first (on this thread).
 engine::Result<engine::RunResult> runRequest(const RunRequest &request, JobProgress *progress)
 {
-    engine::Progress engineProgress(progress ? progress->callback() : engine::ProgressCallback());
+    engine::Progress engineProgress(callbackOf(progress));
     engine::RunInputs inputs;
     inputs.dataset = request.dataset;
     if (request.spec.base == engine::RunBase::Embeddings) {
@@ -69,7 +69,8 @@ QFuture<EvaluationJobResult> evaluateAsync(RunRequest request, JobProgress *prog
             if (!run)
                 return run.error();
             out.warnings = toStringList(run->warnings);
-            EvaluatedRun evaluated{run->spec, std::move(run->evaluation), run->embeddings, hnswEvaluationOf(*run)};
+            EvaluatedRun evaluated{run->spec, run->evaluation, run->embeddings, hnswEvaluationOf(*run), nullptr};
+            evaluated.run = std::make_shared<const engine::RunResult>(std::move(*run));
             return evaluated;
         });
     });
@@ -91,16 +92,66 @@ QFuture<TrainJobResult> trainAsync(RunRequest request, JobProgress *progress)
             trained.embeddings = run->embeddings;
             trained.tuned = run->tuned;
             trained.model = run->model;
-            trained.baseline = std::move(*run->baseline);
-            trained.result = std::move(run->evaluation);
+            trained.baseline = *run->baseline;
+            trained.result = run->evaluation;
             trained.params = fit.params;
             trained.reportJson = fit.reportJson;
             trained.similarity = fit.similarity;
             trained.fitSeconds = fit.fitSeconds;
             trained.trainQueries = int(fit.trainQueries);
             trained.devQueries = int(fit.devQueries);
+            trained.run = std::make_shared<const engine::RunResult>(std::move(*run));
             return trained;
         });
+    });
+}
+
+QFuture<FusionJobResult> fuseAsync(engine::RunSpec spec, std::vector<std::shared_ptr<const engine::RunResult>> members,
+                                   JobProgress *progress)
+{
+    return QtConcurrent::run(workerPool(), [spec = std::move(spec), members = std::move(members), progress]() {
+        return runJob<FusedRun>(progress, [&](FusionJobResult &out) -> engine::Result<FusedRun> {
+            engine::Progress engineProgress(callbackOf(progress));
+            engine::RunInputs inputs;
+            inputs.dataset = members.empty() ? nullptr : members.front()->dataset;
+            inputs.members = members;
+            auto run = engine::runPipeline(spec, std::move(inputs), &engineProgress);
+            if (!run)
+                return run.error();
+            out.warnings = toStringList(run->warnings);
+            return FusedRun{std::make_shared<const engine::RunResult>(std::move(*run))};
+        });
+    });
+}
+
+QFuture<FusionDevCurve> fusionDevCurveAsync(engine::RunSpec spec,
+                                            std::vector<std::shared_ptr<const engine::RunResult>> members)
+{
+    return QtConcurrent::run(workerPool(), [spec = std::move(spec), members = std::move(members)]() {
+        FusionDevCurve out;
+        try {
+            engine::RunInputs given;
+            given.dataset = members.empty() ? nullptr : members.front()->dataset;
+            auto inputs = engine::loadRunInputs(spec, std::move(given), nullptr);
+            if (!inputs) {
+                out.error = QString::fromStdString(inputs.error().toString());
+                return out;
+            }
+            engine::FusionRecord record;
+            record.members = members;
+            std::vector<std::string> warnings;
+            if (engine::Status s = engine::chooseFusionOnDev(spec, *inputs->dataset, *inputs->devQueries, record,
+                                                             warnings, nullptr);
+                !s) {
+                out.error = QString::fromStdString(s.error().toString());
+                return out;
+            }
+            out.choice = std::move(record.choice);
+            out.devQueries = record.devQueries;
+        } catch (const std::bad_alloc &) {
+            out.error = QStringLiteral("out of memory");
+        }
+        return out;
     });
 }
 

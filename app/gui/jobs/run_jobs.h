@@ -9,6 +9,7 @@
 #include "jobs/engine_jobs.h"
 #include "jobs/remote_jobs.h"
 #include "run/run_inputs.h"
+#include "run/run_fusion.h"
 #include "run/run_pipeline.h"
 #include "run/run_spec.h"
 
@@ -61,6 +62,7 @@ struct EvaluatedRun {
     engine::EvaluationReport report;
     std::shared_ptr<const engine::EmbeddingSet> embeddings; // the set evaluated (null for BM25)
     std::shared_ptr<const HnswEvaluation> hnsw;             // set when searched with HNSW
+    std::shared_ptr<const engine::RunResult> run;           // the engine's run (fusion ranks with it)
 };
 
 // A trained run.
@@ -76,6 +78,19 @@ struct TrainedRun {
     engine::Similarity similarity = engine::Similarity::Cosine;
     double fitSeconds = 0;
     int trainQueries = 0, devQueries = 0;
+    std::shared_ptr<const engine::RunResult> run;           // the engine's run (fusion ranks with it)
+};
+
+// A fused run of runs the window holds.
+struct FusedRun {
+    std::shared_ptr<const engine::RunResult> run;
+};
+
+// The dev curve of a fusion before it is made (the Fuse Runs dialog).
+struct FusionDevCurve {
+    engine::FusionChoice choice; // weights (and RRF k) chosen on dev, each member's dev score, the curve
+    qint64 devQueries = 0;       // dev queries with a relevant document
+    QString error;               // set when the curve could not be made
 };
 
 using EvaluationJobResult = JobResult<EvaluatedRun>;
@@ -86,6 +101,17 @@ QFuture<EvaluationJobResult> evaluateAsync(RunRequest request, JobProgress *prog
 
 // request.spec must name a method.
 QFuture<TrainJobResult> trainAsync(RunRequest request, JobProgress *progress);
+
+// engine::runPipeline of fusion spec `spec` on runs the window holds: members[i] is the run of
+// spec.members[i] (RunInputs::members).
+using FusionJobResult = JobResult<FusedRun>;
+QFuture<FusionJobResult> fuseAsync(engine::RunSpec spec, std::vector<std::shared_ptr<const engine::RunResult>> members,
+                                   JobProgress *progress);
+
+// engine::chooseFusionOnDev of `members` under spec.fusion (weights left open), on the dev list
+// spec.devQueries: a side job (no progress, not cancelled; a few hundred milliseconds).
+QFuture<FusionDevCurve> fusionDevCurveAsync(engine::RunSpec spec,
+                                            std::vector<std::shared_ptr<const engine::RunResult>> members);
 
 // The query embedder of a set computed by an OpenAI-compatible service: the key is loaded and
 // the embedder built on the worker thread that runs the pipeline.

@@ -15,11 +15,6 @@ namespace embtune::gui {
 
 namespace {
 
-engine::ProgressCallback callbackOf(JobProgress *progress)
-{
-    return progress ? progress->callback() : engine::ProgressCallback();
-}
-
 net::LlmGeneratorSettings llmSettings(const SynthRequest &request)
 {
     net::LlmGeneratorSettings settings = request.llm;

@@ -6,13 +6,16 @@
 #include "controllers/embeddings_controller.h"
 #include "controllers/evaluation_controller.h"
 #include "controllers/explorer_controller.h"
+#include "controllers/fusion_controller.h"
 #include "controllers/training_controller.h"
 #include "controllers/welcome_controller.h"
 #include "controllers/workspace_controller.h"
 #include "dataset_context.h"
+#include "dialogs/fusion_dialog.h"
 #include "feedback.h"
 #include "job_runner.h"
 #include "main_window.h"
+#include "run_store.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -49,8 +52,11 @@ QString CommandLineRequest::validate() const
     if (!split.isEmpty() && !evaluate && !bm25 && train.isEmpty())
         return QStringLiteral("--split is used with --evaluate, --bm25 or --train");
     if (!view.isEmpty() && view != QStringLiteral("dataset") && view != QStringLiteral("embeddings") &&
-        view != QStringLiteral("runs") && view != QStringLiteral("compare") && view != QStringLiteral("explorer"))
-        return QStringLiteral("--view is dataset, embeddings, runs, compare or explorer");
+        view != QStringLiteral("runs") && view != QStringLiteral("compare") && view != QStringLiteral("explorer") &&
+        view != QStringLiteral("fuse"))
+        return QStringLiteral("--view is dataset, embeddings, runs, compare, explorer or fuse");
+    if ((fuse || view == QStringLiteral("fuse")) && dataset.isEmpty())
+        return QStringLiteral("--fuse and --view fuse need --dataset and two runs (e.g. --bm25 and --train)");
     for (const QString &backend : search)
         if (backend != QStringLiteral("exact") && backend != QStringLiteral("hnsw"))
             return QStringLiteral("--search takes exact and/or hnsw");
@@ -77,6 +83,7 @@ CommandLineRun::CommandLineRun(MainWindow *window, CommandLineRequest request, Q
     connect(m_window->embeddings(), &EmbeddingsController::embeddingsComputed, this, &CommandLineRun::next);
     connect(m_window->evaluation(), &EvaluationController::evaluationFinished, this, &CommandLineRun::next);
     connect(m_window->training(), &TrainingController::trainingFinished, this, &CommandLineRun::next);
+    connect(m_window->fusion(), &FusionController::fusionFinished, this, &CommandLineRun::next);
     connect(m_window->analysis(), &AnalysisController::analysisFinished, this, &CommandLineRun::next);
     connect(m_window->analysis(), &AnalysisController::oodReportFinished, this, &CommandLineRun::next);
     connect(m_window->feedback(), &Feedback::errorShown, this, &CommandLineRun::fail);
@@ -147,7 +154,27 @@ void CommandLineRun::start()
                     param.section(QLatin1Char('='), 1).toStdString();
             return m_window->training()->train(request);
         });
-    if (m_request.view == QStringLiteral("compare") || m_request.view == QStringLiteral("explorer"))
+    if (m_request.fuse)
+        m_steps.push_back([this] {
+            const QStringList keys = m_window->runs()->keys();
+            if (keys.size() < 2) {
+                fail(QStringLiteral("--fuse needs two runs before it (e.g. --bm25 and --train)"));
+                return true;
+            }
+            engine::FusionSettings fusion; // convex, z-score, depth 100, weights chosen on dev
+            return m_window->fusion()->fuse({keys.front(), keys.back()}, fusion);
+        });
+    if (m_request.view == QStringLiteral("fuse"))
+        m_steps.push_back([this] {
+            const QStringList keys = m_window->runs()->keys();
+            m_window->fusion()->showFuseDialog(keys.isEmpty() ? QStringList() : QStringList{keys.front(), keys.back()});
+            FusionDialog *dialog = m_window->fusion()->dialog();
+            if (!dialog)
+                return false; // errorShown said why
+            connect(dialog, &FusionDialog::devCurveShown, this, &CommandLineRun::continueSoon, Qt::SingleShotConnection);
+            return true;
+        });
+    else if (m_request.view == QStringLiteral("compare") || m_request.view == QStringLiteral("explorer"))
         m_steps.push_back([this] {
             // The Compare tab once its significance markers are computed; the explorer on the
             // baseline against the last run, at the query with the largest gain.
@@ -232,6 +259,8 @@ void CommandLineRun::saveScreenshot()
     QWidget *subject = m_window;
     if (m_request.analysis && m_window->analysis()->analysisDock()->isFloating())
         subject = m_window->analysis()->analysisDock();
+    if (m_request.view == QStringLiteral("fuse") && m_window->fusion()->dialog())
+        subject = m_window->fusion()->dialog();
     const QPixmap pixmap = subject->grab();
     if (pixmap.isNull() || !pixmap.save(target.absoluteFilePath())) {
         fail(QStringLiteral("cannot write the screenshot %1").arg(target.absoluteFilePath()));

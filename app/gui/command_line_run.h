@@ -1,8 +1,8 @@
 #pragma once
 // Runs the steps requested on the command line against a MainWindow, in order: open the dataset,
-// import embeddings, compute LSA embeddings, choose the split, evaluate the selected set (exact or HNSW),
-// evaluate BM25, train each method, show a tab, save a screenshot. Emits finished() once after
-// the last step or the first failure.
+// import embeddings, compute LSA embeddings, choose the split, evaluate the selected set (exact or
+// HNSW), evaluate BM25, train each method, fuse the first and the last run, show a tab, save a
+// screenshot. Emits finished() once after the last step or the first failure.
 
 #include <QList>
 #include <QObject>
@@ -27,10 +27,13 @@ struct CommandLineRequest {
     bool bm25 = false;     // evaluate BM25
     QStringList train;     // method ids, trained in order with default parameters and splits/{train,dev}.txt
     QStringList params;    // "name=value" parameters of every --train method (the others keep their defaults)
+    bool fuse = false;     // fuse the first and the last run (e.g. BM25 and a tuned run; weights chosen on dev)
     QString workspace;     // workspace folder opened (or created when absent or empty) first; runs are recorded in it
     QString view;          // tab to show: "dataset", "embeddings" or "runs" (left), "compare" or "explorer"
                            // (right: the compare view once significance is computed, or the query
-                           // explorer on the baseline against the last run); empty: leave as is
+                           // explorer on the baseline against the last run); "fuse": the Fuse Runs
+                           // dialog on the first and the last run, its dev curve computed (the screenshot's
+                           // subject); empty: leave as is
     QString screenshot;  // PNG (or any image format Qt writes) of the window after the steps
     bool analysis = false; // last step: the analysis view of the selected (last) run, once computed
 

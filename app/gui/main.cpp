@@ -65,11 +65,15 @@ int main(int argc, char *argv[])
     const QCommandLineOption splitOption(QStringLiteral("split"),
                                          QStringLiteral("Split to evaluate and train for (default: test)."),
                                          QStringLiteral("name"));
+    const QCommandLineOption fuseOption(QStringLiteral("fuse"),
+                                        QStringLiteral("Fuse the first and the last run (e.g. of --bm25 and --train): convex "
+                                                       "combination of z-scores, weights chosen on splits/dev.txt."));
     const QCommandLineOption viewOption(QStringLiteral("view"),
                                         QStringLiteral("Show the <tab>: dataset, embeddings or runs on the left; compare (the compare "
                                                        "view with its significance markers) or explorer (the query "
                                                        "explorer: baseline against the last run, largest gain "
-                                                       "first) on the right."),
+                                                       "first) on the right; fuse: the Fuse Runs dialog on the first "
+                                                       "and the last run with its dev curve (the screenshot's subject)."),
                                         QStringLiteral("tab"));
     const QCommandLineOption screenshotOption(
         QStringLiteral("screenshot"),
@@ -79,7 +83,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption noRestoreOption(QStringLiteral("no-restore"),
                                              QStringLiteral("Do not reopen the last dataset and embeddings."));
     parser.addOptions({datasetOption, embeddingsOption, computeLsaOption, evaluateOption, searchOption, bm25Option,
-                       trainOption, splitOption, viewOption, screenshotOption, noRestoreOption});
+                       trainOption, fuseOption, splitOption, viewOption, screenshotOption, noRestoreOption});
     parser.addOptions({workspaceOption, paramOption});
     const QCommandLineOption analysisOption(
         QStringLiteral("analysis"),
@@ -95,6 +99,7 @@ int main(int argc, char *argv[])
         for (const QString &backend : value.split(QLatin1Char(','), Qt::SkipEmptyParts))
             request.search << backend.trimmed();
     request.bm25 = parser.isSet(bm25Option);
+    request.fuse = parser.isSet(fuseOption);
     for (const QString &value : parser.values(trainOption))
         for (const QString &method : value.split(QLatin1Char(','), Qt::SkipEmptyParts))
             request.train << method.trimmed();

@@ -28,6 +28,7 @@ namespace {
 
 constexpr int kSliderSteps = 20; // 1 / engine::kFusionWeightStep
 constexpr int kKeyRole = Qt::UserRole;
+constexpr int kNameRole = Qt::UserRole + 1;
 
 double nan() { return std::numeric_limits<double>::quiet_NaN(); }
 
@@ -48,6 +49,7 @@ FusionDialog::FusionDialog(const std::vector<FusionCandidate> &candidates, const
                                              : tr("%1  (nDCG@10 %2)").arg(candidate.name, candidate.ndcg10),
                                          m_members);
         item->setData(kKeyRole, candidate.key);
+        item->setData(kNameRole, candidate.name);
         if (candidate.whyNot.isEmpty()) {
             item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
             item->setCheckState(checked.contains(candidate.key) ? Qt::Checked : Qt::Unchecked);
@@ -118,7 +120,7 @@ FusionDialog::FusionDialog(const std::vector<FusionCandidate> &candidates, const
     auto *chart = new QChart;
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->legend()->setVisible(false);
-    chart->setTitle(tr("dev nDCG@10 over the first member's weight"));
+    chart->setTitle(tr("dev nDCG@10 of the fusion over the weights"));
     m_curve = new QLineSeries(chart);
     m_curve->setName(tr("dev nDCG@10"));
     m_curve->setPointsVisible(true);
@@ -216,6 +218,14 @@ void FusionDialog::onSettingsChanged()
     const auto method = engine::FusionMethod(m_method->currentData().toInt());
     m_normalization->setEnabled(method != engine::FusionMethod::Rrf);
     m_rrfK->setEnabled(method == engine::FusionMethod::Rrf);
+    QStringList names; // of the checked members, in order
+    for (int i = 0; i < m_members->count(); ++i)
+        if (m_members->item(i)->checkState() == Qt::Checked)
+            names << m_members->item(i)->data(kNameRole).toString();
+    if (auto *axis = m_chartView->chart()->axes(Qt::Horizontal).value(0); axis && names.size() == 2)
+        axis->setTitleText(tr("weight of %1 (%2 gets the rest)").arg(names[0], names[1]));
+    m_slider->setToolTip(names.size() == 2 ? tr("Weight of %1 (%2 gets the rest).").arg(names[0], names[1])
+                                           : tr("Weight of the first member (the second gets the rest)."));
     updateWeightsUi();
     updateEnabled();
     if (checkedKeys().size() >= 2)
@@ -282,6 +292,7 @@ void FusionDialog::setDevCurve(int generation, const engine::FusionChoice &choic
         m_slider->setValue(int(std::lround(choice.weights[0] * kSliderSteps)));
     }
     updateSliderReadout();
+    emit devCurveShown();
 }
 
 void FusionDialog::setDevCurveError(int generation, const QString &error)
@@ -291,6 +302,7 @@ void FusionDialog::setDevCurveError(int generation, const QString &error)
     m_curveError = error;
     m_devLabel->setText(tr("No dev curve: %1").arg(error));
     updateEnabled();
+    emit devCurveShown();
 }
 
 double FusionDialog::sliderWeight() const { return double(m_slider->value()) / kSliderSteps; }

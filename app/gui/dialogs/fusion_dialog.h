@@ -83,6 +83,8 @@ signals:
     // The members, method, normalisation, depth or k changed: compute the dev curve of these
     // settings (weights left open) and hand it to setDevCurve(generation, ...).
     void devCurveWanted(int generation, const FusionDialogSettings &settings);
+    // The curve (or why there is none) of the current settings is shown.
+    void devCurveShown();
 
 private:
     QStringList checkedKeys() const;

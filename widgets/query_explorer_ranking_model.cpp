@@ -3,6 +3,9 @@
 #include <QBrush>
 #include <QColor>
 
+#include <algorithm>
+#include <limits>
+
 namespace embtune::widgets {
 
 namespace {
@@ -78,7 +81,26 @@ void QueryRankingModel::setEntries(std::shared_ptr<const engine::Dataset> datase
     m_entries = entries;
     m_depthA = depthA;
     m_depthB = depthB;
+    m_memberNames.clear();
+    m_members.clear();
     endResetModel();
+}
+
+void QueryRankingModel::setMemberBreakdown(const QStringList &names, const QList<QList<MemberValue>> &rows)
+{
+    if (rows.size() != m_entries.size())
+        return;
+    m_memberNames = names;
+    m_members = rows;
+    m_lowest = std::numeric_limits<double>::infinity();
+    m_highest = -std::numeric_limits<double>::infinity();
+    for (const QList<MemberValue> &row : rows)
+        for (const MemberValue &member : row) {
+            m_lowest = std::min(m_lowest, member.value);
+            m_highest = std::max(m_highest, member.value);
+        }
+    emit dataChanged(index(0, MembersColumn), index(std::max(0, int(rows.size()) - 1), MembersColumn));
+    emit headerDataChanged(Qt::Horizontal, MembersColumn, MembersColumn);
 }
 
 int QueryRankingModel::rowCount(const QModelIndex &parent) const
@@ -100,6 +122,8 @@ QVariant QueryRankingModel::data(const QModelIndex &index, int role) const
         return entry.doc;
     if (role == Qt::BackgroundRole && entry.gain > 0)
         return QBrush(QColor(0x2c, 0xa0, 0x2c, entry.gain > 1 ? 90 : 50));
+    if (index.column() == MembersColumn)
+        return membersData(index.row(), role);
     const engine::Document &doc = m_dataset->docs[size_t(entry.doc)];
     if (role == Qt::ToolTipRole)
         return QString::fromStdString(doc.title.empty() ? doc.text.substr(0, 300) : doc.title);
@@ -125,10 +149,46 @@ QVariant QueryRankingModel::data(const QModelIndex &index, int role) const
     }
 }
 
+QVariant QueryRankingModel::membersData(int row, int role) const
+{
+    if (row >= m_members.size())
+        return {};
+    const QList<MemberValue> &members = m_members[row];
+    const double span = m_highest - m_lowest;
+    switch (role) {
+    case MemberBarsRole: {
+        QVariantList bars;
+        for (const MemberValue &member : members)
+            bars.append(QVariant(QVariantList{member.rank, member.value, span > 0 ? (member.value - m_lowest) / span : 1.0}));
+        return bars;
+    }
+    case Qt::DisplayRole: {
+        QStringList ranks;
+        for (const MemberValue &member : members)
+            ranks << (member.rank > 0 ? QString::number(member.rank) : QStringLiteral("–"));
+        return ranks.join(QStringLiteral(" · "));
+    }
+    case Qt::ToolTipRole: {
+        QStringList lines;
+        for (int i = 0; i < members.size() && i < m_memberNames.size(); ++i)
+            lines << (members[i].rank > 0 ? tr("%1: rank %2, term %3") : tr("%1: not in its list (%2), term %3"))
+                         .arg(m_memberNames[i], members[i].rank > 0 ? QString::number(members[i].rank) : tr("its floor"))
+                         .arg(members[i].value, 0, 'f', 4);
+        return lines.join(QLatin1Char('\n'));
+    }
+    default:
+        return {};
+    }
+}
+
 QVariant QueryRankingModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal)
         return {};
+    if (role == Qt::ToolTipRole && section == MembersColumn)
+        return tr("Fused run: each member's rank of the document and its term of the fused score (normalised "
+                  "score, or 1 / (k + rank) for RRF), as bars over this list's range; members: %1")
+            .arg(m_memberNames.join(QStringLiteral(", ")));
     if (role == Qt::ToolTipRole && section == MoveColumn)
         return tr("Rank of a relevant document in run A \u2192 in run B");
     if (role == Qt::ToolTipRole && section == GainColumn)
@@ -148,6 +208,8 @@ QVariant QueryRankingModel::headerData(int section, Qt::Orientation orientation,
         return tr("Score");
     case MoveColumn:
         return tr("A \u2192 B");
+    case MembersColumn:
+        return tr("Members");
     default:
         return {};
     }

@@ -3,11 +3,15 @@
 // title, relevance gain (the split's qrels level; relevant rows tinted), score, and for each
 // relevant document its movement "rank in A -> rank in B" (">k" when outside a run's list of
 // k). Built by QueryRankingModel::build from two evaluation reports (their `ranking`s).
+// For a fused run, the Members column shows what each member gave every document: its rank in
+// the member's list and its term of the fused score (setMemberBreakdown; MemberBarsDelegate
+// draws them as bars).
 
 #include "data/dataset.h"
 #include "eval/retrieval_evaluation.h"
 
 #include <QAbstractTableModel>
+#include <QStringList>
 
 #include <memory>
 
@@ -16,8 +20,20 @@ namespace embtune::widgets {
 class QueryRankingModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { RankColumn, DocColumn, TitleColumn, GainColumn, ScoreColumn, MoveColumn, ColumnCount };
-    enum Role { DocRole = Qt::UserRole + 1 }; // int dense document index
+    enum Column { RankColumn, DocColumn, TitleColumn, GainColumn, ScoreColumn, MoveColumn, MembersColumn, ColumnCount };
+    enum Role {
+        DocRole = Qt::UserRole + 1, // int dense document index
+        // MembersColumn: QVariantList, one QVariantList {rank (int, 0: not listed), value
+        // (double), bar length (double in [0, 1]: the value against the lowest and highest
+        // value of the list's cells)} per member
+        MemberBarsRole,
+    };
+
+    // What one member of a fused run gave a document.
+    struct MemberValue {
+        int32_t rank = 0; // in the member's list, from 1; 0: not in it
+        double value = 0; // its term of the fused score before weighting
+    };
 
     struct Entry {
         int32_t doc = -1;
@@ -37,6 +53,11 @@ public:
     void setEntries(std::shared_ptr<const engine::Dataset> dataset, const QList<Entry> &entries, int depthA,
                     int depthB);
     const QList<Entry> &entries() const { return m_entries; }
+    // Per row, per member (in `names` order); rows.size() must be the row count. Cleared by
+    // setEntries.
+    void setMemberBreakdown(const QStringList &names, const QList<QList<MemberValue>> &rows);
+    bool hasMemberBreakdown() const { return !m_memberNames.isEmpty(); }
+    const QStringList &memberNames() const { return m_memberNames; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -44,9 +65,14 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
+    QVariant membersData(int row, int role) const;
+
     std::shared_ptr<const engine::Dataset> m_dataset;
     QList<Entry> m_entries;
     int m_depthA = 0, m_depthB = 0;
+    QStringList m_memberNames;
+    QList<QList<MemberValue>> m_members;
+    double m_lowest = 0, m_highest = 0; // of every member value shown
 };
 
 } // namespace embtune::widgets

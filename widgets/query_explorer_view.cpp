@@ -1,6 +1,7 @@
 #include "query_explorer_view.h"
 
 #include "query_explorer_model.h"
+#include "member_bars_delegate.h"
 #include "query_explorer_ranking_model.h"
 
 #include <QComboBox>
@@ -115,6 +116,27 @@ QueryExplorerView::QueryExplorerView(QWidget *parent)
     listsLayout->addWidget(m_listBTitle, 0, 1);
     listsLayout->addWidget(m_listA, 1, 0);
     listsLayout->addWidget(m_listB, 1, 1);
+    // The Members column of a fused run's list and its legend, shown once its breakdown is set.
+    for (int side : {0, 1}) {
+        QTableView *list = side == 0 ? m_listA : m_listB;
+        QueryRankingModel *model = side == 0 ? m_rankingA : m_rankingB;
+        auto *legend = new QLabel(this);
+        legend->setObjectName(side == 0 ? QStringLiteral("explorerMembersA") : QStringLiteral("explorerMembersB"));
+        legend->setTextFormat(Qt::RichText);
+        listsLayout->addWidget(legend, 2, side); // under the list
+        list->setItemDelegateForColumn(QueryRankingModel::MembersColumn, new MemberBarsDelegate(list));
+        list->setColumnHidden(QueryRankingModel::MembersColumn, true);
+        const auto update = [list, model, legend] {
+            list->setColumnHidden(QueryRankingModel::MembersColumn, !model->hasMemberBreakdown());
+            QStringList names;
+            for (int i = 0; i < model->memberNames().size(); ++i)
+                names << QStringLiteral("<span style=\"color:%1\">\u25a0</span> %2")
+                             .arg(MemberBarsDelegate::memberColor(i).name(), model->memberNames()[i].toHtmlEscaped());
+            legend->setText(names.isEmpty() ? QString() : tr("members: %1").arg(names.join(QStringLiteral("&nbsp; "))));
+        };
+        connect(model, &QAbstractItemModel::modelReset, legend, update);
+        connect(model, &QAbstractItemModel::headerDataChanged, legend, update);
+    }
 
     // nDCG@10 per query: A across, B up; above the diagonal B is better.
     auto *chart = new QChart;

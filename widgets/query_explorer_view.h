@@ -5,7 +5,8 @@
 //   column sorts); beside them a scatter of nDCG@10 per query (A across, B up, the current
 //   query in red): clicking a point shows the nearest query.
 //   Middle: for the current query, the top 10 of A and of B side by side (QueryRankingModel:
-//   gain marks, scores, rank movement A -> B of each relevant document).
+//   gain marks, scores, rank movement A -> B of each relevant document; for a fused run, what
+//   each member gave each document once the owner sets the breakdown).
 //   Bottom: the text of the query, its relevant documents' movements, and of the document
 //   clicked in either list.
 // The view owns no data: runs are shared evaluation reports of the application.
@@ -63,6 +64,8 @@ public:
     QSortFilterProxyModel *queryProxy() const { return m_proxy; }
     QueryRankingModel *rankingA() const { return m_rankingA; }
     QueryRankingModel *rankingB() const { return m_rankingB; }
+    QTableView *listA() const { return m_listA; } // "explorerListA": rankingA()
+    QTableView *listB() const { return m_listB; } // "explorerListB": rankingB()
     QTableView *queryTable() const { return m_queryTable; }
     QLineEdit *filterEdit() const { return m_filter; }
     QLabel *summaryLabel() const { return m_summary; }

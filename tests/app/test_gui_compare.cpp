@@ -8,6 +8,7 @@
 // slow reference) computes them.
 
 #include "compare_view.h"
+#include "controllers/explorer_controller.h"
 #include "controllers/fusion_controller.h"
 #include "dialogs/fusion_dialog.h"
 #include "main_window.h"
@@ -595,6 +596,44 @@ void TestGuiCompare::fuseRunsLikeTheCli()
     for (const QString &set : {QStringLiteral("worse"), QStringLiteral("better")})
         QVERIFY2(fusedNdcg != m_window->runs()->find(runKey(set))->report->metrics.mean(engine::Metric::Ndcg, 10),
                  qPrintable(set));
+
+    // The query explorer on the fused run (B): per document of its top 10, each member's rank (as
+    // the member's own list has it) and its term; the weighted terms add up to the fused score.
+    {
+        using embtune::gui::ExplorerController;
+        using embtune::widgets::QueryRankingModel;
+        QSignalSpy shown(m_window->explorer(), &ExplorerController::memberBreakdownShown);
+        m_window->explorer()->showQueryExplorer(runKey("worse"), key);
+        embtune::widgets::QueryExplorerView *explorer = m_window->explorer()->queryExplorer();
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), kTimeoutMs);
+        QCOMPARE(shown.last().at(0).toInt(), 1);
+        const int32_t query = explorer->currentQuery();
+        QCOMPARE(shown.last().at(1).toInt(), query);
+        const QueryRankingModel *list = explorer->rankingB();
+        QVERIFY(list->hasMemberBreakdown() && !explorer->rankingA()->hasMemberBreakdown());
+        QVERIFY(!explorer->listB()->isColumnHidden(QueryRankingModel::MembersColumn));
+        QVERIFY(explorer->listA()->isColumnHidden(QueryRankingModel::MembersColumn));
+        QCOMPARE(list->memberNames(), QStringList({QStringLiteral("worse"), QStringLiteral("better")}));
+        const auto &members = fused->run->fusion->members;
+        for (int row = 0; row < list->rowCount(); ++row) {
+            const QVariantList bars = list->index(row, QueryRankingModel::MembersColumn).data(QueryRankingModel::MemberBarsRole).toList();
+            QCOMPARE(bars.size(), 2);
+            const int32_t doc = list->entries()[row].doc;
+            double sum = 0;
+            for (int m = 0; m < 2; ++m) {
+                const engine::Ranking &ranking = members[size_t(m)]->evaluation.ranking;
+                const auto at = std::find(ranking.queries.begin(), ranking.queries.end(), query);
+                QVERIFY(at != ranking.queries.end());
+                const int32_t *docs = ranking.docsOf(size_t(at - ranking.queries.begin()));
+                const int32_t rank = int32_t(std::find(docs, docs + ranking.k, doc) - docs) + 1;
+                QCOMPARE(bars[m].toList().value(0).toInt(), rank > ranking.k ? 0 : rank);
+                sum += choice.weights[size_t(m)] * bars[m].toList().value(1).toDouble();
+            }
+            const double score = list->entries()[row].score;
+            QVERIFY2(std::abs(sum - score) <= 1e-5 * std::max(1.0, std::abs(score)),
+                     qPrintable(QStringLiteral("row %1: %2 vs %3").arg(row).arg(sum).arg(score)));
+        }
+    }
 
     // The spec it stored replays with `embtune-cli run` (the members run again from their specs).
     const QString specFile = m_dir.filePath(QStringLiteral("fused-spec.json"));

@@ -1,13 +1,18 @@
 #include "controllers/explorer_controller.h"
 
 #include "dataset_context.h"
+#include "job_runner.h"
+#include "jobs/job_result.h"
 #include "metrics_table_model.h"
 #include "query_explorer_model.h"
+#include "query_explorer_ranking_model.h"
 #include "query_explorer_view.h"
+#include "run/run_fusion.h"
 #include "run_store.h"
 
 #include <QEvent>
 #include <QMainWindow>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace embtune::gui {
 
@@ -26,6 +31,52 @@ ExplorerController::ExplorerController(const GuiContext &context, QObject *paren
     connect(m_ctx.runs, &RunStore::cleared, this, refresh);
     // Not on DatasetContext::datasetChanged: the RunStore may still hold the previous dataset's runs
     // then. Opening a dataset clears the RunStore, and every refresh passes the open dataset.
+    connect(m_view, &widgets::QueryExplorerView::currentQueryChanged, this, &ExplorerController::requestBreakdowns);
+}
+
+void ExplorerController::requestBreakdowns(int query)
+{
+    if (query < 0)
+        return;
+    for (int side : {0, 1}) {
+        const QString key = side == 0 ? m_view->runA() : m_view->runB();
+        const RunRecord *record = m_ctx.runs->find(key);
+        if (!record || !record->run || !record->run->fusion)
+            continue;
+        widgets::QueryRankingModel *model = side == 0 ? m_view->rankingA() : m_view->rankingB();
+        std::vector<int32_t> docs;
+        for (const widgets::QueryRankingModel::Entry &entry : model->entries())
+            docs.push_back(entry.doc);
+        if (docs.empty())
+            continue;
+        QStringList names;
+        for (const std::string &name : record->run->fusion->memberNames)
+            names << QString::fromStdString(name);
+        using Breakdown = engine::Result<std::vector<std::vector<engine::FusionContribution>>>;
+        auto job = QtConcurrent::run(workerPool(), [run = record->run, query, docs]() -> Breakdown {
+            try {
+                return engine::fusionBreakdown(*run, query, docs);
+            } catch (const std::bad_alloc &) {
+                return engine::Error{engine::ErrorCode::Internal, "out of memory", {}, -1};
+            }
+        });
+        m_ctx.jobs->watchSide(job, [this, side, key, query, names, model, docs](const Breakdown &breakdown) {
+            // Only for the list still shown.
+            if (!breakdown || m_view->currentQuery() != query || (side == 0 ? m_view->runA() : m_view->runB()) != key)
+                return;
+            QList<QList<widgets::QueryRankingModel::MemberValue>> rows;
+            for (const auto &contributions : *breakdown) {
+                QList<widgets::QueryRankingModel::MemberValue> row;
+                for (const engine::FusionContribution &c : contributions)
+                    row.append({c.rank, c.value});
+                rows.append(row);
+            }
+            if (int(rows.size()) != model->rowCount())
+                return;
+            model->setMemberBreakdown(names, rows);
+            emit memberBreakdownShown(side, query);
+        });
+    }
 }
 
 QString ExplorerController::tabTitle()

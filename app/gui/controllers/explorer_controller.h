@@ -1,6 +1,8 @@
 #pragma once
 // ExplorerController owns the Query Explorer tab: its view (widgets::QueryExplorerView "queryExplorer"),
-// the runs it offers (the RunStore's, on the open dataset) and the pair of runs it compares.
+// the runs it offers (the RunStore's, on the open dataset) and the pair of runs it compares. For a
+// fused run it computes, per shown query, what each member gave each listed document
+// (engine::fusionBreakdown, a side job) and hands it to the list's model.
 
 #include "gui_context.h"
 
@@ -33,6 +35,8 @@ public:
 signals:
     // The view should be shown: the main window makes its tab current (synchronously).
     void explorerWanted();
+    // The member breakdown of a fused run's list (side 0: A, 1: B) for `query` is set.
+    void memberBreakdownShown(int side, int query);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -42,6 +46,8 @@ private:
     // milliseconds); a hidden view is marked stale and refreshed when it is shown again.
     void refreshRuns();
     void loadRuns();
+    // For each side showing a fused run: its breakdown of the shown query's list.
+    void requestBreakdowns(int query);
 
     GuiContext m_ctx;
     widgets::QueryExplorerView *m_view = nullptr;

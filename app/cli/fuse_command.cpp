@@ -37,7 +37,8 @@ bool parseNumber(const std::string &text, double &out)
 }
 
 // "bm25" | "lsa[=DIM]" | "embeddings=DIR", then ",name=value" items: method, search (exact|hnsw),
-// similarity (cosine|dot); any other name is a parameter of the method.
+// similarity (cosine|dot), for bm25 k1 and b (numbers, or both "auto": chosen on dev with the
+// weights); any other name is a parameter of the method.
 std::optional<std::string> parseMember(const std::string &text, const RunSpec &fusion, RunSpec &member)
 {
     member = RunSpec();
@@ -59,6 +60,7 @@ std::optional<std::string> parseMember(const std::string &text, const RunSpec &f
     } else {
         return what + "starts with bm25, lsa[=DIM] or embeddings=DIR";
     }
+    std::vector<std::string> autoNames; // bm25's k1 / b given as "auto"
     for (size_t i = 1; i < items.size(); ++i) {
         const size_t eq = items[i].find('=');
         if (eq == std::string::npos || eq == 0)
@@ -70,11 +72,20 @@ std::optional<std::string> parseMember(const std::string &text, const RunSpec &f
             member.search = value == "hnsw" ? RunSearch::Hnsw : RunSearch::Exact;
         else if (name == "similarity" && (value == "cosine" || value == "dot"))
             member.similarity = value == "dot" ? Similarity::Dot : Similarity::Cosine;
-        else if (name == "search" || name == "similarity")
+        else if (member.base == RunBase::Bm25 && (name == "k1" || name == "b")) {
+            if (value == "auto") {
+                member.bm25.chooseOnDev = true;
+                autoNames.push_back(name);
+            } else if (!parseNumber(value, name == "k1" ? member.bm25.k1 : member.bm25.b)) {
+                return what + name + " is a number or auto";
+            }
+        } else if (name == "search" || name == "similarity")
             return what + name + " is " + (name == "search" ? "exact or hnsw" : "cosine or dot");
         else
             member.params[name] = value;
     }
+    if (member.bm25.chooseOnDev && autoNames.size() != 2)
+        return what + "k1=auto and b=auto go together (both are chosen on dev)";
     if (!member.params.empty() && !member.trained())
         return what + "parameters need a method (method=ID)";
     if (member.trained()) {

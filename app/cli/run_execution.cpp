@@ -93,6 +93,10 @@ void printFusion(const RunResult &result)
         std::printf("chosen on %lld dev queries: dev nDCG@10 %.5f%s\n", static_cast<long long>(fusion.devQueries),
                     fusion.choice.devScore,
                     spec.fusion.options.method == FusionMethod::Rrf ? (", RRF k " + std::to_string(int(fusion.choice.rrfK))).c_str() : "");
+    for (size_t i = 0; i < fusion.members.size(); ++i)
+        if (const RunSpec &member = fusion.members[i]->spec; fusion.members[i]->bm25)
+            std::printf("%s: k1 %g, b %g%s\n", fusion.memberNames[i].c_str(), member.bm25.k1, member.bm25.b,
+                        member.bm25.chooseOnDev ? " (chosen on dev)" : "");
 }
 
 // The training summary: fit time, then the baseline and the tuned run side by side.

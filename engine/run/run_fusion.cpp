@@ -160,28 +160,61 @@ Status chooseFusionOnDev(const RunSpec &spec, const Dataset &dataset, const std:
     }
     if (progress && !progress->step("choosing the fusion on dev", 0, 1))
         return Error::cancelled();
-    auto lists = memberLists(record.members, judged, settings.options.depth,
-                             sameIdExclusions(dataset, judged, spec.ignoreSameId), progress);
+    const std::vector<int32_t> exclude = sameIdExclusions(dataset, judged, spec.ignoreSameId);
+    auto lists = memberLists(record.members, judged, settings.options.depth, exclude, progress);
     if (!lists)
         return lists.error();
-    const auto members = fusionMembers(record.members, *lists);
-    record.choice = {};
-    if (settings.weights.empty()) {
-        record.choice = chooseFusionWeights(members, settings.options, tiePriority, devQrels);
-    } else { // weights given, RRF k chosen: the grid is k alone
+    // The weights (and k) for the members' lists as they are.
+    const auto choose = [&](const std::vector<Ranking> &memberRankings) {
+        const auto members = fusionMembers(record.members, memberRankings);
+        FusionChoice choice;
+        if (settings.weights.empty())
+            return chooseFusionWeights(members, settings.options, tiePriority, devQrels);
+        // Weights given, RRF k chosen: the grid is k alone.
         const std::vector<double> weights = normalizedWeights(settings.weights);
         for (size_t i = 0; i < members.size(); ++i)
-            record.choice.memberDevScores.push_back(fusionDevScore({members[i]}, {1.0}, settings.options, tiePriority, devQrels));
+            choice.memberDevScores.push_back(fusionDevScore({members[i]}, {1.0}, settings.options, tiePriority, devQrels));
         bool first = true;
         for (double k : kRrfKGrid) {
             FusionOptions at = settings.options;
             at.rrfK = k;
             const double score = fusionDevScore(members, weights, at, tiePriority, devQrels);
-            record.choice.curve.push_back({weights, k, score});
-            if (first || score > record.choice.devScore)
-                record.choice.weights = weights, record.choice.rrfK = k, record.choice.devScore = score, first = false;
+            choice.curve.push_back({weights, k, score});
+            if (first || score > choice.devScore)
+                choice.weights = weights, choice.rrfK = k, choice.devScore = score, first = false;
         }
+        return choice;
+    };
+    // BM25 members whose k1 and b are chosen too, one after another: every (k1, b) of the grid
+    // with the weights chosen for it; the best dev score wins (the first in grid order on ties).
+    // The member is then that BM25 run, evaluated on the split.
+    for (size_t i = 0; i < record.members.size(); ++i) {
+        const RunResult &member = *record.members[i];
+        if (!member.bm25 || !member.spec.bm25.chooseOnDev)
+            continue;
+        double bestScore = -1, bestK1 = member.spec.bm25.k1, bestB = member.spec.bm25.b;
+        for (double k1 : kBm25K1Grid)
+            for (double b : kBm25BGrid) {
+                auto variant = bm25RunWith(member, k1, b, false, progress);
+                if (!variant)
+                    return variant.error();
+                auto ranking = rankWithRun(*variant, judged, settings.options.depth, exclude, progress);
+                if (!ranking)
+                    return ranking.error();
+                (*lists)[i] = std::move(*ranking);
+                if (const double score = choose(*lists).devScore; score > bestScore)
+                    bestScore = score, bestK1 = k1, bestB = b;
+            }
+        auto chosen = bm25RunWith(member, bestK1, bestB, true, progress);
+        if (!chosen)
+            return chosen.error();
+        auto ranking = rankWithRun(*chosen, judged, settings.options.depth, exclude, progress);
+        if (!ranking)
+            return ranking.error();
+        (*lists)[i] = std::move(*ranking);
+        record.members[i] = std::make_shared<const RunResult>(std::move(*chosen));
     }
+    record.choice = choose(*lists);
     record.chosenOnDev = true;
     record.devQueries = int64_t(judged.size());
     if (progress && !progress->step("choosing the fusion on dev", 1, 1))

@@ -42,16 +42,29 @@ Result<Ranking> searchBm25(const Dataset &dataset, const Bm25Index &index, const
     return index.search(texts, queries, k, tiePriorityByIdDescending(dataset.docIds.ids()), exclude, progress);
 }
 
+Result<EvaluationReport> evaluateBm25Index(const Dataset &dataset, const RunSpec &spec,
+                                           std::shared_ptr<const Bm25Index> index, Progress *progress,
+                                           std::shared_ptr<const Bm25Index> &indexOut);
+
 Result<EvaluationReport> evaluateBm25(const Dataset &dataset, const RunSpec &spec, Progress *progress,
                                       std::shared_ptr<const Bm25Index> &indexOut)
 {
     if (progress && !progress->step("indexing (BM25)", 0, 1))
         return Error::cancelled();
     Bm25Options bm25;
+    bm25.k1 = spec.bm25.k1;
+    bm25.b = spec.bm25.b;
     bm25.threads = spec.threads;
     auto index = std::make_shared<const Bm25Index>(Bm25Index::build(documentTexts(dataset), bm25));
     if (progress && !progress->step("indexing (BM25)", 1, 1))
         return Error::cancelled();
+    return evaluateBm25Index(dataset, spec, std::move(index), progress, indexOut);
+}
+
+Result<EvaluationReport> evaluateBm25Index(const Dataset &dataset, const RunSpec &spec,
+                                           std::shared_ptr<const Bm25Index> index, Progress *progress,
+                                           std::shared_ptr<const Bm25Index> &indexOut)
+{
     const RankingSource source = [&](const std::vector<int32_t> &queries, int32_t k, const std::vector<int32_t> &exclude,
                                      Progress *searchProgress) {
         return searchBm25(dataset, *index, queries, k, exclude, searchProgress);
@@ -336,6 +349,27 @@ Result<RunResult> runPipeline(const RunSpec &spec, RunInputs given, Progress *pr
     addWarnings(result.evaluation.warnings);
     result.seconds = secondsSince(started);
     return result;
+}
+
+Result<RunResult> bm25RunWith(const RunResult &run, double k1, double b, bool evaluate, Progress *progress)
+{
+    if (!run.bm25 || !run.dataset)
+        return Error::usage("not a BM25 run");
+    RunResult out;
+    out.spec = run.spec;
+    out.spec.bm25.k1 = k1;
+    out.spec.bm25.b = b;
+    out.dataset = run.dataset;
+    out.bm25 = std::make_shared<const Bm25Index>(run.bm25->withParameters(k1, b));
+    if (evaluate) {
+        std::shared_ptr<const Bm25Index> index;
+        auto report = evaluateBm25Index(*run.dataset, out.spec, out.bm25, progress, index);
+        if (!report)
+            return report.error();
+        out.evaluation = std::move(*report);
+        out.warnings = out.evaluation.warnings;
+    }
+    return out;
 }
 
 } // namespace embtune::engine

@@ -99,6 +99,10 @@ Result<RunResult> runPipeline(const RunSpec &spec, RunInputs inputs, Progress *p
 Result<Ranking> rankWithRun(const RunResult &run, const std::vector<int32_t> &queries, int32_t k,
                             const std::vector<int32_t> &excludeDoc, Progress *progress);
 
+// BM25 run `run` with k1 and b replaced (its index's postings shared): evaluated on its split when
+// `evaluate`, else ranking only (rankWithRun). Errors: not a BM25 run; Cancelled.
+Result<RunResult> bm25RunWith(const RunResult &run, double k1, double b, bool evaluate, Progress *progress);
+
 // The tuned set's provenance parameters: {"base_embedder", "base_parameters", "method",
 // "method_parameters", "fit"} as a JSON object text.
 std::string tunedProvenanceParameters(const Provenance &base, const std::string &methodId,

@@ -119,6 +119,17 @@ void writeFusionReport(JsonWriter &w, const RunResult &result, const RunReportOp
         w.value(fusion.choice.weights[i]);
         w.key("metrics");
         writeMeans(w, spec, member.evaluation);
+        if (member.bm25) {
+            w.key("bm25");
+            w.beginObject();
+            w.key("k1");
+            w.value(member.spec.bm25.k1);
+            w.key("b");
+            w.value(member.spec.bm25.b);
+            w.key("chosen_on_dev");
+            w.value(member.spec.bm25.chooseOnDev);
+            w.endObject();
+        }
         if (fusion.chosenOnDev) {
             w.key(devKey);
             w.value(fusion.choice.memberDevScores[i]);

@@ -93,6 +93,9 @@ Status validateFusion(const RunSpec &spec)
             return Error::usage(which + "a member of a fusion cannot be a fusion itself");
         if (member.dataset != spec.dataset)
             return Error::usage(which + "its dataset differs from the fusion's (\"" + member.dataset + "\")");
+        if (member.bm25.chooseOnDev && !f.weights.empty())
+            return Error::usage(which + "BM25's k1 and b are chosen with the weights on dev: give no \"weights\", or "
+                                        "fixed k1 and b");
         if (Status s = validateRunSpec(member); !s) {
             Error error = s.error();
             error.message = which + error.message;
@@ -119,6 +122,10 @@ Status validateRunSpec(const RunSpec &spec)
         return Error::usage("base \"bm25\" ranks by text: it takes no method (\"method\": \"none\")");
     if (spec.base == RunBase::Bm25 && spec.search != RunSearch::Exact)
         return Error::usage("base \"bm25\" searches its own index: \"search\" must be \"exact\"");
+    if (!(spec.bm25.k1 >= 0 && spec.bm25.k1 <= 100) || !(spec.bm25.b >= 0 && spec.bm25.b <= 1))
+        return Error::usage("\"bm25\": \"k1\" must be between 0 and 100 and \"b\" between 0 and 1");
+    if (spec.base != RunBase::Bm25 && spec.bm25 != Bm25Parameters())
+        return Error::usage(std::string("\"bm25\" applies to base \"bm25\", not \"") + runBaseName(spec.base) + "\"");
     if (spec.ks.empty() || spec.ks.front() < 1 || !std::is_sorted(spec.ks.begin(), spec.ks.end()) ||
         std::adjacent_find(spec.ks.begin(), spec.ks.end()) != spec.ks.end() || spec.ks.back() > 100000)
         return Error::usage("\"k\" must list positive cut-offs in ascending order without repeats (at most 100000)");
@@ -240,6 +247,17 @@ void writeRunSpec(JsonWriter &w, const RunSpec &spec)
     w.value(similarityName(spec.similarity));
     w.key("ignore_same_id");
     w.value(spec.ignoreSameId);
+    if (spec.base == RunBase::Bm25) {
+        w.key("bm25");
+        w.beginObject();
+        w.key("k1");
+        w.value(spec.bm25.k1);
+        w.key("b");
+        w.value(spec.bm25.b);
+        w.key("choose_on_dev");
+        w.value(spec.bm25.chooseOnDev);
+        w.endObject();
+    }
     w.key("seed");
     w.value(int64_t(spec.seed));
     w.key("threads");
@@ -437,6 +455,27 @@ Status readKey(std::string_view key, simdjson::dom::element value, const SpecRea
             if (Status s = readSpecObject(member, SpecReader(reader.file(), prefix), parsed, version, depth + 1); !s)
                 return s;
             spec.members.push_back(std::move(parsed));
+        }
+        return {};
+    }
+    if (key == "bm25") {
+        simdjson::dom::object object;
+        if (value.get_object().get(object))
+            return reader.problem(key, "must be an object");
+        const SpecReader inner(reader.file(), "bm25.");
+        for (auto [rawKey, item] : object) {
+            const std::string_view name = rawKey;
+            Status s;
+            if (name == "k1")
+                s = inner.number(item, name, spec.bm25.k1);
+            else if (name == "b")
+                s = inner.number(item, name, spec.bm25.b);
+            else if (name == "choose_on_dev")
+                s = inner.flag(item, name, spec.bm25.chooseOnDev);
+            else
+                return inner.problem(name, "is not a key of a run spec's \"bm25\" (k1, b, choose_on_dev)");
+            if (!s)
+                return s;
         }
         return {};
     }

@@ -16,6 +16,7 @@
 //    "hnsw": {"M": 16, "ef_construction": 200, "ef": 100, "seed": 100, "index": FILE},
 //    "split": "test", "k": [1, 3, 5, 10, 100], "metrics": ["ndcg", ...],
 //    "similarity": "cosine" | "dot", "ignore_same_id": false, "seed": 0, "threads": 0,
+//    base "bm25" only: "bm25": {"k1": 0.9, "b": 0.4, "choose_on_dev": false},
 //    base "fusion" only: "members": [RUN SPEC, ...] (the same dataset and split; "dataset" may be
 //    left out), "fusion": {"method": "convex" | "rrf" | "combsum" | "combmnz",
 //    "normalize": "zscore" | "minmax" | "rank" | "tmm", "depth": 100, "rrf_k": 0 (0: chosen on
@@ -49,6 +50,18 @@ enum class RunSearch { Exact, Hnsw };
 const char *runSearchName(RunSearch search);
 
 // How a fused run combines its members (RunBase::Fusion).
+// BM25's parameters (RunBase::Bm25). chooseOnDev, for a member of a fusion whose weights are
+// chosen on dev: k1 and b are chosen with the weights from kBm25K1Grid x kBm25BGrid (k1 and b
+// here are then replaced; the grid starts at the defaults, so a tie keeps them).
+struct Bm25Parameters {
+    double k1 = 0.9; // term frequency saturation, 0..100
+    double b = 0.4;  // length normalisation, 0..1
+    bool chooseOnDev = false;
+    bool operator==(const Bm25Parameters &) const = default;
+};
+inline constexpr double kBm25K1Grid[] = {0.9, 0.5, 1.2, 1.5, 2.0};
+inline constexpr double kBm25BGrid[] = {0.4, 0.3, 0.6, 0.75, 0.9};
+
 struct FusionSettings {
     FusionOptions options{FusionMethod::Convex, ScoreNormalization::ZScore, 100, 0.0}; // rrfK 0: chosen on dev
     std::vector<double> weights;    // one per member, >= 0, normalised to sum 1; empty: chosen on dev
@@ -60,6 +73,7 @@ struct RunSpec {
     RunBase base = RunBase::Embeddings;
     std::string embeddings;                 // with RunBase::Embeddings
     int lsaDim = 256;                       // with RunBase::Lsa
+    Bm25Parameters bm25;                    // with RunBase::Bm25
 
     std::string method = "none";            // "none": the base as it is; else a registered method id
     std::map<std::string, std::string> params; // name=value texts of the method's schema; missing: defaults

@@ -46,6 +46,10 @@ std::vector<std::string> fuseCommandLine(const RunSpec &spec)
         std::string text = member.base == RunBase::Bm25 ? "bm25"
                            : member.base == RunBase::Lsa ? "lsa=" + std::to_string(member.lsaDim)
                                                          : "embeddings=" + member.embeddings;
+        if (member.base == RunBase::Bm25 && member.bm25.chooseOnDev)
+            text += ",k1=auto,b=auto";
+        else if (member.base == RunBase::Bm25 && member.bm25 != Bm25Parameters())
+            text += ",k1=" + shortestNumber(member.bm25.k1) + ",b=" + shortestNumber(member.bm25.b);
         if (member.trained())
             text += ",method=" + member.method;
         if (member.search == RunSearch::Hnsw)

@@ -24,6 +24,7 @@ Bm25Index Bm25Index::build(const std::vector<std::string> &documents, const Bm25
     index.m_docLength.resize(documents.size());
     double totalLength = 0;
     std::vector<std::string> sorted;
+    auto postings = std::make_shared<std::unordered_map<std::string, Term>>();
     for (int64_t d = 0; d < n; ++d) {
         sorted = tokens[size_t(d)];
         index.m_docLength[size_t(d)] = float(sorted.size());
@@ -33,20 +34,34 @@ Bm25Index Bm25Index::build(const std::vector<std::string> &documents, const Bm25
             size_t j = i;
             while (j < sorted.size() && sorted[j] == sorted[i])
                 ++j;
-            index.m_postings[sorted[i]].postings.push_back({int32_t(d), float(j - i)});
+            (*postings)[sorted[i]].postings.push_back({int32_t(d), float(j - i)});
             i = j;
         }
     }
     index.m_averageLength = n > 0 ? totalLength / double(n) : 0.0;
-    index.m_lengthNorm.resize(documents.size());
-    for (int64_t d = 0; d < n; ++d)
-        index.m_lengthNorm[size_t(d)] =
-            float(options.k1 * (1.0 - options.b +
-                                options.b * (index.m_averageLength > 0 ? index.m_docLength[size_t(d)] / index.m_averageLength : 0.0)));
-    for (auto &[term, entry] : index.m_postings) {
+    for (auto &[term, entry] : *postings) {
         const double df = double(entry.postings.size());
         entry.idf = float(std::log(1.0 + (double(n) - df + 0.5) / (df + 0.5)));
     }
+    index.m_postings = std::move(postings);
+    index.computeLengthNorms();
+    return index;
+}
+
+void Bm25Index::computeLengthNorms()
+{
+    m_lengthNorm.resize(m_docLength.size());
+    for (size_t d = 0; d < m_docLength.size(); ++d)
+        m_lengthNorm[d] = float(m_options.k1 * (1.0 - m_options.b +
+                                                m_options.b * (m_averageLength > 0 ? m_docLength[d] / m_averageLength : 0.0)));
+}
+
+Bm25Index Bm25Index::withParameters(double k1, double b) const
+{
+    Bm25Index index = *this;
+    index.m_options.k1 = k1;
+    index.m_options.b = b;
+    index.computeLengthNorms();
     return index;
 }
 
@@ -58,15 +73,17 @@ float Bm25Index::termScore(const Term &term, const Posting &posting) const
 std::vector<std::pair<const Bm25Index::Term *, int>> Bm25Index::queryTerms(const std::string &query,
                                                                             const Tokenizer &tokenizer) const
 {
+    std::vector<std::pair<const Term *, int>> terms;
+    if (!m_postings) // not built
+        return terms;
     std::vector<std::string> tokens = tokenizer.tokenize(query);
     std::sort(tokens.begin(), tokens.end());
-    std::vector<std::pair<const Term *, int>> terms;
     for (size_t i = 0; i < tokens.size();) {
         size_t j = i;
         while (j < tokens.size() && tokens[j] == tokens[i])
             ++j;
-        const auto it = m_postings.find(tokens[i]);
-        if (it != m_postings.end())
+        const auto it = m_postings->find(tokens[i]);
+        if (it != m_postings->end())
             terms.emplace_back(&it->second, int(j - i));
         i = j;
     }

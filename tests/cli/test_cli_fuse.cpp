@@ -79,6 +79,25 @@ private slots:
         QVERIFY(!report["fusion"].toObject()["chosen_on_dev"].toBool());
     }
 
+    // bm25,k1=auto,b=auto: BM25's parameters chosen with the weights, reported per member;
+    // fixed ones are used as given.
+    void bm25Parameters()
+    {
+        const CliRun chosen = runCli({"fuse", "--dataset", p("beir"), "--dev-queries", p("beir/splits/dev.txt"), "--member",
+                                      "bm25,k1=auto,b=auto", "--member", "embeddings=" + p("emb"), "--json", "-"});
+        QVERIFY2(chosen.exitCode == 0, qPrintable(chosen.err));
+        const QJsonObject bm25 = QJsonDocument::fromJson(chosen.out.toUtf8()).object()["members"].toArray()[0].toObject()["bm25"].toObject();
+        QVERIFY(bm25["chosen_on_dev"].toBool());
+        QVERIFY(bm25.contains("k1") && bm25.contains("b"));
+        const CliRun fixed = runCli({"fuse", "--dataset", p("beir"), "--member", "bm25,k1=1.5,b=0.6", "--member",
+                                     "embeddings=" + p("emb"), "--weights", "1,1", "--json", "-"});
+        QVERIFY2(fixed.exitCode == 0, qPrintable(fixed.err));
+        const QJsonObject given = QJsonDocument::fromJson(fixed.out.toUtf8()).object()["members"].toArray()[0].toObject()["bm25"].toObject();
+        QCOMPARE(given["k1"].toDouble(), 1.5);
+        QCOMPARE(given["b"].toDouble(), 0.6);
+        QVERIFY(!given["chosen_on_dev"].toBool());
+    }
+
     void recordedInWorkspace()
     {
         const QString workspace = p("ws");
@@ -103,6 +122,10 @@ private slots:
         QTest::newRow("param without method") << QStringList{"fuse", "--dataset", p("beir"), "--member", "bm25", "--member",
                                                              "embeddings=" + p("emb") + ",epochs=3"}
                                               << "parameters need a method";
+        QTest::newRow("k1 auto alone") << (QStringList(b) << "--member" << "bm25,k1=auto") << "go together";
+        QTest::newRow("bad k1") << (QStringList(b) << "--member" << "bm25,k1=x,b=0.5") << "k1 is a number or auto";
+        QTest::newRow("bm25 auto with weights") << (QStringList(b) << "--member" << "bm25,k1=auto,b=auto" << "--weights" << "1,1,1")
+                                                << "chosen with the weights";
         QTest::newRow("no dev") << QStringList{"fuse", "--dataset", p("beir"), "--member", "bm25", "--member", "embeddings=" + p("emb")}
                                 << "needs \"dev_queries\"";
     }

@@ -82,6 +82,32 @@ private slots:
         }
     }
 
+    // Other k1 and b on the same postings score as the direct formula with them, and the
+    // original index keeps its own.
+    void withParametersMatchesTheFormula()
+    {
+        Bm25Options options;
+        options.tokenizer = {1, false};
+        const Bm25Index index = Bm25Index::build(corpus(), options);
+        Bm25Options other = options;
+        other.k1 = 1.7;
+        other.b = 0.85;
+        const Bm25Index changed = index.withParameters(other.k1, other.b);
+        QCOMPARE(changed.options().k1, 1.7);
+        QCOMPARE(changed.vocabularySize(), index.vocabularySize());
+        const std::vector<int32_t> all{0, 1, 2, 3, 4, 5};
+        for (const std::string &query : {std::string("apple"), std::string("banana cherry"), std::string("cherry cherry")}) {
+            const auto changedScores = changed.scoreDocuments(query, all), scores = index.scoreDocuments(query, all);
+            bool differs = false;
+            for (int d = 0; d < 6; ++d) {
+                QVERIFY(std::abs(changedScores[size_t(d)] - reference(query, d, other)) < 1e-5);
+                QVERIFY(std::abs(scores[size_t(d)] - reference(query, d, options)) < 1e-5);
+                differs = differs || std::abs(changedScores[size_t(d)] - scores[size_t(d)]) > 1e-4;
+            }
+            QVERIFY(differs);
+        }
+    }
+
     void tiesAndExclusion()
     {
         const Bm25Index index = Bm25Index::build({"alpha beta", "alpha beta", "gamma"}, {});

@@ -210,6 +210,54 @@ private slots:
         QVERIFY(!runPipeline(spec, inputs, nullptr).ok());
     }
 
+    // BM25's k1 and b chosen with the weights: the first best point of the grid on dev (never
+    // worse than the defaults, its first point), and the member is the BM25 run with them.
+    void bm25ParametersChosenOnDev()
+    {
+        RunSpec fixed = fusionSpec();
+        auto withDefaults = runPipeline(fixed, {}, nullptr);
+        QVERIFY2(withDefaults.ok(), withDefaults.ok() ? "" : withDefaults.error().toString().c_str());
+        RunSpec spec = fusionSpec();
+        spec.members[0].bm25 = {0.0, 1.0, true}; // replaced by a point of the grid
+        QVERIFY(validateRunSpec(spec).ok());
+        auto chosen = runPipeline(spec, {}, nullptr);
+        QVERIFY2(chosen.ok(), chosen.ok() ? "" : chosen.error().toString().c_str());
+        const RunResult &bm25 = *chosen->fusion->members[0];
+        QVERIFY(std::find(std::begin(kBm25K1Grid), std::end(kBm25K1Grid), bm25.spec.bm25.k1) != std::end(kBm25K1Grid));
+        QVERIFY(std::find(std::begin(kBm25BGrid), std::end(kBm25BGrid), bm25.spec.bm25.b) != std::end(kBm25BGrid));
+        QVERIFY(chosen->fusion->choice.devScore >= withDefaults->fusion->choice.devScore);
+        // The slow reference: the fusion with each fixed (k1, b) of the grid; the choice is the
+        // first best on dev.
+        double best = -1, bestK1 = 0, bestB = 0;
+        for (double k1 : kBm25K1Grid)
+            for (double b : kBm25BGrid) {
+                RunSpec at = fusionSpec();
+                at.members[0].bm25 = {k1, b, false};
+                auto run = runPipeline(at, {}, nullptr);
+                QVERIFY(run.ok());
+                if (run->fusion->choice.devScore > best)
+                    best = run->fusion->choice.devScore, bestK1 = k1, bestB = b;
+            }
+        QCOMPARE(chosen->fusion->choice.devScore, best);
+        QCOMPARE(bm25.spec.bm25.k1, bestK1);
+        QCOMPARE(bm25.spec.bm25.b, bestB);
+        qInfo("k1 %g, b %g chosen on dev: %.4f (k1 0.9, b 0.4: %.4f)", bestK1, bestB, best,
+              withDefaults->fusion->choice.devScore);
+        QCOMPARE(bm25.bm25->options().k1, bm25.spec.bm25.k1);
+        // The member's figures are those of a BM25 run made with the chosen values.
+        RunSpec alone = spec.members[0];
+        alone.bm25 = {bm25.spec.bm25.k1, bm25.spec.bm25.b, false};
+        auto reference = runPipeline(alone, {}, nullptr);
+        QVERIFY(reference.ok());
+        QCOMPARE(bm25.evaluation.ranking.docs, reference->evaluation.ranking.docs);
+        QCOMPARE(bm25.evaluation.metrics.mean(Metric::Ndcg, 10), reference->evaluation.metrics.mean(Metric::Ndcg, 10));
+        const std::string report = runReportJson(*chosen);
+        QVERIFY(report.find("\"chosen_on_dev\": true") != std::string::npos);
+        // It is chosen with the weights: given weights leave nothing to choose it with.
+        spec.fusion.weights = {0.5, 0.5};
+        QVERIFY(!validateRunSpec(spec).ok());
+    }
+
     void givenWeightsNeedNoDev()
     {
         RunSpec spec = fusionSpec();

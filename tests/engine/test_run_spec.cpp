@@ -94,6 +94,7 @@ private slots:
         RunSpec bm25;
         bm25.dataset = "d";
         bm25.base = RunBase::Bm25;
+        bm25.bm25 = {1.25, 0.7, false};
         RunSpec tuned = everyFieldSet();
         tuned.dataset = "d";
         spec.members = {bm25, tuned};
@@ -117,7 +118,7 @@ private slots:
         // The command line that runs it: `fuse` with one --member per member.
         const std::string line = shellCommandLine(runSpecCommandLine(spec));
         QVERIFY2(line.find("embtune-cli fuse --dataset d") == 0, line.c_str());
-        QVERIFY2(line.find("--member bm25") != std::string::npos, line.c_str());
+        QVERIFY2(line.find("--member bm25,k1=1.25,b=0.7") != std::string::npos, line.c_str());
         QVERIFY2(line.find("--fusion rrf --rrf-k 30") != std::string::npos, line.c_str());
         QVERIFY2(line.find("--weights 0.25,0.75") != std::string::npos, line.c_str());
     }
@@ -162,6 +163,14 @@ private slots:
             "members": [{"base": "bm25"}, {"embeddings": "e", "epochs": 1}]})" << "\"members[1].epochs\" is not a key";
         QTest::newRow("fusion one member") << R"({"dataset": "d", "base": "fusion", "dev_queries": "v",
             "members": [{"base": "bm25"}]})" << "between 2 and 16";
+        QTest::newRow("bm25 key") << R"({"dataset": "d", "base": "bm25", "bm25": {"k": 1}})" << "\"bm25.k\" is not a key";
+        QTest::newRow("bm25 b range") << R"({"dataset": "d", "base": "bm25", "bm25": {"b": 1.5}})" << "\"b\" between 0 and 1";
+        QTest::newRow("bm25 on embeddings") << R"({"dataset": "d", "embeddings": "e", "bm25": {"k1": 1.2}})"
+                                            << "applies to base \"bm25\"";
+        QTest::newRow("bm25 on dev with weights") << QString(fused).replace(R"({"base": "bm25"})",
+                                                                            R"({"base": "bm25", "bm25": {"choose_on_dev": true}})") +
+                                                         R"("fusion": {"weights": [1, 1]}})"
+                                                  << "k1 and b are chosen with the weights";
         QTest::newRow("fusion in fusion") << R"({"dataset": "d", "base": "fusion", "dev_queries": "v",
             "members": [{"base": "bm25"}, {"base": "fusion", "members": []}]})" << "cannot be a fusion itself";
         QTest::newRow("fusion without dev") << R"({"dataset": "d", "base": "fusion",

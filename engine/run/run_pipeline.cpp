@@ -313,14 +313,31 @@ Result<Ranking> rankWithRun(const RunResult &run, const std::vector<int32_t> &qu
 Result<RunResult> runPipeline(const RunSpec &spec, RunInputs given, Progress *progress)
 {
     const auto started = std::chrono::steady_clock::now();
+    std::shared_ptr<const RunResult> baseRun;
+    if (spec.base == RunBase::Run && !given.embeddings) {
+        if (spec.baseRun.size() != 1)
+            return Error::usage("base \"run\" needs one \"base_run\"");
+        RunInputs inner;
+        inner.dataset = given.dataset;
+        auto run = runPipeline(spec.baseRun.front(), std::move(inner), progress);
+        if (!run)
+            return run.error();
+        given.dataset = run->dataset;
+        given.embeddings = run->tuned ? run->tuned : run->embeddings;
+        baseRun = std::make_shared<const RunResult>(std::move(*run));
+    }
     auto inputs = loadRunInputs(spec, std::move(given), progress);
     if (!inputs)
         return inputs.error();
     RunResult result;
+    result.baseRun = baseRun;
     result.spec = spec;
     result.dataset = inputs->dataset;
     result.embeddings = inputs->embeddings;
     result.warnings = inputs->warnings;
+    if (baseRun)
+        for (const std::string &warning : baseRun->warnings)
+            result.warnings.push_back("base run: " + warning);
     if (spec.fused()) {
         if (Status s = runFusion(spec, *inputs, result, progress); !s)
             return s.error();

@@ -5,6 +5,8 @@
 //
 //   method "none":  the base (embedding set, fitted LSA or BM25) searched with the spec's backend
 //                   and similarity, evaluated on the split.
+//   base "run":     RunSpec::baseRun runs first; its final vectors (tuned documents and dataset
+//                   queries) are this run's base set, as an embedding set would be.
 //   trained method: training data = labelled train queries (+ generated queries appended to a
 //                   copy of the dataset, embedded with the query embedder; those not held out),
 //                   dev = the labelled dev list or the held-out generated queries; Method::fit
@@ -80,6 +82,7 @@ struct RunResult {
     std::optional<HnswRunRecord> hnsw;               // RunSearch::Hnsw
     std::shared_ptr<const Bm25Index> bm25;           // RunBase::Bm25: the index searched
     std::optional<FusionRecord> fusion;              // RunBase::Fusion
+    std::shared_ptr<const RunResult> baseRun;        // RunBase::Run: the run whose final vectors were the base
     // The inputs', the left-out zero-vector training and dev queries', then the baseline's and
     // the run's evaluation warnings (each text once).
     std::vector<std::string> warnings;

@@ -23,6 +23,7 @@ const char *runBaseName(RunBase base)
     case RunBase::Lsa: return "lsa";
     case RunBase::Bm25: return "bm25";
     case RunBase::Fusion: return "fusion";
+    case RunBase::Run: return "run";
     }
     return "embeddings";
 }
@@ -143,6 +144,24 @@ Status validateRunSpec(const RunSpec &spec)
     } else if (!spec.hnswIndex.empty()) {
         return Error::usage("\"hnsw\".\"index\" needs \"search\": \"hnsw\"");
     }
+    if (spec.base == RunBase::Run) {
+        if (spec.baseRun.size() != 1)
+            return Error::usage("base \"run\" needs one \"base_run\" (the run whose vectors it starts from)");
+        const RunSpec &inner = spec.baseRun.front();
+        if (!inner.trained() || inner.fused())
+            return Error::usage("\"base_run\" must be a trained run (a method other than \"none\"), not a fusion");
+        if (inner.dataset != spec.dataset)
+            return Error::usage("\"base_run\": its dataset differs from the run's (\"" + inner.dataset + "\")");
+        if (!spec.generatedQueries.empty())
+            return Error::usage("a run on a base run trains on labelled queries only (no \"generated_queries\")");
+        if (Status s = validateRunSpec(inner); !s) {
+            Error error = s.error();
+            error.message = "base_run: " + error.message;
+            return error;
+        }
+    } else if (!spec.baseRun.empty()) {
+        return Error::usage("\"base_run\" applies to base \"run\"");
+    }
     if (spec.fused())
         return validateFusion(spec);
     if (!spec.members.empty())
@@ -262,6 +281,10 @@ void writeRunSpec(JsonWriter &w, const RunSpec &spec)
     w.value(int64_t(spec.seed));
     w.key("threads");
     w.value(spec.threads);
+    if (spec.base == RunBase::Run && !spec.baseRun.empty()) {
+        w.key("base_run");
+        writeRunSpec(w, spec.baseRun.front());
+    }
     if (spec.fused()) {
         w.key("members");
         w.beginArray();
@@ -458,6 +481,19 @@ Status readKey(std::string_view key, simdjson::dom::element value, const SpecRea
         }
         return {};
     }
+    if (key == "base_run") {
+        simdjson::dom::object object;
+        if (value.get_object().get(object))
+            return reader.problem(key, "must be a run spec object");
+        if (depth >= kMaxRunChain)
+            return reader.problem(key, "nests base runs more than " + std::to_string(kMaxRunChain) + " deep");
+        RunSpec parsed;
+        parsed.dataset.clear();
+        if (Status s = readSpecObject(object, SpecReader(reader.file(), "base_run."), parsed, version, depth + 1); !s)
+            return s;
+        spec.baseRun = {std::move(parsed)};
+        return {};
+    }
     if (key == "bm25") {
         simdjson::dom::object object;
         if (value.get_object().get(object))
@@ -522,12 +558,12 @@ Status readKey(std::string_view key, simdjson::dom::element value, const SpecRea
     if (key == "base") {
         if (Status s = reader.text(value, key, text); !s)
             return s;
-        for (RunBase base : {RunBase::Embeddings, RunBase::Lsa, RunBase::Bm25, RunBase::Fusion})
+        for (RunBase base : {RunBase::Embeddings, RunBase::Lsa, RunBase::Bm25, RunBase::Fusion, RunBase::Run})
             if (text == runBaseName(base)) {
                 spec.base = base;
                 return {};
             }
-        return reader.problem(key, "must be \"embeddings\", \"lsa\", \"bm25\" or \"fusion\", not \"" + text + "\"");
+        return reader.problem(key, "must be \"embeddings\", \"lsa\", \"bm25\", \"fusion\" or \"run\", not \"" + text + "\"");
     }
     if (key == "search") {
         if (Status s = reader.text(value, key, text); !s)
@@ -622,6 +658,9 @@ Status readSpecObject(simdjson::dom::object object, const SpecReader &reader, Ru
     for (RunSpec &member : spec.members)
         if (member.dataset.empty())
             member.dataset = spec.dataset; // a member's dataset defaults to the fusion's
+    for (RunSpec &inner : spec.baseRun)
+        if (inner.dataset.empty())
+            inner.dataset = spec.dataset;
     return {};
 }
 

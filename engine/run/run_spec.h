@@ -8,7 +8,9 @@
 // JSON form (schema version kRunSpecVersion; every key optional except "dataset"; unknown keys
 // and values of the wrong type or range are errors naming the key):
 //   {"embtune_run_spec": 1, "dataset": DIR,
-//    "base": "embeddings" | "lsa" | "bm25", "embeddings": DIR, "lsa_dim": 256,
+//    "base": "embeddings" | "lsa" | "bm25" | "run", "embeddings": DIR, "lsa_dim": 256,
+//    "base_run": RUN SPEC (base "run" only: a trained run whose final vectors are this run's
+//    base; the same dataset, "dataset" may be left out),
 //    "method": "none" | METHOD ID, "params": {NAME: "VALUE", ...},
 //    "train_queries": FILE, "dev_queries": FILE, "generated_queries": DIR,
 //    "generated_dev_fraction": 0.1, "query_embedder": "" | DIR, "experts": [DIR, ...],
@@ -43,7 +45,9 @@ enum class RunBase {
     Lsa,        // the built-in LSA of RunSpec::lsaDim dimensions fitted on the corpus (seed: RunSpec::seed)
     Bm25,       // BM25 over the texts (method "none" and exact search only)
     Fusion,     // the fusion of RunSpec::members' lists (method "none", exact; docs/methods.md "Fusion")
+    Run,        // the final vectors (tuned documents and queries) of RunSpec::baseRun: methods compose
 };
+inline constexpr int kMaxRunChain = 8; // base runs nested at most this deep
 const char *runBaseName(RunBase base);
 
 enum class RunSearch { Exact, Hnsw };
@@ -74,6 +78,7 @@ struct RunSpec {
     std::string embeddings;                 // with RunBase::Embeddings
     int lsaDim = 256;                       // with RunBase::Lsa
     Bm25Parameters bm25;                    // with RunBase::Bm25
+    std::vector<RunSpec> baseRun;           // with RunBase::Run: exactly one trained run (not fused)
 
     std::string method = "none";            // "none": the base as it is; else a registered method id
     std::map<std::string, std::string> params; // name=value texts of the method's schema; missing: defaults
@@ -135,7 +140,9 @@ Result<RunSpec> runSpecFromJson(std::string_view json, const std::string &file =
 Result<RunSpec> readRunSpecFile(const std::string &path);
 
 // The embtune-cli arguments (after the program name) that run the same spec: `evaluate ...`
-// for method "none", `train ...` otherwise. Only keys that differ from the defaults are given.
+// for method "none", `train ...` otherwise, `fuse ...` for a fusion, and `run spec.json` for a
+// run on a base run (a chain has no flag form; spec.json is the spec saved to a file). Only keys
+// that differ from the defaults are given.
 std::vector<std::string> runSpecCommandLine(const RunSpec &spec);
 // The arguments as one shell command line ("embtune-cli train --dataset '/x y' ..."), each
 // argument quoted for POSIX shells when it needs it.

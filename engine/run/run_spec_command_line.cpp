@@ -81,6 +81,8 @@ std::vector<std::string> runSpecCommandLine(const RunSpec &spec)
 {
     if (spec.fused())
         return fuseCommandLine(spec);
+    if (spec.base == RunBase::Run) // a chain has no flag form: `run` reads the spec (the report's "spec")
+        return {"run", "spec.json"};
     const RunSpec defaults;
     std::vector<std::string> args{spec.trained() ? "train" : "evaluate"};
     auto add = [&](const std::string &flag, const std::string &value) {

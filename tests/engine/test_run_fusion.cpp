@@ -258,6 +258,64 @@ private slots:
         QVERIFY(!validateRunSpec(spec).ok());
     }
 
+    // Composition (base "run"): NUDGE-N on the vectors a linear adapter made equals NUDGE-N run
+    // on those vectors given as an embedding set; its baseline is the adapter's run; the spec's
+    // chain round-trips through JSON. (Train = dev = the dev list: the pipelines are compared.)
+    void composedRunStartsFromTheBaseRun()
+    {
+        const std::string root = path(m_dir).string();
+        RunSpec linear;
+        linear.dataset = root;
+        linear.embeddings = root + "/emb";
+        linear.method = "linear";
+        linear.params = {{"epochs", "3"}};
+        linear.trainQueries = linear.devQueries = root + "/splits/dev.txt";
+        RunSpec composed;
+        composed.dataset = root;
+        composed.base = RunBase::Run;
+        composed.baseRun = {linear};
+        composed.method = "nudge-n";
+        composed.trainQueries = composed.devQueries = linear.devQueries;
+        QVERIFY2(validateRunSpec(composed).ok(), validateRunSpec(composed).ok() ? "" : validateRunSpec(composed).error().toString().c_str());
+        auto back = runSpecFromJson(runSpecToJson(composed));
+        QVERIFY2(back.ok(), back.ok() ? "" : back.error().toString().c_str());
+        QVERIFY(*back == composed);
+
+        auto chained = runPipeline(composed, {}, nullptr);
+        QVERIFY2(chained.ok(), chained.ok() ? "" : chained.error().toString().c_str());
+        auto first = runPipeline(linear, {}, nullptr);
+        QVERIFY(first.ok() && first->tuned);
+        RunSpec second = composed;
+        second.base = RunBase::Embeddings;
+        second.baseRun.clear();
+        RunInputs given;
+        given.dataset = first->dataset;
+        given.embeddings = first->tuned;
+        auto reference = runPipeline(second, given, nullptr);
+        QVERIFY2(reference.ok(), reference.ok() ? "" : reference.error().toString().c_str());
+
+        QVERIFY(chained->baseRun && chained->tuned);
+        QCOMPARE(chained->evaluation.ranking.docs, reference->evaluation.ranking.docs);
+        QCOMPARE(chained->evaluation.metrics.mean(Metric::Ndcg, 10), reference->evaluation.metrics.mean(Metric::Ndcg, 10));
+        // Its baseline is the adapter's run: the adapter's vectors searched exactly.
+        QCOMPARE(chained->baseline->ranking.docs, first->evaluation.ranking.docs);
+        // NUDGE moved documents of the adapter's set: the final vectors are neither stage's input.
+        const FloatMatrix &before = first->tuned->docs, &after = chained->tuned->docs;
+        QCOMPARE(after.rows(), before.rows());
+        QVERIFY(!std::equal(after.data(), after.data() + after.rows() * after.cols(), before.data()));
+        QVERIFY(chained->tuned->provenance.embedder.find("+linear+nudge-n") != std::string::npos);
+
+        RunSpec untrained = composed;
+        untrained.baseRun.front().method = "none";
+        QVERIFY(!validateRunSpec(untrained).ok());
+        RunSpec missing = composed;
+        missing.baseRun.clear();
+        QVERIFY(!validateRunSpec(missing).ok());
+        RunSpec stray = linear;
+        stray.baseRun = {linear};
+        QVERIFY(!validateRunSpec(stray).ok());
+    }
+
     void givenWeightsNeedNoDev()
     {
         RunSpec spec = fusionSpec();

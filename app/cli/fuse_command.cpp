@@ -36,7 +36,8 @@ bool parseNumber(const std::string &text, double &out)
     return !text.empty() && end && *end == '\0' && std::isfinite(out);
 }
 
-// "bm25" | "lsa[=DIM]" | "embeddings=DIR", then ",name=value" items: method, search (exact|hnsw),
+// "bm25" | "lsa[=DIM]" | "embeddings=DIR", then ",name=value" items: method (an id, or A+B: B on
+// the final vectors of A), search (exact|hnsw),
 // similarity (cosine|dot), for bm25 k1 and b (numbers, or both "auto": chosen on dev with the
 // weights); any other name is a parameter of the method.
 std::optional<std::string> parseMember(const std::string &text, const RunSpec &fusion, RunSpec &member)
@@ -91,6 +92,31 @@ std::optional<std::string> parseMember(const std::string &text, const RunSpec &f
     if (member.trained()) {
         member.trainQueries = fusion.trainQueries;
         member.devQueries = fusion.devQueries;
+    }
+    // method=A+B: B on the final vectors of A (base "run"); the parameters, search and
+    // similarity are the last method's, the earlier ones run with their defaults.
+    if (member.method.find('+') != std::string::npos) {
+        const std::vector<std::string> methods = splitOn(member.method, '+');
+        RunSpec stage = member;
+        stage.method = methods.front();
+        stage.params.clear();
+        stage.search = RunSearch::Exact;
+        stage.similarity = Similarity::Cosine;
+        for (size_t i = 1; i < methods.size(); ++i) {
+            if (methods[i].empty() || methods[i - 1].empty())
+                return what + "method=A+B names a method on each side of +";
+            RunSpec next = i + 1 == methods.size() ? member : RunSpec();
+            next.dataset = member.dataset;
+            next.base = RunBase::Run;
+            next.embeddings.clear();
+            next.lsaDim = RunSpec().lsaDim;
+            next.method = methods[i];
+            next.trainQueries = member.trainQueries;
+            next.devQueries = member.devQueries;
+            next.baseRun = {stage};
+            stage = std::move(next);
+        }
+        member = std::move(stage);
     }
     return std::nullopt;
 }

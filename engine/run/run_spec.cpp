@@ -655,13 +655,18 @@ Status readSpecObject(simdjson::dom::object object, const SpecReader &reader, Ru
             return s;
     }
     std::sort(spec.ks.begin(), spec.ks.end());
-    for (RunSpec &member : spec.members)
-        if (member.dataset.empty())
-            member.dataset = spec.dataset; // a member's dataset defaults to the fusion's
-    for (RunSpec &inner : spec.baseRun)
-        if (inner.dataset.empty())
-            inner.dataset = spec.dataset;
     return {};
+}
+
+// A member's or base run's dataset defaults to the run's that holds it, at every depth.
+void inheritDatasets(RunSpec &spec)
+{
+    for (std::vector<RunSpec> *nested : {&spec.members, &spec.baseRun})
+        for (RunSpec &inner : *nested) {
+            if (inner.dataset.empty())
+                inner.dataset = spec.dataset;
+            inheritDatasets(inner);
+        }
 }
 
 } // namespace
@@ -683,6 +688,7 @@ Result<RunSpec> runSpecFromJson(std::string_view json, const std::string &file)
     int64_t version = kRunSpecVersion;
     if (Status s = readSpecObject(object, reader, spec, version, 0); !s)
         return s.error();
+    inheritDatasets(spec);
     if (version > kRunSpecVersion)
         return Error::input("run spec: schema version " + std::to_string(version) + " is newer than this embtune reads (" +
                                 std::to_string(kRunSpecVersion) + ")",

@@ -42,7 +42,24 @@ std::vector<std::string> fuseCommandLine(const RunSpec &spec)
         add("train-queries", spec.trainQueries);
     if (!spec.devQueries.empty())
         add("dev-queries", spec.devQueries);
-    for (const RunSpec &member : spec.members) {
+    for (const RunSpec &given : spec.members) {
+        // A chain of methods (base "run") is written method=A+B when its earlier stages are what
+        // `fuse` makes of that: default parameters, exact cosine search, the fusion's query lists.
+        RunSpec member = given;
+        std::string chain;
+        for (const RunSpec *stage = &given; stage->base == RunBase::Run; stage = &stage->baseRun.front()) {
+            const RunSpec &inner = stage->baseRun.front();
+            if (!inner.params.empty() || inner.search != RunSearch::Exact || inner.similarity != Similarity::Cosine ||
+                inner.trainQueries != given.trainQueries || inner.devQueries != given.devQueries ||
+                (inner.base == RunBase::Run && inner.baseRun.empty()))
+                return {"run", "spec.json"};
+            chain = inner.method + "+" + chain;
+            member.base = inner.base;
+            member.embeddings = inner.embeddings;
+            member.lsaDim = inner.lsaDim;
+        }
+        if (!chain.empty())
+            member.method = chain + given.method;
         std::string text = member.base == RunBase::Bm25 ? "bm25"
                            : member.base == RunBase::Lsa ? "lsa=" + std::to_string(member.lsaDim)
                                                          : "embeddings=" + member.embeddings;

@@ -98,6 +98,25 @@ private slots:
         QVERIFY(!given["chosen_on_dev"].toBool());
     }
 
+    // method=A+B chains the methods: the member is B on the final vectors of A (base "run").
+    void chainedMember()
+    {
+        const CliRun r = runCli({"fuse", "--dataset", p("beir"), "--train-queries", p("beir/splits/dev.txt"), "--dev-queries",
+                                 p("beir/splits/dev.txt"), "--member", "bm25", "--member",
+                                 "embeddings=" + p("emb") + ",method=nudge-n+linear,epochs=2", "--json", "-"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QJsonObject member = report["spec"].toObject()["members"].toArray()[1].toObject();
+        QCOMPARE(member["base"].toString(), QString("run"));
+        QCOMPARE(member["method"].toString(), QString("linear"));
+        QCOMPARE(member["params"].toObject()["epochs"].toString(), QString("2"));
+        const QJsonObject inner = member["base_run"].toObject();
+        QCOMPARE(inner["method"].toString(), QString("nudge-n"));
+        QVERIFY(inner["params"].toObject().isEmpty());
+        QVERIFY(inner["embeddings"].toString().endsWith("emb"));
+        QCOMPARE(report["members"].toArray()[1].toObject()["name"].toString(), QString("emb+nudge-n+linear"));
+    }
+
     void recordedInWorkspace()
     {
         const QString workspace = p("ws");

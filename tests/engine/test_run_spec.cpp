@@ -121,6 +121,30 @@ private slots:
         QVERIFY2(line.find("--member bm25,k1=1.25,b=0.7") != std::string::npos, line.c_str());
         QVERIFY2(line.find("--fusion rrf --rrf-k 30") != std::string::npos, line.c_str());
         QVERIFY2(line.find("--weights 0.25,0.75") != std::string::npos, line.c_str());
+
+        // A member that chains methods (base "run") is written method=A+B when its earlier stage
+        // is what `fuse` makes of that (defaults, the fusion's query lists), else as `run`.
+        RunSpec first;
+        first.dataset = "d";
+        first.embeddings = "e";
+        first.method = "nudge-n";
+        first.trainQueries = spec.trainQueries;
+        first.devQueries = spec.devQueries;
+        RunSpec chained = first;
+        chained.base = RunBase::Run;
+        chained.embeddings.clear();
+        chained.method = "linear";
+        chained.params = {{"epochs", "3"}};
+        chained.baseRun = {first};
+        spec.members = {bm25, chained};
+        QVERIFY2(validateRunSpec(spec).ok(), validateRunSpec(spec).ok() ? "" : validateRunSpec(spec).error().toString().c_str());
+        auto chainBack = runSpecFromJson(runSpecToJson(spec));
+        QVERIFY(chainBack.ok() && *chainBack == spec);
+        const std::string chainLine = shellCommandLine(runSpecCommandLine(spec));
+        QVERIFY2(chainLine.find("--member embeddings=e,method=nudge-n+linear,epochs=3") != std::string::npos,
+                 chainLine.c_str());
+        spec.members[1].baseRun.front().params = {{"gamma", "0.1"}};
+        QCOMPARE(runSpecCommandLine(spec), (std::vector<std::string>{"run", "spec.json"}));
     }
 
     void errorsNameTheKey_data()

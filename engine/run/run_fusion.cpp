@@ -190,7 +190,9 @@ Status chooseFusionOnDev(const RunSpec &spec, const Dataset &dataset, const std:
     // The member is then that BM25 run, evaluated on the split.
     for (size_t i = 0; i < record.members.size(); ++i) {
         const RunResult &member = *record.members[i];
-        if (!member.bm25 || !member.spec.bm25.chooseOnDev)
+        // The fusion's spec says (a run the caller made has its own spec).
+        const bool onDev = i < spec.members.size() ? spec.members[i].bm25.chooseOnDev : member.spec.bm25.chooseOnDev;
+        if (!member.bm25 || !onDev)
             continue;
         double bestScore = -1, bestK1 = member.spec.bm25.k1, bestB = member.spec.bm25.b;
         for (double k1 : kBm25K1Grid)
@@ -208,6 +210,7 @@ Status chooseFusionOnDev(const RunSpec &spec, const Dataset &dataset, const std:
         auto chosen = bm25RunWith(member, bestK1, bestB, true, progress);
         if (!chosen)
             return chosen.error();
+        chosen->spec.bm25.chooseOnDev = true;
         auto ranking = rankWithRun(*chosen, judged, settings.options.depth, exclude, progress);
         if (!ranking)
             return ranking.error();

@@ -655,6 +655,28 @@ void TestGuiCompare::fuseRunsLikeTheCli()
         for (int k : {1, 10, 100})
             QCOMPARE(alone->report->metrics.mean(metric, k), worse->report->metrics.mean(metric, k));
     QVERIFY(alone->description.contains(QStringLiteral("by hand")));
+
+    // BM25 with its k1 and b chosen on dev too, as `fuse --member bm25,k1=auto,b=auto` does.
+    QVERIFY(runAndWait(*m_window, &embtune::gui::EvaluationController::evaluationFinished,
+                       [&] { return m_window->evaluation()->evaluateBm25(); }, kTimeoutMs));
+    const QString bm25Key = m_window->runs()->keys().last();
+    QVERIFY(fusion->fuse({bm25Key, runKey("better")}, engine::FusionSettings{}, true));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, kTimeoutMs);
+    const embtune::gui::RunRecord *withBm25 = m_window->runs()->find(finished.last().first().toString());
+    QVERIFY(withBm25 && withBm25->run && withBm25->run->fusion);
+    const engine::RunSpec &bm25Spec = withBm25->run->fusion->members[0]->spec;
+    QVERIFY(bm25Spec.bm25.chooseOnDev);
+    QVERIFY(withBm25->description.contains(QStringLiteral("chosen on dev")));
+    const embtune::test::CliRun bm25Cli = runCli({"fuse", "--dataset", m_data, "--member", "bm25,k1=auto,b=auto", "--member",
+                                                  "embeddings=" + m_data + "/embeddings/better", "--dev-queries",
+                                                  m_data + "/splits/dev.txt", "--k", "1,10,100", "--json", "-"});
+    QVERIFY2(bm25Cli.exitCode == 0, qPrintable(bm25Cli.err));
+    const QJsonObject bm25Report = QJsonDocument::fromJson(bm25Cli.out.toUtf8()).object();
+    const QJsonObject cliBm25 = bm25Report["members"].toArray()[0].toObject()["bm25"].toObject();
+    QCOMPARE(cliBm25["k1"].toDouble(), bm25Spec.bm25.k1);
+    QCOMPARE(cliBm25["b"].toDouble(), bm25Spec.bm25.b);
+    QVERIFY(std::abs(bm25Report["fused"].toObject()["ndcg@10"].toDouble() -
+                     withBm25->report->metrics.mean(engine::Metric::Ndcg, 10)) <= 1e-9);
 }
 
 void TestGuiCompare::cleanupTestCase()

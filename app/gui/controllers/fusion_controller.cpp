@@ -108,7 +108,7 @@ void FusionController::showFuseDialog(const QStringList &checked)
     m_dialog = dialog;
     connect(dialog, &FusionDialog::devCurveWanted, this, [this, dialog](int generation, const FusionDialogSettings &settings) {
         QString problem;
-        engine::RunSpec spec = fusionSpec(settings.memberKeys, settings.fusion, &problem);
+        engine::RunSpec spec = fusionSpec(settings.memberKeys, settings.fusion, settings.bm25OnDev, &problem);
         if (!problem.isEmpty()) {
             dialog->setDevCurveError(generation, problem);
             return;
@@ -129,13 +129,13 @@ void FusionController::showFuseDialog(const QStringList &checked)
     });
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         const FusionDialogSettings settings = dialog->settings();
-        fuse(settings.memberKeys, settings.fusion);
+        fuse(settings.memberKeys, settings.fusion, settings.bm25OnDev);
     });
     dialog->show();
 }
 
 engine::RunSpec FusionController::fusionSpec(const QStringList &memberKeys, const engine::FusionSettings &fusion,
-                                             QString *problem) const
+                                             bool bm25OnDev, QString *problem) const
 {
     engine::RunSpec spec;
     if (memberKeys.size() < 2) {
@@ -157,7 +157,9 @@ engine::RunSpec FusionController::fusionSpec(const QStringList &memberKeys, cons
     spec.fusion = fusion;
     // The dev list the weights are chosen on: a trained member's, else the dataset's splits/dev.txt.
     for (const QString &key : memberKeys) {
-        const engine::RunSpec &member = m_ctx.runs->find(key)->run->spec;
+        engine::RunSpec member = m_ctx.runs->find(key)->run->spec;
+        if (member.base == engine::RunBase::Bm25)
+            member.bm25.chooseOnDev = bm25OnDev && fusion.weights.empty();
         spec.members.push_back(member);
         if (spec.devQueries.empty() && !member.devQueries.empty())
             spec.devQueries = member.devQueries, spec.trainQueries = member.trainQueries;
@@ -171,13 +173,13 @@ engine::RunSpec FusionController::fusionSpec(const QStringList &memberKeys, cons
     return spec;
 }
 
-bool FusionController::fuse(const QStringList &memberKeys, const engine::FusionSettings &fusion)
+bool FusionController::fuse(const QStringList &memberKeys, const engine::FusionSettings &fusion, bool bm25OnDev)
 {
     const QString title = tr("Cannot fuse runs");
     if (m_ctx.jobs->refuse(title, !m_ctx.dataset->dataset()))
         return false;
     QString problem;
-    engine::RunSpec spec = fusionSpec(memberKeys, fusion, &problem);
+    engine::RunSpec spec = fusionSpec(memberKeys, fusion, bm25OnDev, &problem);
     if (!problem.isEmpty()) {
         m_ctx.feedback->showError(title, problem);
         return false;
@@ -208,8 +210,14 @@ bool FusionController::fuse(const QStringList &memberKeys, const engine::FusionS
                           record.specJson = fromStd(engine::runSpecToJson(run.spec));
                           record.warnings = result.warnings;
                           QStringList weights;
-                          for (size_t i = 0; i < fusion.choice.weights.size(); ++i)
+                          for (size_t i = 0; i < fusion.choice.weights.size(); ++i) {
                               weights << tr("%1 %2").arg(names.value(int(i))).arg(fusion.choice.weights[i], 0, 'f', 2);
+                              if (const engine::RunResult &member = *fusion.members[i]; member.bm25)
+                                  weights.last() += tr(" (k1 %1, b %2%3)")
+                                                        .arg(member.spec.bm25.k1)
+                                                        .arg(member.spec.bm25.b)
+                                                        .arg(member.spec.bm25.chooseOnDev ? tr(", chosen on dev") : QString());
+                          }
                           record.description =
                               tr("Fusion (%1) of %2 runs, depth %3\nweights: %4%5\n%6; split %7, %8 queries")
                                   .arg(fusionMethodText(run.spec.fusion))

@@ -38,7 +38,8 @@ public:
     // Fuses runs `memberKeys` (RunStore keys, two or more, of one split) with `fusion` on a
     // worker job; the fused run is added to the RunStore (fusionFinished). False (errorShown)
     // when it cannot start.
-    bool fuse(const QStringList &memberKeys, const engine::FusionSettings &fusion);
+    // bm25OnDev: BM25 members' k1 and b are chosen on dev with the weights.
+    bool fuse(const QStringList &memberKeys, const engine::FusionSettings &fusion, bool bm25OnDev = false);
 
     // Why run `key` cannot be a member now (empty: it can).
     QString whyNotFusable(const QString &key) const;
@@ -49,7 +50,8 @@ signals:
 private:
     // The fused spec of `memberKeys` (their specs as members, the dataset's dev list); empty
     // members and `problem` set when it cannot be made.
-    engine::RunSpec fusionSpec(const QStringList &memberKeys, const engine::FusionSettings &fusion, QString *problem) const;
+    engine::RunSpec fusionSpec(const QStringList &memberKeys, const engine::FusionSettings &fusion, bool bm25OnDev,
+                               QString *problem) const;
     void updateActions();
 
     GuiContext m_ctx;

@@ -98,6 +98,11 @@ FusionDialog::FusionDialog(const std::vector<FusionCandidate> &candidates, const
     m_chooseOnDev->setToolTip(tr("A grid over the weights (step 0.05; coordinate ascent beyond three members), "
                                  "each member alone included: never worse on dev than the best member."));
 
+    m_bm25OnDev = new QCheckBox(tr("Choose BM25's k1 and b on the dev queries too"), this);
+    m_bm25OnDev->setObjectName(QStringLiteral("bm25OnDev"));
+    m_bm25OnDev->setToolTip(tr("k1 in {0.9, 0.5, 1.2, 1.5, 2.0} and b in {0.4, 0.3, 0.6, 0.75, 0.9}, each with the "
+                               "weights chosen for it; the best on dev wins (ties keep 0.9 and 0.4)."));
+
     m_slider = new QSlider(Qt::Horizontal, this);
     m_slider->setObjectName(QStringLiteral("weightSlider"));
     m_slider->setRange(0, kSliderSteps);
@@ -171,6 +176,7 @@ FusionDialog::FusionDialog(const std::vector<FusionCandidate> &candidates, const
     layout->addWidget(m_members);
     layout->addLayout(form);
     layout->addWidget(m_chooseOnDev);
+    layout->addWidget(m_bm25OnDev);
     layout->addLayout(sliderRow);
     layout->addWidget(m_weights);
     layout->addWidget(m_chartView, 1);
@@ -188,9 +194,11 @@ FusionDialog::FusionDialog(const std::vector<FusionCandidate> &candidates, const
     connect(m_depth, &QSpinBox::valueChanged, this, &FusionDialog::onSettingsChanged);
     connect(m_rrfK, &QSpinBox::valueChanged, this, &FusionDialog::onSettingsChanged);
     connect(m_chooseOnDev, &QCheckBox::toggled, this, [this] {
+        m_bm25OnDev->setEnabled(m_chooseOnDev->isChecked());
         updateWeightsUi();
         updateEnabled();
     });
+    connect(m_bm25OnDev, &QCheckBox::toggled, this, &FusionDialog::onSettingsChanged);
     connect(m_slider, &QSlider::valueChanged, this, &FusionDialog::updateSliderReadout);
     connect(m_weights, &QLineEdit::textChanged, this, &FusionDialog::updateEnabled);
 
@@ -395,6 +403,7 @@ FusionDialogSettings FusionDialog::settings() const
         if (auto weights = manualWeights(&problem))
             out.fusion.weights = *weights;
     }
+    out.bm25OnDev = m_chooseOnDev->isChecked() && m_bm25OnDev->isChecked();
     return out;
 }
 

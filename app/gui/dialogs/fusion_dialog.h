@@ -45,6 +45,7 @@ struct FusionCandidate {
 struct FusionDialogSettings {
     QStringList memberKeys;           // in list order
     engine::FusionSettings fusion;    // weights empty: chosen on dev; rrfK 0: chosen on dev
+    bool bm25OnDev = false;           // BM25 members' k1 and b chosen on dev with the weights
 };
 
 class FusionDialog : public QDialog {
@@ -72,6 +73,7 @@ public:
     QSpinBox *depthSpin() const { return m_depth; }
     QSpinBox *rrfKSpin() const { return m_rrfK; }
     QCheckBox *chooseOnDevCheck() const { return m_chooseOnDev; }
+    QCheckBox *bm25OnDevCheck() const { return m_bm25OnDev; }
     QSlider *weightSlider() const { return m_slider; }
     QLineEdit *weightsEdit() const { return m_weights; }
     QLabel *devLabel() const { return m_devLabel; }
@@ -101,6 +103,7 @@ private:
     QSpinBox *m_depth = nullptr;
     QSpinBox *m_rrfK = nullptr;
     QCheckBox *m_chooseOnDev = nullptr;
+    QCheckBox *m_bm25OnDev = nullptr;
     QSlider *m_slider = nullptr;
     QLabel *m_sliderLabel = nullptr;
     QLineEdit *m_weights = nullptr;

@@ -202,10 +202,7 @@ int runFuse(const std::vector<std::string> &args)
         return reportUsage("fuse", *problem);
     if (Status s = validateRunSpec(spec); !s)
         return reportError(s.error());
-    std::optional<app::RunRecorder> recorder;
-    if (int exitCode = 0; !openRecorder(cl, recorder, exitCode))
-        return exitCode;
-    return executeRun(spec, runOutputOf(cl), std::move(recorder));
+    return executeRunFromCommandLine(spec, cl);
 }
 
 } // namespace embtune::cli

@@ -34,10 +34,7 @@ int runRun(const std::vector<std::string> &args)
     auto spec = readRunSpecFile(positional.front());
     if (!spec)
         return reportError(spec.error());
-    std::optional<app::RunRecorder> recorder;
-    if (int exitCode = 0; !openRecorder(cl, recorder, exitCode))
-        return exitCode;
-    return executeRun(*spec, runOutputOf(cl), std::move(recorder));
+    return executeRunFromCommandLine(*spec, cl);
 }
 
 } // namespace embtune::cli

@@ -228,4 +228,12 @@ int executeRun(const RunSpec &spec, const RunOutput &output, std::optional<app::
     return 0;
 }
 
+int executeRunFromCommandLine(const RunSpec &spec, const CommandLine &cl)
+{
+    std::optional<app::RunRecorder> recorder;
+    if (int exitCode = 0; !openRecorder(cl, recorder, exitCode))
+        return exitCode;
+    return executeRun(spec, runOutputOf(cl), std::move(recorder));
+}
+
 } // namespace embtune::cli

@@ -36,4 +36,8 @@ RunOutput runOutputOf(const CommandLine &cl);
 // `recorder` stays empty and true is returned.
 bool openRecorder(const CommandLine &cl, std::optional<app::RunRecorder> &recorder, int &exitCode);
 
+// The end of every run command: the --workspace recorder opened, then executeRun of `spec` with
+// the outputs of `cl`. Returns the process exit code.
+int executeRunFromCommandLine(const engine::RunSpec &spec, const CommandLine &cl);
+
 } // namespace embtune::cli

@@ -15,23 +15,42 @@ using RowMatrixXf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::
 using MatrixMap = Eigen::Map<RowMatrixXf>;
 using ConstMatrixMap = Eigen::Map<const RowMatrixXf>;
 
+struct RowOverlay;
+
 // Immutable rows x cols float32 matrix, row-major. Storage is either owned or borrowed from a
-// keeper object (for example a memory-mapped file) that stays alive as long as any copy.
+// keeper object (for example a memory-mapped file) that stays alive as long as any copy, or
+// derived: a base matrix read as unit rows with some rows replaced (unitRowsWithOverlay), held
+// as the base (shared) plus the replaced rows. A derived matrix builds its full values only when
+// data(), row() or map() is first called (once, thread-safe; n x d floats); readers that go
+// through copyRows() (exact search, zero-row and identical-row scans) never build them.
 class FloatMatrix {
 public:
     FloatMatrix() = default;
     // Takes ownership of a rows x cols row-major buffer.
     FloatMatrix(int64_t rows, int64_t cols, std::vector<float> values);
-    explicit FloatMatrix(const RowMatrixXf &values);
+    // Takes `values` (moved in when given an rvalue: no copy).
+    explicit FloatMatrix(RowMatrixXf values);
     // Borrows `data` (rows x cols, row-major); `keeper` keeps it valid.
     FloatMatrix(int64_t rows, int64_t cols, const float *data, std::shared_ptr<const void> keeper);
+    // A view of `values` that owns nothing: valid while `values` lives and is not resized.
+    static FloatMatrix view(const RowMatrixXf &values) { return FloatMatrix(values.rows(), values.cols(), values.data(), nullptr); }
+    // Row i: values.row(k) when rows[k] == i, else base row i scaled to unit norm exactly as
+    // normalizedRows scales it (zero rows stay zero). rows: distinct, any order; values:
+    // rows.size() x base.cols(). Nothing of the base is copied.
+    static FloatMatrix unitRowsWithOverlay(FloatMatrix base, std::vector<int32_t> rows, RowMatrixXf values);
 
     int64_t rows() const { return m_rows; }
     int64_t cols() const { return m_cols; }
     bool empty() const { return m_rows == 0; }
-    const float *data() const { return m_data; }
-    const float *row(int64_t i) const { return m_data + i * m_cols; }
-    ConstMatrixMap map() const { return ConstMatrixMap(m_data, m_rows, m_cols); }
+    const float *data() const { return m_data || !m_derived ? m_data : materialized(); }
+    const float *row(int64_t i) const { return data() + i * m_cols; }
+    ConstMatrixMap map() const { return ConstMatrixMap(data(), m_rows, m_cols); }
+    // The overlay of a derived matrix; null for stored ones.
+    const RowOverlay *overlay() const;
+    // Rows [begin, begin + count) into `out` (resized to count x cols), bit-equal to those of
+    // data() when begin is a multiple of 4 (as a block of a row-major matrix is aligned), without
+    // building a derived matrix.
+    void copyRows(int64_t begin, int64_t count, RowMatrixXf &out) const;
     // True when the storage is a memory map rather than a heap copy.
     bool isMapped() const { return m_mapped; }
     void setMapped(bool mapped) { m_mapped = mapped; }
@@ -42,6 +61,16 @@ private:
     const float *m_data = nullptr;
     std::shared_ptr<const void> m_keeper;
     bool m_mapped = false;
+    struct Derived;
+    std::shared_ptr<Derived> m_derived;
+    const float *materialized() const;
+};
+
+// What a derived matrix is made of (FloatMatrix::unitRowsWithOverlay).
+struct RowOverlay {
+    FloatMatrix base;           // n x d, rows as stored (a stored matrix)
+    std::vector<int32_t> rows;  // replaced rows, ascending
+    RowMatrixXf values;         // rows.size() x d, in the order of `rows`
 };
 
 // Copy of `m` with every row scaled to unit L2 norm (zero rows stay zero).
@@ -57,5 +86,10 @@ bool isZeroRow(const float *row, int64_t cols);
 // (0 = all), then an O(rows log rows) sort. Callers use it so that identical vectors get
 // identical scores: a matrix product rounds differently at different positions of its operands.
 std::vector<int32_t> firstIdenticalRows(ConstMatrixMap m, int threads = 1);
+// The same for any matrix, derived ones read block by block (copyRows) without building them.
+std::vector<int32_t> firstIdenticalRows(const FloatMatrix &m, int threads = 1);
+
+// Indices of the rows of `m` whose values are all zero, ascending (derived matrices read by block).
+std::vector<int64_t> zeroRows(const FloatMatrix &m);
 
 } // namespace embtune::engine

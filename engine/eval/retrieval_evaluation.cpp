@@ -117,9 +117,8 @@ void addZeroVectorWarnings(EvaluationReport &report, const Dataset &dataset, con
                                   "; cosine is undefined for them: each scores 0 against every document, so its list "
                                   "is the documents in tie order (id descending)");
     std::vector<int32_t> zeroDocs;
-    for (int64_t j = 0; j < set.docs.rows(); ++j)
-        if (isZeroRow(set.docs.row(j), set.docs.cols()))
-            zeroDocs.push_back(int32_t(j));
+    for (int64_t j : zeroRows(set.docs))
+        zeroDocs.push_back(int32_t(j));
     if (!zeroDocs.empty())
         report.warnings.push_back(std::to_string(zeroDocs.size()) + " of " + std::to_string(set.docs.rows()) +
                                   " documents have a zero vector in " + where + ": " +

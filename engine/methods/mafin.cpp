@@ -81,9 +81,9 @@ RowMatrixXf MafinObjective::transformQueries(const std::vector<int32_t> &queryIn
                        m_encoder.encodeAll(features), m_lambda, m_weightBb);
 }
 
-RowMatrixXf MafinObjective::documents() const
+FloatMatrix MafinObjective::documents() const
 {
-    return concatenate(m_docs, m_encoder.encodeAll(m_docFeatures), m_lambda, m_weightBb);
+    return FloatMatrix(concatenate(m_docs, m_encoder.encodeAll(m_docFeatures), m_lambda, m_weightBb));
 }
 
 float MafinObjective::step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options)
@@ -257,7 +257,7 @@ Result<std::unique_ptr<TunedModel>> MafinMethod::fit(const TrainingData &data, c
         ExactSearchOptions searchOptions;
         searchOptions.k = k;
         searchOptions.threads = data.threads;
-        auto ranking = exactSearch(FloatMatrix(docs), set.queries, trainQueries, tiePriority, searchOptions);
+        auto ranking = exactSearch(FloatMatrix::view(docs), set.queries, trainQueries, tiePriority, searchOptions);
         if (!ranking)
             return ranking.error();
         for (size_t i = 0; i < trainQueries.size(); ++i)
@@ -280,7 +280,7 @@ Result<std::unique_ptr<TunedModel>> MafinMethod::fit(const TrainingData &data, c
     w.value(m_spec.id);
     writeTrainingResult(w, *result);
     w.endObject();
-    RowMatrixXf tunedDocs = objective.documents();
+    RowMatrixXf tunedDocs = objective.documents().map();
     return std::unique_ptr<TunedModel>(
         std::make_unique<MafinModel>(encoder, std::move(tunedDocs), m_lambda, weightBb, w.str()));
 }

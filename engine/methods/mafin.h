@@ -36,7 +36,7 @@ public:
     std::vector<Parameter *> parameters() override { return {&m_encoder.parameter()}; }
     bool updatesItself() const override { return true; }
     RowMatrixXf transformQueries(const std::vector<int32_t> &queryIndices) const override;
-    RowMatrixXf documents() const override;
+    FloatMatrix documents() const override;
     // accumulateGradient, then one sparse Adagrad step of the encoder.
     float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) override;
     // The batch loss (ListNet top-one over the batch's positives and its queries' neighbours,

@@ -502,10 +502,8 @@ RowMatrixXf NudgeModel::transformQueries(ConstMatrixMap queries) const
 
 FloatMatrix NudgeModel::tunedDocuments() const
 {
-    RowMatrixXf docs = normalizedRows(m_base.map());
-    for (size_t a = 0; a < m_movedDocs.size(); ++a)
-        docs.row(m_movedDocs[a]) = m_movedVectors.row(Eigen::Index(a));
-    return FloatMatrix(docs);
+    // The unit base rows with the moved rows replaced, held as an overlay: no second matrix.
+    return FloatMatrix::unitRowsWithOverlay(m_base, m_movedDocs, m_movedVectors);
 }
 
 } // namespace embtune::engine

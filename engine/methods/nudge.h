@@ -69,7 +69,8 @@ private:
 };
 
 // The tuned documents of a NUDGE run: the black-box matrix (shared, never copied) plus the
-// moved rows. Other rows are the black-box rows scaled to unit norm when materialised.
+// moved rows. tunedDocuments() is a derived FloatMatrix (unitRowsWithOverlay): other rows read
+// as the black-box rows scaled to unit norm; search reads it by block, never building it.
 class NudgeModel : public TunedModel {
 public:
     NudgeModel(FloatMatrix base, std::vector<int32_t> movedDocs, RowMatrixXf movedVectors, Similarity similarity,

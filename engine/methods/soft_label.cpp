@@ -171,7 +171,7 @@ Result<std::unique_ptr<TunedModel>> SoftLabelMethod::fit(const TrainingData &dat
         ExactSearchOptions searchOptions;
         searchOptions.k = k;
         searchOptions.threads = data.threads;
-        auto ranking = exactSearch(FloatMatrix(docs), set.queries, trainQueries, tiePriority, searchOptions);
+        auto ranking = exactSearch(FloatMatrix::view(docs), set.queries, trainQueries, tiePriority, searchOptions);
         if (!ranking)
             return ranking.error();
         for (size_t i = 0; i < trainQueries.size(); ++i) {

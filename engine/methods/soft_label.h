@@ -48,7 +48,7 @@ public:
                        const std::vector<SoftLabelExpert> &experts, SoftLabel label, bool mse);
     std::vector<Parameter *> parameters() override { return m_module.parameters(); }
     RowMatrixXf transformQueries(const std::vector<int32_t> &queryIndices) const override;
-    RowMatrixXf documents() const override { return m_docs; }
+    FloatMatrix documents() const override { return FloatMatrix::view(m_docs); }
     float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) override;
     // Labels of `docs` for `query`, in [0, 1].
     std::vector<float> labels(int32_t query, const std::vector<int32_t> &docs) const;

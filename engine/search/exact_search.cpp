@@ -92,7 +92,7 @@ struct DocumentGroups {
     DocumentGroups(const FloatMatrix &docs, const std::vector<int32_t> &tiePriority, int threads)
     {
         const int64_t n = docs.rows();
-        first = firstIdenticalRows(docs.map(), threads);
+        first = firstIdenticalRows(docs, threads);
         std::vector<int64_t> size(static_cast<size_t>(n), 0);
         for (int64_t j = 0; j < n; ++j)
             ++size[size_t(first[size_t(j)])];
@@ -220,7 +220,16 @@ void expandGroups(int32_t *docs, float *scores, int32_t k, const DocumentGroups 
 // 1/|row| per row (0 for zero rows), so cosine = dot * scale.
 Eigen::VectorXf inverseNorms(const FloatMatrix &m)
 {
-    Eigen::VectorXf out = m.map().rowwise().norm();
+    Eigen::VectorXf out(m.rows());
+    if (m.overlay()) { // by blocks of a multiple of 4 rows, as the full matrix would give them
+        RowMatrixXf block;
+        for (int64_t first = 0; first < m.rows(); first += 2048) {
+            m.copyRows(first, std::min<int64_t>(2048, m.rows() - first), block);
+            out.segment(first, block.rows()) = block.rowwise().norm();
+        }
+    } else {
+        out = m.map().rowwise().norm();
+    }
     for (Eigen::Index i = 0; i < out.size(); ++i)
         out[i] = out[i] > 0 ? 1.0f / out[i] : 0.0f;
     return out;
@@ -246,6 +255,8 @@ Result<Ranking> exactSearch(const FloatMatrix &docs, const FloatMatrix &queries,
         return Error::usage("excludeDoc must be empty or have one entry per query");
     if (options.k <= 0)
         return Error::usage("k must be positive");
+    if (options.normalizeDocuments && options.similarity != Similarity::Dot)
+        return Error::usage("normalizeDocuments goes with the dot product");
 
     Ranking ranking;
     ranking.k = options.k;
@@ -275,16 +286,20 @@ Result<Ranking> exactSearch(const FloatMatrix &docs, const FloatMatrix &queries,
         }
     }
 
-    const ConstMatrixMap docMap = docs.map();
+    // A derived matrix (an overlay) is read block by block, never built.
+    const bool derived = docs.overlay() != nullptr;
+    const ConstMatrixMap docMap = derived ? ConstMatrixMap(nullptr, n, d) : docs.map();
     const int64_t queryBlock = std::max<int64_t>(1, options.queryBlock);
-    const int64_t docBlock = std::max<int64_t>(1, options.docBlock);
+    // A multiple of 4 rows over a derived matrix or normalised blocks, so that a block holds
+    // what the full (normalised) matrix would.
+    const int64_t docBlock = derived || options.normalizeDocuments ? (std::max<int64_t>(1, options.docBlock) + 3) / 4 * 4 : std::max<int64_t>(1, options.docBlock);
     const int64_t blocksTotal = int64_t((m + size_t(queryBlock) - 1) / size_t(queryBlock)) * ((n + docBlock - 1) / docBlock);
     std::atomic<int64_t> blocksDone{0};
     std::atomic<bool> stop{false};
 
     parallelChunks(int64_t(m), threads, [&](int64_t begin, int64_t end, int worker) {
         Eigen::setNbThreads(1);
-        RowMatrixXf scores;
+        RowMatrixXf scores, unitBlock;
         std::vector<TopK> keepers(static_cast<size_t>(queryBlock));
         // Equal-sized query blocks: a small remainder block would waste GEMM efficiency.
         const int64_t blocks = (end - begin + queryBlock - 1) / queryBlock;
@@ -296,7 +311,21 @@ Result<Ranking> exactSearch(const FloatMatrix &docs, const FloatMatrix &queries,
             for (int64_t d0 = 0; d0 < n; d0 += docBlock) {
                 const int64_t dn = std::min(docBlock, n - d0);
                 scores.resize(qn, dn);
-                scores.noalias() = q.middleRows(q0, qn) * docMap.middleRows(d0, dn).transpose();
+                if (derived || options.normalizeDocuments) {
+                    if (derived)
+                        docs.copyRows(d0, dn, unitBlock);
+                    else
+                        unitBlock = docMap.middleRows(d0, dn);
+                    if (options.normalizeDocuments)
+                        for (Eigen::Index r = 0; r < unitBlock.rows(); ++r) {
+                            const float norm = unitBlock.row(r).norm(); // as normalizedRows
+                            if (norm > 0.0f)
+                                unitBlock.row(r) /= norm;
+                        }
+                    scores.noalias() = q.middleRows(q0, qn) * unitBlock.transpose();
+                } else {
+                    scores.noalias() = q.middleRows(q0, qn) * docMap.middleRows(d0, dn).transpose();
+                }
                 const float *scale = cosine ? docScale.data() + d0 : nullptr;
                 for (int64_t i = 0; i < qn; ++i) {
                     const int32_t excluded = excludeDoc.empty() ? -1 : excludeDoc[size_t(q0 + i)];

@@ -24,6 +24,12 @@ struct ExactSearchOptions {
     int threads = 0;              // 0 = all hardware threads
     int64_t queryBlock = 128;     // rows of the query block in one GEMM
     int64_t docBlock = 2048;      // rows of the document block in one GEMM
+    // With Similarity::Dot: score the documents as normalizedRows(docs) would give them, each
+    // block's rows scaled to unit norm in a block-sized buffer before its product. Bit-identical
+    // to searching a normalised copy, without holding one (n x d floats). Identical-row groups
+    // are found on the rows as given. (A derived matrix, FloatMatrix::unitRowsWithOverlay, is
+    // always read this way, block by block; docBlock is then rounded up to a multiple of 4.)
+    bool normalizeDocuments = false;
 };
 
 // docs: n x d; queries: m x d; queryRows: which rows of `queries` to search (the Ranking's

@@ -51,7 +51,7 @@ Result<EmbeddingSet> appendQueryVectors(const EmbeddingSet &embeddings, ConstMat
         queries.topRows(old) = embeddings.queries.map();
     if (vectors.rows() > 0)
         queries.bottomRows(vectors.rows()) = vectors;
-    out.queries = FloatMatrix(queries);
+    out.queries = FloatMatrix(std::move(queries));
     out.hasQueryVector.resize(size_t(old + vectors.rows()), 1);
     return out;
 }

@@ -89,10 +89,10 @@ float SharedModuleObjective::step(const std::vector<const TrainingPair *> &batch
     return loss;
 }
 
-SampledNegativesObjective::SampledNegativesObjective(Module &module, const RowMatrixXf &docs, ConstMatrixMap queries,
+SampledNegativesObjective::SampledNegativesObjective(Module &module, FloatMatrix docs, ConstMatrixMap queries,
                                                      const std::vector<TrainingPair> &pairs, NegativeSampling sampling,
                                                      int count, int threads)
-    : m_module(module), m_docs(docs), m_queries(queries), m_sampling(sampling), m_count(std::max(count, 0)),
+    : m_module(module), m_docs(std::move(docs)), m_queries(queries), m_sampling(sampling), m_count(std::max(count, 0)),
       m_threads(threads)
 {
     for (const TrainingPair &pair : pairs)
@@ -137,13 +137,13 @@ bool SampledNegativesObjective::beginEpoch(int epoch, Progress *progress)
     std::iota(rows.begin(), rows.end(), 0);
     ExactSearchOptions options;
     options.k = int32_t(std::min<int64_t>(m_docs.rows(), int64_t(m_count) + int64_t(mostPositives)));
-    options.similarity = Similarity::Dot; // both sides are unit rows
+    options.similarity = Similarity::Dot; // unit queries against the documents' unit rows
+    options.normalizeDocuments = true;
     options.threads = m_threads;
     std::vector<int32_t> priority(size_t(m_docs.rows()));
     std::iota(priority.begin(), priority.end(), 0);
-    // Borrows the documents (they outlive the objective); progress is checked after the search.
-    const FloatMatrix docs(m_docs.rows(), m_docs.cols(), m_docs.data(), nullptr);
-    auto ranking = exactSearch(docs, tuned, rows, priority, options);
+    // Progress is checked after the search.
+    auto ranking = exactSearch(m_docs, tuned, rows, priority, options);
     if (!ranking || (progress && progress->shouldStop()))
         return false;
     for (size_t i = 0; i < m_trainQueries.size(); ++i) {
@@ -171,8 +171,13 @@ float SampledNegativesObjective::step(const std::vector<const TrainingPair *> &b
     RowMatrixXf input(b, m_queries.cols()), c(m, m_docs.cols());
     for (Eigen::Index i = 0; i < b; ++i)
         input.row(i) = m_queries.row(batch[size_t(i)]->query);
-    for (Eigen::Index j = 0; j < m; ++j)
-        c.row(j) = m_docs.row(candidates.docs()[size_t(j)]);
+    const ConstMatrixMap docs = m_docs.map();
+    for (Eigen::Index j = 0; j < m; ++j) {
+        c.row(j) = docs.row(candidates.docs()[size_t(j)]);
+        const float norm = c.row(j).norm(); // as normalizedRows
+        if (norm > 0.0f)
+            c.row(j) /= norm;
+    }
     const RowMatrixXf q = m_module.forward(input);
     RowMatrixXf gradQ;
     const float loss = softmaxCrossEntropy(q, ConstMatrixMap(c.data(), c.rows(), c.cols()), targets, options.scale,

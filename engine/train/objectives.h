@@ -20,7 +20,7 @@ public:
     {
         return m_queryModule.apply(gatherRows(m_queries, queryIndices));
     }
-    RowMatrixXf documents() const override { return m_docModule.apply(m_docs); }
+    FloatMatrix documents() const override { return FloatMatrix(m_docModule.apply(m_docs)); }
 
 private:
     Module &m_queryModule, &m_docModule;
@@ -44,7 +44,7 @@ public:
     {
         return m_module.apply(gatherRows(m_queries, queryIndices));
     }
-    RowMatrixXf documents() const override { return m_module.apply(m_docs); }
+    FloatMatrix documents() const override { return FloatMatrix(m_module.apply(m_docs)); }
 
 private:
     Module &m_module;
@@ -61,11 +61,14 @@ private:
 //            not positives of its query, mined over the whole corpus under the current weights
 //            at the start of every epoch (ADDER's "global hardest" negatives).
 // Softmax cross-entropy over the candidates (scale from the options, label smoothing over the
-// candidates). docs: n x d unit rows; docs, queries and pairs must outlive the objective.
+// candidates). docs: n x d rows as given (not necessarily unit): the objective scores their unit
+// rows, normalising a candidate when it gathers it and each block when it searches, exactly as a
+// normalizedRows copy would give them, so no second document matrix is held. queries and pairs
+// must outlive the objective.
 enum class NegativeSampling { Corpus, InBatch, Hardest };
 class SampledNegativesObjective : public TrainingObjective {
 public:
-    SampledNegativesObjective(Module &module, const RowMatrixXf &docs, ConstMatrixMap queries,
+    SampledNegativesObjective(Module &module, FloatMatrix docs, ConstMatrixMap queries,
                               const std::vector<TrainingPair> &pairs, NegativeSampling sampling, int count, int threads);
     std::vector<Parameter *> parameters() override { return m_module.parameters(); }
     bool beginEpoch(int epoch, Progress *progress) override;
@@ -74,13 +77,14 @@ public:
     {
         return m_module.apply(gatherRows(m_queries, queryIndices));
     }
-    RowMatrixXf documents() const override { return m_docs; }
+    FloatMatrix documents() const override { return m_docs; }
+    bool documentsNeedNormalizing() const override { return true; }
     // The mined negatives of query `query` (empty before the first epoch or for InBatch).
     const std::vector<int32_t> &hardNegatives(int32_t query) const;
 
 private:
     Module &m_module;
-    const RowMatrixXf &m_docs;
+    FloatMatrix m_docs;
     ConstMatrixMap m_queries;
     NegativeSampling m_sampling;
     int m_count, m_threads;

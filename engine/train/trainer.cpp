@@ -26,8 +26,9 @@ double devNdcg10(const TrainingObjective &objective, ConstMatrixMap queries, con
     ExactSearchOptions options;
     options.k = 10;
     options.similarity = Similarity::Dot;
+    options.normalizeDocuments = objective.documentsNeedNormalizing();
     options.threads = threads;
-    auto ranking = exactSearch(FloatMatrix(objective.documents()), transformed, order, tiePriority, options);
+    auto ranking = exactSearch(objective.documents(), transformed, order, tiePriority, options);
     if (!ranking)
         return 0;
     ranking->queries = rows; // map back to dataset query indices for the qrels lookup

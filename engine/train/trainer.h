@@ -73,7 +73,12 @@ public:
     virtual float step(const std::vector<const TrainingPair *> &batch, const TrainerOptions &options) = 0;
     // Current tuned vectors of the given dataset queries (rows in the order of queryIndices).
     virtual RowMatrixXf transformQueries(const std::vector<int32_t> &queryIndices) const = 0;
-    virtual RowMatrixXf documents() const = 0;
+    // The current document vectors for the dev evaluation. Objectives over fixed documents
+    // return a view of them (valid while the objective lives), never a copy.
+    virtual FloatMatrix documents() const = 0;
+    // True when documents() gives the rows as stored and the dev evaluation scores their unit
+    // rows (ExactSearchOptions::normalizeDocuments).
+    virtual bool documentsNeedNormalizing() const { return false; }
     // Called before every epoch (1-based), e.g. to refresh mined negatives under the current
     // weights. Returns false when progress asked to stop.
     virtual bool beginEpoch(int epoch, Progress *progress)
@@ -125,7 +130,7 @@ public:
     {
         return m_module.apply(gatherRows(m_queries, queryIndices));
     }
-    RowMatrixXf documents() const override { return m_docs; }
+    FloatMatrix documents() const override { return FloatMatrix::view(m_docs); }
 
 private:
     Module &m_module;

@@ -165,6 +165,11 @@ private slots:
         QVERIFY2(model.ok(), model.ok() ? "" : model.error().toString().c_str());
         const FloatMatrix tuned = (*model)->tunedDocuments();
         QCOMPARE((*model)->similarity(), variantN ? Similarity::Cosine : Similarity::Dot);
+        // Only the moved rows are stored (the documents some training query answers: 0-29 and
+        // 40-59), over the set's own matrix: no second document matrix.
+        QVERIFY(tuned.overlay());
+        QCOMPARE(tuned.overlay()->base.data(), set.docs.data());
+        QCOMPARE(tuned.overlay()->rows.size(), size_t(50));
         // Direct computation per document.
         for (int j = 0; j < 60; ++j) {
             Eigen::VectorXd d = set.docs.map().row(j).cast<double>().transpose();

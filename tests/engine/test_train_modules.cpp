@@ -299,7 +299,7 @@ private slots:
         // Move W off the identity so the mining must use the current weights.
         module.parameters()[0]->value += random(6, 6, 40, 0.3f);
         const ConstMatrixMap queries(p.queries.data(), 20, 6);
-        SampledNegativesObjective objective(module, p.docs, queries, pairs, NegativeSampling::Hardest, 3, 1);
+        SampledNegativesObjective objective(module, FloatMatrix(p.docs), queries, pairs, NegativeSampling::Hardest, 3, 1);
         QVERIFY(objective.beginEpoch(1, nullptr));
         for (int32_t q = 0; q < 20; ++q) {
             const RowMatrixXf tuned = module.apply(RowMatrixXf(p.queries.row(q)));
@@ -458,7 +458,7 @@ private slots:
             Sequential module;
             module.add(std::make_unique<LinearMap>(16, 16));
             module.add(std::make_unique<RowNormalize>());
-            SampledNegativesObjective objective(module, p.docs, queries, p.pairs, sampling, 4, 1);
+            SampledNegativesObjective objective(module, FloatMatrix(p.docs), queries, p.pairs, sampling, 4, 1);
             TrainerOptions options;
             options.epochs = 5;
             options.batchSize = 16;

@@ -7,6 +7,21 @@
 #include <cmath>
 
 namespace embtune::engine {
+namespace {
+
+// The negatives a fit uses: "auto" is "corpus" up to corpus_limit documents, above it "hardest"
+// (or "in-batch" when documents are re-encoded too, which mining under the weights cannot follow).
+std::string resolvedNegatives(const ParamValues &params, int64_t documents, bool bothSides)
+{
+    const std::string &negatives = params.text("negatives");
+    if (negatives != "auto")
+        return negatives;
+    if (documents <= params.integer("corpus_limit"))
+        return "corpus";
+    return bothSides ? "in-batch" : "hardest";
+}
+
+} // namespace
 
 QueryAdapterMethod::QueryAdapterMethod(Kind kind) : m_kind(kind)
 {
@@ -22,13 +37,18 @@ QueryAdapterMethod::QueryAdapterMethod(Kind kind) : m_kind(kind)
           {"threads", {.help = "Worker threads; 0 uses every core; 1 is bit-for-bit reproducible."}}}});
     if (kind != Kind::KeyValueBoth) {
         // METHODS.md: linear trains against the whole corpus; ADDER mines the global hardest negatives.
-        common.push_back({"negatives", ParamSpec::Type::Choice, kind == Kind::Linear ? "corpus" : "hardest", 0, 0,
-                          {"corpus", "hardest", "in-batch"},
+        // Linear's "auto" keeps the whole-corpus softmax up to corpus_limit documents and mines
+        // the hardest negatives above it, where a step over every document costs too much.
+        common.push_back({"negatives", ParamSpec::Type::Choice, kind == Kind::Linear ? "auto" : "hardest", 0, 0,
+                          {"auto", "corpus", "hardest", "in-batch"},
                           "Candidates of the softmax: every document (corpus), the batch's positives plus each "
-                          "pair's hardest documents under the current weights, mined every epoch (hardest), or "
-                          "the batch's positives only (in-batch)."});
+                          "pair's hardest documents under the current weights, mined every epoch by exact search "
+                          "(hardest), or the batch's positives only (in-batch); auto is corpus up to corpus_limit "
+                          "documents and hardest above."});
         common.push_back({"n_hard", ParamSpec::Type::Int, "4", 0, 1000, {},
                           "Hardest negatives per pair with negatives = hardest."});
+        common.push_back({"corpus_limit", ParamSpec::Type::Int, "50000", 1, 2000000000, {},
+                          "Largest corpus (documents) for which negatives = auto trains against every document."});
     }
     if (kind == Kind::Linear)
         common.push_back({"sides", ParamSpec::Type::Choice, "queries", 0, 0, {"queries", "both"},
@@ -91,13 +111,16 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
 
     const TrainerOptions options = trainerOptionsFrom(params, data);
 
-    const RowMatrixXf docs = normalizedRows(set.docs.map());
+    // Unit document rows for the objectives that score every document at every step; the
+    // sampled-negatives objective normalises what it reads and holds no copy.
+    const bool bothSides = m_kind == Kind::Linear && params.text("sides") == "both";
+    const std::string negatives = m_kind == Kind::KeyValueBoth ? "corpus" : resolvedNegatives(params, set.docs.rows(), bothSides);
+    const bool everyDocument = m_kind == Kind::KeyValueBoth || negatives == "corpus" || bothSides;
+    const RowMatrixXf docs = everyDocument ? normalizedRows(set.docs.map()) : RowMatrixXf();
     const std::vector<TrainingPair> pairs = trainingPairs(params, trainQrels);
     const auto tiePriority = tiePriorityByIdDescending(data.dataset->docIds.ids());
     Result<TrainerResult> result = Error::usage("no objective");
-    const bool bothSides = m_kind == Kind::Linear && params.text("sides") == "both";
     if (bothSides) {
-        const std::string &negatives = params.text("negatives");
         if (negatives == "hardest")
             return Error::usage("linear with sides=both takes negatives=corpus or negatives=in-batch");
         SharedModuleObjective objective(*module, docs, set.queries.map(), pairs,
@@ -107,13 +130,12 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
         TwoTowerObjective objective(*module, *docModule, docs, set.queries.map());
         result = trainObjective(objective, set.queries.map(), pairs, devQrels, tiePriority, options, progress);
     } else {
-        const std::string &negatives = params.text("negatives");
         if (negatives == "corpus") {
             result = trainQueryModule(*module, docs, set.queries.map(), pairs, devQrels, tiePriority, options,
                                       progress);
         } else {
             SampledNegativesObjective objective(
-                *module, docs, set.queries.map(), pairs,
+                *module, set.docs, set.queries.map(), pairs,
                 negatives == "hardest" ? NegativeSampling::Hardest : NegativeSampling::InBatch,
                 int(params.integer("n_hard")), options.threads);
             result = trainObjective(objective, set.queries.map(), pairs, devQrels, tiePriority, options, progress);
@@ -126,6 +148,10 @@ Result<std::unique_ptr<TunedModel>> QueryAdapterMethod::fit(const TrainingData &
     w.beginObject();
     w.key("method");
     w.value(m_spec.id);
+    if (m_kind != Kind::KeyValueBoth) {
+        w.key("negatives");
+        w.value(negatives);
+    }
     writeTrainingResult(w, *result);
     w.endObject();
     AdapterDescription adapter;

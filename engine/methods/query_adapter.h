@@ -6,9 +6,10 @@
 //   adder2: the same with separate (K_q, V_q) for queries and (K_c, V_c) for documents; the
 //           documents are re-encoded at every step (the index must be rebuilt after tuning)
 // Loss: softmax cross-entropy, scale 20, one (query, positive) pair per relevant document, over
-// the whole corpus (linear's default), the batch's positives plus each pair's hardest negatives
-// mined under the current weights every epoch (adder's default, n_hard 4), or in-batch only;
-// adder2 always uses the whole re-encoded corpus. Dev nDCG@10 after each epoch selects the weights.
+// the whole corpus, the batch's positives plus each pair's hardest negatives mined under the
+// current weights every epoch (adder's default, n_hard 4), or in-batch only. Linear's default,
+// negatives=auto, is the whole corpus up to corpus_limit (50,000) documents and the hardest
+// negatives above it. adder2 always uses the whole re-encoded corpus. Dev nDCG@10 after each epoch selects the weights.
 
 #include "methods/method.h"
 #include "train/module.h"

@@ -68,7 +68,7 @@ Result<SpaceAnalysis> analyzeSpace(const FloatMatrix &docs, const FloatMatrix &q
                                    const SimilarityHistogramOptions &histogramOptions, Progress *progress)
 {
     SpaceAnalysis out;
-    auto documents = computeAnisotropy(docs.map());
+    auto documents = computeAnisotropy(docs);
     if (!documents)
         return documents.error();
     out.documents = *documents;
@@ -254,8 +254,8 @@ int runAnalyze(const std::vector<std::string> &args)
             ProjectionSummary summary;
             for (int c = 0; c < 2; ++c)
                 summary.varianceShare[c] = pca->totalVariance() > 0 ? pca->variances()(c) / pca->totalVariance() : 0;
-            const std::vector<int32_t> moved = movedRows(embeddings.docs.map(), tunedDocs.map());
-            const RowMatrixXf from = pca->apply(embeddings.docs.map()), to = pca->apply(tunedDocs.map());
+            const std::vector<int32_t> moved = movedRows(embeddings.docs, tunedDocs);
+            const RowMatrixXf from = pca->apply(embeddings.docs.map()), to = pca->apply(tunedDocs);
             for (int32_t row : moved) {
                 const double length = (to.row(row) - from.row(row)).cast<double>().norm();
                 summary.meanArrowLength += length;

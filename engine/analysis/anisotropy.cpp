@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -12,10 +13,8 @@ namespace {
 
 constexpr int64_t kRowBlock = 2048;
 
-Eigen::MatrixXd blockAsDouble(ConstMatrixMap x, int64_t begin, int64_t count)
-{
-    return x.middleRows(begin, count).cast<double>();
-}
+// Rows [begin, begin + count) of the input as doubles.
+using BlockReader = std::function<Eigen::MatrixXd(int64_t begin, int64_t count)>;
 
 double topShare(const Eigen::VectorXd &descending, double total, int64_t k)
 {
@@ -25,11 +24,31 @@ double topShare(const Eigen::VectorXd &descending, double total, int64_t k)
     return std::min(1.0, descending.head(k).sum() / total);
 }
 
+Result<AnisotropyStats> anisotropyOf(int64_t n, int64_t d, const BlockReader &blockAsDouble);
+
 } // namespace
 
 Result<AnisotropyStats> computeAnisotropy(ConstMatrixMap x)
 {
-    const int64_t n = x.rows(), d = x.cols();
+    return anisotropyOf(x.rows(), x.cols(),
+                        [&](int64_t begin, int64_t count) { return Eigen::MatrixXd(x.middleRows(begin, count).cast<double>()); });
+}
+
+Result<AnisotropyStats> computeAnisotropy(const FloatMatrix &x)
+{
+    if (!x.overlay())
+        return computeAnisotropy(x.map());
+    RowMatrixXf block;
+    return anisotropyOf(x.rows(), x.cols(), [&](int64_t begin, int64_t count) {
+        x.copyRows(begin, count, block);
+        return Eigen::MatrixXd(block.cast<double>());
+    });
+}
+
+namespace {
+
+Result<AnisotropyStats> anisotropyOf(int64_t n, int64_t d, const BlockReader &blockAsDouble)
+{
     if (n < 2)
         return Error::input("anisotropy needs at least 2 vectors, got " + std::to_string(n));
     if (d < 1)
@@ -41,7 +60,7 @@ Result<AnisotropyStats> computeAnisotropy(ConstMatrixMap x)
     int64_t nonzero = 0;
     for (int64_t begin = 0; begin < n; begin += kRowBlock) {
         const int64_t count = std::min(kRowBlock, n - begin);
-        const Eigen::MatrixXd block = blockAsDouble(x, begin, count);
+        const Eigen::MatrixXd block = blockAsDouble(begin, count);
         if (!block.allFinite()) {
             for (int64_t r = 0; r < count; ++r)
                 if (!block.row(r).allFinite())
@@ -77,7 +96,7 @@ Result<AnisotropyStats> computeAnisotropy(ConstMatrixMap x)
     double centroidCosSum = 0;
     for (int64_t begin = 0; begin < n; begin += kRowBlock) {
         const int64_t count = std::min(kRowBlock, n - begin);
-        const Eigen::MatrixXd block = blockAsDouble(x, begin, count);
+        const Eigen::MatrixXd block = blockAsDouble(begin, count);
         if (centroidNorm > 0) {
             const Eigen::VectorXd dots = block * centroid;
             for (int64_t r = 0; r < count; ++r) {
@@ -122,4 +141,5 @@ Result<AnisotropyStats> computeAnisotropy(ConstMatrixMap x)
     return stats;
 }
 
+} // namespace
 } // namespace embtune::engine

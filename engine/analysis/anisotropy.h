@@ -39,5 +39,7 @@ struct AnisotropyStats {
 
 // Errors (Input): fewer than 2 rows, no columns, a NaN/Inf value (names the row, 1-based).
 Result<AnisotropyStats> computeAnisotropy(ConstMatrixMap x);
+// The same for any matrix; a derived one (a NUDGE overlay) is read by blocks, never built.
+Result<AnisotropyStats> computeAnisotropy(const FloatMatrix &x);
 
 } // namespace embtune::engine

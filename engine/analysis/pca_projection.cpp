@@ -69,6 +69,51 @@ RowMatrixXf PcaProjection::apply(ConstMatrixMap x) const
     return out;
 }
 
+RowMatrixXf PcaProjection::apply(const FloatMatrix &x) const
+{
+    if (!x.overlay())
+        return apply(x.map());
+    assert(x.cols() == dim());
+    RowMatrixXf out(x.rows(), m_components.cols()), rows;
+    constexpr int64_t block = 4096;
+    for (int64_t begin = 0; begin < x.rows(); begin += block) {
+        const int64_t count = std::min(block, x.rows() - begin);
+        x.copyRows(begin, count, rows);
+        const Eigen::MatrixXd centred = rows.cast<double>().rowwise() - m_mean.transpose();
+        out.middleRows(begin, count) = (centred * m_components).cast<float>();
+    }
+    return out;
+}
+
+std::vector<int32_t> movedRows(const FloatMatrix &before, const FloatMatrix &after, double minDistance)
+{
+    if (!before.overlay() && !after.overlay())
+        return movedRows(before.map(), after.map(), minDistance);
+    assert(before.rows() == after.rows() && before.cols() == after.cols());
+    std::vector<int32_t> out;
+    RowMatrixXf x, y;
+    if (const RowOverlay *overlay = after.overlay(); overlay && !before.overlay() && overlay->base.data() == before.data()) {
+        // NUDGE's documents against their own base: the replaced rows that differ from the
+        // base's unit rows (every other row differs from `before` by its normalisation only).
+        for (size_t k = 0; k < overlay->rows.size(); ++k) {
+            const Eigen::VectorXd unit = before.map().row(overlay->rows[k]).cast<double>().transpose().normalized();
+            if ((overlay->values.row(Eigen::Index(k)).cast<double>().transpose() - unit).norm() > minDistance)
+                out.push_back(overlay->rows[k]);
+        }
+        return out;
+    }
+    constexpr int64_t block = 4096;
+    for (int64_t begin = 0; begin < before.rows(); begin += block) {
+        const int64_t count = std::min(block, before.rows() - begin);
+        before.copyRows(begin, count, x);
+        after.copyRows(begin, count, y);
+        for (int64_t i = 0; i < count; ++i)
+            if ((y.row(i).cast<double>() - x.row(i).cast<double>()).norm() > minDistance)
+                out.push_back(int32_t(begin + i));
+    }
+    return out;
+}
+
 std::vector<int32_t> movedRows(ConstMatrixMap before, ConstMatrixMap after, double minDistance)
 {
     assert(before.rows() == after.rows() && before.cols() == after.cols());

@@ -30,6 +30,8 @@ public:
 
     // (x - mean) * axes: rows x components. x must have dim() columns (asserted).
     RowMatrixXf apply(ConstMatrixMap x) const;
+    // The same for any matrix; a derived one (a NUDGE overlay) is read by blocks, never built.
+    RowMatrixXf apply(const FloatMatrix &x) const;
 
 private:
     Eigen::VectorXd m_mean;
@@ -41,5 +43,9 @@ private:
 // Rows whose vector changed between `before` and `after` (same shape): |after_i - before_i| >
 // minDistance. These are the documents a view draws arrows for.
 std::vector<int32_t> movedRows(ConstMatrixMap before, ConstMatrixMap after, double minDistance = 1e-6);
+// The same for any matrices, derived ones read by blocks. When `after` is a derived matrix over
+// `before` itself (NUDGE's tuned documents and their base), the rows it replaced that differ from
+// before's unit rows: the rows every cosine view sees move, not every row rescaled to unit norm.
+std::vector<int32_t> movedRows(const FloatMatrix &before, const FloatMatrix &after, double minDistance = 1e-6);
 
 } // namespace embtune::engine

@@ -53,6 +53,7 @@ Result<SimilarityDistributions> similarityDistributions(const FloatMatrix &queri
     if (int64_t(tiePriority.size()) != docs.rows())
         return Error::usage("one tie priority per document is needed");
     const int64_t dim = docs.cols();
+    RowMatrixXf scratch; // docs.rowAt: a derived document matrix is never built
     std::vector<const QueryJudgements *> used;
     std::vector<double> relevant;
     for (const QueryJudgements &q : qrels.queries) {
@@ -64,7 +65,7 @@ Result<SimilarityDistributions> similarityDistributions(const FloatMatrix &queri
             if (j.doc < 0 || j.doc >= docs.rows())
                 return Error::usage("document index " + std::to_string(j.doc) + " is outside the document vectors");
             if (j.gain > 0)
-                relevant.push_back(cosine(queries.row(q.query), docs.row(j.doc), dim));
+                relevant.push_back(cosine(queries.row(q.query), docs.rowAt(j.doc, scratch), dim));
         }
         used.push_back(&q);
     }
@@ -81,7 +82,7 @@ Result<SimilarityDistributions> similarityDistributions(const FloatMatrix &queri
     for (int64_t i = 0; i < options.randomPairs; ++i) {
         const QueryJudgements *q = used[size_t(rng() % used.size())];
         const auto doc = int64_t(rng() % uint64_t(docs.rows()));
-        random.push_back(cosine(queries.row(q->query), docs.row(doc), dim));
+        random.push_back(cosine(queries.row(q->query), docs.rowAt(doc, scratch), dim));
     }
     out.random = Histogram::make(random, options.bins, options.lo, options.hi);
 
@@ -106,7 +107,7 @@ Result<SimilarityDistributions> similarityDistributions(const FloatMatrix &queri
             for (int32_t i = 0; i < ranking->k && taken < options.hardNegatives; ++i) {
                 if (list[i] < 0 || used[r]->gainOf(list[i]) > 0)
                     continue;
-                hard.push_back(cosine(queries.row(used[r]->query), docs.row(list[i]), dim));
+                hard.push_back(cosine(queries.row(used[r]->query), docs.rowAt(list[i], scratch), dim));
                 ++taken;
             }
         }

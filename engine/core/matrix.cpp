@@ -96,6 +96,15 @@ void FloatMatrix::copyRows(int64_t begin, int64_t count, RowMatrixXf &out) const
         out.row(*it - begin) = overlay.values.row(it - overlay.rows.begin());
 }
 
+const float *FloatMatrix::rowAt(int64_t i, RowMatrixXf &scratch) const
+{
+    if (!m_derived)
+        return row(i);
+    const int64_t first = i - i % 4;
+    copyRows(first, std::min<int64_t>(4, m_rows - first), scratch);
+    return scratch.data() + (i - first) * m_cols;
+}
+
 RowMatrixXf normalizedRows(ConstMatrixMap m)
 {
     RowMatrixXf out = m;

@@ -51,6 +51,10 @@ public:
     // data() when begin is a multiple of 4 (as a block of a row-major matrix is aligned), without
     // building a derived matrix.
     void copyRows(int64_t begin, int64_t count, RowMatrixXf &out) const;
+    // Row i without building a derived matrix: row(i) for a stored matrix, else a pointer into
+    // `scratch`, which receives the 4-row block holding it (bit-equal to data()'s row i) and
+    // must outlive the use of the pointer.
+    const float *rowAt(int64_t i, RowMatrixXf &scratch) const;
     // True when the storage is a memory map rather than a heap copy.
     bool isMapped() const { return m_mapped; }
     void setMapped(bool mapped) { m_mapped = mapped; }

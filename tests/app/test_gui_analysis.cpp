@@ -168,6 +168,7 @@ QString TestGuiAnalysis::trainNudgeN(MainWindow &window)
     QSignalSpy trained(window.training(), &embtune::gui::TrainingController::trainingFinished);
     gui::TrainRequest request;
     request.methodId = QStringLiteral("nudge-n");
+    request.params = {{"gamma", "0.3"}}; // a fixed step, so that documents move on this small fixture
     if (!window.training()->train(request) || !QTest::qWaitFor([&] { return !trained.isEmpty(); }, kTimeoutMs))
         return {};
     return trained.first().first().toString();
@@ -312,7 +313,7 @@ void TestGuiAnalysis::nudgeRunAndOodReport()
     QVERIFY(train.ok() && dev.ok());
     const engine::Method *method = engine::findMethod("nudge-n");
     QVERIFY(method);
-    auto params = engine::ParamValues::parse(method->spec(), {});
+    auto params = engine::ParamValues::parse(method->spec(), {{"gamma", "0.3"}});
     QVERIFY(params.ok());
     engine::TrainingData data;
     data.dataset = &*dataset;
@@ -334,9 +335,12 @@ void TestGuiAnalysis::nudgeRunAndOodReport()
     checkColumn(*view.card(), 3, *engine::computeAnisotropy(map(tunedQueryRows)));
 
     // Six histogram series (before dashed, after solid); arrows for exactly the moved documents
-    // (NUDGE moves documents, not queries).
+    // (NUDGE moves documents, not queries): those whose direction changed, not every document
+    // rescaled to unit norm.
     QCOMPARE(view.histogramChart()->series().size(), 6);
-    const std::vector<int32_t> moved = engine::movedRows(base->docs.map(), tunedDocs.map());
+    const engine::RowMatrixXf unitBase = engine::normalizedRows(base->docs.map());
+    const std::vector<int32_t> moved = engine::movedRows(map(unitBase), tunedDocs.map());
+    QVERIFY(moved.size() < size_t(base->docs.rows()));
     QVERIFY(!moved.empty());
     QCOMPARE(analysis->movedDocuments, moved);
     QVERIFY(analysis->movedQueries.empty());

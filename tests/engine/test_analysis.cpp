@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <random>
 
 using namespace embtune::engine;
@@ -231,6 +232,61 @@ private slots:
         after(4, 2) -= 0.01f;
         QCOMPARE(movedRows(view(before), view(after)), (std::vector<int32_t>{2, 4}));
         QCOMPARE(movedRows(view(before), view(after), 0.1), (std::vector<int32_t>{2}));
+    }
+
+    // A derived matrix (NUDGE's overlay) is analysed by blocks without being built, with the
+    // same results as its full matrix: anisotropy, projection, moved rows, similarity histograms.
+    void derivedMatricesAnalyseAsTheirFullMatrix()
+    {
+        const RowMatrixXf base = randomMatrix(5003, 7, 9); // more than one 2048/4096-row block
+        RowMatrixXf moved = randomMatrix(3, 7, 10);
+        const std::vector<int32_t> rows{4100, 17, 2048};
+        const FloatMatrix stored(base);
+        const FloatMatrix derived = FloatMatrix::unitRowsWithOverlay(stored, rows, moved);
+        RowMatrixXf full = normalizedRows(view(base));
+        for (size_t k = 0; k < rows.size(); ++k)
+            full.row(rows[k]) = moved.row(Eigen::Index(k));
+
+        auto fromBlocks = computeAnisotropy(derived);
+        auto fromFull = computeAnisotropy(view(full));
+        QVERIFY(fromBlocks.ok() && fromFull.ok());
+        QCOMPARE(fromBlocks->averagePairCosine, fromFull->averagePairCosine);
+        QCOMPARE(fromBlocks->effectiveRank, fromFull->effectiveRank);
+        QCOMPARE(fromBlocks->partitionIsotropy, fromFull->partitionIsotropy);
+        auto pca = PcaProjection::fit({view(base)}, 2);
+        QVERIFY(pca.ok());
+        QVERIFY(pca->apply(derived) == pca->apply(view(full)));
+        // Against its own base: only the replaced rows moved (not every row rescaled to unit norm),
+        // as against the unit base read by blocks; a replaced row equal to its unit row did not.
+        QCOMPARE(movedRows(stored, derived), (std::vector<int32_t>{17, 2048, 4100}));
+        const FloatMatrix unitBase = FloatMatrix::unitRowsWithOverlay(stored, {}, RowMatrixXf(0, 7));
+        QCOMPARE(movedRows(unitBase, derived), (std::vector<int32_t>{17, 2048, 4100}));
+        QCOMPARE(movedRows(stored, unitBase), std::vector<int32_t>{});
+        QCOMPARE(movedRows(view(base), view(full)).size(), size_t(5003)); // stored copies: every row
+        RowMatrixXf unchanged = normalizedRows(view(base)).row(9);
+        const FloatMatrix sameRow = FloatMatrix::unitRowsWithOverlay(stored, {9}, unchanged);
+        QCOMPARE(movedRows(stored, sameRow), std::vector<int32_t>{});
+
+        const RowMatrixXf q = randomMatrix(4, 7, 11);
+        Qrels qrels;
+        for (int qi = 0; qi < 4; ++qi) {
+            QueryJudgements j;
+            j.query = qi;
+            j.judged = {{17, 1}, {qi * 1000 + 1, 1}};
+            qrels.queries.push_back(j);
+        }
+        std::vector<int32_t> tie(5003);
+        std::iota(tie.begin(), tie.end(), 0);
+        SimilarityHistogramOptions options;
+        options.bins = 50;
+        options.randomPairs = 500;
+        options.hardNegatives = 3;
+        auto a = similarityDistributions(FloatMatrix(q), derived, qrels, tie, options);
+        auto b = similarityDistributions(FloatMatrix(q), FloatMatrix(full), qrels, tie, options);
+        QVERIFY(a.ok() && b.ok());
+        QCOMPARE(a->relevant.counts, b->relevant.counts);
+        QCOMPARE(a->random.counts, b->random.counts);
+        QCOMPARE(a->hardNegative.counts, b->hardNegative.counts);
     }
 
     void kmeansAgainstBruteForce()

@@ -118,7 +118,7 @@ engine::Result<widgets::RunAnalysis> analyze(const AnalysisSpec &spec, JobProgre
     if (!next("anisotropy after"))
         return engine::Error::cancelled();
     const engine::RowMatrixXf tunedQueries = queriesWithVector(base, tuned.queries, nullptr);
-    auto docsAfter = engine::computeAnisotropy(tuned.docs.map());
+    auto docsAfter = engine::computeAnisotropy(tuned.docs);
     if (!docsAfter)
         return docsAfter.error();
     out.documentsAfter = *docsAfter;
@@ -136,9 +136,9 @@ engine::Result<widgets::RunAnalysis> analyze(const AnalysisSpec &spec, JobProgre
     if (!next("projection after"))
         return engine::Error::cancelled();
     if (tuned.dim() == base.dim()) {
-        out.documentsAfter2d = pointsOf(pca->apply(tuned.docs.map()));
+        out.documentsAfter2d = pointsOf(pca->apply(tuned.docs));
         out.queriesAfter2d = pointsOf(pca->apply(mapOf(tunedQueries)));
-        out.movedDocuments = engine::movedRows(base.docs.map(), tuned.docs.map());
+        out.movedDocuments = engine::movedRows(base.docs, tuned.docs);
         out.movedQueries = engine::movedRows(mapOf(baseQueries), mapOf(tunedQueries));
     }
     progress.step("done", steps, steps);

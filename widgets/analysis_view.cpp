@@ -222,6 +222,10 @@ void AnalysisView::setAnalysis(std::shared_ptr<const RunAnalysis> analysis)
                           .arg(a.similarityBefore.queries)
                           .arg(100 * a.varianceShare[0], 0, 'f', 1)
                           .arg(100 * a.varianceShare[1], 0, 'f', 1);
+    if (a.projectionSampledRows > 0)
+        summary += QLatin1Char(' ') + tr("(Plane fitted on a uniform sample of %1 vectors; * marks statistics "
+                                         "estimated on a sample.)")
+                                          .arg(QLocale().toString(qint64(a.projectionSampledRows)));
     if (a.hasAfter)
         summary += QLatin1Char(' ') + tr("Moved: %1 of %2 documents, %3 of %4 queries.")
                                           .arg(QLocale().toString(qint64(a.movedDocuments.size())),

@@ -101,10 +101,17 @@ void AnisotropyCard::setStats(const engine::AnisotropyStats &documentsBefore,
                 text = QString::number(value, 'g', 4);
             else
                 text = QString::number(value, 'f', 4);
+            const qint64 sampled = columns[c]->sampledRows;
+            const bool estimated = sampled > 0 && r >= Isotropy; // I(W), rank, explained variances
+            if (estimated)
+                text += QStringLiteral(" *");
             auto *item = new QTableWidgetItem(text);
             item->setData(Qt::UserRole, value);
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-            item->setToolTip(QString::number(value, 'g', 10));
+            item->setToolTip(estimated ? tr("%1, estimated on a uniform sample of %2 of the %3 vectors")
+                                             .arg(QString::number(value, 'g', 10), QLocale().toString(sampled),
+                                                  QLocale().toString(qint64(columns[c]->rows)))
+                                       : QString::number(value, 'g', 10));
             setItem(r, c, item);
         }
     fitHeight();

@@ -32,6 +32,7 @@ struct RunAnalysis {
 
     // The PCA plane fitted once on the base documents and queries and applied to every matrix.
     std::array<double, 2> varianceShare{};   // of the fitted rows' total variance, per axis
+    int64_t projectionSampledRows = 0;       // rows the plane was fitted on when sampled; 0 = all
     // docCount points each; documentsAfter2d is empty when there is no "after" in the same
     // dimension (then nothing moved).
     std::vector<QPointF> documentsBefore2d, documentsAfter2d;

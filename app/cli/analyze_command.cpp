@@ -44,6 +44,7 @@ struct SpaceAnalysis {
 
 struct ProjectionSummary {
     double varianceShare[2] = {0, 0};  // of the fitted data's total variance, per axis
+    int64_t sampledRows = 0;           // rows the plane was fitted on when sampled; 0 = all
     int64_t movedDocuments = 0;
     double meanArrowLength = 0;        // in the plane, over moved documents
     double maxArrowLength = 0;
@@ -106,6 +107,11 @@ void printSpace(const char *label, const SpaceAnalysis &space)
         std::printf("  %-10s %8.5f %9.5f %9.5f %9.2f %8.4f %8.4f %8.4f\n", name, s->averagePairCosine,
                     s->averageCentroidCosine, s->partitionIsotropy, s->effectiveRank, s->explainedVariance1,
                     s->explainedVariance5, s->explainedVariance10);
+    for (const auto &[name, s] : {std::pair<const char *, const AnisotropyStats *>{"documents", &space.documents},
+                                  {"queries", &space.queries}})
+        if (s->sampledRows > 0)
+            std::printf("  (%s: I(W), eff rank and EV estimated on a uniform sample of %lld of %lld vectors)\n", name,
+                        static_cast<long long>(s->sampledRows), static_cast<long long>(s->rows));
     const std::string title = "cos(q, d) pairs of " + std::to_string(space.similarity.queries) + " queries";
     std::printf("  %-47s %8s %8s %8s %8s\n", title.c_str(), "count", "mean", "min", "max");
     for (const auto &[name, h] : {std::pair<const char *, const Histogram *>{"relevant", &space.similarity.relevant},
@@ -254,6 +260,7 @@ int runAnalyze(const std::vector<std::string> &args)
             ProjectionSummary summary;
             for (int c = 0; c < 2; ++c)
                 summary.varianceShare[c] = pca->totalVariance() > 0 ? pca->variances()(c) / pca->totalVariance() : 0;
+            summary.sampledRows = pca->sampledRows();
             const std::vector<int32_t> moved = movedRows(embeddings.docs, tunedDocs);
             const RowMatrixXf from = pca->apply(embeddings.docs.map()), to = pca->apply(tunedDocs);
             for (int32_t row : moved) {
@@ -317,6 +324,10 @@ int runAnalyze(const std::vector<std::string> &args)
             w.beginObject();
             w.key("fitted_on");
             w.value("baseline documents and queries");
+            if (projection->sampledRows > 0) {
+                w.key("sampled_rows");
+                w.value(projection->sampledRows);
+            }
             w.key("variance_share");
             w.beginArray();
             w.value(projection->varianceShare[0]);

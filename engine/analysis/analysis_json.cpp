@@ -16,6 +16,10 @@ void writeAnisotropy(JsonWriter &w, const AnisotropyStats &stats)
     w.beginObject();
     w.key("rows");
     w.value(stats.rows);
+    if (stats.sampledRows > 0) { // I(W), effective rank and explained variances from this many rows
+        w.key("sampled_rows");
+        w.value(stats.sampledRows);
+    }
     w.key("dim");
     w.value(stats.dim);
     field(w, "average_pair_cosine", stats.averagePairCosine);

@@ -6,12 +6,30 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <random>
 #include <vector>
 
 namespace embtune::engine {
 namespace {
 
 constexpr int64_t kRowBlock = 2048;
+
+// `count` distinct rows of [0, n), ascending, drawn uniformly with a fixed seed (Floyd's method).
+std::vector<int64_t> sampleRows(int64_t n, int64_t count)
+{
+    std::mt19937_64 rng(0x616e69736f);
+    std::vector<int64_t> picked;
+    picked.reserve(size_t(count));
+    std::vector<char> taken(size_t(n), 0);
+    for (int64_t j = n - count; j < n; ++j) {
+        const int64_t t = int64_t(rng() % uint64_t(j + 1));
+        const int64_t row = taken[size_t(t)] ? j : t;
+        taken[size_t(row)] = 1;
+        picked.push_back(row);
+    }
+    std::sort(picked.begin(), picked.end());
+    return picked;
+}
 
 // Rows [begin, begin + count) of the input as doubles.
 using BlockReader = std::function<Eigen::MatrixXd(int64_t begin, int64_t count)>;
@@ -54,10 +72,25 @@ Result<AnisotropyStats> anisotropyOf(int64_t n, int64_t d, const BlockReader &bl
     if (d < 1)
         return Error::input("anisotropy needs vectors with at least one dimension");
 
-    // Pass 1: X^T X, the column sums, the sum of unit rows.
+    // Above kAnisotropyExactRows, the sampled rows (ascending) feed the eigen-based statistics.
+    const std::vector<int64_t> sample = n > kAnisotropyExactRows ? sampleRows(n, kAnisotropyExactRows) : std::vector<int64_t>{};
+    const bool sampled = !sample.empty();
+    auto sampledPart = [&](const Eigen::MatrixXd &block, int64_t begin, size_t &next) {
+        std::vector<int64_t> rows;
+        while (next < sample.size() && sample[next] < begin + block.rows())
+            rows.push_back(sample[next++] - begin);
+        Eigen::MatrixXd part(Eigen::Index(rows.size()), block.cols());
+        for (size_t i = 0; i < rows.size(); ++i)
+            part.row(Eigen::Index(i)) = block.row(rows[i]);
+        return part;
+    };
+
+    // Pass 1: X^T X (of the sample when sampled), the column sums, the sum of unit rows.
     Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(d, d);
     Eigen::VectorXd sum = Eigen::VectorXd::Zero(d), unitSum = Eigen::VectorXd::Zero(d);
+    Eigen::VectorXd sampleSum = Eigen::VectorXd::Zero(d);
     int64_t nonzero = 0;
+    size_t nextSampled = 0;
     for (int64_t begin = 0; begin < n; begin += kRowBlock) {
         const int64_t count = std::min(kRowBlock, n - begin);
         const Eigen::MatrixXd block = blockAsDouble(begin, count);
@@ -67,7 +100,13 @@ Result<AnisotropyStats> anisotropyOf(int64_t n, int64_t d, const BlockReader &bl
                     return Error::input("vector " + std::to_string(begin + r + 1) + " has a NaN or Inf value", {},
                                         begin + r + 1);
         }
-        gram.selfadjointView<Eigen::Lower>().rankUpdate(block.transpose());
+        if (sampled) {
+            const Eigen::MatrixXd part = sampledPart(block, begin, nextSampled);
+            gram.selfadjointView<Eigen::Lower>().rankUpdate(part.transpose());
+            sampleSum += part.colwise().sum().transpose();
+        } else {
+            gram.selfadjointView<Eigen::Lower>().rankUpdate(block.transpose());
+        }
         sum += block.colwise().sum().transpose();
         for (int64_t r = 0; r < count; ++r) {
             const double norm = block.row(r).norm();
@@ -81,6 +120,7 @@ Result<AnisotropyStats> anisotropyOf(int64_t n, int64_t d, const BlockReader &bl
 
     AnisotropyStats stats;
     stats.rows = n;
+    stats.sampledRows = sampled ? int64_t(sample.size()) : 0;
     stats.dim = d;
     const double nd = double(n);
     stats.averagePairCosine = (unitSum.squaredNorm() - double(nonzero)) / (nd * (nd - 1));
@@ -94,6 +134,7 @@ Result<AnisotropyStats> anisotropyOf(int64_t n, int64_t d, const BlockReader &bl
     const double negInf = -std::numeric_limits<double>::infinity();
     Eigen::ArrayXd runMax = Eigen::ArrayXd::Constant(2 * d, negInf), runSum = Eigen::ArrayXd::Zero(2 * d);
     double centroidCosSum = 0;
+    nextSampled = 0;
     for (int64_t begin = 0; begin < n; begin += kRowBlock) {
         const int64_t count = std::min(kRowBlock, n - begin);
         const Eigen::MatrixXd block = blockAsDouble(begin, count);
@@ -105,8 +146,9 @@ Result<AnisotropyStats> anisotropyOf(int64_t n, int64_t d, const BlockReader &bl
                     centroidCosSum += dots(r) / (norm * centroidNorm);
             }
         }
-        const Eigen::MatrixXd projected = block * directions; // count x d
-        for (int64_t j = 0; j < 2 * d; ++j) {
+        const Eigen::MatrixXd projected = sampled ? Eigen::MatrixXd(sampledPart(block, begin, nextSampled) * directions)
+                                                  : Eigen::MatrixXd(block * directions); // rows x d
+        for (int64_t j = 0; j < 2 * d && projected.rows() > 0; ++j) {
             const double sign = j < d ? 1.0 : -1.0;
             const auto column = projected.col(j % d).array() * sign;
             const double blockMax = column.maxCoeff();
@@ -120,8 +162,11 @@ Result<AnisotropyStats> anisotropyOf(int64_t n, int64_t d, const BlockReader &bl
     const Eigen::ArrayXd logZ = runMax + runSum.log();
     stats.partitionIsotropy = std::exp(logZ.minCoeff() - logZ.maxCoeff());
 
-    // Centred X: C = X^T X - n c c^T; its eigenvalues are the squared singular values.
-    const Eigen::MatrixXd centred = gram - nd * centroid * centroid.transpose();
+    // Centred X: C = X^T X - n c c^T; its eigenvalues are the squared singular values (of the
+    // sample, centred on its own mean, when sampled).
+    const Eigen::MatrixXd centred =
+        sampled ? Eigen::MatrixXd(gram - sampleSum * sampleSum.transpose() / double(sample.size()))
+                : Eigen::MatrixXd(gram - nd * centroid * centroid.transpose());
     Eigen::VectorXd variances = symmetricEigen(centred, false).values.reverse().cwiseMax(0.0); // descending
     const double totalVariance = variances.sum();
     const Eigen::VectorXd singular = variances.cwiseSqrt();

@@ -16,7 +16,10 @@
 //   explainedVariance1/5/10  share of the centred X's total variance in the top 1, 5, 10
 //                         principal components (k > dim counts all components); 0 when the total
 //                         variance is 0.
-// Cost: O(n d^2 + d^3) time, O(d^2) memory beyond X; X is read in row blocks.
+// Cost: O(n d^2 + d^3) time, O(d^2) memory beyond X; X is read in row blocks. Above
+// kAnisotropyExactRows rows, I(W), the effective rank and the explained variances (the O(n d^2)
+// part) are estimated on a seeded uniform sample of that many rows (sampledRows says so, and
+// every front end shows it); the two average cosines stay exact over every row.
 
 #include "core/error.h"
 #include "core/matrix.h"
@@ -25,8 +28,12 @@
 
 namespace embtune::engine {
 
+// Rows above which the eigen-based statistics come from a sample (see above).
+inline constexpr int64_t kAnisotropyExactRows = 100000;
+
 struct AnisotropyStats {
     int64_t rows = 0;
+    int64_t sampledRows = 0;   // rows the eigen-based statistics used; 0 = every row
     int64_t dim = 0;
     double averagePairCosine = 0;
     double averageCentroidCosine = 0;

@@ -2,6 +2,7 @@
 // A principal-component projection fitted once and applied to any matrix of the same dimension,
 // so that "before" and "after" vectors land in the same plane (arrows for moved documents).
 // Fitting: mean and covariance (1/n, over the stacked rows of every given matrix) in double;
+// above kPcaExactRows stacked rows, over a seeded uniform sample of that many (sampledRows());
 // the components are the top eigenvectors of the covariance, each signed so that its
 // largest-magnitude coordinate is positive (deterministic across solvers).
 
@@ -15,6 +16,8 @@
 
 namespace embtune::engine {
 
+inline constexpr int64_t kPcaExactRows = 100000;
+
 class PcaProjection {
 public:
     // Fits `components` components on the rows of all `parts` (each rows_i x dim, same dim).
@@ -27,6 +30,7 @@ public:
     const Eigen::MatrixXd &axes() const { return m_components; }     // dim x components, unit columns
     const Eigen::VectorXd &variances() const { return m_variances; } // per component, descending
     double totalVariance() const { return m_totalVariance; }
+    int64_t sampledRows() const { return m_sampledRows; } // rows the fit used; 0 = every row
 
     // (x - mean) * axes: rows x components. x must have dim() columns (asserted).
     RowMatrixXf apply(ConstMatrixMap x) const;
@@ -38,6 +42,7 @@ private:
     Eigen::MatrixXd m_components;
     Eigen::VectorXd m_variances;
     double m_totalVariance = 0;
+    int64_t m_sampledRows = 0;
 };
 
 // Rows whose vector changed between `before` and `after` (same shape): |after_i - before_i| >

@@ -6,6 +6,7 @@
 #include "analysis/kmeans.h"
 #include "analysis/pca_projection.h"
 #include "analysis/similarity_histogram.h"
+#include "core/decompositions.h"
 #include "io/npy.h"
 #include "search/exact_search.h"
 #include "support/fixtures.h"
@@ -152,6 +153,41 @@ private slots:
         auto s = computeAnisotropy(view(x));
         QVERIFY(s.ok());
         compareStats(*s, slowAnisotropy(x));
+    }
+
+    // Above kAnisotropyExactRows the eigen-based statistics come from a sample and say so; the
+    // average cosines stay exact; the estimates are close to the full computation's.
+    void anisotropyAndPcaSampleLargeInputs()
+    {
+        const int64_t n = kAnisotropyExactRows + 20000, d = 6;
+        RowMatrixXf x = randomMatrix(n, d, 77, 0.8f);
+        x.col(0) *= 3.0f; // a clear first principal axis
+        x.col(1) *= 2.0f;
+        auto s = computeAnisotropy(view(x));
+        QVERIFY(s.ok());
+        QCOMPARE(s->rows, n);
+        QCOMPARE(s->sampledRows, kAnisotropyExactRows);
+        // Exact over every row: the pair cosine from the sum of unit rows, computed here in double.
+        const Eigen::MatrixXd xd = x.cast<double>();
+        const Eigen::VectorXd unitSum = xd.rowwise().normalized().colwise().sum().transpose();
+        QVERIFY(near(s->averagePairCosine, (unitSum.squaredNorm() - double(n)) / (double(n) * double(n - 1)), 1e-9));
+        // Estimates against the full centred covariance (every row).
+        const Eigen::MatrixXd centred = xd.rowwise() - xd.colwise().mean();
+        Eigen::VectorXd variances = symmetricEigen(centred.transpose() * centred, false).values.reverse();
+        QVERIFY2(std::abs(s->explainedVariance1 - variances(0) / variances.sum()) < 0.01,
+                 qPrintable(QString::number(s->explainedVariance1)));
+        QVERIFY(s->partitionIsotropy > 0 && s->partitionIsotropy <= 1);
+        // Below the threshold nothing is sampled.
+        auto small = computeAnisotropy(view(RowMatrixXf(x.topRows(kAnisotropyExactRows))));
+        QVERIFY(small.ok() && small->sampledRows == 0);
+
+        auto pca = PcaProjection::fit({view(x)}, 2);
+        QVERIFY(pca.ok());
+        QCOMPARE(pca->sampledRows(), kPcaExactRows);
+        const Eigen::VectorXd top = symmetricEigen(centred.transpose() * centred).vectors.col(d - 1);
+        QVERIFY2(std::abs(pca->axes().col(0).dot(top)) > 0.999, "the sampled plane's first axis is the full one's");
+        auto whole = PcaProjection::fit({view(RowMatrixXf(x.topRows(1000)))}, 2);
+        QVERIFY(whole.ok() && whole->sampledRows() == 0);
     }
 
     void anisotropyLargeValuesStayFinite()

@@ -105,6 +105,7 @@ engine::Result<widgets::RunAnalysis> analyze(const AnalysisSpec &spec, JobProgre
         return pca.error();
     for (int c = 0; c < 2; ++c)
         out.varianceShare[size_t(c)] = pca->totalVariance() > 0 ? pca->variances()(c) / pca->totalVariance() : 0;
+    out.projectionSampledRows = pca->sampledRows();
     out.documentsBefore2d = pointsOf(pca->apply(base.docs.map()));
     out.queriesBefore2d = pointsOf(pca->apply(mapOf(baseQueries)));
 

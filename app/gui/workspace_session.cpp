@@ -289,7 +289,7 @@ void WorkspaceSession::finishRun(int handle, const RunResult &result)
             if (auto stored = ws.storeRunFile(*id, "per_query_metrics", "per_query_metrics.f64", blob); !stored)
                 return stored.error();
             if (result.tuned) {
-                if (auto stored = ws.storeRunMatrix(*id, "tuned_documents", result.tuned->docs.map()); !stored)
+                if (auto stored = ws.storeRunMatrix(*id, "tuned_documents", result.tuned->docs); !stored)
                     return stored.error();
                 if (!result.tuned->queries.empty())
                     if (auto stored = ws.storeRunMatrix(*id, "tuned_queries", result.tuned->queries.map()); !stored)

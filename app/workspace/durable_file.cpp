@@ -62,6 +62,11 @@ Status writeFileDurably(const std::string &path, const std::string &content)
 
 Status writeNpyDurably(const std::string &path, engine::ConstMatrixMap matrix)
 {
+    return writeNpyDurably(path, engine::FloatMatrix(matrix.rows(), matrix.cols(), matrix.data(), nullptr));
+}
+
+Status writeNpyDurably(const std::string &path, const engine::FloatMatrix &matrix)
+{
     const std::string temp = tempPathFor(path);
     if (Status s = engine::writeNpyMatrix(temp, matrix); !s)
         return s;

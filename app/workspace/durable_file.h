@@ -15,5 +15,7 @@ engine::Status writeFileDurably(const std::string &path, const std::string &cont
 
 // Writes a rows x cols float32 matrix as .npy v1.0 durably to `path`.
 engine::Status writeNpyDurably(const std::string &path, engine::ConstMatrixMap matrix);
+// The same for any matrix, a derived one streamed by blocks (engine::writeNpyMatrix).
+engine::Status writeNpyDurably(const std::string &path, const engine::FloatMatrix &matrix);
 
 } // namespace embtune::app

@@ -133,7 +133,7 @@ Status RunRecorder::finish(const engine::RunResult &result, const std::string &s
         std::string ids;
         for (const auto &id : result.dataset->docIds.ids())
             ids.append(id).push_back('\n');
-        for (auto artifact : {m_workspace.storeRunMatrix(m_runId, "tuned_documents", result.tuned->docs.map()),
+        for (auto artifact : {m_workspace.storeRunMatrix(m_runId, "tuned_documents", result.tuned->docs),
                               m_workspace.storeRunFile(m_runId, "document_ids", "document_ids.txt", ids)})
             if (!artifact)
                 return artifact.error();

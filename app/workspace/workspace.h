@@ -121,6 +121,8 @@ public:
     // Writes `matrix` to artifacts/runs/<id>/<role>.npy (or any file content with
     // storeRunFile) and records it; replaces an artifact of the same role.
     engine::Result<ArtifactRef> storeRunMatrix(int64_t runId, const std::string &role, engine::ConstMatrixMap matrix);
+    // The same for any matrix: a derived one (NUDGE's overlay) is written without being built.
+    engine::Result<ArtifactRef> storeRunMatrix(int64_t runId, const std::string &role, const engine::FloatMatrix &matrix);
     engine::Result<ArtifactRef> storeRunFile(int64_t runId, const std::string &role, const std::string &fileName,
                                              const std::string &content);
     // Absolute path of an artifact. The stored path comes from the database, which may have been

@@ -85,6 +85,11 @@ Result<std::vector<ArtifactRef>> Workspace::artifactsOf(const char *ownerColumn,
 
 Result<ArtifactRef> Workspace::storeRunMatrix(int64_t runId, const std::string &role, engine::ConstMatrixMap matrix)
 {
+    return storeRunMatrix(runId, role, engine::FloatMatrix(matrix.rows(), matrix.cols(), matrix.data(), nullptr));
+}
+
+Result<ArtifactRef> Workspace::storeRunMatrix(int64_t runId, const std::string &role, const engine::FloatMatrix &matrix)
+{
     if (!isPlainName(role))
         return Error::usage("artifact role \"" + role + "\" must be a plain name (letters, digits, _ - .)");
     if (Status s = requireRun(runId); !s)

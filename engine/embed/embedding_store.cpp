@@ -126,7 +126,7 @@ Status writeSetFolder(const EmbeddingSet &set, const Dataset &dataset, VectorFor
     const ExportLayout layout = exportLayout(format);
     auto idsPath = [&](const std::string &name) { return name.empty() ? std::string() : join(dir, name); };
 
-    if (Status s = writeVectorFile(join(dir, layout.docs), format, set.docs.map(), dataset.docIds.ids(),
+    if (Status s = writeVectorFile(join(dir, layout.docs), format, set.docs, dataset.docIds.ids(),
                                    &set.provenance, idsPath(layout.docIds));
         !s)
         return s;

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 namespace embtune::engine {
@@ -258,17 +259,25 @@ Result<FloatMatrix> readNpyMatrix(const InputFile &file)
     return file.verified(readNpyData(file));
 }
 
-Status writeFileAtomically(const std::string &path, const std::string &content)
+namespace {
+
+// Writes what `write` puts into the stream to a temporary file, then renames it over `path`;
+// a failed write (disk full) removes the temporary file.
+Status writeThroughTemporary(const std::string &path, const std::function<void(std::ostream &)> &write)
 {
     const std::string temp = path + ".tmp-embtune";
     {
         std::ofstream out(temp, std::ios::binary | std::ios::trunc);
         if (!out)
             return Error::io("cannot write", temp);
-        out.write(content.data(), std::streamsize(content.size()));
+        write(out);
         out.flush();
-        if (!out)
+        if (!out) {
+            out.close();
+            std::error_code ec;
+            std::filesystem::remove(temp, ec);
             return Error::io("write failed (disk full?)", temp);
+        }
     }
     std::error_code ec;
     std::filesystem::rename(temp, path, ec);
@@ -279,25 +288,65 @@ Status writeFileAtomically(const std::string &path, const std::string &content)
     return {};
 }
 
-Status writeNpyMatrix(const std::string &path, ConstMatrixMap matrix)
+} // namespace
+
+Status writeFileAtomically(const std::string &path, const std::string &content)
 {
-    std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(matrix.rows()) + ", " +
-                       std::to_string(matrix.cols()) + "), }";
+    return writeThroughTemporary(path, [&](std::ostream &out) { out.write(content.data(), std::streamsize(content.size())); });
+}
+
+namespace {
+
+// The .npy v1.0 header of a rows x cols float32 matrix.
+std::string npyHeader(int64_t rows, int64_t cols)
+{
+    std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(rows) + ", " +
+                       std::to_string(cols) + "), }";
     // magic(6) + version(2) + length(2) + dict + padding + '\n' is a multiple of 64.
     const size_t unpadded = 10 + dict.size() + 1;
     dict.append((64 - unpadded % 64) % 64, ' ');
     dict.push_back('\n');
-    std::string content(kMagic, kMagicSize);
-    content.push_back(char(1));
-    content.push_back(char(0));
-    content.push_back(char(dict.size() & 0xff));
-    content.push_back(char(dict.size() >> 8));
-    content += dict;
-    const size_t dataBytes = size_t(matrix.size()) * sizeof(float);
-    const size_t offset = content.size();
-    content.resize(offset + dataBytes);
-    std::memcpy(content.data() + offset, matrix.data(), dataBytes);
-    return writeFileAtomically(path, content);
+    std::string header(kMagic, kMagicSize);
+    header.push_back(char(1));
+    header.push_back(char(0));
+    header.push_back(char(dict.size() & 0xff));
+    header.push_back(char(dict.size() >> 8));
+    return header + dict;
+}
+
+// Writes the header, then rows [begin, begin + count) from `block` for consecutive blocks,
+// through a temporary file renamed over `path` at the end.
+Status writeNpyStreamed(const std::string &path, int64_t rows, int64_t cols,
+                        const std::function<const float *(int64_t begin, int64_t count)> &block)
+{
+    return writeThroughTemporary(path, [&](std::ostream &out) {
+        const std::string header = npyHeader(rows, cols);
+        out.write(header.data(), std::streamsize(header.size()));
+        constexpr int64_t kBlockRows = 4096; // a multiple of 4: derived blocks read as the full matrix
+        for (int64_t begin = 0; begin < rows && out; begin += kBlockRows) {
+            const int64_t count = std::min(kBlockRows, rows - begin);
+            out.write(reinterpret_cast<const char *>(block(begin, count)), std::streamsize(count * cols * 4));
+        }
+    });
+}
+
+} // namespace
+
+Status writeNpyMatrix(const std::string &path, ConstMatrixMap matrix)
+{
+    return writeNpyStreamed(path, matrix.rows(), matrix.cols(),
+                            [&](int64_t begin, int64_t) { return matrix.data() + begin * matrix.cols(); });
+}
+
+Status writeNpyMatrix(const std::string &path, const FloatMatrix &matrix)
+{
+    if (!matrix.overlay())
+        return writeNpyMatrix(path, matrix.map());
+    RowMatrixXf rows;
+    return writeNpyStreamed(path, matrix.rows(), matrix.cols(), [&](int64_t begin, int64_t count) {
+        matrix.copyRows(begin, count, rows);
+        return rows.data();
+    });
 }
 
 Result<std::vector<std::string>> readIdList(const std::string &path)

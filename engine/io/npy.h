@@ -32,8 +32,11 @@ Result<FloatMatrix> readNpyMatrix(const std::string &path);
 // The same from a file opened earlier: a change since InputFile::open is detected.
 Result<FloatMatrix> readNpyMatrix(const InputFile &file);
 
-// Writes rows x cols row-major float32 values as .npy v1.0.
+// Writes rows x cols row-major float32 values as .npy v1.0, streamed through a temporary file
+// and a rename (no copy of the values is made). A derived matrix (FloatMatrix::overlay) is
+// written block by block without being built.
 Status writeNpyMatrix(const std::string &path, ConstMatrixMap matrix);
+Status writeNpyMatrix(const std::string &path, const FloatMatrix &matrix);
 
 // Id list beside a vector file: one id per line, row i of the matrix has the id on line i+1.
 Result<std::vector<std::string>> readIdList(const std::string &path);

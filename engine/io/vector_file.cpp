@@ -92,20 +92,34 @@ Status writeVectorFile(const std::string &path, VectorFormat format, ConstMatrix
                        const std::vector<std::string> &ids, const Provenance *provenance, const std::string &idsPath)
 {
     switch (format) {
-    case VectorFormat::Npy: {
-        if (Status s = checkWritable(vectors, ids, path); !s)
-            return s;
-        if (Status s = checkIdListIds(ids, path); !s)
-            return s;
-        if (Status s = writeNpyMatrix(path, vectors); !s)
-            return s;
-        return writeIdList(idsPath.empty() ? siblingIdListPath(path) : idsPath, ids);
-    }
+    case VectorFormat::Npy:
+        return writeVectorFile(path, format, FloatMatrix(vectors.rows(), vectors.cols(), vectors.data(), nullptr), ids,
+                               provenance, idsPath);
     case VectorFormat::Fvecs: return writeFvecs(path, vectors, ids, idsPath);
     case VectorFormat::Jsonl: return writeJsonlVectors(path, vectors, ids);
     case VectorFormat::Safetensors: return writeSafetensorsVectors(path, vectors, ids, provenance);
     }
     return Error::usage("unknown vector format");
+}
+
+Status writeVectorFile(const std::string &path, VectorFormat format, const FloatMatrix &vectors,
+                       const std::vector<std::string> &ids, const Provenance *provenance, const std::string &idsPath)
+{
+    if (format != VectorFormat::Npy)
+        return writeVectorFile(path, format, vectors.map(), ids, provenance, idsPath);
+    // Finite rows; of a derived matrix, the base's (a unit row of a finite row is finite) and the
+    // replaced ones.
+    const RowOverlay *overlay = vectors.overlay();
+    if (Status s = checkWritable(overlay ? overlay->base.map() : vectors.map(), ids, path); !s)
+        return s;
+    if (overlay)
+        if (Status s = checkFiniteRows(overlay->values.data(), overlay->values.rows(), overlay->values.cols(), path); !s)
+            return s;
+    if (Status s = checkIdListIds(ids, path); !s)
+        return s;
+    if (Status s = writeNpyMatrix(path, vectors); !s)
+        return s;
+    return writeIdList(idsPath.empty() ? siblingIdListPath(path) : idsPath, ids);
 }
 
 std::string nonFiniteMessage(float value, int64_t row, int64_t column)

@@ -49,6 +49,11 @@ Result<IdVectors> readVectorFile(const std::string &path, VectorFormat format, c
 Status writeVectorFile(const std::string &path, VectorFormat format, ConstMatrixMap vectors,
                        const std::vector<std::string> &ids, const Provenance *provenance = nullptr,
                        const std::string &idsPath = {});
+// The same for any matrix: a derived one (NUDGE's overlay) is streamed by blocks to npy without
+// being built; the other formats build it.
+Status writeVectorFile(const std::string &path, VectorFormat format, const FloatMatrix &vectors,
+                       const std::vector<std::string> &ids, const Provenance *provenance = nullptr,
+                       const std::string &idsPath = {});
 
 // "NaN at row R, column C (0-based)" or the same with "Inf".
 std::string nonFiniteMessage(float value, int64_t row, int64_t column);

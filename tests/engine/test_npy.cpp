@@ -6,6 +6,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <fstream>
 
 using namespace embtune::engine;
 using namespace embtune::test;
@@ -49,6 +50,29 @@ private slots:
         QVERIFY(!back->isMapped());
         // The header is padded to a multiple of 64 bytes, as NumPy writes it.
         QCOMPARE((std::filesystem::file_size(file("rt.npy")) - values.size() * 4) % 64, uintmax_t(0));
+    }
+
+    // A derived matrix (NUDGE's overlay, several 4096-row blocks) streams to the same bytes as
+    // its full matrix, and reads back equal.
+    void derivedMatrixWritesAsItsFullMatrix()
+    {
+        RowMatrixXf base(9000, 3);
+        for (Eigen::Index i = 0; i < base.rows(); ++i)
+            base.row(i) << float(i % 7) + 1.0f, -float(i % 5), 0.5f * float(i % 3);
+        RowMatrixXf moved(2, 3);
+        moved << 9, 9, 9, -1, 0, 0;
+        const FloatMatrix derived = FloatMatrix::unitRowsWithOverlay(FloatMatrix(base), {8191, 3}, moved);
+        QVERIFY(writeNpyMatrix(file("derived.npy"), derived).ok());
+        QVERIFY(writeNpyMatrix(file("full.npy"), derived.map()).ok()); // builds it
+        std::ifstream a(file("derived.npy"), std::ios::binary), b(file("full.npy"), std::ios::binary);
+        const std::string x((std::istreambuf_iterator<char>(a)), {}), y((std::istreambuf_iterator<char>(b)), {});
+        QCOMPARE(x.size(), size_t(9000 * 3 * 4 + 128));
+        QVERIFY(x == y);
+        auto back = readNpyMatrix(file("derived.npy"));
+        QVERIFY(back.ok());
+        QCOMPARE(back->row(8191)[0], 9.0f);
+        QCOMPARE(back->row(3)[0], -1.0f);
+        QVERIFY(std::abs(ConstMatrixMap(back->data(), 9000, 3).row(10).norm() - 1.0f) < 1e-6f);
     }
 
     void readsEveryVersionAndDtype_data()

@@ -245,9 +245,10 @@ double reportedBestDev(const std::string &report)
     return at == std::string::npos ? std::nan("") : std::strtod(report.c_str() + at + key.size(), nullptr);
 }
 
-std::unique_ptr<TunedModel> fitWithDefaults(const Method &method, const TrainingData &data)
+std::unique_ptr<TunedModel> fitWithDefaults(const Method &method, const TrainingData &data,
+                                            const std::map<std::string, std::string> &given = {})
 {
-    auto params = ParamValues::parse(method.spec(), {});
+    auto params = ParamValues::parse(method.spec(), given);
     if (!params)
         qFatal("%s: %s", method.spec().id.c_str(), params.error().toString().c_str());
     auto model = method.fit(data, *params, nullptr);
@@ -316,6 +317,26 @@ private slots:
                                 .arg(id).arg(test.gain, 0, 'f', 4).arg(mean(baseline), 0, 'f', 4)
                                 .arg(mean(tuned), 0, 'f', 4).arg(margin)));
         verifyReportMatches(*model, mean(perQueryNdcg10(f, model.get(), "dev")));
+    }
+
+    // Linear's default negatives: the whole corpus up to corpus_limit documents, the mined hardest
+    // negatives above; both learn, and the fit record says which one ran.
+    void linearChoosesItsNegativesByCorpusSize()
+    {
+        const Fixture &f = fixture();
+        const Method &method = *findMethod("linear");
+        const TrainingData data = trainingData(f, f.dataset.judgementsFor(f.train));
+        const std::vector<double> baseline = perQueryNdcg10(f, nullptr, "test");
+        for (const auto &[limit, expected] : {std::pair<const char *, const char *>{"50000", "corpus"}, {"10", "hardest"}}) {
+            const auto model = fitWithDefaults(method, data, {{"corpus_limit", limit}});
+            QVERIFY2(model->reportJson().find(std::string("\"negatives\":\"") + expected + "\"") != std::string::npos,
+                     model->reportJson().c_str());
+            const PairedDifference test = pairedDifference(perQueryNdcg10(f, model.get(), "test"), baseline);
+            qInfo("linear, corpus_limit %s (%s): test nDCG@10 gain %+.4f (SE %.4f)", limit, expected, test.gain,
+                  test.standardError);
+            QVERIFY2(test.gain >= kExpectations.at("linear").margin,
+                     qPrintable(QString("linear with %1 negatives gains only %2").arg(expected).arg(test.gain)));
+        }
     }
 
     void reportsNoGainFromShuffledJudgements_data() { methodRows(); }

@@ -100,6 +100,9 @@ std::vector<std::string> runSpecCommandLine(const RunSpec &spec)
         return fuseCommandLine(spec);
     if (spec.base == RunBase::Run) // a chain has no flag form: `run` reads the spec (the report's "spec")
         return {"run", "spec.json"};
+    // Nor has BM25 with other k1 and b (evaluate has no flags for them; fuse's member does).
+    if (spec.base == RunBase::Bm25 && (spec.bm25 != Bm25Parameters() || spec.bm25.chooseOnDev))
+        return {"run", "spec.json"};
     const RunSpec defaults;
     std::vector<std::string> args{spec.trained() ? "train" : "evaluate"};
     auto add = [&](const std::string &flag, const std::string &value) {

@@ -145,6 +145,15 @@ private slots:
                  chainLine.c_str());
         spec.members[1].baseRun.front().params = {{"gamma", "0.1"}};
         QCOMPARE(runSpecCommandLine(spec), (std::vector<std::string>{"run", "spec.json"}));
+
+        // A BM25 run of its own: evaluate's flags when k1 and b are the defaults; otherwise
+        // `run` (evaluate has no k1 and b flags), so the line never drops them.
+        RunSpec alone;
+        alone.dataset = "d";
+        alone.base = RunBase::Bm25;
+        QCOMPARE(runSpecCommandLine(alone).front(), std::string("evaluate"));
+        alone.bm25.k1 = 1.2;
+        QCOMPARE(runSpecCommandLine(alone), (std::vector<std::string>{"run", "spec.json"}));
     }
 
     void errorsNameTheKey_data()

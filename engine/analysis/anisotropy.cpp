@@ -1,35 +1,18 @@
 #include "analysis/anisotropy.h"
 
+#include "analysis/row_sample.h"
 #include "core/decompositions.h"
 
 #include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
-#include <random>
 #include <vector>
 
 namespace embtune::engine {
 namespace {
 
 constexpr int64_t kRowBlock = 2048;
-
-// `count` distinct rows of [0, n), ascending, drawn uniformly with a fixed seed (Floyd's method).
-std::vector<int64_t> sampleRows(int64_t n, int64_t count)
-{
-    std::mt19937_64 rng(0x616e69736f);
-    std::vector<int64_t> picked;
-    picked.reserve(size_t(count));
-    std::vector<char> taken(size_t(n), 0);
-    for (int64_t j = n - count; j < n; ++j) {
-        const int64_t t = int64_t(rng() % uint64_t(j + 1));
-        const int64_t row = taken[size_t(t)] ? j : t;
-        taken[size_t(row)] = 1;
-        picked.push_back(row);
-    }
-    std::sort(picked.begin(), picked.end());
-    return picked;
-}
 
 // Rows [begin, begin + count) of the input as doubles.
 using BlockReader = std::function<Eigen::MatrixXd(int64_t begin, int64_t count)>;
@@ -73,24 +56,16 @@ Result<AnisotropyStats> anisotropyOf(int64_t n, int64_t d, const BlockReader &bl
         return Error::input("anisotropy needs vectors with at least one dimension");
 
     // Above kAnisotropyExactRows, the sampled rows (ascending) feed the eigen-based statistics.
-    const std::vector<int64_t> sample = n > kAnisotropyExactRows ? sampleRows(n, kAnisotropyExactRows) : std::vector<int64_t>{};
+    const std::vector<int64_t> sample =
+        n > kAnisotropyExactRows ? uniformRowSample(n, kAnisotropyExactRows, 0x616e69736f) : std::vector<int64_t>{};
     const bool sampled = !sample.empty();
-    auto sampledPart = [&](const Eigen::MatrixXd &block, int64_t begin, size_t &next) {
-        std::vector<int64_t> rows;
-        while (next < sample.size() && sample[next] < begin + block.rows())
-            rows.push_back(sample[next++] - begin);
-        Eigen::MatrixXd part(Eigen::Index(rows.size()), block.cols());
-        for (size_t i = 0; i < rows.size(); ++i)
-            part.row(Eigen::Index(i)) = block.row(rows[i]);
-        return part;
-    };
+    SampledRowCursor sampledRows(sample);
 
     // Pass 1: X^T X (of the sample when sampled), the column sums, the sum of unit rows.
     Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(d, d);
     Eigen::VectorXd sum = Eigen::VectorXd::Zero(d), unitSum = Eigen::VectorXd::Zero(d);
     Eigen::VectorXd sampleSum = Eigen::VectorXd::Zero(d);
     int64_t nonzero = 0;
-    size_t nextSampled = 0;
     for (int64_t begin = 0; begin < n; begin += kRowBlock) {
         const int64_t count = std::min(kRowBlock, n - begin);
         const Eigen::MatrixXd block = blockAsDouble(begin, count);
@@ -101,7 +76,7 @@ Result<AnisotropyStats> anisotropyOf(int64_t n, int64_t d, const BlockReader &bl
                                         begin + r + 1);
         }
         if (sampled) {
-            const Eigen::MatrixXd part = sampledPart(block, begin, nextSampled);
+            const Eigen::MatrixXd part = sampledRows.take(block, begin);
             gram.selfadjointView<Eigen::Lower>().rankUpdate(part.transpose());
             sampleSum += part.colwise().sum().transpose();
         } else {
@@ -134,7 +109,7 @@ Result<AnisotropyStats> anisotropyOf(int64_t n, int64_t d, const BlockReader &bl
     const double negInf = -std::numeric_limits<double>::infinity();
     Eigen::ArrayXd runMax = Eigen::ArrayXd::Constant(2 * d, negInf), runSum = Eigen::ArrayXd::Zero(2 * d);
     double centroidCosSum = 0;
-    nextSampled = 0;
+    sampledRows.restart();
     for (int64_t begin = 0; begin < n; begin += kRowBlock) {
         const int64_t count = std::min(kRowBlock, n - begin);
         const Eigen::MatrixXd block = blockAsDouble(begin, count);
@@ -146,7 +121,7 @@ Result<AnisotropyStats> anisotropyOf(int64_t n, int64_t d, const BlockReader &bl
                     centroidCosSum += dots(r) / (norm * centroidNorm);
             }
         }
-        const Eigen::MatrixXd projected = sampled ? Eigen::MatrixXd(sampledPart(block, begin, nextSampled) * directions)
+        const Eigen::MatrixXd projected = sampled ? Eigen::MatrixXd(sampledRows.take(block, begin) * directions)
                                                   : Eigen::MatrixXd(block * directions); // rows x d
         for (int64_t j = 0; j < 2 * d && projected.rows() > 0; ++j) {
             const double sign = j < d ? 1.0 : -1.0;

@@ -1,10 +1,10 @@
 #include "analysis/pca_projection.h"
 
+#include "analysis/row_sample.h"
 #include "core/decompositions.h"
 
 #include <algorithm>
 #include <cassert>
-#include <random>
 
 namespace embtune::engine {
 
@@ -24,38 +24,20 @@ Result<PcaProjection> PcaProjection::fit(const std::vector<ConstMatrixMap> &part
         return Error::input("PCA: components must be between 1 and the dimension " + std::to_string(d));
 
     // Above kPcaExactRows, a seeded uniform sample of the stacked rows (ascending).
-    std::vector<int64_t> sample;
-    if (n > kPcaExactRows) {
-        std::mt19937_64 rng(0x706361);
-        std::vector<char> taken(size_t(n), 0);
-        for (int64_t j = n - kPcaExactRows; j < n; ++j) { // Floyd's method
-            const int64_t t = int64_t(rng() % uint64_t(j + 1));
-            const int64_t row = taken[size_t(t)] ? j : t;
-            taken[size_t(row)] = 1;
-            sample.push_back(row);
-        }
-        std::sort(sample.begin(), sample.end());
-    }
+    const std::vector<int64_t> sample = n > kPcaExactRows ? uniformRowSample(n, kPcaExactRows, 0x706361) : std::vector<int64_t>{};
+    SampledRowCursor sampled(sample);
     Eigen::VectorXd sum = Eigen::VectorXd::Zero(d);
     Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(d, d);
     constexpr int64_t block = 2048;
     int64_t offset = 0; // of the part in the stacked rows
-    size_t next = 0;
     for (const auto &part : parts) {
         for (int64_t begin = 0; begin < part.rows(); begin += block) {
             const int64_t count = std::min(block, part.rows() - begin);
             Eigen::MatrixXd rows = part.middleRows(begin, count).cast<double>();
             if (!rows.allFinite())
                 return Error::input("PCA: a vector has a NaN or Inf value");
-            if (!sample.empty()) {
-                std::vector<Eigen::Index> picked;
-                while (next < sample.size() && sample[next] < offset + begin + count)
-                    picked.push_back(Eigen::Index(sample[next++] - offset - begin));
-                Eigen::MatrixXd kept(Eigen::Index(picked.size()), d);
-                for (size_t i = 0; i < picked.size(); ++i)
-                    kept.row(Eigen::Index(i)) = rows.row(picked[i]);
-                rows = std::move(kept);
-            }
+            if (!sample.empty())
+                rows = sampled.take(rows, offset + begin);
             gram.selfadjointView<Eigen::Lower>().rankUpdate(rows.transpose());
             sum += rows.colwise().sum().transpose();
         }

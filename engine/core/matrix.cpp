@@ -86,11 +86,7 @@ void FloatMatrix::copyRows(int64_t begin, int64_t count, RowMatrixXf &out) const
     }
     const RowOverlay &overlay = m_derived->overlay;
     out = overlay.base.map().middleRows(begin, count);
-    for (Eigen::Index r = 0; r < out.rows(); ++r) {
-        const float norm = out.row(r).norm(); // as normalizedRows
-        if (norm > 0.0f)
-            out.row(r) /= norm;
-    }
+    normalizeRowsInPlace(out);
     auto it = std::lower_bound(overlay.rows.begin(), overlay.rows.end(), int32_t(begin));
     for (; it != overlay.rows.end() && *it < begin + count; ++it)
         out.row(*it - begin) = overlay.values.row(it - overlay.rows.begin());
@@ -105,14 +101,19 @@ const float *FloatMatrix::rowAt(int64_t i, RowMatrixXf &scratch) const
     return scratch.data() + (i - first) * m_cols;
 }
 
+void normalizeRowsInPlace(RowMatrixXf &m)
+{
+    for (Eigen::Index i = 0; i < m.rows(); ++i) {
+        const float norm = m.row(i).norm();
+        if (norm > 0.0f)
+            m.row(i) /= norm;
+    }
+}
+
 RowMatrixXf normalizedRows(ConstMatrixMap m)
 {
     RowMatrixXf out = m;
-    for (Eigen::Index i = 0; i < out.rows(); ++i) {
-        const float norm = out.row(i).norm();
-        if (norm > 0.0f)
-            out.row(i) /= norm;
-    }
+    normalizeRowsInPlace(out);
     return out;
 }
 

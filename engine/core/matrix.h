@@ -79,6 +79,10 @@ struct RowOverlay {
 
 // Copy of `m` with every row scaled to unit L2 norm (zero rows stay zero).
 RowMatrixXf normalizedRows(ConstMatrixMap m);
+// The same in place: each row of `m` scaled to unit norm. normalizedRows is this on a copy, so a
+// block normalised here holds the bits a normalised copy of the whole matrix holds for it (when
+// the block starts at a multiple of 4 rows, i.e. at the same alignment).
+void normalizeRowsInPlace(RowMatrixXf &m);
 
 // True when every value of row `row` (`cols` floats) is zero: a zero-norm vector, for which
 // cosine is undefined (embtune scores it 0 against everything).

@@ -317,11 +317,7 @@ Result<Ranking> exactSearch(const FloatMatrix &docs, const FloatMatrix &queries,
                     else
                         unitBlock = docMap.middleRows(d0, dn);
                     if (options.normalizeDocuments)
-                        for (Eigen::Index r = 0; r < unitBlock.rows(); ++r) {
-                            const float norm = unitBlock.row(r).norm(); // as normalizedRows
-                            if (norm > 0.0f)
-                                unitBlock.row(r) /= norm;
-                        }
+                        normalizeRowsInPlace(unitBlock);
                     scores.noalias() = q.middleRows(q0, qn) * unitBlock.transpose();
                 } else {
                     scores.noalias() = q.middleRows(q0, qn) * docMap.middleRows(d0, dn).transpose();

@@ -172,12 +172,9 @@ float SampledNegativesObjective::step(const std::vector<const TrainingPair *> &b
     for (Eigen::Index i = 0; i < b; ++i)
         input.row(i) = m_queries.row(batch[size_t(i)]->query);
     const ConstMatrixMap docs = m_docs.map();
-    for (Eigen::Index j = 0; j < m; ++j) {
+    for (Eigen::Index j = 0; j < m; ++j)
         c.row(j) = docs.row(candidates.docs()[size_t(j)]);
-        const float norm = c.row(j).norm(); // as normalizedRows
-        if (norm > 0.0f)
-            c.row(j) /= norm;
-    }
+    normalizeRowsInPlace(c); // the candidates' unit rows, as normalizedRows gives them
     const RowMatrixXf q = m_module.forward(input);
     RowMatrixXf gradQ;
     const float loss = softmaxCrossEntropy(q, ConstMatrixMap(c.data(), c.rows(), c.cols()), targets, options.scale,
